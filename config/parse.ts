@@ -1,0 +1,272 @@
+import { ConfigError, ConfigProblem, show } from "./errors";
+import {
+    Api,
+    ControllerConfig,
+    Domains,
+    INGRESS_IMPLEMENTATIONS,
+    IngressImplementationName,
+    LoadBalancerConfig,
+    PlatformConfig,
+    RawConfig,
+    ROLES,
+    Role,
+    ShortDomainConfig,
+    StackConfig,
+    TlsConfig,
+} from "./types";
+
+/** The project's config namespace: every key path in a message starts with it. */
+export const NAMESPACE = "migration";
+
+/** Cluster B's existing IngressClass: the isolated controllers must never claim it. */
+export const RESERVED_CLASS_NAMES = ["nginx"];
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Kubernetes Service names are RFC 1035 labels: they start with a letter. */
+const DNS_1035_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** True when `name` is a lower-case DNS name of two or more RFC 1123 labels, at most 253 characters. */
+export function isDnsName(name: string): boolean {
+    if (name.length > 253) return false;
+    const labels = name.split(".");
+    return labels.length >= 2 && labels.every((l) => DNS_LABEL.test(l));
+}
+
+/** True when `label` is one lower-case RFC 1123 label (what Kubernetes calls a DNS label). */
+export function isDnsLabel(label: string): boolean {
+    return DNS_LABEL.test(label);
+}
+
+/** Collects problems with their key paths so one run reports every bad value at once. */
+class Checker {
+    readonly problems: ConfigProblem[] = [];
+
+    fail(path: string, value: unknown, accepted: string): void {
+        this.problems.push({ path: `${NAMESPACE}:${path}`, message: `${show(value)} is not accepted; expected ${accepted}` });
+    }
+
+    object(path: string, value: unknown, required = true): Record<string, unknown> | undefined {
+        if (value === undefined && !required) return undefined;
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+            this.fail(path, value, "an object");
+            return undefined;
+        }
+        return value as Record<string, unknown>;
+    }
+
+    /** Reports keys the program does not know: a typo must not silently fall back to a default. */
+    knownKeys(path: string, obj: Record<string, unknown>, keys: readonly string[]): void {
+        for (const key of Object.keys(obj)) {
+            if (!keys.includes(key)) this.fail(`${path}.${key}`, obj[key], `no such key; known keys: ${keys.join(", ")}`);
+        }
+    }
+
+    string(path: string, value: unknown, accepted: string, test: (s: string) => boolean): string | undefined {
+        if (typeof value !== "string" || !test(value)) {
+            this.fail(path, value, accepted);
+            return undefined;
+        }
+        return value;
+    }
+
+    optionalString(path: string, value: unknown, accepted: string, test: (s: string) => boolean): string | undefined {
+        return value === undefined ? undefined : this.string(path, value, accepted, test);
+    }
+
+    integer(path: string, value: unknown, min: number, max: number): number | undefined {
+        if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+            this.fail(path, value, `an integer from ${min} to ${max}`);
+            return undefined;
+        }
+        return value;
+    }
+
+    oneOf<T extends string>(path: string, value: unknown, choices: readonly T[]): T | undefined {
+        if (typeof value !== "string" || !choices.includes(value as T)) {
+            this.fail(path, value, `one of ${choices.join(" | ")}`);
+            return undefined;
+        }
+        return value as T;
+    }
+
+    boolean(path: string, value: unknown, fallback: boolean): boolean {
+        if (value === undefined) return fallback;
+        if (typeof value !== "boolean") {
+            this.fail(path, value, "true or false");
+            return fallback;
+        }
+        return value;
+    }
+}
+
+/**
+ * Parses and validates the stack's raw config into one typed object. Pure: no I/O, no
+ * resources; throws ConfigError listing every problem found.
+ */
+export function parseConfig(raw: RawConfig): StackConfig {
+    const c = new Checker();
+    const role = c.oneOf<Role>("role", raw.role, ROLES);
+    const domains = parseDomains(c, raw.domains);
+    const apis = parseApis(c, raw.apis);
+
+    if (role === "platform") {
+        const ingress = parseController(c, "ingress", raw.ingress, ["acceptLegacyHosts"]);
+        const acceptLegacyHosts = c.boolean("ingress.acceptLegacyHosts", (raw.ingress as { acceptLegacyHosts?: unknown } | undefined)?.acceptLegacyHosts, true);
+        const shortDomain = parseShortDomain(c, raw.shortDomain);
+        if (ingress && shortDomain?.mode === "dedicated") checkDistinctControllers(c, ingress, shortDomain.controller);
+        const tls = parseTls(c, raw);
+        throwIfProblems(c);
+        const config: PlatformConfig = {
+            role,
+            domains: domains!,
+            apis: apis!,
+            ingress: { ...ingress!, acceptLegacyHosts },
+            shortDomain: shortDomain!,
+            tls: tls!,
+        };
+        return config;
+    }
+    throwIfProblems(c);
+    return { role: role!, domains: domains!, apis: apis! };
+}
+
+function throwIfProblems(c: Checker): void {
+    if (c.problems.length > 0) throw new ConfigError(c.problems);
+}
+
+function parseDomains(c: Checker, value: unknown): Domains | undefined {
+    const obj = c.object("domains", value);
+    if (!obj) return undefined;
+    c.knownKeys("domains", obj, ["source", "target", "short"]);
+    const dns = "a lower-case DNS name of two or more labels (a-z, 0-9, '-'), at most 253 characters";
+    const source = c.string("domains.source", obj.source, dns, isDnsName);
+    const target = c.string("domains.target", obj.target, dns, isDnsName);
+    const short = c.string("domains.short", obj.short, dns, isDnsName);
+    if (source && target && source === target) c.fail("domains.target", target, "a suffix different from domains.source");
+    if (!source || !target || !short) return undefined;
+    return { source, target, short };
+}
+
+function parseApis(c: Checker, value: unknown): Api[] | undefined {
+    if (!Array.isArray(value) || value.length === 0) {
+        c.fail("apis", value, "a non-empty list of APIs ({name, namespace, service, port, healthPath})");
+        return undefined;
+    }
+    const apis: Api[] = [];
+    const seen = new Map<string, number>();
+    value.forEach((entry, i) => {
+        const path = `apis[${i}]`;
+        const obj = c.object(path, entry);
+        if (!obj) return;
+        c.knownKeys(path, obj, ["name", "namespace", "service", "port", "healthPath"]);
+        const name = c.string(`${path}.name`, obj.name, "a DNS label: 1-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit", isDnsLabel);
+        if (name !== undefined) {
+            const first = seen.get(name);
+            if (first !== undefined) c.fail(`${path}.name`, name, `a name not already used by apis[${first}]`);
+            else seen.set(name, i);
+        }
+        const namespace = c.string(`${path}.namespace`, obj.namespace, "a Kubernetes namespace name (DNS label)", isDnsLabel);
+        const service = c.string(`${path}.service`, obj.service, "a Kubernetes Service name (DNS-1035 label: starts with a letter)", (s) => DNS_1035_LABEL.test(s));
+        const port = c.integer(`${path}.port`, obj.port, 1, 65535);
+        const healthPath = c.string(`${path}.healthPath`, obj.healthPath, "an HTTP path starting with '/'", (s) => s.startsWith("/") && !/\s/.test(s));
+        if (name && namespace && service && port && healthPath) apis.push({ name, namespace, service, port, healthPath });
+    });
+    return apis.length === value.length ? apis : undefined;
+}
+
+const CONTROLLER_KEYS = ["name", "implementation", "namespace", "className", "replicas", "loadBalancer"] as const;
+
+function parseController(c: Checker, path: string, value: unknown, extraKeys: string[] = []): ControllerConfig | undefined {
+    const obj = c.object(path, value);
+    if (!obj) return undefined;
+    c.knownKeys(path, obj, [...CONTROLLER_KEYS, ...extraKeys]);
+    const name = c.string(`${path}.name`, obj.name, "a DNS label of at most 40 characters (it prefixes the controller's object names)", (s) => isDnsLabel(s) && s.length <= 40);
+    const implementation = obj.implementation === undefined ? "ingress-nginx" : c.oneOf<IngressImplementationName>(`${path}.implementation`, obj.implementation, INGRESS_IMPLEMENTATIONS);
+    const namespace = obj.namespace === undefined ? (name ? `ingress-${name}` : undefined) : c.string(`${path}.namespace`, obj.namespace, "a Kubernetes namespace name (DNS label)", isDnsLabel);
+    let className = obj.className === undefined ? (name ? `nginx-${name}` : undefined) : c.string(`${path}.className`, obj.className, "an IngressClass name (DNS label)", isDnsLabel);
+    if (className !== undefined && RESERVED_CLASS_NAMES.includes(className)) {
+        c.fail(`${path}.className`, className, `a class other than ${RESERVED_CLASS_NAMES.join(", ")} (cluster B's existing controller owns it)`);
+        className = undefined;
+    }
+    const replicas = obj.replicas === undefined ? 2 : c.integer(`${path}.replicas`, obj.replicas, 1, 50);
+    const loadBalancer = parseLoadBalancer(c, `${path}.loadBalancer`, obj.loadBalancer);
+    if (!name || !implementation || !namespace || !className || !replicas || !loadBalancer) return undefined;
+    return { name, implementation, namespace, className, replicas, loadBalancer };
+}
+
+function parseLoadBalancer(c: Checker, path: string, value: unknown): LoadBalancerConfig | undefined {
+    const obj = value === undefined ? {} : c.object(path, value);
+    if (!obj) return undefined;
+    c.knownKeys(path, obj, ["addressType", "spec", "id", "vswitchId"]);
+    const addressType = obj.addressType === undefined ? "intranet" : c.oneOf(`${path}.addressType`, obj.addressType, ["intranet", "internet"] as const);
+    const vswitchId = c.optionalString(`${path}.vswitchId`, obj.vswitchId, "a vSwitch id such as vsw-xxxx", (s) => /^vsw-[a-z0-9]+$/.test(s));
+    if (obj.id !== undefined && obj.spec !== undefined) {
+        c.fail(`${path}.id`, obj.id, `either an existing load balancer id or a new-SLB spec (${path}.spec ${show(obj.spec)}), not both`);
+        return undefined;
+    }
+    if (!addressType) return undefined;
+    if (obj.id !== undefined) {
+        const id = c.string(`${path}.id`, obj.id, "a CLB instance id such as lb-xxxx", (s) => /^lb-[a-z0-9]+$/.test(s));
+        return id ? { kind: "existing", addressType, id, ...(vswitchId ? { vswitchId } : {}) } : undefined;
+    }
+    const spec = c.optionalString(`${path}.spec`, obj.spec, "a CLB spec such as slb.s1.small", (s) => /^slb\.s\d+\.[a-z0-9.]+$/.test(s));
+    if (obj.spec !== undefined && !spec) return undefined;
+    return { kind: "new", addressType, ...(spec ? { spec } : {}), ...(vswitchId ? { vswitchId } : {}) };
+}
+
+function parseShortDomain(c: Checker, value: unknown): ShortDomainConfig | undefined {
+    const obj = value === undefined ? { mode: "shared" } : c.object("shortDomain", value);
+    if (!obj) return undefined;
+    c.knownKeys("shortDomain", obj, ["mode", "controller"]);
+    const mode = obj.mode === undefined ? "shared" : c.oneOf("shortDomain.mode", obj.mode, ["shared", "dedicated"] as const);
+    if (mode === "shared") {
+        if (obj.controller !== undefined) c.fail("shortDomain.controller", obj.controller, "no controller with mode shared (the team's isolated controller serves the short host); set mode: dedicated to give it its own");
+        return { mode };
+    }
+    if (mode === "dedicated") {
+        if (obj.controller === undefined) {
+            c.fail("shortDomain.controller", undefined, "a controller spec ({name, className, loadBalancer, ...}) with mode dedicated");
+            return undefined;
+        }
+        const controller = parseController(c, "shortDomain.controller", obj.controller);
+        return controller ? { mode, controller } : undefined;
+    }
+    return undefined;
+}
+
+/** Two controllers in one cluster must differ in class, controller value and namespace/election id. */
+function checkDistinctControllers(c: Checker, team: ControllerConfig, short: ControllerConfig): void {
+    if (team.name === short.name) {
+        c.fail("shortDomain.controller.name", short.name, `a name other than ingress.name ${show(team.name)}: both would claim controller value k8s.io/ingress-nginx-${short.name} and election id ingress-nginx-${short.name}-leader`);
+    }
+    if (team.className === short.className) {
+        c.fail("shortDomain.controller.className", short.className, `a class other than ingress.className ${show(team.className)}: two controllers cannot share an IngressClass`);
+    }
+    if (team.namespace === short.namespace) {
+        c.fail("shortDomain.controller.namespace", short.namespace, `a namespace other than ingress.namespace ${show(team.namespace)}: each controller owns its namespace`);
+    }
+}
+
+function parseTls(c: Checker, raw: RawConfig): TlsConfig | undefined {
+    const obj = c.object("tls", raw.tls);
+    if (!obj) return undefined;
+    c.knownKeys("tls", obj, ["certificate", "existingSecret"]);
+    if (obj.certificate !== undefined && obj.existingSecret !== undefined) {
+        c.fail("tls.existingSecret", obj.existingSecret, "either tls.certificate (with secret migration:tlsKey) or tls.existingSecret, not both");
+        return undefined;
+    }
+    if (obj.existingSecret !== undefined) {
+        const secretName = c.string("tls.existingSecret", obj.existingSecret, "a Kubernetes Secret name (DNS label)", isDnsLabel);
+        return secretName ? { kind: "existingSecret", secretName } : undefined;
+    }
+    const pem = c.string("tls.certificate", obj.certificate, "a PEM certificate (-----BEGIN CERTIFICATE-----) or, instead, tls.existingSecret", (s) => s.includes("-----BEGIN CERTIFICATE-----"));
+    if (raw.tlsKey === undefined) {
+        c.fail("tlsKey", undefined, "the certificate's private key as a secret: pulumi config set --secret migration:tlsKey -- \"$(cat key.pem)\"");
+        return undefined;
+    }
+    if (raw.tlsKeyIsSecret === false) {
+        c.fail("tlsKey", "[plain text private key]", "a secret value: re-set it with pulumi config set --secret migration:tlsKey");
+        return undefined;
+    }
+    return pem ? { kind: "certificate", certificatePem: pem, key: raw.tlsKey } : undefined;
+}

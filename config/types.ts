@@ -1,0 +1,114 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** What a stack composes. */
+export type Role = "platform" | "cutover" | "source";
+export const ROLES: readonly Role[] = ["platform", "cutover", "source"];
+
+/** The three DNS suffixes/hosts of the migration (`migration:domains`). */
+export interface Domains {
+    /** A's legacy suffix: `<api>.<source>` are the legacy hosts. */
+    source: string;
+    /** B's long-domain suffix: `<api>.<target>`. */
+    target: string;
+    /** The short host that routes `/<api>/...` by path. */
+    short: string;
+}
+
+/** One migrated HTTP API (`migration:apis[i]`). */
+export interface Api {
+    /** A DNS label: hosts `<name>.<suffix>`, short path `/<name>`. */
+    name: string;
+    /** The API's namespace in cluster B (its Service lives there, so its Ingresses do too). */
+    namespace: string;
+    /** The API's Service name in that namespace. */
+    service: string;
+    /** The Service port, 1..65535. */
+    port: number;
+    /** Health check path, starting with `/`. */
+    healthPath: string;
+}
+
+/** Controller implementations the IsolatedIngress seam knows. */
+export type IngressImplementationName = "ingress-nginx";
+export const INGRESS_IMPLEMENTATIONS: readonly IngressImplementationName[] = ["ingress-nginx"];
+
+/** How the controller's Service gets its Alibaba Cloud load balancer. */
+export type LoadBalancerConfig =
+    | {
+          kind: "new";
+          addressType: "intranet" | "internet";
+          /** CLB spec, e.g. `slb.s1.small`; absent leaves the choice to the CCM. */
+          spec?: string;
+          vswitchId?: string;
+      }
+    | {
+          kind: "existing";
+          addressType: "intranet" | "internet";
+          /** Existing CLB id; listeners are overridden (force-override-listeners). */
+          id: string;
+          vswitchId?: string;
+      };
+
+/** One dedicated ingress controller. */
+export interface ControllerConfig {
+    name: string;
+    implementation: IngressImplementationName;
+    namespace: string;
+    className: string;
+    replicas: number;
+    loadBalancer: LoadBalancerConfig;
+}
+
+/** TLS material for every served host. */
+export type TlsConfig =
+    | {
+          kind: "certificate";
+          /** PEM of the certificate (chain allowed; the first is the leaf). */
+          certificatePem: string;
+          /** The private key, a secret config value; opaque to validation. */
+          key: pulumi.Output<string>;
+      }
+    | {
+          kind: "existingSecret";
+          /** A `kubernetes.io/tls` Secret that must exist in every namespace that serves a host. */
+          secretName: string;
+      };
+
+/** `migration:shortDomain`: which controller serves the short host. */
+export type ShortDomainConfig = { mode: "shared" } | { mode: "dedicated"; controller: ControllerConfig };
+
+/** Everything a `platform` stack needs. */
+export interface PlatformConfig {
+    role: "platform";
+    domains: Domains;
+    apis: Api[];
+    ingress: ControllerConfig & { acceptLegacyHosts: boolean };
+    shortDomain: ShortDomainConfig;
+    tls: TlsConfig;
+}
+
+/** Roles whose components are not built yet: only the shared part is parsed. */
+export interface PendingRoleConfig {
+    role: "cutover" | "source";
+    domains: Domains;
+    apis: Api[];
+}
+
+export type StackConfig = PlatformConfig | PendingRoleConfig;
+
+/**
+ * Config values as read from the stack, before any check. Structured keys arrive as
+ * parsed JSON (unknown shape); the TLS key arrives as an opaque secret Output.
+ */
+export interface RawConfig {
+    role?: unknown;
+    domains?: unknown;
+    apis?: unknown;
+    ingress?: unknown;
+    shortDomain?: unknown;
+    tls?: unknown;
+    /** `migration:tlsKey` as a secret Output, or undefined when not set. */
+    tlsKey?: pulumi.Output<string>;
+    /** Whether `migration:tlsKey` is stored as a secret (a plain private key is refused). */
+    tlsKeyIsSecret?: boolean;
+}

@@ -1,0 +1,90 @@
+/**
+ * `npm run plan -- --stack dev [--config FILE] [--json]`: the offline plan. Runs the real
+ * program under Pulumi's mocks (no CLI, no cloud account, no network) and prints what the
+ * stack would register. Exit 0 with a plan; 2 on bad config or usage; 1 when the run is unsound.
+ */
+import * as path from "node:path";
+import { ConfigError } from "../config/errors";
+import { run as program } from "../program";
+import { HarnessError, ProgramError, runOffline } from "./harness";
+import { renderText, toPlanDocument } from "./render";
+import { loadStackConfig, StackFileError } from "./stack-files";
+
+const USAGE = `usage: npm run plan -- --stack <dev|cutover|source> [--config FILE] [--json]
+
+  --stack NAME    the stack to plan; its config is Pulumi.NAME.yaml over Pulumi.yaml
+  --config FILE   plan with FILE (stack-file format) in place of Pulumi.NAME.yaml
+  --json          print the plan as JSON`;
+
+export interface CliArgs {
+    stack: string;
+    configFile?: string;
+    json: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): CliArgs {
+    let stack: string | undefined;
+    let configFile: string | undefined;
+    let json = false;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
+            return v;
+        };
+        if (arg === "--stack") stack = value();
+        else if (arg === "--config") configFile = value();
+        else if (arg === "--json") json = true;
+        else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    }
+    if (!stack) throw new UsageError("--stack is required");
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name`);
+    return { stack, ...(configFile ? { configFile } : {}), json };
+}
+
+export async function main(argv: string[], projectDir: string): Promise<number> {
+    let args: CliArgs;
+    try {
+        args = parseArgs(argv);
+    } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        process.stderr.write(`plan: ${err.message}\n${USAGE}\n`);
+        return 2;
+    }
+    try {
+        const config = loadStackConfig(projectDir, args.stack, args.configFile && path.resolve(args.configFile));
+        const result = await runOffline({ project: config.project, stack: args.stack, config: config.values, secretKeys: config.secretKeys, program: () => program() });
+        const role = config.values[`${config.project}:role`] ?? null;
+        process.stdout.write(args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role));
+        return 0;
+    } catch (err) {
+        if (err instanceof StackFileError) {
+            process.stderr.write(`plan: ${err.message}\n`);
+            return 2;
+        }
+        if (err instanceof ProgramError && ConfigError.isConfigError(err.cause)) {
+            process.stderr.write(`plan: stack ${args.stack}: ${err.cause.message}\n`);
+            return 2;
+        }
+        if (err instanceof HarnessError) {
+            process.stderr.write(`plan: the offline run is unsound, no plan printed:\n${err.message}\n`);
+            return 1;
+        }
+        // A program bug: print it whole, it is for a developer.
+        process.stderr.write(`plan: the program failed: ${err instanceof ProgramError && err.cause instanceof Error ? err.cause.stack : String(err)}\n`);
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2), path.resolve(__dirname, "..")).then(
+        (code) => process.exit(code),
+        (err) => {
+            process.stderr.write(`plan: ${err instanceof Error ? err.stack : String(err)}\n`);
+            process.exit(1);
+        },
+    );
+}

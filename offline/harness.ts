@@ -1,0 +1,278 @@
+/**
+ * The recording-mock harness: runs the real program under `pulumi.runtime.setMocks` in
+ * preview mode and records every resource with its inputs and resource options, and the
+ * stack outputs, exactly as the engine would receive them. The offline plan and the tests
+ * both run the program through here.
+ *
+ * Resource options are not part of the public mock API; they are read from the monitor's
+ * protobuf requests (SDK internals, kept to this module and tested in test/harness.test.ts).
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** Printed in place of a secret value. */
+export const SECRET = "[secret]";
+/** Printed in place of a value only the real engine knows after apply (an SLB address). */
+export const UNKNOWN = "[known after apply]";
+
+const rt = pulumi.runtime as unknown as {
+    specialSigKey: string;
+    specialSecretSig: string;
+    specialResourceSig: string;
+    specialAssetSig: string;
+    specialArchiveSig: string;
+    unknownValue: string;
+    waitForRPCs(): Promise<void>;
+    getMonitor(): MonitorLike | undefined;
+};
+
+/** The resource options the plan shows for each resource. */
+export interface RecordedOptions {
+    protect: boolean;
+    dependsOn: string[];
+    deleteBeforeReplace: boolean;
+    ignoreChanges: string[];
+    /** The id given with the `import` option, or null. */
+    import: string | null;
+    replaceOnChanges: string[];
+    retainOnDelete: boolean;
+}
+
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** The parent's URN; undefined only for the stack itself. */
+    parent?: string;
+    /** true for provider resources, false for components (remote components included). */
+    custom: boolean;
+    /** A component implemented by a provider (e.g. a Helm v4 Chart): its children are not seen offline. */
+    remote: boolean;
+    /** true for `.get`/StackReference reads, which adopt nothing and create nothing. */
+    read: boolean;
+    /** Inputs as sent to the engine: secrets as "[secret]", unknowns as "[known after apply]", `__provider` removed. */
+    inputs: Record<string, unknown>;
+    options: RecordedOptions;
+}
+
+export interface OfflineRun {
+    project: string;
+    stack: string;
+    /** Every resource in registration order, the stack root first. */
+    resources: RecordedResource[];
+    /** The stack outputs, rendered like inputs. */
+    outputs: Record<string, unknown>;
+    /** Messages the program logged with `pulumi.log.warn`. */
+    warnings: string[];
+}
+
+export interface OfflineRunArgs {
+    project: string;
+    stack: string;
+    /** Full config keys to engine-encoded string values. */
+    config: Record<string, string>;
+    secretKeys?: string[];
+    /** The program; its result becomes the stack outputs. */
+    program: () => Promise<Record<string, unknown> | void>;
+}
+
+/** Carries the program's own error (bad config) with what was registered before it. */
+export class ProgramError extends Error {
+    constructor(
+        readonly cause: unknown,
+        readonly run: OfflineRun,
+    ) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "ProgramError";
+    }
+}
+
+/** A fault of the run itself (duplicate URN, unhandled rejection, unexpected invoke): never a plan. */
+export class HarnessError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "HarnessError";
+    }
+}
+
+type Callback = (err: Error | null, resp?: unknown) => void;
+interface Request {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom?(): boolean;
+    getRemote?(): boolean;
+    getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getProtect?(): boolean | undefined;
+    getDependenciesList?(): string[];
+    getPropertydependenciesMap?(): { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void } | undefined;
+    getDeletebeforereplace?(): boolean;
+    getIgnorechangesList?(): string[];
+    getImportid?(): string;
+    getId?(): string;
+    getReplaceonchangesList?(): string[];
+    getRetainondelete?(): boolean | undefined;
+    getUrn?(): string;
+    getOutputs?(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface MonitorLike {
+    registerResource(req: Request, cb: Callback): void;
+    readResource(req: Request, cb: Callback): void;
+    registerResourceOutputs(req: Request, cb: Callback): void;
+}
+
+/** Converts the engine's wire form to plain data for printing and assertions. */
+export function renderWireValue(value: unknown): unknown {
+    if (value === rt.unknownValue) return UNKNOWN;
+    if (Array.isArray(value)) return value.map(renderWireValue);
+    if (typeof value === "object" && value !== null) {
+        const obj = value as Record<string, unknown>;
+        const sig = obj[rt.specialSigKey];
+        if (sig === rt.specialSecretSig) return SECRET;
+        if (sig === rt.specialResourceSig) return obj.urn;
+        if (sig === rt.specialAssetSig || sig === rt.specialArchiveSig) return obj.path ?? obj.uri ?? "[asset]";
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(obj)) {
+            // The serialised dynamic provider is code, not configuration.
+            if (k === "__provider") continue;
+            out[k] = renderWireValue(v);
+        }
+        return out;
+    }
+    return value;
+}
+
+/**
+ * The request carries all direct dependencies (explicit `dependsOn` and those implied by
+ * inputs) plus the input-implied ones per property; the difference is the `dependsOn` option.
+ */
+function explicitDependsOn(req: Request): string[] {
+    const implied = new Set<string>();
+    req.getPropertydependenciesMap?.()?.forEach((deps) => deps.getUrnsList().forEach((u) => implied.add(u)));
+    return (req.getDependenciesList?.() ?? []).filter((u) => !implied.has(u));
+}
+
+function optionsOf(req: Request): RecordedOptions {
+    return {
+        protect: req.getProtect?.() ?? false,
+        dependsOn: explicitDependsOn(req),
+        deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
+        ignoreChanges: [...(req.getIgnorechangesList?.() ?? [])],
+        import: (req.getImportid?.() || req.getId?.()) || null,
+        replaceOnChanges: [...(req.getReplaceonchangesList?.() ?? [])],
+        retainOnDelete: req.getRetainondelete?.() ?? false,
+    };
+}
+
+let running = false;
+
+/**
+ * Runs `program` under mocks and returns what it registered. Throws ProgramError when the
+ * program itself fails (for example a ConfigError), HarnessError when the run is unsound.
+ * Runs are process-global (the Pulumi runtime is a singleton): one at a time.
+ */
+export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
+    if (running) throw new HarnessError("runOffline: another offline run is in progress in this process");
+    running = true;
+    const resources: RecordedResource[] = [];
+    const byUrn = new Map<string, RecordedResource>();
+    const faults: string[] = [];
+    const warnings: string[] = [];
+    let outputs: Record<string, unknown> = {};
+    let stackUrn: string | undefined;
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (a: pulumi.runtime.MockResourceArgs) => ({ id: a.id || `${a.name}-id`, state: a.inputs }),
+            call: (a: pulumi.runtime.MockCallArgs) => {
+                const message = `unexpected invoke ${a.token}: the offline harness has no answer for it`;
+                faults.push(message);
+                throw new Error(message);
+            },
+        },
+        args.project,
+        args.stack,
+        true,
+    );
+    pulumi.runtime.setAllConfig(args.config, args.secretKeys ?? []);
+
+    const monitor = rt.getMonitor();
+    if (!monitor) throw new HarnessError("runOffline: setMocks installed no monitor");
+    const record = (req: Request, read: boolean) => (urn: string) => {
+        if (byUrn.has(urn)) {
+            const message = `duplicate URN ${urn}: two resources share type and name (the engine would refuse this)`;
+            faults.push(message);
+            return new Error(message);
+        }
+        const wire = (read ? req.getProperties?.() : req.getObject?.())?.toJavaScript() ?? {};
+        const parent = req.getParent();
+        const resource: RecordedResource = {
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            ...(parent ? { parent } : {}),
+            custom: read ? true : (req.getCustom?.() ?? false),
+            remote: req.getRemote?.() ?? false,
+            read,
+            inputs: renderWireValue(wire) as Record<string, unknown>,
+            options: optionsOf(req),
+        };
+        if (!parent && resource.type === "pulumi:pulumi:Stack") stackUrn = urn;
+        byUrn.set(urn, resource);
+        resources.push(resource);
+        return null;
+    };
+    const wrap = (method: "registerResource" | "readResource", read: boolean) => {
+        const original = monitor[method].bind(monitor);
+        monitor[method] = (req: Request, cb: Callback) =>
+            original(req, (err, resp) => {
+                if (err) return cb(err, resp);
+                const fault = record(req, read)((resp as { getUrn(): string }).getUrn());
+                cb(fault, fault ? undefined : resp);
+            });
+    };
+    wrap("registerResource", false);
+    wrap("readResource", true);
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: Request, cb: Callback) => {
+        if (req.getUrn?.() === stackUrn) outputs = renderWireValue(req.getOutputs?.()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        registerOutputs(req, cb);
+    };
+
+    const onRejection = (reason: unknown) => faults.push(`unhandled rejection: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
+    process.on("unhandledRejection", onRejection);
+    const log = pulumi.log as { warn: typeof pulumi.log.warn };
+    const originalWarn = log.warn;
+    log.warn = (msg: string) => {
+        warnings.push(msg);
+        return Promise.resolve();
+    };
+
+    let programError: unknown;
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            try {
+                return (await args.program()) ?? {};
+            } catch (err) {
+                programError = err;
+                throw err;
+            }
+        });
+    } catch (err) {
+        programError ??= err;
+    }
+    try {
+        await rt.waitForRPCs();
+        // Let rejections raised by the last RPCs reach the handler before it is removed.
+        await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+        process.off("unhandledRejection", onRejection);
+        log.warn = originalWarn;
+        running = false;
+    }
+
+    const run: OfflineRun = { project: args.project, stack: args.stack, resources, outputs, warnings };
+    if (programError !== undefined) throw new ProgramError(programError, run);
+    if (faults.length > 0) throw new HarnessError(faults.join("\n"));
+    return run;
+}

@@ -1,0 +1,101 @@
+import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
+
+/** The `--json` document. */
+export interface PlanDocument {
+    project: string;
+    stack: string;
+    role: string | null;
+    resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown>; options: RecordedOptions }[];
+    outputs: Record<string, unknown>;
+    warnings: string[];
+}
+
+export function toPlanDocument(run: OfflineRun, role: string | null): PlanDocument {
+    return {
+        project: run.project,
+        stack: run.stack,
+        role,
+        resources: run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs, options: r.options })),
+        outputs: run.outputs,
+        warnings: run.warnings,
+    };
+}
+
+/** Inputs that only repeat the resource type. */
+const NOISE = new Set(["apiVersion", "kind"]);
+
+/** `a.b[0].c: value` lines, in input order, with long text shortened. */
+export function flatten(value: unknown, prefix = ""): string[] {
+    if (Array.isArray(value)) {
+        if (value.length === 0) return [`${prefix}: []`];
+        return value.flatMap((v, i) => flatten(v, `${prefix}[${i}]`));
+    }
+    if (typeof value === "object" && value !== null) {
+        const entries = Object.entries(value).filter(([k]) => !(prefix === "" && NOISE.has(k)));
+        if (entries.length === 0) return prefix ? [`${prefix}: {}`] : [];
+        return entries.flatMap(([k, v]) => flatten(v, prefix ? (/^[A-Za-z_][\w-]*$/.test(k) ? `${prefix}.${k}` : `${prefix}["${k}"]`) : k));
+    }
+    return [`${prefix}: ${scalar(value)}`];
+}
+
+function scalar(value: unknown): string {
+    if (typeof value !== "string") return JSON.stringify(value);
+    if (value.includes("\n")) {
+        const first = value.split("\n")[0];
+        return `${JSON.stringify(first)} … (${value.length} characters)`;
+    }
+    return value;
+}
+
+function shortName(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+function optionLines(o: RecordedOptions): string[] {
+    const parts: string[] = [];
+    if (o.protect) parts.push("protect");
+    if (o.retainOnDelete) parts.push("retainOnDelete");
+    if (o.deleteBeforeReplace) parts.push("deleteBeforeReplace");
+    if (o.import) parts.push(`import=${o.import}`);
+    if (o.dependsOn.length) parts.push(`dependsOn=[${o.dependsOn.map(shortName).join(", ")}]`);
+    if (o.ignoreChanges.length) parts.push(`ignoreChanges=[${o.ignoreChanges.join(", ")}]`);
+    if (o.replaceOnChanges.length) parts.push(`replaceOnChanges=[${o.replaceOnChanges.join(", ")}]`);
+    return parts.length ? [`options: ${parts.join(" ")}`] : [];
+}
+
+function kindOf(r: RecordedResource): string {
+    if (r.read) return "read";
+    if (r.remote) return "component, rendered by the provider at apply";
+    return r.custom ? "" : "component";
+}
+
+/** The readable plan: header, resource tree with key inputs and options, outputs, warnings. */
+export function renderText(run: OfflineRun, role: string | null): string {
+    const out: string[] = [];
+    const children = new Map<string, RecordedResource[]>();
+    for (const r of run.resources) if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+    const root = run.resources.find((r) => !r.parent);
+    const count = run.resources.filter((r) => r !== root).length;
+
+    out.push(`Plan for stack ${run.stack} (project ${run.project}, role ${role ?? "?"})`);
+    out.push(`Offline: the real program under Pulumi's mocks. Nothing was sent to any cluster or cloud API.`);
+    out.push("");
+    out.push(`Resources (${count}):`);
+    const walk = (r: RecordedResource, depth: number) => {
+        const pad = "  ".repeat(depth);
+        const kind = kindOf(r);
+        out.push(`${pad}+ ${r.type}  ${r.name}${kind ? `  (${kind})` : ""}`);
+        for (const line of [...flatten(r.inputs), ...optionLines(r.options)]) out.push(`${pad}    ${line}`);
+        for (const child of children.get(r.urn) ?? []) walk(child, depth + 1);
+    };
+    for (const top of root ? (children.get(root.urn) ?? []) : run.resources) walk(top, 1);
+    out.push("");
+    out.push("Outputs:");
+    for (const line of flatten(run.outputs)) out.push(`    ${line}`);
+    if (run.warnings.length) {
+        out.push("");
+        out.push("Warnings:");
+        for (const w of run.warnings) out.push(`  ! ${w}`);
+    }
+    return out.join("\n") + "\n";
+}
