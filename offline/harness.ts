@@ -57,7 +57,7 @@ export interface RecordedResource {
 export interface OfflineRun {
     project: string;
     stack: string;
-    /** Every resource in registration order, the stack root first. */
+    /** Every resource, the stack root first, then by URN (registration order depends on output timing; this does not). */
     resources: RecordedResource[];
     /** The stack outputs, rendered like inputs. */
     outputs: Record<string, unknown>;
@@ -271,6 +271,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
         running = false;
     }
 
+    resources.sort((a, b) => (a.urn === stackUrn ? -1 : b.urn === stackUrn ? 1 : a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     const run: OfflineRun = { project: args.project, stack: args.stack, resources, outputs, warnings };
     if (programError !== undefined) throw new ProgramError(programError, run);
     if (faults.length > 0) throw new HarnessError(faults.join("\n"));

@@ -1,0 +1,83 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { OfflineRun, RecordedResource, runOffline } from "../offline/harness";
+import { loadStackConfig } from "../offline/stack-files";
+import { run } from "../program";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const EXAMPLE_CERT = fs.readFileSync(path.join(ROOT, "examples/tls/dev-example.crt"), "utf8");
+export const EXAMPLE_NOT_AFTER = new Date("2036-11-18T16:15:42.000Z");
+export const STACK = "urn:pulumi:test::migration::pulumi:pulumi:Stack::migration-test";
+
+export const DOMAINS = {
+    source: "source-team1.dev.aliyun.cloud.cn.aibang",
+    target: "target-team2.dev.aliyun.cloud.cn.aibang",
+    short: "dev-01.aliyun.cloud.cn.aibang",
+};
+
+export function api(name: string, namespace = "team1-ns") {
+    return { name, namespace, service: `${name}-service`, port: 80, healthPath: "/health" };
+}
+
+/** A valid platform config; tests override parts of it. */
+export function platformConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+        role: "platform",
+        domains: DOMAINS,
+        apis: [api("api01")],
+        ingress: { name: "team1", className: "team1-nginx", loadBalancer: { spec: "slb.s1.small" } },
+        tls: { certificate: EXAMPLE_CERT },
+        ...overrides,
+    };
+}
+
+/** Engine-encoded config (what `pulumi config` hands the program) from plain values. */
+export function engineConfig(values: Record<string, unknown>, secrets: Record<string, string> = { tlsKey: "-----BEGIN PRIVATE KEY-----\ntest\n-----END PRIVATE KEY-----\n" }) {
+    const config: Record<string, string> = {};
+    for (const [k, v] of Object.entries(values)) if (v !== undefined) config[`migration:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    for (const [k, v] of Object.entries(secrets)) config[`migration:${k}`] = v;
+    return { config, secretKeys: Object.keys(secrets).map((k) => `migration:${k}`) };
+}
+
+/** Runs the real program over config built in the test. */
+export function planConfig(values: Record<string, unknown>, opts: { now?: Date; secrets?: Record<string, string>; plainKeys?: string[] } = {}): Promise<OfflineRun> {
+    const { config, secretKeys } = engineConfig(values, opts.secrets);
+    return runOffline({
+        project: "migration",
+        stack: "test",
+        config,
+        secretKeys: secretKeys.filter((k) => !(opts.plainKeys ?? []).includes(k)),
+        program: () => run(opts.now ? { now: opts.now } : {}),
+    });
+}
+
+/** Runs the real program over a committed stack file (or a file in its place). */
+export function planStack(stack: string, configFile?: string): Promise<OfflineRun> {
+    const config = loadStackConfig(ROOT, stack, configFile);
+    return runOffline({ project: config.project, stack, config: config.values, secretKeys: config.secretKeys, program: () => run() });
+}
+
+export function byName(run: OfflineRun, type: string, name: string): RecordedResource {
+    const found = run.resources.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`no ${type} named ${name}; have: ${run.resources.map((r) => `${r.type} ${r.name}`).join(", ")}`);
+    return found;
+}
+
+/** `type name` of every resource but the stack, in registration order. */
+export function inventory(run: OfflineRun): string[] {
+    return run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => `${r.type} ${r.name}`);
+}
+
+export function urnOf(run: OfflineRun, type: string, name: string): string {
+    return byName(run, type, name).urn;
+}
+
+export const T = {
+    isolated: "migration:index:IsolatedIngress",
+    gateway: "migration:index:ShortDomainGateway",
+    namespace: "kubernetes:core/v1:Namespace",
+    chart: "kubernetes:helm.sh/v4:Chart",
+    service: "kubernetes:core/v1:Service",
+    secret: "kubernetes:core/v1:Secret",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+};
