@@ -104,8 +104,6 @@ interface Request {
     getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
     getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
     getProtect?(): boolean | undefined;
-    getDependenciesList?(): string[];
-    getPropertydependenciesMap?(): { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void } | undefined;
     getDeletebeforereplace?(): boolean;
     getIgnorechangesList?(): string[];
     getImportid?(): string;
@@ -142,26 +140,34 @@ export function renderWireValue(value: unknown): unknown {
     return value;
 }
 
-/**
- * The request carries all direct dependencies (explicit `dependsOn` and those implied by
- * inputs) plus the input-implied ones per property; the difference is the `dependsOn` option.
- */
-function explicitDependsOn(req: Request): string[] {
-    const implied = new Set<string>();
-    req.getPropertydependenciesMap?.()?.forEach((deps) => deps.getUrnsList().forEach((u) => implied.add(u)));
-    return (req.getDependenciesList?.() ?? []).filter((u) => !implied.has(u));
-}
-
 function optionsOf(req: Request): RecordedOptions {
     return {
         protect: req.getProtect?.() ?? false,
-        dependsOn: explicitDependsOn(req),
+        // Filled from the `dependsOn` option after the run: the request only has all dependencies mixed together.
+        dependsOn: [],
         deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
         ignoreChanges: [...(req.getIgnorechangesList?.() ?? [])],
         import: (req.getImportid?.() || req.getId?.()) || null,
         replaceOnChanges: [...(req.getReplaceonchangesList?.() ?? [])],
         retainOnDelete: req.getRetainondelete?.() ?? false,
     };
+}
+
+/** An Output's value; `promise()` is public in the SDK's JavaScript but not in its types. */
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return (output as unknown as { promise(): Promise<T> }).promise();
+}
+
+/** URNs of a `dependsOn` option: a resource, a list of them, or Inputs of either. */
+async function dependencyUrns(dependsOn: unknown): Promise<string[]> {
+    const value = pulumi.Output.isInstance(dependsOn) ? await valueOf(dependsOn as pulumi.Output<unknown>) : await dependsOn;
+    const list = Array.isArray(value) ? value : [value];
+    const urns: string[] = [];
+    for (const item of list) {
+        const resource = pulumi.Output.isInstance(item) ? await valueOf(item as pulumi.Output<unknown>) : await item;
+        if (pulumi.Resource.isInstance(resource)) urns.push(await valueOf(resource.urn));
+    }
+    return urns;
 }
 
 let running = false;
@@ -239,7 +245,8 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
         registerOutputs(req, cb);
     };
 
-    const onRejection = (reason: unknown) => faults.push(`unhandled rejection: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
     process.on("unhandledRejection", onRejection);
     const log = pulumi.log as { warn: typeof pulumi.log.warn };
     const originalWarn = log.warn;
@@ -248,9 +255,16 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
         return Promise.resolve();
     };
 
+    // A stack transformation sees each resource's options as written, so it is where the
+    // explicit `dependsOn` (as opposed to dependencies implied by inputs) can be read.
+    const explicitDeps: { resource: pulumi.Resource; dependsOn: unknown }[] = [];
     let programError: unknown;
     try {
         await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation((t) => {
+                if (t.opts.dependsOn !== undefined) explicitDeps.push({ resource: t.resource, dependsOn: t.opts.dependsOn });
+                return undefined;
+            });
             try {
                 return (await args.program()) ?? {};
             } catch (err) {
@@ -263,6 +277,10 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
     }
     try {
         await rt.waitForRPCs();
+        for (const { resource, dependsOn } of explicitDeps) {
+            const recorded = byUrn.get(await valueOf(resource.urn));
+            if (recorded) recorded.options.dependsOn = await dependencyUrns(dependsOn);
+        }
         // Let rejections raised by the last RPCs reach the handler before it is removed.
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
@@ -273,7 +291,12 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
 
     resources.sort((a, b) => (a.urn === stackUrn ? -1 : b.urn === stackUrn ? 1 : a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     const run: OfflineRun = { project: args.project, stack: args.stack, resources, outputs, warnings };
-    if (programError !== undefined) throw new ProgramError(programError, run);
+    // The program's own error resurfaces through the stack's output promises: not another fault.
+    for (const reason of rejections) {
+        if (reason !== programError) faults.push(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+    }
+    // A fault of the run explains any program error it caused, so it is reported first.
     if (faults.length > 0) throw new HarnessError(faults.join("\n"));
+    if (programError !== undefined) throw new ProgramError(programError, run);
     return run;
 }
