@@ -49,7 +49,7 @@ export interface RecordedResource {
     remote: boolean;
     /** true for `.get`/StackReference reads, which adopt nothing and create nothing. */
     read: boolean;
-    /** Inputs as sent to the engine: secrets as "[secret]", unknowns as "[known after apply]", `__provider` removed. */
+    /** Inputs as sent to the engine: secret leaves as "[secret]", unknowns as "[known after apply]", `__provider` removed. */
     inputs: Record<string, unknown>;
     options: RecordedOptions;
 }
@@ -126,7 +126,8 @@ export function renderWireValue(value: unknown): unknown {
     if (typeof value === "object" && value !== null) {
         const obj = value as Record<string, unknown>;
         const sig = obj[rt.specialSigKey];
-        if (sig === rt.specialSecretSig) return SECRET;
+        // Keep a secret's shape (which keys a Secret holds is reviewable), hide every leaf.
+        if (sig === rt.specialSecretSig) return hideLeaves(renderWireValue(obj.value));
         if (sig === rt.specialResourceSig) return obj.urn;
         if (sig === rt.specialAssetSig || sig === rt.specialArchiveSig) return obj.path ?? obj.uri ?? "[asset]";
         const out: Record<string, unknown> = {};
@@ -138,6 +139,12 @@ export function renderWireValue(value: unknown): unknown {
         return out;
     }
     return value;
+}
+
+function hideLeaves(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(hideLeaves);
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideLeaves(v)]));
+    return value === UNKNOWN ? UNKNOWN : SECRET;
 }
 
 function optionsOf(req: Request): RecordedOptions {

@@ -29,8 +29,8 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
     });
 
     it("keeps the private key secret (the secure value is never decrypted offline)", () => {
-        assert.equal(byName(run, T.secret, "team1-tls-team1-ns").inputs.stringData, "[secret]");
-        assert.equal(byName(run, T.secret, "short-domain-tls-team1-ns").inputs.stringData, "[secret]");
+        assert.deepEqual(byName(run, T.secret, "team1-tls-team1-ns").inputs.stringData, { "tls.crt": "[secret]", "tls.key": "[secret]" });
+        assert.deepEqual(byName(run, T.secret, "short-domain-tls-team1-ns").inputs.stringData, { "tls.crt": "[secret]", "tls.key": "[secret]" });
     });
 
     it("serves each API on its long and legacy host, and on the short host by path", () => {

@@ -57,11 +57,14 @@ describe("the offline harness", () => {
     it("prints secrets as [secret], values unknown until apply as [known after apply], and strips __provider", async () => {
         const run = await offline(async () => {
             const a = new Thing("a", { value: pulumi.secret("s3cr3t"), __provider: "serialised code" });
+            new Thing("b", { value: { user: "u", password: pulumi.secret("pw") } });
             return { fromStatus: a.status, secret: a.value, plain: "x", config: new pulumi.Config().require("greeting") };
         });
         assert.deepEqual(run.resources[1].inputs, { value: "[secret]" });
+        assert.deepEqual(run.resources[2].inputs, { value: { user: "u", password: "[secret]" } }, "only the secret leaf is hidden");
         assert.deepEqual(run.outputs, { config: "hello", fromStatus: "[known after apply]", plain: "x", secret: "[secret]" });
         assert.equal(JSON.stringify(run).includes("s3cr3t"), false);
+        assert.equal(JSON.stringify(run).includes("pw"), false);
     });
 
     it("collects warnings the program logs", async () => {

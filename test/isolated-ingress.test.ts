@@ -106,7 +106,7 @@ describe("IsolatedIngress", () => {
 
         it("THEN the TLS Secret holds the certificate and a secret key", () => {
             const secret = byName(run, T.secret, "team1-tls-team1-ns");
-            assert.deepEqual(secret.inputs, { apiVersion: "v1", kind: "Secret", metadata: { name: "team1-tls", namespace: "team1-ns" }, type: "kubernetes.io/tls", stringData: "[secret]" });
+            assert.deepEqual(secret.inputs, { apiVersion: "v1", kind: "Secret", metadata: { name: "team1-tls", namespace: "team1-ns" }, type: "kubernetes.io/tls", stringData: { "tls.crt": "[secret]", "tls.key": "[secret]" } });
         });
 
         it("THEN the Ingress serves the long and the legacy host in the API's namespace, after the chart and its Secret", () => {
