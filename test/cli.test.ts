@@ -1,0 +1,122 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse as parseYaml, stringify } from "yaml";
+import { ROOT } from "./helpers";
+
+/** Runs the plan command as `npm run plan -- ...` does. */
+function plan(...args: string[]) {
+    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "offline/cli.ts", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+        timeout: 60_000,
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Pulumi.dev.yaml with its config edited, written to a temp file. */
+function editedDevConfig(dir: string, edit: (config: Record<string, unknown>) => void): string {
+    const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+    edit(doc.config);
+    const file = path.join(dir, "edited.yaml");
+    fs.writeFileSync(file, stringify(doc));
+    return file;
+}
+
+describe("npm run plan", () => {
+    let dir: string;
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("--stack dev prints the readable plan and exits 0", () => {
+        const { code, stdout, stderr } = plan("--stack", "dev");
+        assert.equal(stderr, "");
+        assert.equal(code, 0);
+        const lines = stdout.split("\n");
+        assert.deepEqual(lines.slice(0, 4), [
+            "Plan for stack dev (project migration, role platform)",
+            "Offline: the real program under Pulumi's mocks. Nothing was sent to any cluster or cloud API.",
+            "",
+            "Resources (15):",
+        ]);
+        for (const expected of [
+            "  + migration:index:IsolatedIngress  team1  (component)",
+            "    + kubernetes:helm.sh/v4:Chart  team1-controller  (component, rendered by the provider at apply)",
+            "        values.controller.ingressClassResource.controllerValue: k8s.io/ingress-nginx-team1",
+            '        metadata.annotations["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"]: intranet',
+            "        spec.rules[1].host: api01.source-team1.dev.aliyun.cloud.cn.aibang",
+            "        options: dependsOn=[team1-controller, team1-tls-team1-ns]",
+            '        stringData["tls.key"]: [secret]',
+            "        spec.rules[0].http.paths[0].path: /api02(/|$)(.*)",
+            "    ingress.loadBalancerAddress: [known after apply]",
+        ]) {
+            assert.ok(lines.includes(expected), `missing line: ${expected}`);
+        }
+    });
+
+    it("--json prints the documented structure, secrets hidden and __provider stripped", () => {
+        const { code, stdout } = plan("--stack", "dev", "--json");
+        assert.equal(code, 0);
+        const doc = JSON.parse(stdout);
+        assert.deepEqual(Object.keys(doc), ["project", "stack", "role", "resources", "outputs", "warnings"]);
+        assert.deepEqual([doc.project, doc.stack, doc.role], ["migration", "dev", "platform"]);
+        assert.equal(doc.resources.length, 16);
+        for (const r of doc.resources) {
+            assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "inputs", "options"]);
+            assert.deepEqual(Object.keys(r.options), ["protect", "dependsOn", "deleteBeforeReplace", "ignoreChanges", "import", "replaceOnChanges", "retainOnDelete"]);
+        }
+        const secret = doc.resources.find((r: { name: string }) => r.name === "team1-tls-team1-ns");
+        assert.deepEqual(secret.inputs.stringData, { "tls.crt": "[secret]", "tls.key": "[secret]" });
+        assert.equal(stdout.includes("__provider"), false);
+        assert.equal(stdout.includes("not decrypted offline"), false);
+        assert.equal(doc.outputs.ingress.className, "team1-nginx");
+    });
+
+    it("--config FILE plans that file over Pulumi.yaml's defaults", () => {
+        const file = editedDevConfig(dir, (c) => {
+            c["migration:shortDomain"] = { mode: "shared" };
+        });
+        const { code, stdout } = plan("--stack", "dev", "--config", file, "--json");
+        assert.equal(code, 0);
+        const doc = JSON.parse(stdout);
+        assert.equal(doc.outputs.shortDomain.mode, "shared");
+        assert.equal(doc.outputs.shortDomain.className, "team1-nginx");
+        assert.deepEqual(Object.keys(doc.outputs.ingress.hosts), ["api01", "api02"], "APIs still come from Pulumi.yaml");
+    });
+
+    it("bad config exits 2 with the validation message on stderr and no stack trace", () => {
+        const file = editedDevConfig(dir, (c) => {
+            c["migration:apis"] = [{ name: "api01", namespace: "team1-ns", service: "api01-service", port: 70000, healthPath: "/health" }];
+            (c["migration:ingress"] as Record<string, unknown>).className = "nginx";
+        });
+        const { code, stdout, stderr } = plan("--stack", "dev", "--config", file);
+        assert.equal(code, 2);
+        assert.equal(stdout, "");
+        assert.equal(
+            stderr,
+            "plan: stack dev: invalid stack configuration (2 problems):\n" +
+                "  migration:apis[0].port: 70000 is not accepted; expected an integer from 1 to 65535\n" +
+                "  migration:ingress.className: \"nginx\" is not accepted; expected a class other than nginx (cluster B's existing controller owns it)\n",
+        );
+    });
+
+    it("a role not built yet exits 2 with 'not implemented yet'", () => {
+        const { code, stderr } = plan("--stack", "cutover");
+        assert.equal(code, 2);
+        assert.equal(stderr, 'plan: stack cutover: invalid stack configuration (1 problem):\n  migration:role: "cutover" is not implemented yet; accepted today: platform\n');
+    });
+
+    it("usage errors and missing stack files exit 2 with a message", () => {
+        const noStack = plan("--json");
+        assert.equal(noStack.code, 2);
+        assert.match(noStack.stderr, /^plan: --stack is required\nusage: npm run plan -- --stack <dev\|cutover\|source>/);
+        const missing = plan("--stack", "prod");
+        assert.equal(missing.code, 2);
+        assert.equal(missing.stderr, `plan: ${path.join(ROOT, "Pulumi.prod.yaml")}: cannot be read\n`);
+    });
+});
