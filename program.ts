@@ -22,7 +22,7 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
             return composePlatform(config, options.now ?? new Date());
         default:
             throw new ConfigError([
-                { path: `${NAMESPACE}:role`, message: `${JSON.stringify(config.role)} is not implemented yet; accepted today: platform` },
+                { path: `${NAMESPACE}:role`, message: `${JSON.stringify(config.role)} is not implemented yet; accepted today: platform, cutover` },
             ]);
     }
 }

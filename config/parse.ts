@@ -2,6 +2,13 @@ import { ConfigError, ConfigProblem, show } from "./errors";
 import {
     Api,
     ControllerConfig,
+    CutoverConfig,
+    DNS_EDITIONS,
+    DnsEdition,
+    DnsSettings,
+    CutoverSettings,
+    PHASES,
+    TargetAddress,
     Domains,
     INGRESS_IMPLEMENTATIONS,
     IngressImplementationName,
@@ -126,8 +133,109 @@ export function parseConfig(raw: RawConfig): StackConfig {
         };
         return config;
     }
+    if (role === "cutover") {
+        const dns = parseDns(c, raw.dns);
+        const cutover = parseCutover(c, raw.cutover, apis);
+        if (dns && domains && apis) checkZoneHoldsLegacyNames(c, dns.zone, domains, apis);
+        throwIfProblems(c);
+        const config: CutoverConfig = { role, domains: domains!, apis: apis!, cutover: cutover!, dns: dns! };
+        return config;
+    }
     throwIfProblems(c);
-    return { role: role!, domains: domains!, apis: apis! };
+    return { role: "source", domains: domains!, apis: apis! };
+}
+
+/** TTL floors of the Alidns editions; below them the API answers QuotaExceeded.TTL. */
+export const TTL_FLOOR: Record<DnsEdition, number> = { free: 600, basic: 120, standard: 60, ultimate: 10, exclusive: 1 };
+/** Weighted records one name (and line) may hold per edition. */
+export const MAX_WEIGHTED_RECORDS: Record<DnsEdition, number> = { free: 10, basic: 90, standard: 90, ultimate: 90, exclusive: 90 };
+/** Records each legacy name carries while weighted: one to A, one to B. */
+export const WEIGHTED_RECORDS_PER_NAME = 2;
+const TTL_CEILING = 86400;
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** True for a dotted-quad IPv4 address without leading zeros. */
+export function isIpv4(value: string): boolean {
+    return IPV4.test(value);
+}
+
+function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
+    const obj = c.object("dns", value);
+    if (!obj) return undefined;
+    c.knownKeys("dns", obj, ["zone", "edition", "ttl", "endpoint"]);
+    const zone = c.string("dns.zone", obj.zone, "the Alidns zone (domain) that holds the legacy names, e.g. aliyun.cloud.cn.aibang", isDnsName);
+    const edition = c.oneOf<DnsEdition>("dns.edition", obj.edition, DNS_EDITIONS);
+    const endpoint = obj.endpoint === undefined ? "alidns.aliyuncs.com" : c.string("dns.endpoint", obj.endpoint, "an Alidns API host name, e.g. alidns.aliyuncs.com", (s) => isDnsName(s) || /^127\.0\.0\.1:\d+$/.test(s));
+    const ttlObj = c.object("dns.ttl", obj.ttl);
+    let ttl: DnsSettings["ttl"] | undefined;
+    if (ttlObj) {
+        c.knownKeys("dns.ttl", ttlObj, ["cutover", "steady"]);
+        const floor = edition ? TTL_FLOOR[edition] : 1;
+        const why = edition ? ` (the ${edition} edition's floor is ${floor} s)` : "";
+        const check = (key: "cutover" | "steady") => {
+            const v = ttlObj[key];
+            if (typeof v !== "number" || !Number.isInteger(v) || v < floor || v > TTL_CEILING) {
+                c.fail(`dns.ttl.${key}`, v, `an integer number of seconds from ${floor} to ${TTL_CEILING}${why}`);
+                return undefined;
+            }
+            return v;
+        };
+        const cutover = check("cutover");
+        const steady = check("steady");
+        if (cutover !== undefined && steady !== undefined && cutover > steady) {
+            c.fail("dns.ttl.cutover", cutover, `a TTL no longer than dns.ttl.steady (${steady}): the cutover TTL is the short one`);
+        } else if (cutover !== undefined && steady !== undefined) ttl = { cutover, steady };
+    }
+    if (edition && MAX_WEIGHTED_RECORDS[edition] < WEIGHTED_RECORDS_PER_NAME) {
+        c.fail("dns.edition", edition, `an edition that allows ${WEIGHTED_RECORDS_PER_NAME} weighted records per name (it allows ${MAX_WEIGHTED_RECORDS[edition]})`);
+    }
+    if (!zone || !edition || !ttl || !endpoint) return undefined;
+    return { zone, edition, ttl, endpoint };
+}
+
+function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): CutoverSettings | undefined {
+    const obj = c.object("cutover", value);
+    if (!obj) return undefined;
+    c.knownKeys("cutover", obj, ["phase", "weights", "sourceAddress", "targetAddress", "platformStack", "completeWith"]);
+    const phase = c.oneOf("cutover.phase", obj.phase, PHASES);
+    const completeWith = obj.completeWith === undefined ? "address" : c.oneOf("cutover.completeWith", obj.completeWith, ["address", "cname"] as const);
+    const sourceAddress = c.string("cutover.sourceAddress", obj.sourceAddress, "A's SLB address as IPv4, e.g. 10.72.10.88", isIpv4);
+    let target: TargetAddress | undefined;
+    if (obj.targetAddress !== undefined && obj.platformStack !== undefined) {
+        c.fail("cutover.targetAddress", obj.targetAddress, "either cutover.targetAddress or cutover.platformStack (B's address from that stack's outputs), not both");
+    } else if (obj.targetAddress !== undefined) {
+        const address = c.string("cutover.targetAddress", obj.targetAddress, "B's SLB address as IPv4, e.g. 10.72.11.99", isIpv4);
+        if (address) target = { kind: "address", address };
+    } else {
+        const stack = obj.platformStack === undefined ? "organization/migration/dev" : c.string("cutover.platformStack", obj.platformStack, "a stack name such as organization/migration/dev", (s) => /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(s));
+        if (stack) target = { kind: "stack", stack };
+    }
+
+    const weights: Record<string, number> = {};
+    const weightsObj = obj.weights === undefined ? {} : c.object("cutover.weights", obj.weights);
+    if (weightsObj && apis) {
+        const names = apis.map((a) => a.name);
+        for (const [name, w] of Object.entries(weightsObj)) {
+            if (!names.includes(name)) c.fail(`cutover.weights.${name}`, w, `weights only for APIs defined in migration:apis (${names.join(", ")})`);
+            else if (typeof w !== "number" || !Number.isInteger(w) || w < 0 || w > 100) c.fail(`cutover.weights.${name}`, w, "a whole percentage from 0 to 100 (the share of traffic on B)");
+        }
+        for (const name of names) {
+            const w = weightsObj[name];
+            weights[name] = typeof w === "number" && Number.isInteger(w) && w >= 0 && w <= 100 ? w : 0;
+        }
+        if (phase === "complete") {
+            const short = names.filter((n) => weights[n] < 100);
+            for (const name of short) c.fail(`cutover.weights.${name}`, weightsObj[name] ?? 0, "100 for every API in phase complete (shift them all to 100 first)");
+        }
+    }
+    if (!phase || !completeWith || !sourceAddress || !target || !weightsObj || !apis) return undefined;
+    return { phase, weights, sourceAddress, target, completeWith };
+}
+
+function checkZoneHoldsLegacyNames(c: Checker, zone: string, domains: { source: string }, apis: Api[]): void {
+    const outside = apis.map((a) => `${a.name}.${domains.source}`).filter((h) => !h.endsWith(`.${zone}`));
+    if (outside.length > 0) c.fail("dns.zone", zone, `a zone that contains the legacy hosts (${outside.join(", ")})`);
 }
 
 function throwIfProblems(c: Checker): void {

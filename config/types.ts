@@ -87,14 +87,54 @@ export interface PlatformConfig {
     tls: TlsConfig;
 }
 
+/** Cutover phases, in order. */
+export type Phase = "prepare" | "shift" | "complete";
+export const PHASES: readonly Phase[] = ["prepare", "shift", "complete"];
+
+/** Alibaba Cloud DNS editions. */
+export type DnsEdition = "free" | "basic" | "standard" | "ultimate" | "exclusive";
+export const DNS_EDITIONS: readonly DnsEdition[] = ["free", "basic", "standard", "ultimate", "exclusive"];
+
+/** Where B's address comes from: given, or the `platform` stack's `ingress.loadBalancerAddress` output. */
+export type TargetAddress = { kind: "address"; address: string } | { kind: "stack"; stack: string };
+
+/** `migration:cutover`: the traffic switch. */
+export interface CutoverSettings {
+    phase: Phase;
+    /** Percent of each API's traffic on B, 0..100, for every API in `apis` (left out means 0). */
+    weights: Record<string, number>;
+    /** A's SLB address (IPv4). */
+    sourceAddress: string;
+    target: TargetAddress;
+    /** What `complete` leaves on the legacy name: an A record to B's address, or a CNAME to `<api>.<target>`. */
+    completeWith: "address" | "cname";
+}
+
+/** `migration:dns`: the Alidns zone that holds the legacy names. */
+export interface DnsSettings {
+    zone: string;
+    edition: DnsEdition;
+    ttl: { cutover: number; steady: number };
+    /** Alidns API endpoint. @default "alidns.aliyuncs.com" */
+    endpoint: string;
+}
+
+export interface CutoverConfig {
+    role: "cutover";
+    domains: Domains;
+    apis: Api[];
+    cutover: CutoverSettings;
+    dns: DnsSettings;
+}
+
 /** Roles whose components are not built yet: only the shared part is parsed. */
 export interface PendingRoleConfig {
-    role: "cutover" | "source";
+    role: "source";
     domains: Domains;
     apis: Api[];
 }
 
-export type StackConfig = PlatformConfig | PendingRoleConfig;
+export type StackConfig = PlatformConfig | CutoverConfig | PendingRoleConfig;
 
 /**
  * Config values as read from the stack, before any check. Structured keys arrive as
@@ -107,6 +147,8 @@ export interface RawConfig {
     ingress?: unknown;
     shortDomain?: unknown;
     tls?: unknown;
+    cutover?: unknown;
+    dns?: unknown;
     /** `migration:tlsKey` as a secret Output, or undefined when not set. */
     tlsKey?: pulumi.Output<string>;
     /** Whether `migration:tlsKey` is stored as a secret (a plain private key is refused). */

@@ -106,9 +106,9 @@ describe("npm run plan", () => {
     });
 
     it("a role not built yet exits 2 with 'not implemented yet'", () => {
-        const { code, stderr } = plan("--stack", "cutover");
+        const { code, stderr } = plan("--stack", "source");
         assert.equal(code, 2);
-        assert.equal(stderr, 'plan: stack cutover: invalid stack configuration (1 problem):\n  migration:role: "cutover" is not implemented yet; accepted today: platform\n');
+        assert.equal(stderr, 'plan: stack source: invalid stack configuration (1 problem):\n  migration:role: "source" is not implemented yet; accepted today: platform, cutover\n');
     });
 
     it("usage errors and missing stack files exit 2 with a message", () => {

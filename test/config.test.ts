@@ -72,7 +72,7 @@ describe("parseConfig", () => {
     });
 
     it("parses only the shared part for roles not built yet", () => {
-        assert.deepEqual(parseConfig({ role: "cutover", domains: DOMAINS, apis: [api("api01")] }), { role: "cutover", domains: DOMAINS, apis: [api("api01")] });
+        assert.deepEqual(parseConfig({ role: "source", domains: DOMAINS, apis: [api("api01")] }), { role: "source", domains: DOMAINS, apis: [api("api01")] });
     });
 
     describe("refuses, naming key path, value and what is accepted", () => {

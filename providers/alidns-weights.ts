@@ -1,0 +1,238 @@
+/**
+ * Weighted round robin for one Alidns sub-domain, as a Pulumi dynamic provider:
+ * `alicloud.dns.AlidnsRecord` has no weight, so weights go through the Alidns API
+ * (SetDNSSLBStatus, UpdateDNSSLBWeight, SetDomainRecordStatus) with Alibaba's official SDK.
+ *
+ * Alidns accepts weights 1..100 and refuses to weight a paused record, so weight 0 means
+ * "paused": the record stays (a rollback is one edit) but is not answered. Every change
+ * enables and raises the gaining records before it lowers or pauses the losing ones, so the
+ * name never answers with nothing.
+ *
+ * The provider object is serialised into the state: it captures nothing; SDK modules are
+ * required inside the methods and credentials come from the standard Alibaba Cloud
+ * environment (ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, or the
+ * credentials file / RAM role chain), never from inputs or state.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** Bump when the provider's behaviour changes: the engine does not see code changes otherwise. */
+export const ALIDNS_WEIGHTS_PROVIDER_VERSION = "1";
+
+export interface WeightedRecord {
+    /** Which cluster the record points at (A is re-enabled when weighting is removed). */
+    side: "A" | "B";
+    recordId: string;
+    /** 0..100; 0 pauses the record. */
+    weight: number;
+}
+
+export interface DnsWeightsState {
+    /** The Alidns domain (zone), e.g. aliyun.cloud.cn.aibang. */
+    zone: string;
+    /** The full weighted name, e.g. api01.source-team1.dev.aliyun.cloud.cn.aibang. */
+    subDomain: string;
+    records: WeightedRecord[];
+    /** Alidns API host; `127.0.0.1:<port>` is spoken to over plain HTTP (tests only). */
+    endpoint: string;
+    version: string;
+    /** Outputs: whether this resource switched weighting on (then delete switches it off). */
+    enabledByUs?: boolean;
+    /** Outputs: weighting status as last seen. */
+    weightingOpen?: boolean;
+}
+
+type Client = {
+    describeDNSSLBSubDomains(req: unknown): Promise<{ body?: { slbSubDomains?: { slbSubDomain?: { subDomain?: string; open?: boolean }[] } } }>;
+    setDNSSLBStatus(req: unknown): Promise<unknown>;
+    describeSubDomainRecords(req: unknown): Promise<{ body?: { domainRecords?: { record?: { recordId?: string; weight?: number; status?: string }[] } } }>;
+    updateDNSSLBWeight(req: unknown): Promise<unknown>;
+    setDomainRecordStatus(req: unknown): Promise<unknown>;
+};
+
+/** Creates the SDK client inside a provider method (nothing is captured by the serialiser). */
+function connect(endpoint: string): { client: Client; models: Record<string, new (m: Record<string, unknown>) => unknown> } {
+    /* eslint-disable @typescript-eslint/no-var-requires */
+    const alidns = require("@alicloud/alidns20150109");
+    const { $OpenApiUtil } = require("@alicloud/openapi-core");
+    const Credential = require("@alicloud/credentials").default;
+    /* eslint-enable @typescript-eslint/no-var-requires */
+    const loopback = endpoint.startsWith("127.0.0.1:");
+    const Client = alidns.default;
+    const client = new Client(new $OpenApiUtil.Config({ credential: new Credential(), endpoint, protocol: loopback ? "http" : "https", readTimeout: 10_000, connectTimeout: 5_000 }));
+    return { client, models: alidns };
+}
+
+/** Alidns errors, named after the call, the record and the sub-domain. */
+export class AlidnsError extends Error {
+    constructor(
+        readonly action: string,
+        readonly target: string,
+        cause: unknown,
+    ) {
+        const e = cause as { code?: string; message?: string; requestId?: string };
+        const detail = e?.code ? `${e.code}: ${String(e.message ?? "").replace(/^[\w.]+: code: \d+, /, "").replace(/ request id: \S+$/, "")}` : String(e?.message ?? cause);
+        super(`Alidns ${action} failed for ${target}: ${detail}${e?.requestId ? ` (request ${e.requestId})` : ""}`);
+        this.name = "AlidnsError";
+    }
+}
+
+async function call<T>(action: string, target: string, fn: () => Promise<T>): Promise<T> {
+    try {
+        return await fn();
+    } catch (err) {
+        throw new AlidnsError(action, target, err);
+    }
+}
+
+function describe(record: WeightedRecord, subDomain: string): string {
+    return `record ${record.recordId} (side ${record.side}) of ${subDomain}`;
+}
+
+/** Order of application: gaining records (enable + raise) before losing ones (lower + pause). */
+export function applicationOrder(records: WeightedRecord[], before: Map<string, number>): WeightedRecord[] {
+    const delta = (r: WeightedRecord) => r.weight - (before.get(r.recordId) ?? 0);
+    return [...records].sort((x, y) => delta(y) - delta(x));
+}
+
+interface Live {
+    open: boolean;
+    records: Map<string, { weight: number; status: string }>;
+}
+
+async function readLive(client: Client, models: Record<string, new (m: Record<string, unknown>) => unknown>, zone: string, subDomain: string): Promise<Live> {
+    const rr = subDomain.slice(0, subDomain.length - zone.length - 1);
+    const slb = await call("DescribeDNSSLBSubDomains", subDomain, () => client.describeDNSSLBSubDomains(new models.DescribeDNSSLBSubDomainsRequest({ domainName: zone, rr, pageSize: 100 })));
+    const open = (slb.body?.slbSubDomains?.slbSubDomain ?? []).some((s) => s.subDomain === subDomain && s.open === true);
+    const recs = await call("DescribeSubDomainRecords", subDomain, () => client.describeSubDomainRecords(new models.DescribeSubDomainRecordsRequest({ domainName: zone, subDomain, pageSize: 100 })));
+    const records = new Map<string, { weight: number; status: string }>();
+    for (const r of recs.body?.domainRecords?.record ?? []) if (r.recordId) records.set(r.recordId, { weight: r.weight ?? 0, status: r.status ?? "ENABLE" });
+    return { open, records };
+}
+
+/**
+ * Brings each record to its target: weight w > 0 is ENABLE + weight w, 0 is DISABLE. Calls the
+ * API only where the known state differs; `known` is what the caller believes is applied.
+ */
+async function converge(client: Client, models: Record<string, new (m: Record<string, unknown>) => unknown>, subDomain: string, records: WeightedRecord[], known: Map<string, { weight: number; status: string }>): Promise<void> {
+    const before = new Map([...known].map(([id, s]) => [id, s.status === "DISABLE" ? 0 : s.weight]));
+    for (const record of applicationOrder(records, before)) {
+        const current = known.get(record.recordId);
+        const target = describe(record, subDomain);
+        if (record.weight > 0) {
+            if (current?.status !== "ENABLE") {
+                await call("SetDomainRecordStatus", target, () => client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: record.recordId, status: "ENABLE" })));
+            }
+            if (current?.weight !== record.weight) {
+                await call("UpdateDNSSLBWeight", target, () => client.updateDNSSLBWeight(new models.UpdateDNSSLBWeightRequest({ recordId: record.recordId, weight: record.weight })));
+            }
+        } else if (current?.status !== "DISABLE") {
+            await call("SetDomainRecordStatus", target, () => client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: record.recordId, status: "DISABLE" })));
+        }
+    }
+}
+
+function knownFrom(records: WeightedRecord[]): Map<string, { weight: number; status: string }> {
+    // A paused record keeps its last Alidns weight; re-enabling it sets the weight again anyway.
+    return new Map(records.map((r) => [r.recordId, r.weight > 0 ? { weight: r.weight, status: "ENABLE" } : { weight: -1, status: "DISABLE" }]));
+}
+
+export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds: DnsWeightsState, news: DnsWeightsState): Promise<pulumi.dynamic.CheckResult> {
+        const failures: pulumi.dynamic.CheckFailure[] = [];
+        if (!Array.isArray(news.records) || news.records.length === 0) failures.push({ property: "records", reason: "at least one record to weight" });
+        const ids = new Set<string>();
+        (news.records ?? []).forEach((r, i) => {
+            if (!Number.isInteger(r.weight) || r.weight < 0 || r.weight > 100) failures.push({ property: `records[${i}].weight`, reason: `${JSON.stringify(r.weight)} is not a whole percentage 0..100 (0 pauses the record)` });
+            if (ids.has(r.recordId)) failures.push({ property: `records[${i}].recordId`, reason: `record ${r.recordId} is listed twice` });
+            ids.add(r.recordId);
+        });
+        if (typeof news.subDomain !== "string" || typeof news.zone !== "string" || !news.subDomain.endsWith(`.${news.zone}`)) {
+            failures.push({ property: "subDomain", reason: `${JSON.stringify(news.subDomain)} is not a name inside zone ${JSON.stringify(news.zone)}` });
+        }
+        return { inputs: news, failures };
+    },
+
+    async diff(_id: string, olds: DnsWeightsState, news: DnsWeightsState): Promise<pulumi.dynamic.DiffResult> {
+        const replaces = (["zone", "subDomain"] as const).filter((k) => olds[k] !== news[k]);
+        const same = (a: WeightedRecord[], b: WeightedRecord[]) => JSON.stringify(a.map((r) => [r.side, r.recordId, r.weight])) === JSON.stringify(b.map((r) => [r.side, r.recordId, r.weight]));
+        const changes = replaces.length > 0 || !same(olds.records ?? [], news.records) || olds.endpoint !== news.endpoint || olds.version !== news.version || olds.weightingOpen === false;
+        // A weight change is an update in place; only a different name is a different resource.
+        return { changes, replaces, deleteBeforeReplace: false, stables: ["zone", "subDomain"] };
+    },
+
+    async create(inputs: DnsWeightsState): Promise<pulumi.dynamic.CreateResult> {
+        const { client, models } = connect(inputs.endpoint);
+        const live = await readLive(client, models, inputs.zone, inputs.subDomain);
+        for (const r of inputs.records) {
+            if (!live.records.has(r.recordId)) throw new AlidnsError("DescribeSubDomainRecords", describe(r, inputs.subDomain), { message: "the record is not under this sub-domain" });
+        }
+        let enabledByUs = false;
+        if (!live.open) {
+            await call("SetDNSSLBStatus", inputs.subDomain, () => client.setDNSSLBStatus(new models.SetDNSSLBStatusRequest({ domainName: inputs.zone, subDomain: inputs.subDomain, open: true })));
+            enabledByUs = true;
+        }
+        await converge(client, models, inputs.subDomain, inputs.records, live.records);
+        return { id: inputs.subDomain, outs: { ...inputs, enabledByUs, weightingOpen: true } };
+    },
+
+    async update(_id: string, olds: DnsWeightsState, news: DnsWeightsState): Promise<pulumi.dynamic.UpdateResult> {
+        const { client, models } = connect(news.endpoint);
+        if (olds.weightingOpen === false) {
+            await call("SetDNSSLBStatus", news.subDomain, () => client.setDNSSLBStatus(new models.SetDNSSLBStatusRequest({ domainName: news.zone, subDomain: news.subDomain, open: true })));
+        }
+        await converge(client, models, news.subDomain, news.records, knownFrom(olds.records ?? []));
+        return { outs: { ...news, enabledByUs: olds.enabledByUs ?? false, weightingOpen: true } };
+    },
+
+    async read(id: string, props: DnsWeightsState): Promise<pulumi.dynamic.ReadResult> {
+        const { client, models } = connect(props.endpoint);
+        const live = await readLive(client, models, props.zone, props.subDomain);
+        // Report what Alidns holds, so `pulumi refresh` shows drift and the next `up` converges it.
+        const records = props.records
+            .filter((r) => live.records.has(r.recordId))
+            .map((r) => {
+                const l = live.records.get(r.recordId)!;
+                return { ...r, weight: l.status === "DISABLE" ? 0 : l.weight };
+            });
+        return { id, props: { ...props, records, weightingOpen: live.open } };
+    },
+
+    async delete(_id: string, props: DnsWeightsState): Promise<void> {
+        const { client, models } = connect(props.endpoint);
+        const live = await readLive(client, models, props.zone, props.subDomain);
+        // Without weighting the name answers with every enabled record: A must answer again (rollback to prepare).
+        for (const r of props.records.filter((x) => x.side === "A")) {
+            if (live.records.get(r.recordId)?.status === "DISABLE") {
+                await call("SetDomainRecordStatus", describe(r, props.subDomain), () => client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: r.recordId, status: "ENABLE" })));
+            }
+        }
+        if (props.enabledByUs && live.open) {
+            await call("SetDNSSLBStatus", props.subDomain, () => client.setDNSSLBStatus(new models.SetDNSSLBStatusRequest({ domainName: props.zone, subDomain: props.subDomain, open: false })));
+        }
+    },
+};
+
+export interface DnsWeightsArgs {
+    zone: pulumi.Input<string>;
+    subDomain: pulumi.Input<string>;
+    records: pulumi.Input<pulumi.Input<{ side: pulumi.Input<"A" | "B">; recordId: pulumi.Input<string>; weight: pulumi.Input<number> }>[]>;
+    /** @default "alidns.aliyuncs.com" */
+    endpoint?: pulumi.Input<string>;
+}
+
+/** Weights of the records under one Alidns name. */
+export class DnsWeights extends pulumi.dynamic.Resource {
+    declare readonly enabledByUs: pulumi.Output<boolean>;
+    declare readonly records: pulumi.Output<WeightedRecord[]>;
+
+    constructor(name: string, args: DnsWeightsArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            alidnsWeightsProvider,
+            name,
+            { ...args, endpoint: args.endpoint ?? "alidns.aliyuncs.com", version: ALIDNS_WEIGHTS_PROVIDER_VERSION, enabledByUs: undefined, weightingOpen: undefined },
+            opts,
+            "migration",
+            "DnsWeights",
+        );
+    }
+}
