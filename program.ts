@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DnsCutover } from "./components/dns-cutover";
 import { IsolatedIngress } from "./components/isolated-ingress";
 import { ShortDomainGateway } from "./components/short-domain-gateway";
 import { ConfigError } from "./config/errors";
 import { NAMESPACE, parseConfig } from "./config/parse";
-import { PlatformConfig, RawConfig, StackConfig } from "./config/types";
+import { CutoverConfig, PlatformConfig, RawConfig, StackConfig } from "./config/types";
+import { planCutover } from "./plan/cutover";
 import { planPlatform, SHORT_DOMAIN_COMPONENT } from "./plan/platform";
 
 export interface RunOptions {
@@ -20,6 +22,8 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
     switch (config.role) {
         case "platform":
             return composePlatform(config, options.now ?? new Date());
+        case "cutover":
+            return composeCutover(config);
         default:
             throw new ConfigError([
                 { path: `${NAMESPACE}:role`, message: `${JSON.stringify(config.role)} is not implemented yet; accepted today: platform, cutover` },
@@ -48,6 +52,8 @@ function readRawConfig(): RawConfig {
         ingress: structured("ingress"),
         shortDomain: structured("shortDomain"),
         tls: structured("tls"),
+        cutover: structured("cutover"),
+        dns: structured("dns"),
         ...(tlsKey === undefined ? {} : { tlsKey: pulumi.secret(tlsKey), tlsKeyIsSecret: isConfigSecret(`${NAMESPACE}:tlsKey`) }),
     };
 }
@@ -89,5 +95,23 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
         tls: plan.certificate
             ? { managed: true, dnsNames: plan.certificate.dnsNames, notAfter: plan.certificate.notAfter }
             : { managed: false, secretName: plan.team.tls.secretName },
+    };
+}
+
+function composeCutover(config: CutoverConfig): Record<string, unknown> {
+    const plan = planCutover(config);
+    const { target } = config.cutover;
+    // B's address is the platform stack's published SLB address unless config pins it.
+    const targetAddress =
+        target.kind === "address"
+            ? pulumi.output(target.address)
+            : new pulumi.StackReference("platform", { name: target.stack }).requireOutput("ingress").apply((i) => (i as { loadBalancerAddress: string }).loadBalancerAddress);
+
+    const cutovers = plan.hosts.map((host) => new DnsCutover(`dns-${host.api}`, { plan: host, targetAddress, endpoint: config.dns.endpoint }));
+    return {
+        role: config.role,
+        phase: config.cutover.phase,
+        traffic: cutovers.map((c) => c.traffic),
+        notes: plan.hosts.map((h) => `${h.host}: wait ${h.wait.seconds} s after this apply: ${h.wait.reason}`),
     };
 }

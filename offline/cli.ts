@@ -3,6 +3,7 @@
  * program under Pulumi's mocks (no CLI, no cloud account, no network) and prints what the
  * stack would register. Exit 0 with a plan; 2 on bad config or usage; 1 when the run is unsound.
  */
+import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { run as program } from "../program";
@@ -10,15 +11,19 @@ import { HarnessError, ProgramError, runOffline } from "./harness";
 import { renderText, toPlanDocument } from "./render";
 import { loadStackConfig, StackFileError } from "./stack-files";
 
-const USAGE = `usage: npm run plan -- --stack <dev|cutover|source> [--config FILE] [--json]
+const USAGE = `usage: npm run plan -- --stack <dev|cutover|source> [--config FILE] [--ref NAME=FILE]... [--json]
 
-  --stack NAME    the stack to plan; its config is Pulumi.NAME.yaml over Pulumi.yaml
-  --config FILE   plan with FILE (stack-file format) in place of Pulumi.NAME.yaml
-  --json          print the plan as JSON`;
+  --stack NAME      the stack to plan; its config is Pulumi.NAME.yaml over Pulumi.yaml
+  --config FILE     plan with FILE (stack-file format) in place of Pulumi.NAME.yaml
+  --ref NAME=FILE   a StackReference to stack NAME resolves to NAME planned with FILE
+                    (default: NAME's committed Pulumi.NAME.yaml)
+  --json            print the plan as JSON`;
 
 export interface CliArgs {
     stack: string;
     configFile?: string;
+    /** Stack name → config file for StackReferences. */
+    refs: Record<string, string>;
     json: boolean;
 }
 
@@ -28,6 +33,7 @@ export function parseArgs(argv: string[]): CliArgs {
     let stack: string | undefined;
     let configFile: string | undefined;
     let json = false;
+    const refs: Record<string, string> = {};
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -38,11 +44,39 @@ export function parseArgs(argv: string[]): CliArgs {
         if (arg === "--stack") stack = value();
         else if (arg === "--config") configFile = value();
         else if (arg === "--json") json = true;
+        else if (arg === "--ref") {
+            const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(value());
+            if (!m) throw new UsageError("--ref takes NAME=FILE");
+            refs[m[1]] = path.resolve(m[2]);
+        }
         else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
     if (!stack) throw new UsageError("--stack is required");
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name`);
-    return { stack, ...(configFile ? { configFile } : {}), json };
+    return { stack, ...(configFile ? { configFile } : {}), refs, json };
+}
+
+/**
+ * Resolves a StackReference offline: the referenced stack (the last segment of
+ * `org/project/stack`) is planned in a child process — the runtime is process-global — from
+ * its committed config or the `--ref` file, and its planned outputs are returned.
+ */
+export function plannedOutputs(refs: Record<string, string>, stackOf: string = __filename) {
+    return async (name: string): Promise<Record<string, unknown>> => {
+        const stack = name.split("/").pop()!;
+        const file = refs[stack];
+        try {
+            const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", stackOf, "--stack", stack, ...(file ? ["--config", file] : []), "--json"], {
+                encoding: "utf8",
+                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+            return (JSON.parse(out) as { outputs: Record<string, unknown> }).outputs;
+        } catch (err) {
+            const stderr = String((err as { stderr?: string }).stderr ?? (err as Error).message).trim();
+            throw new Error(`StackReference ${name}: planning stack ${stack} failed: ${stderr}`);
+        }
+    };
 }
 
 export async function main(argv: string[], projectDir: string): Promise<number> {
@@ -56,7 +90,14 @@ export async function main(argv: string[], projectDir: string): Promise<number> 
     }
     try {
         const config = loadStackConfig(projectDir, args.stack, args.configFile && path.resolve(args.configFile));
-        const result = await runOffline({ project: config.project, stack: args.stack, config: config.values, secretKeys: config.secretKeys, program: () => program() });
+        const result = await runOffline({
+            project: config.project,
+            stack: args.stack,
+            config: config.values,
+            secretKeys: config.secretKeys,
+            program: () => program(),
+            stackReference: plannedOutputs(args.refs),
+        });
         const role = config.values[`${config.project}:role`] ?? null;
         process.stdout.write(args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role));
         return 0;

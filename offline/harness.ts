@@ -73,6 +73,19 @@ export interface OfflineRunArgs {
     secretKeys?: string[];
     /** The program; its result becomes the stack outputs. */
     program: () => Promise<Record<string, unknown> | void>;
+    /**
+     * Outputs of another stack, by the name a StackReference gives, in the rendered form
+     * ("[known after apply]" becomes unknown again). Without it a StackReference is a fault.
+     */
+    stackReference?: (name: string) => Promise<Record<string, unknown>>;
+}
+
+/** Turns rendered outputs back into wire values: what was unknown is unknown again. */
+function toWire(value: unknown): unknown {
+    if (value === UNKNOWN) return rt.unknownValue;
+    if (Array.isArray(value)) return value.map(toWire);
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)]));
+    return value;
 }
 
 /** Carries the program's own error (bad config) with what was registered before it. */
@@ -147,14 +160,15 @@ function hideLeaves(value: unknown): unknown {
     return value === UNKNOWN ? UNKNOWN : SECRET;
 }
 
-function optionsOf(req: Request): RecordedOptions {
+function optionsOf(req: Request, read: boolean): RecordedOptions {
     return {
         protect: req.getProtect?.() ?? false,
         // Filled from the `dependsOn` option after the run: the request only has all dependencies mixed together.
         dependsOn: [],
         deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
         ignoreChanges: [...(req.getIgnorechangesList?.() ?? [])],
-        import: (req.getImportid?.() || req.getId?.()) || null,
+        // A read's id names what is read; only registrations carry the `import` option.
+        import: read ? null : req.getImportid?.() || null,
         replaceOnChanges: [...(req.getReplaceonchangesList?.() ?? [])],
         retainOnDelete: req.getRetainondelete?.() ?? false,
     };
@@ -196,7 +210,19 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
 
     await pulumi.runtime.setMocks(
         {
-            newResource: (a: pulumi.runtime.MockResourceArgs) => ({ id: a.id || `${a.name}-id`, state: a.inputs }),
+            newResource: async (a: pulumi.runtime.MockResourceArgs) => {
+                if (a.type === "pulumi:pulumi:StackReference") {
+                    const name = String(a.inputs.name);
+                    if (!args.stackReference) {
+                        const message = `StackReference ${name}: the offline run was given no outputs for other stacks`;
+                        faults.push(message);
+                        throw new Error(message);
+                    }
+                    return { id: name, state: { name, outputs: toWire(await args.stackReference(name)), secretOutputNames: [] } };
+                }
+                // An empty id is how a preview says "assigned at create": ids of new resources print as unknown.
+                return { id: a.id || "", state: a.inputs };
+            },
             call: (a: pulumi.runtime.MockCallArgs) => {
                 const message = `unexpected invoke ${a.token}: the offline harness has no answer for it`;
                 faults.push(message);
@@ -228,7 +254,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
             remote: req.getRemote?.() ?? false,
             read,
             inputs: renderWireValue(wire) as Record<string, unknown>,
-            options: optionsOf(req),
+            options: optionsOf(req, read),
         };
         if (!parent && resource.type === "pulumi:pulumi:Stack") stackUrn = urn;
         byUrn.set(urn, resource);

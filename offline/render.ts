@@ -7,7 +7,21 @@ export interface PlanDocument {
     role: string | null;
     resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown>; options: RecordedOptions }[];
     outputs: Record<string, unknown>;
+    /** One row per legacy host and traffic layer: where its requests go in this phase. */
+    traffic: TrafficRow[];
     warnings: string[];
+}
+
+export interface TrafficRow {
+    host: string;
+    layer: string;
+    phase: string;
+    ttl: number;
+    targets: { side: string; address: string; weight: number }[];
+}
+
+function trafficOf(run: OfflineRun): TrafficRow[] {
+    return Array.isArray(run.outputs.traffic) ? (run.outputs.traffic as TrafficRow[]) : [];
 }
 
 export function toPlanDocument(run: OfflineRun, role: string | null): PlanDocument {
@@ -17,8 +31,19 @@ export function toPlanDocument(run: OfflineRun, role: string | null): PlanDocume
         role,
         resources: run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs, options: r.options })),
         outputs: run.outputs,
+        traffic: trafficOf(run),
         warnings: run.warnings,
     };
+}
+
+/** The traffic section as an aligned table. */
+export function renderTraffic(rows: TrafficRow[]): string[] {
+    const table = [
+        ["HOST", "LAYER", "PHASE", "TTL", "TARGETS (side address weight%)"],
+        ...rows.map((r) => [r.host, r.layer, r.phase, `${r.ttl}s`, r.targets.map((t) => `${t.side} ${t.address} ${t.weight}`).join("  |  ")]),
+    ];
+    const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+    return table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd());
 }
 
 /** Inputs that only repeat the resource type. */
@@ -89,6 +114,18 @@ export function renderText(run: OfflineRun, role: string | null): string {
         for (const child of children.get(r.urn) ?? []) walk(child, depth + 1);
     };
     for (const top of root ? (children.get(root.urn) ?? []) : run.resources) walk(top, 1);
+    const traffic = trafficOf(run);
+    if (traffic.length) {
+        out.push("");
+        out.push("Traffic:");
+        for (const line of renderTraffic(traffic)) out.push(`  ${line}`);
+    }
+    const notes = Array.isArray(run.outputs.notes) ? (run.outputs.notes as string[]) : [];
+    if (notes.length) {
+        out.push("");
+        out.push("Wait before the next step:");
+        for (const n of notes) out.push(`  - ${n}`);
+    }
     out.push("");
     out.push("Outputs:");
     for (const line of flatten(run.outputs)) out.push(`    ${line}`);

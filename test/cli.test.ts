@@ -63,7 +63,8 @@ describe("npm run plan", () => {
         const { code, stdout } = plan("--stack", "dev", "--json");
         assert.equal(code, 0);
         const doc = JSON.parse(stdout);
-        assert.deepEqual(Object.keys(doc), ["project", "stack", "role", "resources", "outputs", "warnings"]);
+        assert.deepEqual(Object.keys(doc), ["project", "stack", "role", "resources", "outputs", "traffic", "warnings"]);
+        assert.deepEqual(doc.traffic, [], "the platform stack moves no traffic");
         assert.deepEqual([doc.project, doc.stack, doc.role], ["migration", "dev", "platform"]);
         assert.equal(doc.resources.length, 16);
         for (const r of doc.resources) {

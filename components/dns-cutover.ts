@@ -1,0 +1,90 @@
+import * as alicloud from "@pulumi/alicloud";
+import * as pulumi from "@pulumi/pulumi";
+import { HostCutoverPlan, Side } from "../plan/cutover";
+import { DnsWeights } from "../providers/alidns-weights";
+
+/** One row of the plan's traffic section and of the stack's `traffic` output. */
+export interface TrafficRow {
+    host: string;
+    layer: "dns";
+    phase: string;
+    ttl: number;
+    targets: { side: Side; address: pulumi.Input<string>; weight: number }[];
+}
+
+export interface DnsCutoverArgs {
+    /** The legacy host's records and weights in the configured phase. */
+    plan: HostCutoverPlan;
+    /** B's SLB address, used where the plan leaves the value to the platform stack. */
+    targetAddress: pulumi.Input<string>;
+    /**
+     * Alidns API endpoint for the weights.
+     * @default "alidns.aliyuncs.com"
+     */
+    endpoint?: string;
+}
+
+/**
+ * Moves one legacy host name from A to B: its own A record to A's SLB (low TTL), a record
+ * to B, and weighted round robin between them; finally one record to B with the steady TTL.
+ * The records keep their identity across phases, so TTL and completion are in-place
+ * updates and a new record always exists before an old one goes.
+ */
+export class DnsCutover extends pulumi.ComponentResource {
+    readonly host: pulumi.Output<string>;
+    /** What the name answers in this phase. */
+    readonly traffic: TrafficRow;
+
+    constructor(name: string, args: DnsCutoverArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("migration:index:DnsCutover", name, {}, opts);
+        const { plan } = args;
+        const values = new Map<string, pulumi.Input<string>>();
+        const records = new Map<string, alicloud.dns.AlidnsRecord>();
+        for (const r of plan.records) {
+            const value = r.value ?? args.targetAddress;
+            values.set(r.key, value);
+            records.set(
+                r.key,
+                new alicloud.dns.AlidnsRecord(
+                    `${name}-${r.key}`,
+                    {
+                        domainName: plan.zone,
+                        rr: plan.rr,
+                        type: r.type,
+                        value,
+                        ttl: r.ttl,
+                        // B's record is born paused while a weights resource will enable it once its weight is set,
+                        // so it never answers unweighted; DnsWeights owns the status from then on.
+                        status: r.side === "B" && plan.weights ? "DISABLE" : "ENABLE",
+                        remark: `migration: ${plan.api} side ${r.side}`,
+                    },
+                    { parent: this, ignoreChanges: ["status"] },
+                ),
+            );
+        }
+        if (plan.weights) {
+            new DnsWeights(
+                `${name}-weights`,
+                {
+                    zone: plan.zone,
+                    subDomain: plan.host,
+                    records: plan.weights.map((w) => ({ side: w.side, recordId: records.get(w.key)!.id, weight: w.weight })),
+                    ...(args.endpoint ? { endpoint: args.endpoint } : {}),
+                },
+                { parent: this },
+            );
+        }
+
+        this.host = pulumi.output(plan.host);
+        this.traffic = {
+            host: plan.host,
+            layer: "dns",
+            phase: plan.phase,
+            ttl: plan.ttl,
+            targets: plan.weights
+                ? plan.weights.map((w) => ({ side: w.side, address: values.get(w.key)!, weight: w.weight }))
+                : plan.records.map((r) => ({ side: r.side, address: values.get(r.key)!, weight: 100 })),
+        };
+        this.registerOutputs({ host: this.host, traffic: this.traffic });
+    }
+}
