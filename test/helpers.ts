@@ -40,21 +40,36 @@ export function engineConfig(values: Record<string, unknown>, secrets: Record<st
 }
 
 /** Runs the real program over config built in the test. */
-export function planConfig(values: Record<string, unknown>, opts: { now?: Date; secrets?: Record<string, string>; plainKeys?: string[] } = {}): Promise<OfflineRun> {
+/** Outputs other stacks publish, by StackReference name, for runs that reference them. */
+export type Refs = Record<string, Record<string, unknown>>;
+
+function resolver(refs: Refs | undefined) {
+    return refs
+        ? async (name: string) => {
+              if (!(name in refs)) throw new Error(`test gave no outputs for stack ${name}`);
+              return refs[name];
+          }
+        : undefined;
+}
+
+export function planConfig(values: Record<string, unknown>, opts: { now?: Date; secrets?: Record<string, string>; plainKeys?: string[]; refs?: Refs } = {}): Promise<OfflineRun> {
     const { config, secretKeys } = engineConfig(values, opts.secrets);
+    const stackReference = resolver(opts.refs);
     return runOffline({
         project: "migration",
         stack: "test",
         config,
         secretKeys: secretKeys.filter((k) => !(opts.plainKeys ?? []).includes(k)),
         program: () => run(opts.now ? { now: opts.now } : {}),
+        ...(stackReference ? { stackReference } : {}),
     });
 }
 
 /** Runs the real program over a committed stack file (or a file in its place). */
-export function planStack(stack: string, configFile?: string): Promise<OfflineRun> {
-    const config = loadStackConfig(ROOT, stack, configFile);
-    return runOffline({ project: config.project, stack, config: config.values, secretKeys: config.secretKeys, program: () => run() });
+export function planStack(stack: string, opts: { configFile?: string; refs?: Refs } = {}): Promise<OfflineRun> {
+    const config = loadStackConfig(ROOT, stack, opts.configFile);
+    const stackReference = resolver(opts.refs);
+    return runOffline({ project: config.project, stack, config: config.values, secretKeys: config.secretKeys, program: () => run(), ...(stackReference ? { stackReference } : {}) });
 }
 
 export function byName(run: OfflineRun, type: string, name: string): RecordedResource {
@@ -80,4 +95,8 @@ export const T = {
     service: "kubernetes:core/v1:Service",
     secret: "kubernetes:core/v1:Secret",
     ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    cutover: "migration:index:DnsCutover",
+    record: "alicloud:dns/alidnsRecord:AlidnsRecord",
+    weights: "pulumi-nodejs:dynamic/migration:DnsWeights",
+    stackRef: "pulumi:pulumi:StackReference",
 };
