@@ -153,6 +153,12 @@ export const MAX_WEIGHTED_RECORDS: Record<DnsEdition, number> = { free: 10, basi
 export const WEIGHTED_RECORDS_PER_NAME = 2;
 const TTL_CEILING = 86400;
 
+/** What is accepted when a name would carry more weighted records than the edition allows, or undefined. */
+export function weightedRecordLimitProblem(edition: DnsEdition, recordsPerName: number): string | undefined {
+    const max = MAX_WEIGHTED_RECORDS[edition];
+    return recordsPerName > max ? `an edition that allows ${recordsPerName} weighted records per name (${edition} allows ${max})` : undefined;
+}
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** True for a dotted-quad IPv4 address without leading zeros. */
@@ -187,9 +193,8 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
             c.fail("dns.ttl.cutover", cutover, `a TTL no longer than dns.ttl.steady (${steady}): the cutover TTL is the short one`);
         } else if (cutover !== undefined && steady !== undefined) ttl = { cutover, steady };
     }
-    if (edition && MAX_WEIGHTED_RECORDS[edition] < WEIGHTED_RECORDS_PER_NAME) {
-        c.fail("dns.edition", edition, `an edition that allows ${WEIGHTED_RECORDS_PER_NAME} weighted records per name (it allows ${MAX_WEIGHTED_RECORDS[edition]})`);
-    }
+    const tooMany = edition ? weightedRecordLimitProblem(edition, WEIGHTED_RECORDS_PER_NAME) : undefined;
+    if (tooMany) c.fail("dns.edition", edition, tooMany);
     if (!zone || !edition || !ttl || !endpoint) return undefined;
     return { zone, edition, ttl, endpoint };
 }
