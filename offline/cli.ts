@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { run as program } from "../program";
-import { HarnessError, ProgramError, runOffline } from "./harness";
+import { HarnessError, ProgramError, ReferenceError_, runOffline } from "./harness";
 import { renderText, toPlanDocument } from "./render";
 import { loadStackConfig, StackFileError } from "./stack-files";
 
@@ -74,7 +74,7 @@ export function plannedOutputs(refs: Record<string, string>, stackOf: string = _
             return (JSON.parse(out) as { outputs: Record<string, unknown> }).outputs;
         } catch (err) {
             const stderr = String((err as { stderr?: string }).stderr ?? (err as Error).message).trim();
-            throw new Error(`StackReference ${name}: planning stack ${stack} failed: ${stderr}`);
+            throw new Error(`StackReference ${name}: planning stack ${stack}${file ? ` with ${file}` : ""} failed:\n${stderr.replace(/^plan: /, "")}`);
         }
     };
 }
@@ -108,6 +108,10 @@ export async function main(argv: string[], projectDir: string): Promise<number> 
         }
         if (err instanceof ProgramError && ConfigError.isConfigError(err.cause)) {
             process.stderr.write(`plan: stack ${args.stack}: ${err.cause.message}\n`);
+            return 2;
+        }
+        if (err instanceof ReferenceError_) {
+            process.stderr.write(`plan: stack ${args.stack}: ${err.message}\n`);
             return 2;
         }
         if (err instanceof HarnessError) {

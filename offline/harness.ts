@@ -107,6 +107,14 @@ export class HarnessError extends Error {
     }
 }
 
+/** Another stack's outputs could not be had offline (its config is bad, or none were given). */
+export class ReferenceError_ extends HarnessError {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackReferenceError";
+    }
+}
+
 type Callback = (err: Error | null, resp?: unknown) => void;
 interface Request {
     getType(): string;
@@ -204,6 +212,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
     const resources: RecordedResource[] = [];
     const byUrn = new Map<string, RecordedResource>();
     const faults: string[] = [];
+    const referenceFaults: string[] = [];
     const warnings: string[] = [];
     let outputs: Record<string, unknown> = {};
     let stackUrn: string | undefined;
@@ -213,12 +222,16 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
             newResource: async (a: pulumi.runtime.MockResourceArgs) => {
                 if (a.type === "pulumi:pulumi:StackReference") {
                     const name = String(a.inputs.name);
-                    if (!args.stackReference) {
-                        const message = `StackReference ${name}: the offline run was given no outputs for other stacks`;
-                        faults.push(message);
-                        throw new Error(message);
+                    // A failed read never settles in the SDK (the run would hang): record the
+                    // failure and answer with no outputs; the failure is what gets reported.
+                    let outputs: Record<string, unknown> = {};
+                    try {
+                        if (!args.stackReference) throw new Error(`StackReference ${name}: the offline run was given no outputs for other stacks`);
+                        outputs = await args.stackReference(name);
+                    } catch (err) {
+                        referenceFaults.push(err instanceof Error ? err.message : String(err));
                     }
-                    return { id: name, state: { name, outputs: toWire(await args.stackReference(name)), secretOutputNames: [] } };
+                    return { id: name, state: { name, outputs: toWire(outputs), secretOutputNames: [] } };
                 }
                 // An empty id is how a preview says "assigned at create": ids of new resources print as unknown.
                 return { id: a.id || "", state: a.inputs };
@@ -292,8 +305,20 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
     // explicit `dependsOn` (as opposed to dependencies implied by inputs) can be read.
     const explicitDeps: { resource: pulumi.Resource; dependsOn: unknown }[] = [];
     let programError: unknown;
+    // The SDK never settles a run whose inputs wait on a rejected Output (under mocks nothing
+    // reports it): when the event loop drains before the run settles, the run has stalled.
+    let stalled = false;
+    let onBeforeExit: (() => void) | undefined;
+    const stall = new Promise<never>((_, reject) => {
+        onBeforeExit = () => {
+            stalled = true;
+            reject(new HarnessError("the program never finished: an Output it waits on never settled (for example a StackReference output that does not exist)"));
+        };
+        process.once("beforeExit", onBeforeExit);
+    });
+    stall.catch(() => undefined);
     try {
-        await pulumi.runtime.runInPulumiStack(async () => {
+        const finished = pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation((t) => {
                 if (t.opts.dependsOn !== undefined) explicitDeps.push({ resource: t.resource, dependsOn: t.opts.dependsOn });
                 return undefined;
@@ -305,11 +330,23 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
                 throw err;
             }
         });
+        await Promise.race([finished, stall]);
     } catch (err) {
-        programError ??= err;
+        if (!stalled) programError ??= err;
     }
     try {
-        await rt.waitForRPCs();
+        if (!stalled) {
+            try {
+                await Promise.race([rt.waitForRPCs(), stall]);
+            } catch {
+                // stalled while draining: reported below
+            }
+        }
+        if (stalled) {
+            // Its own leak notice would only repeat, less clearly, what is reported here.
+            (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
+            faults.push("the program never finished: an Output it waits on never settled (for example a StackReference output that does not exist)");
+        }
         for (const { resource, dependsOn } of explicitDeps) {
             const recorded = byUrn.get(await valueOf(resource.urn));
             if (recorded) recorded.options.dependsOn = await dependencyUrns(dependsOn);
@@ -317,6 +354,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
         // Let rejections raised by the last RPCs reach the handler before it is removed.
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
+        process.off("beforeExit", onBeforeExit!);
         process.off("unhandledRejection", onRejection);
         log.warn = originalWarn;
         running = false;
@@ -324,6 +362,8 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
 
     resources.sort((a, b) => (a.urn === stackUrn ? -1 : b.urn === stackUrn ? 1 : a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     const run: OfflineRun = { project: args.project, stack: args.stack, resources, outputs, warnings };
+    // Everything after a failed StackReference is its consequence: report the cause alone.
+    if (referenceFaults.length > 0) throw new ReferenceError_(referenceFaults.join("\n"));
     // The program's own error resurfaces through the stack's output promises: not another fault.
     for (const reason of rejections) {
         if (reason !== programError) faults.push(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);

@@ -120,4 +120,43 @@ describe("npm run plan", () => {
         assert.equal(missing.code, 2);
         assert.equal(missing.stderr, `plan: ${path.join(ROOT, "Pulumi.prod.yaml")}: cannot be read\n`);
     });
+
+    it("--stack cutover prints the traffic section, B's address resolved through the dev stack's plan", () => {
+        const text = plan("--stack", "cutover");
+        assert.equal(text.code, 0);
+        const lines = text.stdout.split("\n");
+        const at = lines.indexOf("Traffic:");
+        assert.deepEqual(lines.slice(at, at + 4), [
+            "Traffic:",
+            "  HOST                                           LAYER  PHASE  TTL  TARGETS (side address weight%)",
+            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A 10.72.10.88 80  |  B [known after apply] 20",
+            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A 10.72.10.88 100  |  B [known after apply] 0",
+        ]);
+        const json = JSON.parse(plan("--stack", "cutover", "--json").stdout);
+        assert.deepEqual(json.traffic[0], {
+            host: "api01.source-team1.dev.aliyun.cloud.cn.aibang",
+            layer: "dns",
+            phase: "shift",
+            ttl: 60,
+            targets: [
+                { side: "A", address: "10.72.10.88", weight: 80 },
+                { side: "B", address: "[known after apply]", weight: 20 },
+            ],
+        });
+    });
+
+    it("--ref plans the referenced stack with another file, and its bad config stops the plan with its message", () => {
+        const file = editedDevConfig(dir, (c) => {
+            (c["migration:ingress"] as Record<string, unknown>).replicas = 0;
+        });
+        const { code, stdout, stderr } = plan("--stack", "cutover", "--ref", `dev=${file}`);
+        assert.equal(code, 2);
+        assert.equal(stdout, "");
+        assert.equal(
+            stderr,
+            `plan: stack cutover: StackReference organization/migration/dev: planning stack dev with ${file} failed:\n` +
+                "stack dev: invalid stack configuration (1 problem):\n" +
+                "  migration:ingress.replicas: 0 is not accepted; expected an integer from 1 to 50\n",
+        );
+    });
 });
