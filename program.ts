@@ -45,6 +45,7 @@ function readRawConfig(): RawConfig {
         }
     };
     const tlsKey = cfg.get("tlsKey");
+    const kongAdminToken = cfg.get("kongAdminToken");
     return {
         role: cfg.get("role"),
         domains: structured("domains"),
@@ -54,6 +55,8 @@ function readRawConfig(): RawConfig {
         tls: structured("tls"),
         cutover: structured("cutover"),
         dns: structured("dns"),
+        kong: structured("kong"),
+        ...(kongAdminToken === undefined ? {} : { kongAdminToken: pulumi.secret(kongAdminToken), kongAdminTokenIsSecret: isConfigSecret(`${NAMESPACE}:kongAdminToken`) }),
         ...(tlsKey === undefined ? {} : { tlsKey: pulumi.secret(tlsKey), tlsKeyIsSecret: isConfigSecret(`${NAMESPACE}:tlsKey`) }),
     };
 }

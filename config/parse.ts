@@ -12,6 +12,9 @@ import {
     Domains,
     INGRESS_IMPLEMENTATIONS,
     IngressImplementationName,
+    KongApiSettings,
+    KongSettings,
+    RelaxedServiceSettings,
     LoadBalancerConfig,
     PlatformConfig,
     RawConfig,
@@ -137,8 +140,9 @@ export function parseConfig(raw: RawConfig): StackConfig {
         const dns = parseDns(c, raw.dns);
         const cutover = parseCutover(c, raw.cutover, apis);
         if (dns && domains && apis) checkZoneHoldsLegacyNames(c, dns.zone, domains, apis);
+        const kong = raw.kong === undefined ? undefined : parseKong(c, raw, domains, apis, cutover, dns);
         throwIfProblems(c);
-        const config: CutoverConfig = { role, domains: domains!, apis: apis!, cutover: cutover!, dns: dns! };
+        const config: CutoverConfig = { role, domains: domains!, apis: apis!, cutover: cutover!, dns: dns!, ...(kong ? { kong } : {}) };
         return config;
     }
     throwIfProblems(c);
@@ -382,4 +386,96 @@ function parseTls(c: Checker, raw: RawConfig): TlsConfig | undefined {
         return undefined;
     }
     return pem ? { kind: "certificate", certificatePem: pem, key: raw.tlsKey } : undefined;
+}
+
+const HOST_PORT = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*:(\d{1,5})$/;
+
+/** True for `host:port` with an explicit port 1..65535 (Kong would otherwise store port 8000). */
+export function isHostPort(value: string): boolean {
+    const m = HOST_PORT.exec(value);
+    return m !== null && Number(m[5]) >= 1 && Number(m[5]) <= 65535;
+}
+
+function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; target: string }, apis?: Api[], cutover?: CutoverSettings, dns?: DnsSettings): KongSettings | undefined {
+    const obj = c.object("kong", raw.kong);
+    if (!obj) return undefined;
+    c.knownKeys("kong", obj, ["adminUrl", "workspace", "tlsVerify", "auth", "upstreamPrefix", "mode", "migrationSettings", "apis"]);
+    const adminUrl = c.string("kong.adminUrl", obj.adminUrl, "the Kong Admin API base URL, http(s)://host[:port][/path]", (s) => {
+        try {
+            const u = new URL(s);
+            return (u.protocol === "https:" || u.protocol === "http:") && u.search === "" && u.hash === "";
+        } catch {
+            return false;
+        }
+    });
+    const workspace = c.optionalString("kong.workspace", obj.workspace, "a Kong workspace name", (s) => /^[A-Za-z0-9_.-]+$/.test(s));
+    const tlsVerify = c.boolean("kong.tlsVerify", obj.tlsVerify, true);
+    const auth = obj.auth === undefined ? "kong-admin-token" : c.oneOf("kong.auth", obj.auth, ["kong-admin-token", "bearer"] as const);
+    const upstreamPrefix = c.string("kong.upstreamPrefix", obj.upstreamPrefix, "a prefix for upstream names (DNS label), e.g. team1", isDnsLabel);
+    const mode = obj.mode === undefined ? "weighted" : c.oneOf("kong.mode", obj.mode, ["weighted", "stable-hostname"] as const);
+    const relaxed = parseRelaxed(c, obj.migrationSettings);
+    if (raw.kongAdminToken !== undefined && raw.kongAdminTokenIsSecret === false) {
+        c.fail("kongAdminToken", "[plain text token]", "a secret value: re-set it with pulumi config set --secret migration:kongAdminToken");
+    }
+
+    const settings: Record<string, KongApiSettings> = {};
+    const apisObj = c.object("kong.apis", obj.apis);
+    if (apisObj && apis && domains && cutover) {
+        const names = apis.map((a) => a.name);
+        for (const [name, value] of Object.entries(apisObj)) {
+            const path = `kong.apis.${name}`;
+            if (!names.includes(name)) {
+                c.fail(path, value, `Kong settings only for APIs defined in migration:apis (${names.join(", ")})`);
+                continue;
+            }
+            const a = c.object(path, value);
+            if (!a) continue;
+            c.knownKeys(path, a, ["service", "sourceTarget", "targetTarget", "hostHeader", "weight", "originHost"]);
+            const service = c.string(`${path}.service`, a.service, "the name of the existing Kong service that routes this API", (s) => /^[A-Za-z0-9_.~-]+$/.test(s));
+            const hostPort = "host:port with an explicit port (Kong stores port 8000 when it is omitted)";
+            const sourceTarget = a.sourceTarget === undefined ? `${name}.${domains.source}:443` : c.string(`${path}.sourceTarget`, a.sourceTarget, hostPort, isHostPort);
+            const targetTarget = a.targetTarget === undefined ? `${name}.${domains.target}:443` : c.string(`${path}.targetTarget`, a.targetTarget, hostPort, isHostPort);
+            const hostHeader = a.hostHeader === undefined ? (mode === "stable-hostname" ? `${name}.${domains.source}` : undefined) : c.string(`${path}.hostHeader`, a.hostHeader, "a host name both clusters' ingresses serve", isDnsName);
+            const weight = a.weight === undefined ? undefined : c.integer(`${path}.weight`, a.weight, 0, 100);
+            const originHost = a.originHost === undefined ? `origin-${name}.${domains.source}` : c.string(`${path}.originHost`, a.originHost, "a DNS name inside dns.zone", isDnsName);
+            if (mode === "stable-hostname") {
+                const effective = weight ?? cutover.weights[name] ?? 0;
+                if (effective !== 0 && effective !== 100) {
+                    c.fail(weight === undefined ? `cutover.weights.${name}` : `${path}.weight`, effective, "0 or 100 in kong.mode stable-hostname (one CNAME points at A or at B; it cannot split traffic)");
+                }
+                if (originHost && dns && !originHost.endsWith(`.${dns.zone}`)) c.fail(`${path}.originHost`, originHost, `a name inside dns.zone ${dns.zone} (DnsCutover manages its CNAME)`);
+            }
+            if (cutover.phase === "complete" && weight !== undefined && weight < 100) {
+                c.fail(`${path}.weight`, weight, "100 in phase complete (or no override)");
+            }
+            if (service && sourceTarget && targetTarget && originHost) {
+                settings[name] = { service, sourceTarget, targetTarget, ...(hostHeader ? { hostHeader } : {}), ...(weight !== undefined ? { weight } : {}), originHost };
+            }
+        }
+    }
+    if (!adminUrl || !auth || !upstreamPrefix || !mode || !apisObj) return undefined;
+    return {
+        adminUrl: adminUrl.replace(/\/+$/, ""),
+        ...(workspace ? { workspace } : {}),
+        tlsVerify,
+        auth,
+        ...(raw.kongAdminToken ? { token: raw.kongAdminToken } : {}),
+        upstreamPrefix,
+        mode,
+        ...(relaxed ? { relaxed } : {}),
+        apis: settings,
+    };
+}
+
+function parseRelaxed(c: Checker, value: unknown): RelaxedServiceSettings | undefined {
+    if (value === undefined) return undefined;
+    const obj = c.object("kong.migrationSettings", value);
+    if (!obj) return undefined;
+    c.knownKeys("kong.migrationSettings", obj, ["retries", "connectTimeout", "readTimeout", "writeTimeout"]);
+    const out: RelaxedServiceSettings = {};
+    if (obj.retries !== undefined) out.retries = c.integer("kong.migrationSettings.retries", obj.retries, 0, 32767);
+    for (const key of ["connectTimeout", "readTimeout", "writeTimeout"] as const) {
+        if (obj[key] !== undefined) out[key] = c.integer(`kong.migrationSettings.${key}`, obj[key], 1, 2147483646);
+    }
+    return out;
 }

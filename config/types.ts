@@ -119,12 +119,56 @@ export interface DnsSettings {
     endpoint: string;
 }
 
+/** Kong settings of one API (`migration:kong.apis.<api>`). */
+export interface KongApiSettings {
+    /** The existing Kong service that routes this API. */
+    service: string;
+    /** A's runtime as `host:port`. @default "<api>.<source>:443" */
+    sourceTarget: string;
+    /** B's runtime as `host:port`. @default "<api>.<target>:443" */
+    targetTarget: string;
+    /** Host header Kong sends upstream; absent: each target's own hostname (weighted mode). */
+    hostHeader?: string;
+    /** Percent to B on this layer; absent: `cutover.weights.<api>`. */
+    weight?: number;
+    /** Stable-hostname mode: the one target's host name, a CNAME DnsCutover points at A's or B's long name. */
+    originHost: string;
+}
+
+/** Service settings relaxed while the migration runs, restored at `complete`. */
+export interface RelaxedServiceSettings {
+    retries?: number;
+    connectTimeout?: number;
+    readTimeout?: number;
+    writeTimeout?: number;
+}
+
+/** `migration:kong`: the Kong Gateway layer, driven through its Admin API. */
+export interface KongSettings {
+    adminUrl: string;
+    /** Enterprise workspace, a path prefix. */
+    workspace?: string;
+    /** Verify the Admin API's TLS certificate. @default true */
+    tlsVerify: boolean;
+    /** How the secret `migration:kongAdminToken` is sent. */
+    auth: "kong-admin-token" | "bearer";
+    /** The Admin token (secret), or undefined for an Admin API without auth. */
+    token?: pulumi.Output<string>;
+    /** Upstream names are `<upstreamPrefix>-<api>`. */
+    upstreamPrefix: string;
+    mode: "weighted" | "stable-hostname";
+    relaxed?: RelaxedServiceSettings;
+    apis: Record<string, KongApiSettings>;
+}
+
 export interface CutoverConfig {
     role: "cutover";
     domains: Domains;
     apis: Api[];
     cutover: CutoverSettings;
     dns: DnsSettings;
+    /** Absent: no Kong layer. */
+    kong?: KongSettings;
 }
 
 /** Roles whose components are not built yet: only the shared part is parsed. */
@@ -149,6 +193,9 @@ export interface RawConfig {
     tls?: unknown;
     cutover?: unknown;
     dns?: unknown;
+    kong?: unknown;
+    kongAdminToken?: pulumi.Output<string>;
+    kongAdminTokenIsSecret?: boolean;
     /** `migration:tlsKey` as a secret Output, or undefined when not set. */
     tlsKey?: pulumi.Output<string>;
     /** Whether `migration:tlsKey` is stored as a secret (a plain private key is refused). */
