@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DnsCutover } from "./components/dns-cutover";
 import { IsolatedIngress } from "./components/isolated-ingress";
+import { KongUpstream } from "./components/kong-upstream";
 import { ShortDomainGateway } from "./components/short-domain-gateway";
 import { ConfigError } from "./config/errors";
 import { NAMESPACE, parseConfig } from "./config/parse";
 import { CutoverConfig, PlatformConfig, RawConfig, StackConfig } from "./config/types";
 import { planCutover } from "./plan/cutover";
+import { planKong } from "./plan/kong";
 import { planPlatform, SHORT_DOMAIN_COMPONENT } from "./plan/platform";
 
 export interface RunOptions {
@@ -110,11 +112,27 @@ function composeCutover(config: CutoverConfig): Record<string, unknown> {
             ? pulumi.output(target.address)
             : new pulumi.StackReference("platform", { name: target.stack }).requireOutput("ingress").apply((i) => (i as { loadBalancerAddress: string }).loadBalancerAddress);
 
-    const cutovers = plan.hosts.map((host) => new DnsCutover(`dns-${host.api}`, { plan: host, targetAddress, endpoint: config.dns.endpoint }));
+    const kongPlans = planKong(config);
+    const origins = new Map(kongPlans.filter((k) => k.origin).map((k) => [k.api, k.origin!]));
+    const cutovers = plan.hosts.map(
+        (host) => new DnsCutover(`dns-${host.api}`, { plan: host, targetAddress, endpoint: config.dns.endpoint, ...(origins.has(host.api) ? { origin: origins.get(host.api)! } : {}) }),
+    );
+    const kong = config.kong;
+    const upstreams = kong
+        ? kongPlans.map(
+              (k) =>
+                  new KongUpstream(`kong-${k.api}`, {
+                      plan: k,
+                      connection: { adminUrl: kong.adminUrl, ...(kong.workspace ? { workspace: kong.workspace } : {}), tlsVerify: kong.tlsVerify, auth: kong.auth },
+                      ...(kong.token ? { adminToken: kong.token } : {}),
+                      ...(k.origin ? { ttl: plan.hosts.find((h) => h.api === k.api)!.ttl } : {}),
+                  }),
+          )
+        : [];
     return {
         role: config.role,
         phase: config.cutover.phase,
-        traffic: cutovers.map((c) => c.traffic),
+        traffic: [...cutovers.map((c) => c.traffic), ...upstreams.map((u) => u.traffic)].sort((x, y) => (x.host === y.host ? x.layer.localeCompare(y.layer) : x.host.localeCompare(y.host))),
         notes: plan.hosts.map((h) => `${h.host}: wait ${h.wait.seconds} s after this apply: ${h.wait.reason}`),
     };
 }

@@ -1,12 +1,12 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { HostCutoverPlan, Side } from "../plan/cutover";
+import { HostCutoverPlan, relativeName, Side } from "../plan/cutover";
 import { DnsWeights } from "../providers/alidns-weights";
 
 /** One row of the plan's traffic section and of the stack's `traffic` output. */
 export interface TrafficRow {
     host: string;
-    layer: "dns";
+    layer: "dns" | "kong";
     phase: string;
     ttl: number;
     targets: { side: Side; address: pulumi.Input<string>; weight: number }[];
@@ -22,6 +22,11 @@ export interface DnsCutoverArgs {
      * @default "alidns.aliyuncs.com"
      */
     endpoint?: string;
+    /**
+     * Kong's stable host name for this API and the long name its CNAME points at in this phase.
+     * @default undefined (no stable host name)
+     */
+    origin?: { host: string; cname: string };
 }
 
 /**
@@ -71,6 +76,15 @@ export class DnsCutover extends pulumi.ComponentResource {
                     records: plan.weights.map((w) => ({ side: w.side, recordId: records.get(w.key)!.id, weight: w.weight })),
                     ...(args.endpoint ? { endpoint: args.endpoint } : {}),
                 },
+                { parent: this },
+            );
+        }
+
+        if (args.origin) {
+            // One record whose value moves from A's long name to B's: an in-place update, so it always answers.
+            new alicloud.dns.AlidnsRecord(
+                `${name}-origin`,
+                { domainName: plan.zone, rr: relativeName(args.origin.host, plan.zone), type: "CNAME", value: args.origin.cname, ttl: plan.ttl, remark: `migration: ${plan.api} Kong stable host name` },
                 { parent: this },
             );
         }

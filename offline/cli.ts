@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { run as program } from "../program";
 import { HarnessError, ProgramError, ReferenceError_, runOffline } from "./harness";
-import { renderText, toPlanDocument } from "./render";
+import { renderDeck, renderText, toPlanDocument } from "./render";
 import { loadStackConfig, StackFileError } from "./stack-files";
 
 const USAGE = `usage: npm run plan -- --stack <dev|cutover|source> [--config FILE] [--ref NAME=FILE]... [--json]
@@ -17,7 +17,8 @@ const USAGE = `usage: npm run plan -- --stack <dev|cutover|source> [--config FIL
   --config FILE     plan with FILE (stack-file format) in place of Pulumi.NAME.yaml
   --ref NAME=FILE   a StackReference to stack NAME resolves to NAME planned with FILE
                     (default: NAME's committed Pulumi.NAME.yaml)
-  --json            print the plan as JSON`;
+  --json            print the plan as JSON
+  --kong-deck       print the Kong entities the stack manages as a decK file`;
 
 export interface CliArgs {
     stack: string;
@@ -25,6 +26,7 @@ export interface CliArgs {
     /** Stack name → config file for StackReferences. */
     refs: Record<string, string>;
     json: boolean;
+    kongDeck: boolean;
 }
 
 export class UsageError extends Error {}
@@ -33,6 +35,7 @@ export function parseArgs(argv: string[]): CliArgs {
     let stack: string | undefined;
     let configFile: string | undefined;
     let json = false;
+    let kongDeck = false;
     const refs: Record<string, string> = {};
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
@@ -44,6 +47,7 @@ export function parseArgs(argv: string[]): CliArgs {
         if (arg === "--stack") stack = value();
         else if (arg === "--config") configFile = value();
         else if (arg === "--json") json = true;
+        else if (arg === "--kong-deck") kongDeck = true;
         else if (arg === "--ref") {
             const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(value());
             if (!m) throw new UsageError("--ref takes NAME=FILE");
@@ -53,7 +57,8 @@ export function parseArgs(argv: string[]): CliArgs {
     }
     if (!stack) throw new UsageError("--stack is required");
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name`);
-    return { stack, ...(configFile ? { configFile } : {}), refs, json };
+    if (json && kongDeck) throw new UsageError("--json and --kong-deck are two different outputs: pick one");
+    return { stack, ...(configFile ? { configFile } : {}), refs, json, kongDeck };
 }
 
 /**
@@ -99,7 +104,7 @@ export async function main(argv: string[], projectDir: string): Promise<number> 
             stackReference: plannedOutputs(args.refs),
         });
         const role = config.values[`${config.project}:role`] ?? null;
-        process.stdout.write(args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role));
+        process.stdout.write(args.kongDeck ? renderDeck(result) : args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role));
         return 0;
     } catch (err) {
         if (err instanceof StackFileError) {

@@ -1,4 +1,42 @@
+import { Document } from "yaml";
 import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
+
+const KONG_UPSTREAM = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
+const KONG_SERVICE = "pulumi-nodejs:dynamic/migration:KongServiceBinding";
+
+/**
+ * The Kong entities the stack manages as a decK file, for Kong administrators to review
+ * (`deck gateway diff`). Services are listed in a comment only: a partial service in a decK
+ * file would replace the whole service on sync.
+ */
+export function renderDeck(run: OfflineRun): string {
+    const upstreams = run.resources
+        .filter((r) => r.type === KONG_UPSTREAM)
+        .map((r) => {
+            const u = r.inputs.upstream as { name: string; host_header: string | null; healthchecks: unknown; tags: string[] };
+            const targets = r.inputs.targets as { target: string; weight: number }[];
+            return {
+                name: u.name,
+                ...(u.host_header ? { host_header: u.host_header } : {}),
+                healthchecks: u.healthchecks,
+                tags: u.tags,
+                targets: targets.map((t) => ({ target: t.target, weight: t.weight })),
+            };
+        });
+    const services = run.resources
+        .filter((r) => r.type === KONG_SERVICE)
+        .map((r) => {
+            const relaxed = r.inputs.relaxed as Record<string, number> | null;
+            const extra = relaxed ? `, ${Object.entries(relaxed).map(([k, v]) => `${k}=${v}`).join(", ")}` : "";
+            return ` service ${String(r.inputs.service)}: host=${String(r.inputs.host)}${extra}`;
+        });
+    const doc = new Document({ _format_version: "3.0", upstreams });
+    doc.commentBefore = [
+        ` Kong entities managed by stack ${run.stack} (offline plan; review only, not for deck sync of services).`,
+        ...(services.length ? [" Services are patched, not replaced:", ...services.map((s) => ` ${s}`)] : []),
+    ].join("\n");
+    return doc.toString({ lineWidth: 0 });
+}
 
 /** The `--json` document. */
 export interface PlanDocument {

@@ -126,11 +126,13 @@ describe("npm run plan", () => {
         assert.equal(text.code, 0);
         const lines = text.stdout.split("\n");
         const at = lines.indexOf("Traffic:");
-        assert.deepEqual(lines.slice(at, at + 4), [
+        assert.deepEqual(lines.slice(at, at + 6), [
             "Traffic:",
             "  HOST                                           LAYER  PHASE  TTL  TARGETS (side address weight%)",
             "  api01.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A 10.72.10.88 80  |  B [known after apply] 20",
+            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  0s   A api01.source-team1.dev.aliyun.cloud.cn.aibang:443 80  |  B api01.target-team2.dev.aliyun.cloud.cn.aibang:443 20",
             "  api02.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A 10.72.10.88 100  |  B [known after apply] 0",
+            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  0s   A api02.source-team1.dev.aliyun.cloud.cn.aibang:443 100  |  B api02.target-team2.dev.aliyun.cloud.cn.aibang:443 0",
         ]);
         const json = JSON.parse(plan("--stack", "cutover", "--json").stdout);
         assert.deepEqual(json.traffic[0], {

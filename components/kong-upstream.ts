@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import { KongUpstreamPlan } from "../plan/kong";
+import { KongConnection, KongServiceBinding, KongUpstreamEntity } from "../providers/kong";
+import { TrafficRow } from "./dns-cutover";
+
+export interface KongUpstreamArgs {
+    /** The upstream, its targets and weights, and the service to route through it. */
+    plan: KongUpstreamPlan;
+    /** How to reach the Kong Admin API. */
+    connection: KongConnection;
+    /**
+     * The Admin token, a secret.
+     * @default undefined (an Admin API without auth)
+     */
+    adminToken?: pulumi.Input<string>;
+    /**
+     * TTL of the stable host name's record (stable-hostname mode), for the traffic row.
+     * @default 0 (weights take effect in Kong at once)
+     */
+    ttl?: number;
+}
+
+/**
+ * Moves one API's Kong traffic from A's runtime to B's: an upstream with A's and B's targets
+ * weighted by the API's percentage (or one stable host name whose DNS DnsCutover switches),
+ * and the existing service pointed at it once its targets exist.
+ */
+export class KongUpstream extends pulumi.ComponentResource {
+    /** What this layer sends where in this phase. */
+    readonly traffic: TrafficRow & { upstream: string };
+
+    constructor(name: string, args: KongUpstreamArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("migration:index:KongUpstream", name, {}, opts);
+        const { plan, connection } = args;
+        const token = args.adminToken ? { adminToken: args.adminToken } : {};
+        const upstream = new KongUpstreamEntity(`${name}-upstream`, { connection, ...token, upstream: plan.upstream, targets: plan.targets }, { parent: this });
+        // The service switches to the upstream only after the upstream and its targets exist,
+        // and on delete it is restored before the upstream goes.
+        new KongServiceBinding(
+            `${name}-service`,
+            { connection, ...token, service: plan.service.name, host: plan.service.host, relaxed: plan.service.relaxed, fallbackOriginal: plan.service.fallbackOriginal },
+            { parent: this, dependsOn: [upstream] },
+        );
+        this.traffic = {
+            host: plan.host,
+            layer: "kong" as const,
+            phase: plan.phase,
+            ttl: args.ttl ?? 0,
+            upstream: plan.upstream.name,
+            targets: plan.targets.map((t) => ({ side: t.side, address: plan.origin ? `${t.target} → ${plan.origin.cname}` : t.target, weight: t.weight })),
+        } as TrafficRow & { upstream: string };
+        this.registerOutputs({ traffic: this.traffic });
+    }
+}
