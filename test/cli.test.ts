@@ -161,4 +161,37 @@ describe("npm run plan", () => {
                 "  migration:ingress.replicas: 0 is not accepted; expected an integer from 1 to 50\n",
         );
     });
+
+    it("--kong-deck prints the managed Kong entities as a decK file", () => {
+        const { code, stdout } = plan("--stack", "cutover", "--kong-deck");
+        assert.equal(code, 0);
+        const lines = stdout.split("\n");
+        assert.deepEqual(lines.slice(0, 4), [
+            "# Kong entities managed by stack cutover (offline plan; review only, not for deck sync of services).",
+            "# Services are patched, not replaced:",
+            "#  service api01: host=team1-api01, connect_timeout=10000, read_timeout=120000, retries=10",
+            "#  service api02: host=team1-api02, connect_timeout=10000, read_timeout=120000, retries=10",
+        ]);
+        const deck = parseYaml(stdout) as { _format_version: string; upstreams: { name: string; targets: unknown[] }[] };
+        assert.equal(deck._format_version, "3.0");
+        assert.deepEqual(
+            deck.upstreams.map((u) => [u.name, u.targets]),
+            [
+                [
+                    "team1-api01",
+                    [
+                        { target: "api01.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 80 },
+                        { target: "api01.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 20 },
+                    ],
+                ],
+                [
+                    "team1-api02",
+                    [
+                        { target: "api02.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 100 },
+                        { target: "api02.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 0 },
+                    ],
+                ],
+            ],
+        );
+    });
 });
