@@ -197,6 +197,12 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
         });
     });
 
+    it("the double stores a target without a port as port 8000, which is why the provider always sends one", async () => {
+        await kongRequest(conn, "s3cret-token", "PUT", "/upstreams/team1-api01", "setup", { name: "team1-api01" });
+        await kongRequest(conn, "s3cret-token", "POST", "/upstreams/team1-api01/targets", "setup", { target: "api01.source-team1.dev.aliyun.cloud.cn.aibang", weight: 100 });
+        assert.deepEqual(kong.weights("team1-api01"), { "api01.source-team1.dev.aliyun.cloud.cn.aibang:8000": 100 });
+    });
+
     it("sends a bearer token and the workspace prefix when configured", async () => {
         await kong.stop();
         kong = new KongDouble({ token: "t", workspace: "team1" });

@@ -1,10 +1,14 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml, stringify } from "yaml";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/parse";
 import { RawConfig } from "../config/types";
 import { OfflineRun } from "../offline/harness";
-import { api, byName, DOMAINS, inventory, planConfig, planStack } from "./helpers";
+import { api, byName, DOMAINS, inventory, planConfig, planStack, ROOT } from "./helpers";
 
 const ZONE = "aliyun.cloud.cn.aibang";
 const UPSTREAM = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
@@ -90,6 +94,38 @@ describe("KongUpstream", () => {
                     ],
                 },
             ]);
+        });
+    });
+
+    describe("the committed cutover stack, edited per phase as the runbook does", () => {
+        let dir: string;
+        let dev: OfflineRun;
+        before(async () => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "cutover-phase-"));
+            dev = await planStack("dev");
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        async function atPhase(phase: string, weights: Record<string, number>): Promise<OfflineRun> {
+            const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.cutover.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
+            doc.config["migration:cutover"] = { ...doc.config["migration:cutover"], phase, weights };
+            const file = path.join(dir, `${phase}.yaml`);
+            fs.writeFileSync(file, stringify(doc));
+            return planStack("cutover", { configFile: file, refs: { "organization/migration/dev": dev.outputs } });
+        }
+
+        it("prepare: Kong 100/0 for both APIs, relaxed settings on; DNS has A's record only", async () => {
+            const run = await atPhase("prepare", {});
+            assert.deepEqual([weightsOf(run, "kong-api01-upstream"), weightsOf(run, "kong-api02-upstream")], [[100, 0], [100, 0]]);
+            assert.deepEqual(byName(run, SERVICE, "kong-api02-service").inputs.relaxed, { retries: 10, connect_timeout: 10000, read_timeout: 120000 });
+            assert.deepEqual(inventory(run).filter((r) => r.startsWith(RECORD)), [`${RECORD} dns-api01-a`, `${RECORD} dns-api02-a`]);
+        });
+
+        it("complete: Kong 0/100 for both APIs, services' own settings back; DNS has B's record only", async () => {
+            const run = await atPhase("complete", { api01: 100, api02: 100 });
+            assert.deepEqual([weightsOf(run, "kong-api01-upstream"), weightsOf(run, "kong-api02-upstream")], [[0, 100], [0, 100]]);
+            assert.equal(byName(run, SERVICE, "kong-api01-service").inputs.relaxed, null);
+            assert.deepEqual(inventory(run).filter((r) => r.startsWith(RECORD)), [`${RECORD} dns-api01-b`, `${RECORD} dns-api02-b`]);
         });
     });
 
