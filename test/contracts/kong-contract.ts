@@ -48,6 +48,7 @@ const compiled = new Map<string, ValidateFunction>();
 
 function load() {
     if (loaded) return loaded;
+    if (!fs.existsSync(KONG_OSS_SPEC)) throw new Error(`Kong's OpenAPI contract is not at ${KONG_OSS_SPEC}: the project's shared/ folder must sit beside the checkout`);
     const spec = parseYaml(fs.readFileSync(KONG_OSS_SPEC, "utf8")) as Spec;
     // The document is OpenAPI, not JSON Schema: no meta-schema check, unknown keywords (example, x-*) ignored.
     const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, validateFormats: false });
