@@ -2,12 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { DnsCutover } from "./components/dns-cutover";
 import { IsolatedIngress } from "./components/isolated-ingress";
 import { KongUpstream } from "./components/kong-upstream";
+import { SourceFootprint } from "./components/source-footprint";
 import { ShortDomainGateway } from "./components/short-domain-gateway";
-import { ConfigError } from "./config/errors";
 import { NAMESPACE, parseConfig } from "./config/parse";
-import { CutoverConfig, PlatformConfig, RawConfig, StackConfig } from "./config/types";
-import { planCutover } from "./plan/cutover";
+import { CutoverConfig, PlatformConfig, RawConfig, SourceConfig, StackConfig } from "./config/types";
+import { planCutover, relativeName } from "./plan/cutover";
+import { CutoverState, decommissionVerdict, planFootprint } from "./plan/decommission";
 import { planKong } from "./plan/kong";
+import { PhaseMarker } from "./providers/phase-marker";
 import { planPlatform, SHORT_DOMAIN_COMPONENT } from "./plan/platform";
 
 export interface RunOptions {
@@ -26,10 +28,8 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
             return composePlatform(config, options.now ?? new Date());
         case "cutover":
             return composeCutover(config);
-        default:
-            throw new ConfigError([
-                { path: `${NAMESPACE}:role`, message: `${JSON.stringify(config.role)} is not implemented yet; accepted today: platform, cutover` },
-            ]);
+        case "source":
+            return composeSource(config, options.now ?? new Date());
     }
 }
 
@@ -58,6 +58,8 @@ function readRawConfig(): RawConfig {
         cutover: structured("cutover"),
         dns: structured("dns"),
         kong: structured("kong"),
+        source: structured("source"),
+        decommission: structured("decommission"),
         ...(kongAdminToken === undefined ? {} : { kongAdminToken: pulumi.secret(kongAdminToken), kongAdminTokenIsSecret: isConfigSecret(`${NAMESPACE}:kongAdminToken`) }),
         ...(tlsKey === undefined ? {} : { tlsKey: pulumi.secret(tlsKey), tlsKeyIsSecret: isConfigSecret(`${NAMESPACE}:tlsKey`) }),
     };
@@ -129,10 +131,50 @@ function composeCutover(config: CutoverConfig): Record<string, unknown> {
                   }),
           )
         : [];
+    const marker = new PhaseMarker("phase", { phase: config.cutover.phase });
     return {
         role: config.role,
         phase: config.cutover.phase,
+        // Read by the source stack's decommission guard (observation window).
+        phaseAppliedAt: marker.appliedAt,
         traffic: [...cutovers.map((c) => c.traffic), ...upstreams.map((u) => u.traffic)].sort((x, y) => (x.host === y.host ? x.layer.localeCompare(y.layer) : x.host.localeCompare(y.host))),
         notes: plan.hosts.map((h) => `${h.host}: wait ${h.wait.seconds} s after this apply: ${h.wait.reason}`),
+    };
+}
+
+/**
+ * Another stack's outputs as plain values, with what is not known yet (offline: values only
+ * an apply would produce) as undefined. Against a real backend every referenced output is known.
+ */
+async function knownOutputs(ref: pulumi.StackReference): Promise<Record<string, unknown>> {
+    const withUnknowns = await (ref.outputs as unknown as { promise(withUnknowns: boolean): Promise<Record<string, unknown>> }).promise(true);
+    const strip = (v: unknown): unknown => {
+        if (pulumi.isUnknown(v)) return undefined;
+        if (Array.isArray(v)) return v.map(strip);
+        if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, strip(x)]));
+        return v;
+    };
+    return (strip(withUnknowns) as Record<string, unknown>) ?? {};
+}
+
+async function composeSource(config: SourceConfig, now: Date): Promise<Record<string, unknown>> {
+    // `protect` is a plain option, so the guard needs the cutover stack's values before anything registers.
+    const cutover = (await knownOutputs(new pulumi.StackReference("cutover", { name: config.source.cutoverStack }))) as Partial<CutoverState>;
+    const verdict = decommissionVerdict(config, { phase: cutover.phase, phaseAppliedAt: cutover.phaseAppliedAt, traffic: cutover.traffic ?? [] }, now);
+    if (!verdict.allowed) void pulumi.log.warn(`decommission blocked, A stays protected:\n  - ${verdict.reasons.join("\n  - ")}`);
+
+    const adopted = planFootprint(config);
+    const { source, domains } = config;
+    new SourceFootprint("source-a", {
+        adopted,
+        kubeContext: source.kubeContext,
+        ...(source.ingress.kind === "helm-release" ? { releaseChart: source.ingress.chart } : {}),
+        ...(source.wildcardRecord ? { wildcard: { zone: source.wildcardRecord.zone, rr: relativeName(`*.${domains.source}`, source.wildcardRecord.zone), address: source.address } } : {}),
+        protect: !verdict.allowed,
+    });
+    return {
+        role: config.role,
+        decommission: verdict,
+        adopted: adopted.map((a) => ({ kind: a.kind, import: a.importId, protect: !verdict.allowed })),
     };
 }

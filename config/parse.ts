@@ -15,6 +15,10 @@ import {
     KongApiSettings,
     KongSettings,
     RelaxedServiceSettings,
+    DecommissionSettings,
+    SourceConfig,
+    SourceIngress,
+    SourceSettings,
     LoadBalancerConfig,
     PlatformConfig,
     RawConfig,
@@ -145,8 +149,16 @@ export function parseConfig(raw: RawConfig): StackConfig {
         const config: CutoverConfig = { role, domains: domains!, apis: apis!, cutover: cutover!, dns: dns!, ...(kong ? { kong } : {}) };
         return config;
     }
+    if (role !== "source") {
+        // The role itself is bad: its message is the one that matters.
+        throwIfProblems(c);
+        throw new Error("unreachable: an invalid role always reports a problem");
+    }
+    const source = parseSource(c, raw.source, apis, domains);
+    const decommission = parseDecommission(c, raw.decommission, apis);
     throwIfProblems(c);
-    return { role: "source", domains: domains!, apis: apis! };
+    const config: SourceConfig = { role: "source", domains: domains!, apis: apis!, source: source!, decommission: decommission! };
+    return config;
 }
 
 /** TTL floors of the Alidns editions; below them the API answers QuotaExceeded.TTL. */
@@ -478,4 +490,80 @@ function parseRelaxed(c: Checker, value: unknown): RelaxedServiceSettings | unde
         if (obj[key] !== undefined) out[key] = c.integer(`kong.migrationSettings.${key}`, obj[key], 1, 2147483646);
     }
     return out;
+}
+
+const NAMESPACED = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/;
+
+function parseSource(c: Checker, value: unknown, apis?: Api[], domains?: { source: string }): SourceSettings | undefined {
+    const obj = c.object("source", value);
+    if (!obj) return undefined;
+    c.knownKeys("source", obj, ["kubeContext", "cutoverStack", "address", "namespaces", "ingress", "loadBalancerId", "wildcardRecord"]);
+    const kubeContext = c.string("source.kubeContext", obj.kubeContext, "the kubeconfig context of cluster A", (s) => s.trim().length > 0);
+    const cutoverStack = obj.cutoverStack === undefined ? "organization/migration/cutover" : c.string("source.cutoverStack", obj.cutoverStack, "a stack name such as organization/migration/cutover", (s) => /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(s));
+    const address = c.string("source.address", obj.address, "A's SLB address as IPv4, e.g. 10.72.10.88", isIpv4);
+    let namespaces: string[] | undefined = apis ? [...new Set(apis.map((a) => a.namespace))].sort() : undefined;
+    if (obj.namespaces !== undefined) {
+        if (!Array.isArray(obj.namespaces) || obj.namespaces.some((n) => typeof n !== "string" || !isDnsLabel(n))) {
+            c.fail("source.namespaces", obj.namespaces, "a list of namespace names in cluster A");
+            namespaces = undefined;
+        } else namespaces = obj.namespaces as string[];
+    }
+    const ingress = parseSourceIngress(c, obj.ingress);
+    const loadBalancerId = c.optionalString("source.loadBalancerId", obj.loadBalancerId, "a CLB instance id such as lb-xxxx", (s) => /^lb-[a-z0-9]+$/.test(s));
+    let wildcardRecord: SourceSettings["wildcardRecord"];
+    if (obj.wildcardRecord !== undefined) {
+        const w = c.object("source.wildcardRecord", obj.wildcardRecord);
+        if (w) {
+            c.knownKeys("source.wildcardRecord", w, ["id", "zone"]);
+            const id = c.string("source.wildcardRecord.id", w.id, "the Alidns record id (digits) of *.<domains.source>", (s) => /^\d+$/.test(s));
+            const zone = c.string("source.wildcardRecord.zone", w.zone, "the Alidns zone holding it", isDnsName);
+            if (zone && domains && !`x.${domains.source}`.endsWith(`.${zone}`)) c.fail("source.wildcardRecord.zone", zone, `a zone that contains *.${domains.source}`);
+            if (id && zone) wildcardRecord = { id, zone };
+        }
+    }
+    if (!kubeContext || !cutoverStack || !address || !namespaces || !ingress) return undefined;
+    return { kubeContext, cutoverStack, address, namespaces, ingress, ...(loadBalancerId ? { loadBalancerId } : {}), ...(wildcardRecord ? { wildcardRecord } : {}) };
+}
+
+function parseSourceIngress(c: Checker, value: unknown): SourceIngress | undefined {
+    const obj = c.object("source.ingress", value);
+    if (!obj) return undefined;
+    const kind = c.oneOf("source.ingress.kind", obj.kind, ["helm-release", "objects"] as const);
+    if (kind === "helm-release") {
+        c.knownKeys("source.ingress", obj, ["kind", "release", "chart"]);
+        const release = c.string("source.ingress.release", obj.release, "the Helm release as namespace/name, e.g. ingress-nginx/ingress-nginx", (s) => NAMESPACED.test(s));
+        const chart = obj.chart === undefined ? "ingress-nginx" : c.string("source.ingress.chart", obj.chart, "the release's chart name", (s) => s.length > 0);
+        if (!release || !chart) return undefined;
+        const [namespace, name] = release.split("/");
+        return { kind, namespace, name, chart };
+    }
+    if (kind === "objects") {
+        c.knownKeys("source.ingress", obj, ["kind", "ingresses", "ingressClass"]);
+        const list = Array.isArray(obj.ingresses) ? obj.ingresses : undefined;
+        if (!list || list.length === 0 || list.some((x) => typeof x !== "string" || !NAMESPACED.test(x))) {
+            c.fail("source.ingress.ingresses", obj.ingresses, "a non-empty list of A's Ingresses as namespace/name");
+            return undefined;
+        }
+        const ingressClass = c.optionalString("source.ingress.ingressClass", obj.ingressClass, "an IngressClass used only by the migrated APIs in cluster A", isDnsLabel);
+        return { kind, ingresses: (list as string[]).map((x) => ({ namespace: x.split("/")[0], name: x.split("/")[1] })), ...(ingressClass ? { ingressClass } : {}) };
+    }
+    return undefined;
+}
+
+function parseDecommission(c: Checker, value: unknown, apis?: Api[]): DecommissionSettings | undefined {
+    const obj = value === undefined ? {} : c.object("decommission", value);
+    if (!obj) return undefined;
+    c.knownKeys("decommission", obj, ["observationHours", "confirm"]);
+    const observationHours = obj.observationHours === undefined ? 24 : c.integer("decommission.observationHours", obj.observationHours, 0, 24 * 30);
+    let confirm: string[] | undefined = [];
+    if (obj.confirm !== undefined) {
+        if (!Array.isArray(obj.confirm) || obj.confirm.some((x) => typeof x !== "string")) {
+            c.fail("decommission.confirm", obj.confirm, "a list of API names");
+            confirm = undefined;
+        } else confirm = obj.confirm as string[];
+    }
+    const names = apis?.map((a) => a.name) ?? [];
+    for (const name of confirm ?? []) if (apis && !names.includes(name)) c.fail("decommission.confirm", name, `API names from migration:apis (${names.join(", ")})`);
+    if (observationHours === undefined || !confirm) return undefined;
+    return { observationHours, confirm };
 }

@@ -171,14 +171,45 @@ export interface CutoverConfig {
     kong?: KongSettings;
 }
 
-/** Roles whose components are not built yet: only the shared part is parsed. */
-export interface PendingRoleConfig {
+/** A's ingress for the legacy hosts: a Helm release, or IngressClass and Ingress objects. */
+export type SourceIngress =
+    | { kind: "helm-release"; namespace: string; name: string; chart: string }
+    | { kind: "objects"; ingresses: { namespace: string; name: string }[]; ingressClass?: string };
+
+/** `migration:source`: A's footprint, adopted by id. */
+export interface SourceSettings {
+    /** kubeconfig context of cluster A. */
+    kubeContext: string;
+    /** The cutover stack whose outputs the guard reads. */
+    cutoverStack: string;
+    /** A's SLB address (IPv4). */
+    address: string;
+    /** The migrated namespaces in cluster A. */
+    namespaces: string[];
+    ingress: SourceIngress;
+    /** A's CLB, when it was not created by a Service (else it goes with the Service). */
+    loadBalancerId?: string;
+    /** The legacy wildcard record `*.<source>` in Alidns. */
+    wildcardRecord?: { id: string; zone: string };
+}
+
+/** `migration:decommission`: when A may go. */
+export interface DecommissionSettings {
+    /** Hours `complete` must have been applied before A may be deleted. @default 24 */
+    observationHours: number;
+    /** Must list exactly the APIs being retired. */
+    confirm: string[];
+}
+
+export interface SourceConfig {
     role: "source";
     domains: Domains;
     apis: Api[];
+    source: SourceSettings;
+    decommission: DecommissionSettings;
 }
 
-export type StackConfig = PlatformConfig | CutoverConfig | PendingRoleConfig;
+export type StackConfig = PlatformConfig | CutoverConfig | SourceConfig;
 
 /**
  * Config values as read from the stack, before any check. Structured keys arrive as
@@ -194,6 +225,8 @@ export interface RawConfig {
     cutover?: unknown;
     dns?: unknown;
     kong?: unknown;
+    source?: unknown;
+    decommission?: unknown;
     kongAdminToken?: pulumi.Output<string>;
     kongAdminTokenIsSecret?: boolean;
     /** `migration:tlsKey` as a secret Output, or undefined when not set. */

@@ -35,6 +35,8 @@ export interface RecordedOptions {
     import: string | null;
     replaceOnChanges: string[];
     retainOnDelete: boolean;
+    /** URN of the resource this one is deleted with, or null. */
+    deletedWith: string | null;
 }
 
 export interface RecordedResource {
@@ -131,6 +133,7 @@ interface Request {
     getId?(): string;
     getReplaceonchangesList?(): string[];
     getRetainondelete?(): boolean | undefined;
+    getDeletedwith?(): string;
     getUrn?(): string;
     getOutputs?(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -179,6 +182,7 @@ function optionsOf(req: Request, read: boolean): RecordedOptions {
         import: read ? null : req.getImportid?.() || null,
         replaceOnChanges: [...(req.getReplaceonchangesList?.() ?? [])],
         retainOnDelete: req.getRetainondelete?.() ?? false,
+        deletedWith: req.getDeletedwith?.() || null,
     };
 }
 

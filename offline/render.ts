@@ -123,6 +123,7 @@ function optionLines(o: RecordedOptions): string[] {
     if (o.dependsOn.length) parts.push(`dependsOn=[${o.dependsOn.map(shortName).join(", ")}]`);
     if (o.ignoreChanges.length) parts.push(`ignoreChanges=[${o.ignoreChanges.join(", ")}]`);
     if (o.replaceOnChanges.length) parts.push(`replaceOnChanges=[${o.replaceOnChanges.join(", ")}]`);
+    if (o.deletedWith) parts.push(`deletedWith=${shortName(o.deletedWith)}`);
     return parts.length ? [`options: ${parts.join(" ")}`] : [];
 }
 
@@ -163,6 +164,11 @@ export function renderText(run: OfflineRun, role: string | null): string {
         out.push("");
         out.push("Wait before the next step:");
         for (const n of notes) out.push(`  - ${n}`);
+    }
+    const decommission = run.outputs.decommission as { allowed: boolean; reasons: string[] } | undefined;
+    if (decommission) {
+        out.push("");
+        out.push(decommission.allowed ? "decommission: allowed" : `decommission: blocked (${decommission.reasons.join("; ")})`);
     }
     out.push("");
     out.push("Outputs:");

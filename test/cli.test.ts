@@ -69,7 +69,7 @@ describe("npm run plan", () => {
         assert.equal(doc.resources.length, 16);
         for (const r of doc.resources) {
             assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "inputs", "options"]);
-            assert.deepEqual(Object.keys(r.options), ["protect", "dependsOn", "deleteBeforeReplace", "ignoreChanges", "import", "replaceOnChanges", "retainOnDelete"]);
+            assert.deepEqual(Object.keys(r.options), ["protect", "dependsOn", "deleteBeforeReplace", "ignoreChanges", "import", "replaceOnChanges", "retainOnDelete", "deletedWith"]);
         }
         const secret = doc.resources.find((r: { name: string }) => r.name === "team1-tls-team1-ns");
         assert.deepEqual(secret.inputs.stringData, { "tls.crt": "[secret]", "tls.key": "[secret]" });
@@ -104,12 +104,6 @@ describe("npm run plan", () => {
                 "  migration:apis[0].port: 70000 is not accepted; expected an integer from 1 to 65535\n" +
                 "  migration:ingress.className: \"nginx\" is not accepted; expected a class other than nginx (cluster B's existing controller owns it)\n",
         );
-    });
-
-    it("a role not built yet exits 2 with 'not implemented yet'", () => {
-        const { code, stderr } = plan("--stack", "source");
-        assert.equal(code, 2);
-        assert.equal(stderr, 'plan: stack source: invalid stack configuration (1 problem):\n  migration:role: "source" is not implemented yet; accepted today: platform, cutover\n');
     });
 
     it("usage errors and missing stack files exit 2 with a message", () => {

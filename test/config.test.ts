@@ -71,8 +71,17 @@ describe("parseConfig", () => {
         assert.deepEqual(config.tls, { kind: "existingSecret", secretName: "wildcard-tls" });
     });
 
-    it("parses only the shared part for roles not built yet", () => {
-        assert.deepEqual(parseConfig({ role: "source", domains: DOMAINS, apis: [api("api01")] }), { role: "source", domains: DOMAINS, apis: [api("api01")] });
+    it("parses a source config with its defaults (namespaces from the APIs, 24 h window, nothing confirmed)", () => {
+        assert.deepEqual(
+            parseConfig({ role: "source", domains: DOMAINS, apis: [api("api01"), api("api02", "team2-ns")], source: { kubeContext: "cluster-a", address: "10.72.10.88", ingress: { kind: "helm-release", release: "ingress-nginx/ingress-nginx-a" } } }),
+            {
+                role: "source",
+                domains: DOMAINS,
+                apis: [api("api01"), api("api02", "team2-ns")],
+                source: { kubeContext: "cluster-a", cutoverStack: "organization/migration/cutover", address: "10.72.10.88", namespaces: ["team1-ns", "team2-ns"], ingress: { kind: "helm-release", namespace: "ingress-nginx", name: "ingress-nginx-a", chart: "ingress-nginx" } },
+                decommission: { observationHours: 24, confirm: [] },
+            },
+        );
     });
 
     describe("refuses, naming key path, value and what is accepted", () => {

@@ -5,7 +5,8 @@ import { api, byName, DOMAINS, inventory, planConfig, planStack, T } from "./hel
 const ZONE = "aliyun.cloud.cn.aibang";
 const A = "10.72.10.88";
 const B = "10.72.11.99";
-const NO_OPTIONS = { protect: false, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], import: null, replaceOnChanges: [], retainOnDelete: false };
+const MARKER = "pulumi-nodejs:dynamic/migration:PhaseMarker phase";
+const NO_OPTIONS = { protect: false, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], import: null, replaceOnChanges: [], retainOnDelete: false, deletedWith: null };
 
 function cutoverConfig(cutover: Record<string, unknown>, apis = [api("api01")]) {
     return {
@@ -43,7 +44,7 @@ describe("DnsCutover", () => {
         });
 
         it("holds one A record to A with the cutover TTL, and no weighting", () => {
-            assert.deepEqual(inventory(run), [`${T.record} dns-api01-a`, `${T.cutover} dns-api01`]);
+            assert.deepEqual(inventory(run), [`${T.record} dns-api01-a`, `${T.cutover} dns-api01`, MARKER]);
             const a = byName(run, T.record, "dns-api01-a");
             assert.deepEqual(a.inputs, record("api01", "A", { type: "A", value: A, ttl: 60, status: "ENABLE" }));
             assert.deepEqual(a.options, { ...NO_OPTIONS, ignoreChanges: ["status"] });
@@ -62,7 +63,7 @@ describe("DnsCutover", () => {
         for (const w of [0, 5, 20, 100]) {
             it(`at ${w} % keeps both records (B born paused) and weights them ${100 - w} / ${w}`, async () => {
                 const run = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: w } }));
-                assert.deepEqual(inventory(run), [`${T.record} dns-api01-a`, `${T.record} dns-api01-b`, `${T.weights} dns-api01-weights`, `${T.cutover} dns-api01`]);
+                assert.deepEqual(inventory(run), [`${T.record} dns-api01-a`, `${T.record} dns-api01-b`, `${T.weights} dns-api01-weights`, `${T.cutover} dns-api01`, MARKER]);
                 assert.deepEqual(byName(run, T.record, "dns-api01-a").inputs, record("api01", "A", { type: "A", value: A, ttl: 60, status: "ENABLE" }));
                 assert.deepEqual(byName(run, T.record, "dns-api01-b").inputs, record("api01", "B", { type: "A", value: B, ttl: 60, status: "DISABLE" }));
                 assert.deepEqual(byName(run, T.record, "dns-api01-b").options, { ...NO_OPTIONS, ignoreChanges: ["status"] });
@@ -83,14 +84,14 @@ describe("DnsCutover", () => {
                     [0, 100],
                 ],
             );
-            assert.equal(inventory(run).length, 12);
+            assert.equal(inventory(run).length, 13, "3 × (2 records, weights, component) and the phase marker");
         });
     });
 
     describe("phase complete", () => {
         it("with an A record: only B's record, steady TTL, weighting kept on B alone while A's record goes", async () => {
             const run = await planConfig(cutoverConfig({ phase: "complete", weights: { api01: 100 } }));
-            assert.deepEqual(inventory(run), [`${T.record} dns-api01-b`, `${T.weights} dns-api01-weights`, `${T.cutover} dns-api01`]);
+            assert.deepEqual(inventory(run), [`${T.record} dns-api01-b`, `${T.weights} dns-api01-weights`, `${T.cutover} dns-api01`, MARKER]);
             assert.deepEqual(byName(run, T.record, "dns-api01-b").inputs, record("api01", "B", { type: "A", value: B, ttl: 600, status: "DISABLE" }));
             assert.deepEqual(byName(run, T.weights, "dns-api01-weights").inputs, weights("api01", undefined, 100));
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "complete", 600, [["B", B, 100]])]);
@@ -98,7 +99,7 @@ describe("DnsCutover", () => {
 
         it("with a CNAME: one CNAME to the long name, steady TTL, serving at once, no weighting", async () => {
             const run = await planConfig(cutoverConfig({ phase: "complete", completeWith: "cname", weights: { api01: 100 } }));
-            assert.deepEqual(inventory(run), [`${T.record} dns-api01-b`, `${T.cutover} dns-api01`]);
+            assert.deepEqual(inventory(run), [`${T.record} dns-api01-b`, `${T.cutover} dns-api01`, MARKER]);
             assert.deepEqual(byName(run, T.record, "dns-api01-b").inputs, record("api01", "B", { type: "CNAME", value: "api01.target-team2.dev.aliyun.cloud.cn.aibang", ttl: 600, status: "ENABLE" }));
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "complete", 600, [["B", "api01.target-team2.dev.aliyun.cloud.cn.aibang", 100]])]);
         });

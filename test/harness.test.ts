@@ -49,6 +49,7 @@ describe("the offline harness", () => {
             import: "b-123",
             replaceOnChanges: ["value"],
             retainOnDelete: true,
+            deletedWith: null,
         });
         assert.deepEqual(c.options.dependsOn, [], "a dependency carried by an input is not a dependsOn option");
         assert.equal(b.parent, stack.urn);

@@ -66,10 +66,17 @@ export function planConfig(values: Record<string, unknown>, opts: { now?: Date; 
 }
 
 /** Runs the real program over a committed stack file (or a file in its place). */
-export function planStack(stack: string, opts: { configFile?: string; refs?: Refs } = {}): Promise<OfflineRun> {
+export function planStack(stack: string, opts: { configFile?: string; refs?: Refs; now?: Date } = {}): Promise<OfflineRun> {
     const config = loadStackConfig(ROOT, stack, opts.configFile);
     const stackReference = resolver(opts.refs);
-    return runOffline({ project: config.project, stack, config: config.values, secretKeys: config.secretKeys, program: () => run(), ...(stackReference ? { stackReference } : {}) });
+    return runOffline({
+        project: config.project,
+        stack,
+        config: config.values,
+        secretKeys: config.secretKeys,
+        program: () => run(opts.now ? { now: opts.now } : {}),
+        ...(stackReference ? { stackReference } : {}),
+    });
 }
 
 export function byName(run: OfflineRun, type: string, name: string): RecordedResource {

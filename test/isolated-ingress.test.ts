@@ -3,7 +3,7 @@ import { OfflineRun } from "../offline/harness";
 import { api, byName, EXAMPLE_CERT, inventory, planConfig, platformConfig, STACK, T, urnOf } from "./helpers";
 
 const SELECTOR = { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx-team1", "app.kubernetes.io/component": "controller" };
-const NO_OPTIONS = { protect: false, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], import: null, replaceOnChanges: [], retainOnDelete: false };
+const NO_OPTIONS = { protect: false, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], import: null, replaceOnChanges: [], retainOnDelete: false, deletedWith: null };
 const TEAM = `urn:pulumi:test::migration::pulumi:pulumi:Stack$${T.isolated}::team1`;
 
 function chartValues(replicas: number) {
