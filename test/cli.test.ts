@@ -188,4 +188,33 @@ describe("npm run plan", () => {
             ],
         );
     });
+
+    it("--stack source prints each adopted piece with its import id and the decommission verdict; --ref asks what-if", () => {
+        const { code, stdout } = plan("--stack", "source");
+        assert.equal(code, 0);
+        const lines = stdout.split("\n");
+        assert.ok(lines.includes("        options: protect import=team1-ns ignoreChanges=[*]"));
+        assert.ok(lines.includes("        options: protect import=lb-2ze0example0a0slb ignoreChanges=[*]"));
+        const verdict = lines.find((l) => l.startsWith("decommission: "));
+        assert.equal(
+            verdict,
+            'decommission: blocked (cutover phase is "shift"; decommissioning needs "complete"; ' +
+                "api01: DNS answer 10.72.10.88 (side A) for api01.source-team1.dev.aliyun.cloud.cn.aibang still has weight 80; " +
+                "api01: Kong target api01.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api01 still has weight 80; " +
+                "api02: DNS answer 10.72.10.88 (side A) for api02.source-team1.dev.aliyun.cloud.cn.aibang still has weight 100; " +
+                "api02: Kong target api02.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api02 still has weight 100; " +
+                "decommission.confirm is []; it must list exactly the APIs being retired: [api01, api02])",
+        );
+
+        const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.cutover.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
+        doc.config["migration:cutover"] = { ...doc.config["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } };
+        const completeFile = path.join(dir, "cutover-complete.yaml");
+        fs.writeFileSync(completeFile, stringify(doc));
+        const whatIf = plan("--stack", "source", "--ref", `cutover=${completeFile}`);
+        assert.equal(whatIf.code, 0);
+        assert.equal(
+            whatIf.stdout.split("\n").find((l) => l.startsWith("decommission: ")),
+            "decommission: blocked (the time complete was applied is unknown (taken as now); the observation window is 24 h; decommission.confirm is []; it must list exactly the APIs being retired: [api01, api02])",
+        );
+    });
 });
