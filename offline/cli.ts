@@ -8,16 +8,18 @@ import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { run as program } from "../program";
 import { HarnessError, ProgramError, ReferenceError_, runOffline } from "./harness";
+import { diffRuns, renderDiff } from "./diff";
 import { renderDeck, renderText, toPlanDocument } from "./render";
 import { loadStackConfig, StackFileError } from "./stack-files";
 
-const USAGE = `usage: npm run plan -- --stack <dev|cutover|source> [--config FILE] [--ref NAME=FILE]... [--json]
+const USAGE = `usage: npm run plan -- --stack <dev|cutover|source> [--config FILE] [--ref NAME=FILE]... [--against FILE] [--json | --kong-deck]
 
   --stack NAME      the stack to plan; its config is Pulumi.NAME.yaml over Pulumi.yaml
   --config FILE     plan with FILE (stack-file format) in place of Pulumi.NAME.yaml
   --ref NAME=FILE   a StackReference to stack NAME resolves to NAME planned with FILE
                     (default: NAME's committed Pulumi.NAME.yaml)
-  --json            print the plan as JSON
+  --against FILE    print what going from the config in use to FILE would do
+  --json            print the plan (or the diff) as JSON
   --kong-deck       print the Kong entities the stack manages as a decK file`;
 
 export interface CliArgs {
@@ -27,6 +29,8 @@ export interface CliArgs {
     refs: Record<string, string>;
     json: boolean;
     kongDeck: boolean;
+    /** Diff against this stack-file. */
+    against?: string;
 }
 
 export class UsageError extends Error {}
@@ -36,6 +40,7 @@ export function parseArgs(argv: string[]): CliArgs {
     let configFile: string | undefined;
     let json = false;
     let kongDeck = false;
+    let against: string | undefined;
     const refs: Record<string, string> = {};
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
@@ -48,6 +53,7 @@ export function parseArgs(argv: string[]): CliArgs {
         else if (arg === "--config") configFile = value();
         else if (arg === "--json") json = true;
         else if (arg === "--kong-deck") kongDeck = true;
+        else if (arg === "--against") against = path.resolve(value());
         else if (arg === "--ref") {
             const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(value());
             if (!m) throw new UsageError("--ref takes NAME=FILE");
@@ -58,7 +64,8 @@ export function parseArgs(argv: string[]): CliArgs {
     if (!stack) throw new UsageError("--stack is required");
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name`);
     if (json && kongDeck) throw new UsageError("--json and --kong-deck are two different outputs: pick one");
-    return { stack, ...(configFile ? { configFile } : {}), refs, json, kongDeck };
+    if (against && kongDeck) throw new UsageError("--against prints a diff, --kong-deck a decK file: pick one");
+    return { stack, ...(configFile ? { configFile } : {}), refs, json, kongDeck, ...(against ? { against } : {}) };
 }
 
 /**
@@ -94,16 +101,25 @@ export async function main(argv: string[], projectDir: string): Promise<number> 
         return 2;
     }
     try {
-        const config = loadStackConfig(projectDir, args.stack, args.configFile && path.resolve(args.configFile));
-        const result = await runOffline({
-            project: config.project,
-            stack: args.stack,
-            config: config.values,
-            secretKeys: config.secretKeys,
-            program: () => program(),
-            stackReference: plannedOutputs(args.refs),
-        });
-        const role = config.values[`${config.project}:role`] ?? null;
+        const planFor = (file?: string) => {
+            const config = loadStackConfig(projectDir, args.stack, file);
+            return runOffline({
+                project: config.project,
+                stack: args.stack,
+                config: config.values,
+                secretKeys: config.secretKeys,
+                program: () => program(),
+                stackReference: plannedOutputs(args.refs),
+            }).then((run) => ({ run, role: config.values[`${config.project}:role`] ?? null }));
+        };
+        const { run: result, role } = await planFor(args.configFile && path.resolve(args.configFile));
+        if (args.against) {
+            const { run: next } = await planFor(args.against);
+            const diff = await diffRuns(result, next);
+            const from = args.configFile ?? `Pulumi.${args.stack}.yaml`;
+            process.stdout.write(args.json ? `${JSON.stringify({ diff }, null, 2)}\n` : renderDiff(diff, from, path.relative(process.cwd(), args.against) || args.against));
+            return 0;
+        }
         process.stdout.write(args.kongDeck ? renderDeck(result) : args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role));
         return 0;
     } catch (err) {

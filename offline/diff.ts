@@ -1,0 +1,142 @@
+/**
+ * What going from one config to another would do: the program is planned for both and the
+ * recorded resources are compared the way the engine would. A resource is replaced when its
+ * URN changes, when a changed input is in its `replaceOnChanges`, when the project's own
+ * dynamic provider's `diff` says so, or when a changed input is a documented
+ * replace-on-change field of its resource type.
+ */
+import { DYNAMIC_PROVIDERS } from "../providers/registry";
+import { OfflineRun, RecordedResource } from "./harness";
+
+/**
+ * Inputs whose change makes the provider replace the resource, for the resource types the
+ * program uses (the engine learns this from each provider's Diff; offline it is this table).
+ */
+export const REPLACE_ON_CHANGE: { type: RegExp; paths: string[]; source: string }[] = [
+    { type: /^kubernetes:/, paths: ["metadata.name", "metadata.namespace"], source: "pulumi-kubernetes: an object's name and namespace identify it; a change is a new object" },
+    { type: /^kubernetes:core\/v1:Secret$/, paths: ["type"], source: "Kubernetes API: a Secret's type is immutable" },
+    { type: /^kubernetes:networking\.k8s\.io\/v1:IngressClass$/, paths: ["spec.controller"], source: "Kubernetes API: IngressClass spec.controller is immutable" },
+    { type: /^kubernetes:core\/v1:Service$/, paths: ["spec.clusterIP"], source: "Kubernetes API: spec.clusterIP is immutable" },
+    { type: /^alicloud:dns\/alidnsRecord:AlidnsRecord$/, paths: ["domainName"], source: "alicloud_alidns_record: domain_name is ForceNew" },
+];
+
+export interface Change {
+    path: string;
+    old: unknown;
+    new: unknown;
+}
+
+export interface DiffEntry {
+    urn: string;
+    type: string;
+    name: string;
+    /** For updates and replacements: the changed input paths. */
+    changes?: Change[];
+    /** For replacements: why. */
+    reasons?: string[];
+}
+
+export interface PlanDiff {
+    created: DiffEntry[];
+    deleted: DiffEntry[];
+    replaced: DiffEntry[];
+    updated: DiffEntry[];
+    unchanged: number;
+}
+
+/** Leaf-level differences between two input objects, as `a.b[0].c` paths. */
+export function changedPaths(before: unknown, after: unknown, prefix = ""): Change[] {
+    const isObj = (v: unknown) => typeof v === "object" && v !== null;
+    if (Array.isArray(before) && Array.isArray(after)) {
+        const out: Change[] = [];
+        for (let i = 0; i < Math.max(before.length, after.length); i++) out.push(...changedPaths(before[i], after[i], `${prefix}[${i}]`));
+        return out;
+    }
+    if (isObj(before) && isObj(after) && !Array.isArray(before) && !Array.isArray(after)) {
+        const keys = [...new Set([...Object.keys(before as object), ...Object.keys(after as object)])];
+        return keys.flatMap((k) => changedPaths((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+    }
+    return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: prefix, old: before ?? null, new: after ?? null }];
+}
+
+function under(path: string, prefix: string): boolean {
+    return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
+function identity(r: RecordedResource): string {
+    return `${r.type}\u0000${r.name}`;
+}
+
+function entry(r: RecordedResource, extra: Partial<DiffEntry> = {}): DiffEntry {
+    return { urn: r.urn, type: r.type, name: r.name, ...extra };
+}
+
+/** Why a matched resource with these changes would be replaced; empty when it is updated in place. */
+async function replaceReasons(before: RecordedResource, after: RecordedResource, changes: Change[]): Promise<string[]> {
+    const reasons: string[] = [];
+    const replaceOn = [...new Set([...before.options.replaceOnChanges, ...after.options.replaceOnChanges])];
+    for (const c of changes) if (replaceOn.some((p) => p === "*" || under(c.path, p))) reasons.push(`${c.path} is in replaceOnChanges`);
+    const provider = DYNAMIC_PROVIDERS[after.type];
+    if (provider?.diff) {
+        const d = await provider.diff(after.name, before.inputs, after.inputs);
+        for (const p of d.replaces ?? []) reasons.push(`the ${after.type.split(":").pop()} provider replaces on ${p}`);
+    }
+    for (const rule of REPLACE_ON_CHANGE.filter((r) => r.type.test(after.type))) {
+        for (const c of changes) if (rule.paths.some((p) => under(c.path, p))) reasons.push(`${c.path}: ${rule.source}`);
+    }
+    return [...new Set(reasons)];
+}
+
+/** Compares two plans of the same stack. Reads (StackReferences) are not changes. */
+export async function diffRuns(before: OfflineRun, after: OfflineRun): Promise<PlanDiff> {
+    const relevant = (run: OfflineRun) => run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack");
+    const old = new Map(relevant(before).map((r) => [identity(r), r]));
+    const now = new Map(relevant(after).map((r) => [identity(r), r]));
+    const diff: PlanDiff = { created: [], deleted: [], replaced: [], updated: [], unchanged: 0 };
+
+    for (const [key, r] of now) {
+        const prior = old.get(key);
+        if (!prior) {
+            diff.created.push(entry(r));
+            continue;
+        }
+        if (prior.urn !== r.urn) {
+            diff.replaced.push(entry(r, { reasons: [`URN changes from ${prior.urn}`] }));
+            continue;
+        }
+        const ignored = r.options.ignoreChanges;
+        const changes = ignored.includes("*") ? [] : changedPaths(prior.inputs, r.inputs).filter((c) => !ignored.some((p) => under(c.path, p)));
+        if (changes.length === 0) {
+            diff.unchanged++;
+            continue;
+        }
+        const reasons = await replaceReasons(prior, r, changes);
+        if (reasons.length > 0) diff.replaced.push(entry(r, { changes, reasons }));
+        else diff.updated.push(entry(r, { changes }));
+    }
+    for (const [key, r] of old) if (!now.has(key)) diff.deleted.push(entry(r));
+    return diff;
+}
+
+function value(v: unknown): string {
+    return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** The diff as text: one section per kind, changed paths as `old → new`. */
+export function renderDiff(diff: PlanDiff, from: string, to: string): string {
+    const out = [`Diff: ${from} → ${to}`, ""];
+    const section = (mark: string, title: string, entries: DiffEntry[]) => {
+        out.push(`${title} (${entries.length}):`);
+        for (const e of entries) {
+            out.push(`  ${mark} ${e.type}  ${e.name}`);
+            for (const r of e.reasons ?? []) out.push(`      because ${r}`);
+            for (const c of e.changes ?? []) out.push(`      ${c.path}: ${value(c.old)} → ${value(c.new)}`);
+        }
+    };
+    section("+", "created", diff.created);
+    section("-", "deleted", diff.deleted);
+    section("+-", "replaced", diff.replaced);
+    section("~", "updated", diff.updated);
+    out.push(`unchanged: ${diff.unchanged}`);
+    return out.join("\n") + "\n";
+}
