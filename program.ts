@@ -6,7 +6,7 @@ import { SourceFootprint } from "./components/source-footprint";
 import { ShortDomainGateway } from "./components/short-domain-gateway";
 import { NAMESPACE, parseConfig } from "./config/parse";
 import { CutoverConfig, PlatformConfig, RawConfig, SourceConfig, StackConfig } from "./config/types";
-import { planCutover, relativeName } from "./plan/cutover";
+import { planConvergence, planCutover, relativeName } from "./plan/cutover";
 import { CutoverState, decommissionVerdict, planFootprint } from "./plan/decommission";
 import { planKong } from "./plan/kong";
 import { PhaseMarker } from "./providers/phase-marker";
@@ -139,6 +139,7 @@ function composeCutover(config: CutoverConfig): Record<string, unknown> {
         phaseAppliedAt: marker.appliedAt,
         traffic: [...cutovers.map((c) => c.traffic), ...upstreams.map((u) => u.traffic)].sort((x, y) => (x.host === y.host ? x.layer.localeCompare(y.layer) : x.host.localeCompare(y.host))),
         notes: plan.hosts.map((h) => `${h.host}: wait ${h.wait.seconds} s after this apply: ${h.wait.reason}`),
+        convergence: planConvergence(config, plan, new Set(kongPlans.map((k) => k.api))),
     };
 }
 

@@ -47,6 +47,8 @@ export interface PlanDocument {
     outputs: Record<string, unknown>;
     /** One row per legacy host and traffic layer: where its requests go in this phase. */
     traffic: TrafficRow[];
+    /** Per legacy host: worst-case seconds until every client follows this phase. */
+    convergence: ConvergenceRow[];
     warnings: string[];
 }
 
@@ -56,6 +58,24 @@ export interface TrafficRow {
     phase: string;
     ttl: number;
     targets: { side: string; address: string; weight: number }[];
+}
+
+export interface ConvergenceRow {
+    host: string;
+    phase: string;
+    dnsSeconds: number;
+    kongSeconds: number;
+    worstCaseSeconds: number;
+    observeSeconds: number;
+}
+
+function convergenceOf(run: OfflineRun): ConvergenceRow[] {
+    return Array.isArray(run.outputs.convergence) ? (run.outputs.convergence as ConvergenceRow[]) : [];
+}
+
+function table(rows: string[][]): string[] {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+    return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd());
 }
 
 function trafficOf(run: OfflineRun): TrafficRow[] {
@@ -70,18 +90,25 @@ export function toPlanDocument(run: OfflineRun, role: string | null): PlanDocume
         resources: run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs, options: r.options })),
         outputs: run.outputs,
         traffic: trafficOf(run),
+        convergence: convergenceOf(run),
         warnings: run.warnings,
     };
 }
 
 /** The traffic section as an aligned table. */
 export function renderTraffic(rows: TrafficRow[]): string[] {
-    const table = [
+    return table([
         ["HOST", "LAYER", "PHASE", "TTL", "TARGETS (side address weight%)"],
         ...rows.map((r) => [r.host, r.layer, r.phase, `${r.ttl}s`, r.targets.map((t) => `${t.side} ${t.address} ${t.weight}`).join("  |  ")]),
-    ];
-    const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-    return table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd());
+    ]);
+}
+
+/** The convergence section: worst case per legacy host, then how long to observe. */
+export function renderConvergence(rows: ConvergenceRow[]): string[] {
+    return table([
+        ["HOST", "DNS (TTL held)", "KONG (re-resolve)", "WORST CASE", "THEN OBSERVE"],
+        ...rows.map((r) => [r.host, `${r.dnsSeconds}s`, r.kongSeconds ? `${r.kongSeconds}s` : "-", `${r.worstCaseSeconds}s`, `${r.observeSeconds}s`]),
+    ]);
 }
 
 /** Inputs that only repeat the resource type. */
@@ -158,6 +185,12 @@ export function renderText(run: OfflineRun, role: string | null): string {
         out.push("");
         out.push("Traffic:");
         for (const line of renderTraffic(traffic)) out.push(`  ${line}`);
+    }
+    const convergence = convergenceOf(run);
+    if (convergence.length) {
+        out.push("");
+        out.push("Convergence (worst case until every client follows this phase):");
+        for (const line of renderConvergence(convergence)) out.push(`  ${line}`);
     }
     const notes = Array.isArray(run.outputs.notes) ? (run.outputs.notes as string[]) : [];
     if (notes.length) {

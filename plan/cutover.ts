@@ -100,3 +100,30 @@ function planHost(config: CutoverConfig, api: Api): HostCutoverPlan {
 export function planCutover(config: CutoverConfig): CutoverPlan {
     return { hosts: config.apis.map((api) => planHost(config, api)) };
 }
+
+/** How long until every client follows one legacy host's phase, in seconds. */
+export interface Convergence {
+    host: string;
+    phase: Phase;
+    /** The TTL of the answers clients may still hold: the earlier, longer one when this phase lowered it. */
+    dnsSeconds: number;
+    /** Kong data planes re-resolve a hostname target at record expiry + 0.5 s (0 without a Kong layer). */
+    kongSeconds: number;
+    worstCaseSeconds: number;
+    /** How long to observe after that before the next step. */
+    observeSeconds: number;
+}
+
+/** Kong re-resolves a hostname target this long after its record expires (kong/runloop/balancer). */
+export const KONG_RERESOLVE_DELAY_SECONDS = 0.5;
+
+/** Worst-case convergence per legacy host for the planned phase. Pure. */
+export function planConvergence(config: CutoverConfig, plan: CutoverPlan, kongApis: Set<string>): Convergence[] {
+    const { ttl } = config.dns;
+    return plan.hosts.map((h) => {
+        // prepare lowers the TTL: clients may hold the previous answer for the earlier (steady) TTL.
+        const dnsSeconds = h.phase === "prepare" ? ttl.steady : ttl.cutover;
+        const kongSeconds = kongApis.has(h.api) ? Math.ceil(dnsSeconds + KONG_RERESOLVE_DELAY_SECONDS) : 0;
+        return { host: h.host, phase: h.phase, dnsSeconds, kongSeconds, worstCaseSeconds: Math.max(dnsSeconds, kongSeconds), observeSeconds: h.wait.seconds };
+    });
+}

@@ -63,7 +63,7 @@ describe("npm run plan", () => {
         const { code, stdout } = plan("--stack", "dev", "--json");
         assert.equal(code, 0);
         const doc = JSON.parse(stdout);
-        assert.deepEqual(Object.keys(doc), ["project", "stack", "role", "resources", "outputs", "traffic", "warnings"]);
+        assert.deepEqual(Object.keys(doc), ["project", "stack", "role", "resources", "outputs", "traffic", "convergence", "warnings"]);
         assert.deepEqual(doc.traffic, [], "the platform stack moves no traffic");
         assert.deepEqual([doc.project, doc.stack, doc.role], ["migration", "dev", "platform"]);
         assert.equal(doc.resources.length, 16);
@@ -216,5 +216,36 @@ describe("npm run plan", () => {
             whatIf.stdout.split("\n").find((l) => l.startsWith("decommission: ")),
             "decommission: blocked (the time complete was applied is unknown (taken as now); the observation window is 24 h; decommission.confirm is []; it must list exactly the APIs being retired: [api01, api02])",
         );
+    });
+
+    it("--against FILE prints what the edit would do, as text and as JSON", () => {
+        const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.cutover.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
+        doc.config["migration:cutover"] = { ...doc.config["migration:cutover"], weights: { api01: 50, api02: 0 } };
+        const file = path.join(dir, "cutover-50.yaml");
+        fs.writeFileSync(file, stringify(doc));
+        const text = plan("--stack", "cutover", "--against", file);
+        assert.equal(text.code, 0);
+        assert.deepEqual(text.stdout.split("\n").slice(2), [
+            "created (0):",
+            "deleted (0):",
+            "replaced (0):",
+            "updated (2):",
+            "  ~ pulumi-nodejs:dynamic/migration:DnsWeights  dns-api01-weights",
+            "      records[0].weight: 80 → 50",
+            "      records[1].weight: 20 → 50",
+            "  ~ pulumi-nodejs:dynamic/migration:KongUpstreamEntity  kong-api01-upstream",
+            "      targets[0].weight: 80 → 50",
+            "      targets[1].weight: 20 → 50",
+            "unchanged: 13",
+            "",
+        ]);
+        const json = JSON.parse(plan("--stack", "cutover", "--against", file, "--json").stdout);
+        assert.deepEqual(Object.keys(json), ["diff"]);
+        assert.deepEqual(Object.keys(json.diff), ["created", "deleted", "replaced", "updated", "unchanged"]);
+        assert.deepEqual(json.diff.updated[0].changes, [
+            { path: "records[0].weight", old: 80, new: 50 },
+            { path: "records[1].weight", old: 20, new: 50 },
+        ]);
+        assert.equal(json.diff.unchanged, 13);
     });
 });

@@ -105,6 +105,26 @@ describe("DnsCutover", () => {
         });
     });
 
+    describe("convergence: worst case until every client follows", () => {
+        const host = `api01.source-team1.dev.${ZONE}`;
+        for (const [phase, weights, dns, observe] of [
+            ["prepare", {}, 600, 600],
+            ["shift", { api01: 20 }, 60, 60],
+            ["complete", { api01: 100 }, 60, 60],
+        ] as const) {
+            it(`${phase}: clients may hold answers for ${dns} s${phase === "prepare" ? " (the earlier TTL, before this phase lowered it)" : ""}`, async () => {
+                const run = await planConfig(cutoverConfig({ phase, weights }));
+                assert.deepEqual(run.outputs.convergence, [{ host, phase, dnsSeconds: dns, kongSeconds: 0, worstCaseSeconds: dns, observeSeconds: observe }]);
+            });
+        }
+
+        it("with a Kong layer, its data planes re-resolve the target half a second after the record expires", async () => {
+            const config = { ...cutoverConfig({ phase: "prepare" }), kong: { adminUrl: "https://kong.example.internal:8444", upstreamPrefix: "team1", apis: { api01: { service: "api01" } } } };
+            const run = await planConfig(config);
+            assert.deepEqual(run.outputs.convergence, [{ host, phase: "prepare", dnsSeconds: 600, kongSeconds: 601, worstCaseSeconds: 601, observeSeconds: 600 }]);
+        });
+    });
+
     it("records keep their identity across phases, so no transition leaves the name without an answer", async () => {
         const prepare = await planConfig(cutoverConfig({ phase: "prepare" }));
         const shift = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: 100 } }));
