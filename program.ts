@@ -27,7 +27,7 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
         case "platform":
             return composePlatform(config, options.now ?? new Date());
         case "cutover":
-            return composeCutover(config);
+            return await composeCutover(config);
         case "source":
             return composeSource(config, options.now ?? new Date());
     }
@@ -105,14 +105,13 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
     };
 }
 
-function composeCutover(config: CutoverConfig): Record<string, unknown> {
+async function composeCutover(config: CutoverConfig): Promise<Record<string, unknown>> {
     const plan = planCutover(config);
     const { target } = config.cutover;
     // B's address is the platform stack's published SLB address unless config pins it.
-    const targetAddress =
-        target.kind === "address"
-            ? pulumi.output(target.address)
-            : new pulumi.StackReference("platform", { name: target.stack }).requireOutput("ingress").apply((i) => (i as { loadBalancerAddress: string }).loadBalancerAddress);
+    const platform = target.kind === "stack" ? new pulumi.StackReference("platform", { name: target.stack }) : undefined;
+    const ingress = platform?.requireOutput("ingress") as pulumi.Output<{ loadBalancerAddress: string; className: string }> | undefined;
+    const targetAddress = ingress ? ingress.apply((i) => i.loadBalancerAddress) : pulumi.output((target as { address: string }).address);
 
     const kongPlans = planKong(config);
     const origins = new Map(kongPlans.filter((k) => k.origin).map((k) => [k.api, k.origin!]));
@@ -140,6 +139,13 @@ function composeCutover(config: CutoverConfig): Record<string, unknown> {
         traffic: [...cutovers.map((c) => c.traffic), ...upstreams.map((u) => u.traffic)].sort((x, y) => (x.host === y.host ? x.layer.localeCompare(y.layer) : x.host.localeCompare(y.host))),
         notes: plan.hosts.map((h) => `${h.host}: wait ${h.wait.seconds} s after this apply: ${h.wait.reason}`),
         convergence: planConvergence(config, plan, new Set(kongPlans.map((k) => k.api))),
+        // What the phase diagram (--mermaid) draws beside the traffic rows.
+        topology: {
+            sourceAddress: config.cutover.sourceAddress,
+            short: config.domains.short,
+            apis: config.apis.map((a) => ({ name: a.name, namespace: a.namespace, service: a.service, long: `${a.name}.${config.domains.target}` })),
+            ...(platform ? await platformClasses(platform) : {}),
+        },
     };
 }
 
@@ -156,6 +162,14 @@ async function knownOutputs(ref: pulumi.StackReference): Promise<Record<string, 
         return v;
     };
     return (strip(withUnknowns) as Record<string, unknown>) ?? {};
+}
+
+/** The platform's IngressClasses, for the phase diagram (known even while its SLB address is not). */
+async function platformClasses(platform: pulumi.StackReference): Promise<{ teamClass?: string; shortClass?: string; shortMode?: string }> {
+    const outputs = await knownOutputs(platform);
+    const ingress = outputs.ingress as { className?: string } | undefined;
+    const short = outputs.shortDomain as { className?: string; mode?: string } | undefined;
+    return { ...(ingress?.className ? { teamClass: ingress.className } : {}), ...(short?.className ? { shortClass: short.className } : {}), ...(short?.mode ? { shortMode: short.mode } : {}) };
 }
 
 async function composeSource(config: SourceConfig, now: Date): Promise<Record<string, unknown>> {

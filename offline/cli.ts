@@ -9,6 +9,7 @@ import { ConfigError } from "../config/errors";
 import { run as program } from "../program";
 import { HarnessError, ProgramError, ReferenceError_, runOffline } from "./harness";
 import { diffRuns, renderDiff } from "./diff";
+import { renderMermaid } from "./mermaid";
 import { renderDeck, renderText, toPlanDocument } from "./render";
 import { loadStackConfig, StackFileError } from "./stack-files";
 
@@ -20,7 +21,8 @@ const USAGE = `usage: npm run plan -- --stack <dev|cutover|source> [--config FIL
                     (default: NAME's committed Pulumi.NAME.yaml)
   --against FILE    print what going from the config in use to FILE would do
   --json            print the plan (or the diff) as JSON
-  --kong-deck       print the Kong entities the stack manages as a decK file`;
+  --kong-deck       print the Kong entities the stack manages as a decK file
+  --mermaid         print the phase as a Mermaid flowchart (cutover stack)`;
 
 export interface CliArgs {
     stack: string;
@@ -29,6 +31,7 @@ export interface CliArgs {
     refs: Record<string, string>;
     json: boolean;
     kongDeck: boolean;
+    mermaid: boolean;
     /** Diff against this stack-file. */
     against?: string;
 }
@@ -40,6 +43,7 @@ export function parseArgs(argv: string[]): CliArgs {
     let configFile: string | undefined;
     let json = false;
     let kongDeck = false;
+    let mermaid = false;
     let against: string | undefined;
     const refs: Record<string, string> = {};
     for (let i = 0; i < argv.length; i++) {
@@ -53,6 +57,7 @@ export function parseArgs(argv: string[]): CliArgs {
         else if (arg === "--config") configFile = value();
         else if (arg === "--json") json = true;
         else if (arg === "--kong-deck") kongDeck = true;
+        else if (arg === "--mermaid") mermaid = true;
         else if (arg === "--against") against = path.resolve(value());
         else if (arg === "--ref") {
             const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(value());
@@ -63,9 +68,8 @@ export function parseArgs(argv: string[]): CliArgs {
     }
     if (!stack) throw new UsageError("--stack is required");
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name`);
-    if (json && kongDeck) throw new UsageError("--json and --kong-deck are two different outputs: pick one");
-    if (against && kongDeck) throw new UsageError("--against prints a diff, --kong-deck a decK file: pick one");
-    return { stack, ...(configFile ? { configFile } : {}), refs, json, kongDeck, ...(against ? { against } : {}) };
+    if ([json || !!against, kongDeck, mermaid].filter(Boolean).length > 1) throw new UsageError("--json/--against, --kong-deck and --mermaid are different outputs: pick one");
+    return { stack, ...(configFile ? { configFile } : {}), refs, json, kongDeck, mermaid, ...(against ? { against } : {}) };
 }
 
 /**
@@ -120,7 +124,7 @@ export async function main(argv: string[], projectDir: string): Promise<number> 
             process.stdout.write(args.json ? `${JSON.stringify({ diff }, null, 2)}\n` : renderDiff(diff, from, path.relative(process.cwd(), args.against) || args.against));
             return 0;
         }
-        process.stdout.write(args.kongDeck ? renderDeck(result) : args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role));
+        process.stdout.write(args.mermaid ? renderMermaid(result) : args.kongDeck ? renderDeck(result) : args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role));
         return 0;
     } catch (err) {
         if (err instanceof StackFileError) {

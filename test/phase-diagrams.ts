@@ -1,0 +1,34 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse as parseYaml, stringify } from "yaml";
+import { renderMermaid } from "../offline/mermaid";
+import { planStack, ROOT } from "./helpers";
+
+/** The phases README draws, each as an edit of the committed Pulumi.cutover.yaml (the runbook's steps). */
+export const README_PHASES: { phase: string; weights: Record<string, number> }[] = [
+    { phase: "prepare", weights: {} },
+    { phase: "shift", weights: { api01: 20, api02: 0 } },
+    { phase: "complete", weights: { api01: 100, api02: 100 } },
+];
+
+/** The Mermaid flowchart the plan draws for a phase of the committed cutover stack. */
+export async function phaseDiagram(phase: string, weights: Record<string, number>): Promise<string> {
+    const dev = await planStack("dev");
+    const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.cutover.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
+    doc.config["migration:cutover"] = { ...doc.config["migration:cutover"], phase, weights };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phase-"));
+    try {
+        const file = path.join(dir, `${phase}.yaml`);
+        fs.writeFileSync(file, stringify(doc));
+        return renderMermaid(await planStack("cutover", { configFile: file, refs: { "organization/migration/dev": dev.outputs } }));
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** README's copy of a phase's diagram, between its markers. */
+export function readmeDiagram(readme: string, phase: string): string | undefined {
+    const m = new RegExp(`<!-- mermaid:${phase} -->\\n\`\`\`mermaid\\n([\\s\\S]*?)\`\`\`\\n<!-- /mermaid:${phase} -->`).exec(readme);
+    return m?.[1];
+}
