@@ -3,15 +3,15 @@
  * program under Pulumi's mocks (no CLI, no cloud account, no network) and prints what the
  * stack would register. Exit 0 with a plan; 2 on bad config or usage; 1 when the run is unsound.
  */
-import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { run as program } from "../program";
-import { HarnessError, ProgramError, ReferenceError_, runOffline } from "./harness";
+import { HarnessError, ProgramError, ReferenceError_ } from "./harness";
+import { planStackOffline } from "./plan-stack";
 import { diffRuns, renderDiff } from "./diff";
 import { renderMermaid } from "./mermaid";
 import { renderDeck, renderText, toPlanDocument } from "./render";
-import { loadStackConfig, StackFileError } from "./stack-files";
+import { StackFileError } from "./stack-files";
 
 const USAGE = `usage: npm run plan -- --stack <dev|cutover|source> [--config FILE] [--ref NAME=FILE]... [--against FILE] [--json | --kong-deck]
 
@@ -72,29 +72,6 @@ export function parseArgs(argv: string[]): CliArgs {
     return { stack, ...(configFile ? { configFile } : {}), refs, json, kongDeck, mermaid, ...(against ? { against } : {}) };
 }
 
-/**
- * Resolves a StackReference offline: the referenced stack (the last segment of
- * `org/project/stack`) is planned in a child process — the runtime is process-global — from
- * its committed config or the `--ref` file, and its planned outputs are returned.
- */
-export function plannedOutputs(refs: Record<string, string>, stackOf: string = __filename) {
-    return async (name: string): Promise<Record<string, unknown>> => {
-        const stack = name.split("/").pop()!;
-        const file = refs[stack];
-        try {
-            const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", stackOf, "--stack", stack, ...(file ? ["--config", file] : []), "--json"], {
-                encoding: "utf8",
-                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-                stdio: ["ignore", "pipe", "pipe"],
-            });
-            return (JSON.parse(out) as { outputs: Record<string, unknown> }).outputs;
-        } catch (err) {
-            const stderr = String((err as { stderr?: string }).stderr ?? (err as Error).message).trim();
-            throw new Error(`StackReference ${name}: planning stack ${stack}${file ? ` with ${file}` : ""} failed:\n${stderr.replace(/^plan: /, "")}`);
-        }
-    };
-}
-
 export async function main(argv: string[], projectDir: string): Promise<number> {
     let args: CliArgs;
     try {
@@ -105,17 +82,8 @@ export async function main(argv: string[], projectDir: string): Promise<number> 
         return 2;
     }
     try {
-        const planFor = (file?: string) => {
-            const config = loadStackConfig(projectDir, args.stack, file);
-            return runOffline({
-                project: config.project,
-                stack: args.stack,
-                config: config.values,
-                secretKeys: config.secretKeys,
-                program: () => program(),
-                stackReference: plannedOutputs(args.refs),
-            }).then((run) => ({ run, role: config.values[`${config.project}:role`] ?? null }));
-        };
+        const cache = new Map<string, Record<string, unknown>>();
+        const planFor = (file?: string) => planStackOffline({ projectDir, stack: args.stack, ...(file ? { configFile: file } : {}), refs: args.refs, program: () => program(), cache });
         const { run: result, role } = await planFor(args.configFile && path.resolve(args.configFile));
         if (args.against) {
             const { run: next } = await planFor(args.against);

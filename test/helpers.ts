@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { OfflineRun, RecordedResource, runOffline } from "../offline/harness";
+import { planStackOffline } from "../offline/plan-stack";
 import { loadStackConfig } from "../offline/stack-files";
 import { run } from "../program";
 
@@ -66,17 +67,16 @@ export function planConfig(values: Record<string, unknown>, opts: { now?: Date; 
 }
 
 /** Runs the real program over a committed stack file (or a file in its place). */
-export function planStack(stack: string, opts: { configFile?: string; refs?: Refs; now?: Date } = {}): Promise<OfflineRun> {
+/**
+ * Runs the real program over a committed stack file (or a file in its place). References
+ * resolve as the plan command resolves them (the referenced stacks' planned outputs), unless
+ * the test gives their outputs in `refs`.
+ */
+export async function planStack(stack: string, opts: { configFile?: string; refs?: Refs; now?: Date } = {}): Promise<OfflineRun> {
+    const program = () => run(opts.now ? { now: opts.now } : {});
+    if (!opts.refs) return (await planStackOffline({ projectDir: ROOT, stack, ...(opts.configFile ? { configFile: opts.configFile } : {}), program })).run;
     const config = loadStackConfig(ROOT, stack, opts.configFile);
-    const stackReference = resolver(opts.refs);
-    return runOffline({
-        project: config.project,
-        stack,
-        config: config.values,
-        secretKeys: config.secretKeys,
-        program: () => run(opts.now ? { now: opts.now } : {}),
-        ...(stackReference ? { stackReference } : {}),
-    });
+    return runOffline({ project: config.project, stack, config: config.values, secretKeys: config.secretKeys, program, stackReference: resolver(opts.refs)! });
 }
 
 export function byName(run: OfflineRun, type: string, name: string): RecordedResource {
