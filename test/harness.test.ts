@@ -115,6 +115,17 @@ describe("the offline harness", () => {
         );
     });
 
+    it("formats stacks natively during a run, keeps a program bug's stack, and restores the formatter", async () => {
+        const before = (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+        await assert.rejects(
+            offline(async () => {
+                throw new TypeError("a bug in the program");
+            }),
+            (err: Error) => err instanceof ProgramError && err.cause instanceof TypeError && /^TypeError: a bug in the program\n\s+at /.test((err.cause as Error).stack ?? ""),
+        );
+        assert.equal((Error as { prepareStackTrace?: unknown }).prepareStackTrace, before);
+    });
+
     it("runs again cleanly in the same process", async () => {
         const first = await offline(async () => void new Thing("a", {}));
         const second = await offline(async () => void new Thing("b", {}));
