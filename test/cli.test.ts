@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse as parseYaml, stringify } from "yaml";
-import { ROOT } from "./helpers";
+import { parse as parseYaml } from "yaml";
+import { editedStackFile, ROOT } from "./helpers";
 
 /** Runs the plan command as `npm run plan -- ...` does. */
 function plan(...args: string[]) {
@@ -15,15 +15,6 @@ function plan(...args: string[]) {
         timeout: 60_000,
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Pulumi.dev.yaml with its config edited, written to a temp file. */
-function editedDevConfig(dir: string, edit: (config: Record<string, unknown>) => void): string {
-    const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
-    edit(doc.config);
-    const file = path.join(dir, "edited.yaml");
-    fs.writeFileSync(file, stringify(doc));
-    return file;
 }
 
 describe("npm run plan", () => {
@@ -79,7 +70,7 @@ describe("npm run plan", () => {
     });
 
     it("--config FILE plans that file over Pulumi.yaml's defaults", () => {
-        const file = editedDevConfig(dir, (c) => {
+        const file = editedStackFile("dev", dir, (c) => {
             c["migration:shortDomain"] = { mode: "shared" };
         });
         const { code, stdout } = plan("--stack", "dev", "--config", file, "--json");
@@ -91,9 +82,9 @@ describe("npm run plan", () => {
     });
 
     it("bad config exits 2 with the validation message on stderr and no stack trace", () => {
-        const file = editedDevConfig(dir, (c) => {
-            c["migration:apis"] = [{ name: "api01", namespace: "team1-ns", service: "api01-service", port: 70000, healthPath: "/health" }];
-            (c["migration:ingress"] as Record<string, unknown>).className = "nginx";
+        const file = editedStackFile("dev", dir, (c) => {
+            (c as Record<string, unknown>)["migration:apis"] = [{ name: "api01", namespace: "team1-ns", service: "api01-service", port: 70000, healthPath: "/health" }];
+            c["migration:ingress"].className = "nginx";
         });
         const { code, stdout, stderr } = plan("--stack", "dev", "--config", file);
         assert.equal(code, 2);
@@ -142,8 +133,8 @@ describe("npm run plan", () => {
     });
 
     it("--ref plans the referenced stack with another file, and its bad config stops the plan with its message", () => {
-        const file = editedDevConfig(dir, (c) => {
-            (c["migration:ingress"] as Record<string, unknown>).replicas = 0;
+        const file = editedStackFile("dev", dir, (c) => {
+            c["migration:ingress"].replicas = 0;
         });
         const { code, stdout, stderr } = plan("--stack", "cutover", "--ref", `dev=${file}`);
         assert.equal(code, 2);
@@ -206,10 +197,7 @@ describe("npm run plan", () => {
                 "decommission.confirm is []; it must list exactly the APIs being retired: [api01, api02])",
         );
 
-        const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.cutover.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
-        doc.config["migration:cutover"] = { ...doc.config["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } };
-        const completeFile = path.join(dir, "cutover-complete.yaml");
-        fs.writeFileSync(completeFile, stringify(doc));
+        const completeFile = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }), "cutover-complete.yaml");
         const whatIf = plan("--stack", "source", "--ref", `cutover=${completeFile}`);
         assert.equal(whatIf.code, 0);
         assert.equal(
@@ -219,10 +207,7 @@ describe("npm run plan", () => {
     });
 
     it("--against FILE prints what the edit would do, as text and as JSON", () => {
-        const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.cutover.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
-        doc.config["migration:cutover"] = { ...doc.config["migration:cutover"], weights: { api01: 50, api02: 0 } };
-        const file = path.join(dir, "cutover-50.yaml");
-        fs.writeFileSync(file, stringify(doc));
+        const file = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], weights: { api01: 50, api02: 0 } }), "cutover-50.yaml");
         const text = plan("--stack", "cutover", "--against", file);
         assert.equal(text.code, 0);
         assert.deepEqual(text.stdout.split("\n").slice(2), [

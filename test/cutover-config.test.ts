@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
-import { ConfigError } from "../config/errors";
 import { parseConfig, weightedRecordLimitProblem } from "../config/parse";
 import { RawConfig } from "../config/types";
-import { api, DOMAINS } from "./helpers";
+import { api, configProblems, DOMAINS } from "./helpers";
 
 function raw(cutover: Record<string, unknown> = {}, dns: Record<string, unknown> = {}): RawConfig {
     return {
@@ -14,15 +13,7 @@ function raw(cutover: Record<string, unknown> = {}, dns: Record<string, unknown>
     };
 }
 
-function problems(input: RawConfig): string[] {
-    try {
-        parseConfig(input);
-    } catch (err) {
-        assert.ok(ConfigError.isConfigError(err));
-        return err.problems.map((p) => `${p.path}: ${p.message}`);
-    }
-    assert.fail("expected a ConfigError");
-}
+const problems = configProblems;
 
 describe("cutover config", () => {
     it("fills in defaults: APIs left out weigh 0, B's address from the dev stack, A-record completion", () => {

@@ -2,10 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse as parseYaml, stringify } from "yaml";
 import { OfflineRun } from "../offline/harness";
 import { phaseMarkerProvider } from "../providers/phase-marker";
-import { planStack, ROOT } from "./helpers";
+import { editedStackFile, planStack } from "./helpers";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
 const HOURS = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
@@ -115,10 +114,7 @@ describe("decommissioning A (the committed source stack)", () => {
         let confirmed: string;
         before(() => {
             dir = fs.mkdtempSync(path.join(os.tmpdir(), "source-"));
-            const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.source.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
-            doc.config["migration:decommission"] = { ...doc.config["migration:decommission"], confirm: ["api02", "api01"] };
-            confirmed = path.join(dir, "confirmed.yaml");
-            fs.writeFileSync(confirmed, stringify(doc));
+            confirmed = editedStackFile("source", dir, (c) => (c["migration:decommission"] = { ...c["migration:decommission"], confirm: ["api02", "api01"] }), "confirmed.yaml");
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -1,5 +1,10 @@
+import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml, stringify } from "yaml";
+import { ConfigError } from "../config/errors";
+import { parseConfig } from "../config/parse";
+import { RawConfig } from "../config/types";
 import { OfflineRun, RecordedResource, runOffline } from "../offline/harness";
 import { planStackOffline } from "../offline/plan-stack";
 import { loadStackConfig } from "../offline/stack-files";
@@ -107,3 +112,23 @@ export const T = {
     weights: "pulumi-nodejs:dynamic/migration:DnsWeights",
     stackRef: "pulumi:pulumi:StackReference",
 };
+
+/** Writes a copy of a committed `Pulumi.<stack>.yaml` with its config edited, as a runbook step would, and returns its path. */
+export function editedStackFile(stack: string, dir: string, edit: (config: Record<string, Record<string, unknown>>) => void, name = `${stack}-edited.yaml`): string {
+    const doc = parseYaml(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, Record<string, unknown>> };
+    edit(doc.config);
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, stringify(doc));
+    return file;
+}
+
+/** The problems parseConfig reports for `raw`, as `path: message` lines; [] when it parses. */
+export function configProblems(raw: RawConfig): string[] {
+    try {
+        parseConfig(raw);
+        return [];
+    } catch (err) {
+        assert.ok(ConfigError.isConfigError(err), `expected a ConfigError, got ${err}`);
+        return err.problems.map((p) => `${p.path}: ${p.message}`);
+    }
+}

@@ -3,12 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml, stringify } from "yaml";
-import { ConfigError } from "../config/errors";
-import { parseConfig } from "../config/parse";
 import { RawConfig } from "../config/types";
 import { OfflineRun } from "../offline/harness";
-import { api, byName, DOMAINS, inventory, planConfig, planStack, ROOT } from "./helpers";
+import { api, byName, configProblems, DOMAINS, editedStackFile, inventory, planConfig, planStack } from "./helpers";
 
 const ZONE = "aliyun.cloud.cn.aibang";
 const UPSTREAM = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
@@ -107,10 +104,7 @@ describe("KongUpstream", () => {
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
         async function atPhase(phase: string, weights: Record<string, number>): Promise<OfflineRun> {
-            const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.cutover.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
-            doc.config["migration:cutover"] = { ...doc.config["migration:cutover"], phase, weights };
-            const file = path.join(dir, `${phase}.yaml`);
-            fs.writeFileSync(file, stringify(doc));
+            const file = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase, weights }), `${phase}.yaml`);
             return planStack("cutover", { configFile: file, refs: { "organization/migration/dev": dev.outputs } });
         }
 
@@ -196,14 +190,7 @@ describe("KongUpstream", () => {
 
     describe("refuses bad Kong config before anything registers", () => {
         function problems(kong: Record<string, unknown>, cutover: Record<string, unknown> = { phase: "shift", weights: { api01: 20 } }, extra: Partial<RawConfig> = {}): string[] {
-            const raw = { ...config(cutover, kong), ...extra } as RawConfig;
-            try {
-                parseConfig(raw);
-            } catch (err) {
-                assert.ok(ConfigError.isConfigError(err));
-                return err.problems.map((p) => `${p.path}: ${p.message}`);
-            }
-            assert.fail("expected a ConfigError");
+            return configProblems({ ...config(cutover, kong), ...extra } as RawConfig);
         }
         const cases: [string, Record<string, unknown>, Record<string, unknown> | undefined, string][] = [
             ["a target without a port", { apis: { api01: { service: "api01", targetTarget: "api01.target-team2.dev.aliyun.cloud.cn.aibang" } } }, undefined, 'migration:kong.apis.api01.targetTarget: "api01.target-team2.dev.aliyun.cloud.cn.aibang" is not accepted; expected host:port with an explicit port (Kong stores port 8000 when it is omitted)'],

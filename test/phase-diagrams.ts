@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse as parseYaml, stringify } from "yaml";
 import { renderMermaid } from "../offline/mermaid";
-import { planStack, ROOT } from "./helpers";
+import { editedStackFile, planStack } from "./helpers";
 
 /** The phases README draws, each as an edit of the committed Pulumi.cutover.yaml (the runbook's steps). */
 export const README_PHASES: { phase: string; weights: Record<string, number> }[] = [
@@ -15,12 +14,9 @@ export const README_PHASES: { phase: string; weights: Record<string, number> }[]
 /** The Mermaid flowchart the plan draws for a phase of the committed cutover stack. */
 export async function phaseDiagram(phase: string, weights: Record<string, number>): Promise<string> {
     const dev = await planStack("dev");
-    const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.cutover.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
-    doc.config["migration:cutover"] = { ...doc.config["migration:cutover"], phase, weights };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phase-"));
     try {
-        const file = path.join(dir, `${phase}.yaml`);
-        fs.writeFileSync(file, stringify(doc));
+        const file = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase, weights }), `${phase}.yaml`);
         return renderMermaid(await planStack("cutover", { configFile: file, refs: { "organization/migration/dev": dev.outputs } }));
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,6 @@
 import * as assert from "node:assert/strict";
-import { ConfigError } from "../config/errors";
-import { parseConfig } from "../config/parse";
 import { RawConfig } from "../config/types";
-import { api, DOMAINS } from "./helpers";
+import { api, configProblems, DOMAINS } from "./helpers";
 
 function problems(source: Record<string, unknown>, decommission?: unknown): string[] {
     const raw: RawConfig = {
@@ -12,13 +10,7 @@ function problems(source: Record<string, unknown>, decommission?: unknown): stri
         source: { kubeContext: "cluster-a", address: "10.72.10.88", ingress: { kind: "objects", ingresses: ["team1-ns/api01"] }, ...source },
         ...(decommission !== undefined ? { decommission } : {}),
     };
-    try {
-        parseConfig(raw);
-    } catch (err) {
-        assert.ok(ConfigError.isConfigError(err));
-        return err.problems.map((p) => `${p.path}: ${p.message}`);
-    }
-    return [];
+    return configProblems(raw);
 }
 
 describe("source config", () => {
