@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { run as program } from "../program";
-import { HarnessError, ProgramError, ReferenceError_ } from "./harness";
+import { HarnessError, ProgramError, StackReferenceError } from "./harness";
 import { planStackOffline } from "./plan-stack";
 import { diffRuns, renderDiff } from "./diff";
 import { renderMermaid } from "./mermaid";
@@ -103,7 +103,7 @@ export async function main(argv: string[], projectDir: string): Promise<number> 
             process.stderr.write(`plan: stack ${args.stack}: ${err.cause.message}\n`);
             return 2;
         }
-        if (err instanceof ReferenceError_) {
+        if (err instanceof StackReferenceError) {
             process.stderr.write(`plan: stack ${args.stack}: ${err.message}\n`);
             return 2;
         }

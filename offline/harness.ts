@@ -110,7 +110,7 @@ export class HarnessError extends Error {
 }
 
 /** Another stack's outputs could not be had offline (its config is bad, or none were given). */
-export class ReferenceError_ extends HarnessError {
+export class StackReferenceError extends HarnessError {
     constructor(message: string) {
         super(message);
         this.name = "StackReferenceError";
@@ -374,7 +374,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
     resources.sort((a, b) => (a.urn === stackUrn ? -1 : b.urn === stackUrn ? 1 : a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     const run: OfflineRun = { project: args.project, stack: args.stack, resources, outputs, warnings };
     // Everything after a failed StackReference is its consequence: report the cause alone.
-    if (referenceFaults.length > 0) throw new ReferenceError_(referenceFaults.join("\n"));
+    if (referenceFaults.length > 0) throw new StackReferenceError(referenceFaults.join("\n"));
     // The program's own error resurfaces through the stack's output promises: not another fault.
     for (const reason of rejections) {
         if (reason !== programError) faults.push(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);

@@ -6,7 +6,7 @@
  * is planned again with their outputs. A stack that references nothing is planned once.
  */
 import { ConfigError } from "../config/errors";
-import { OfflineRun, ProgramError, ReferenceError_, runOffline, UNKNOWN } from "./harness";
+import { OfflineRun, ProgramError, StackReferenceError, runOffline, UNKNOWN } from "./harness";
 import { loadStackConfig } from "./stack-files";
 
 export interface PlanStackOptions {
@@ -56,7 +56,7 @@ export async function planStackOffline(opts: PlanStackOptions): Promise<{ run: O
             cache.set(name, planned.run.outputs);
         } catch (err) {
             const cause = err instanceof ProgramError && ConfigError.isConfigError(err.cause) ? `stack ${stack}: ${err.cause.message}` : (err as Error).message;
-            throw new ReferenceError_(`StackReference ${name}: planning stack ${stack}${file ? ` with ${file}` : ""} failed:\n${cause}`);
+            throw new StackReferenceError(`StackReference ${name}: planning stack ${stack}${file ? ` with ${file}` : ""} failed:\n${cause}`);
         }
     }
     const run = await once(async (name) => {
