@@ -110,7 +110,7 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
     const { target } = config.cutover;
     // B's address is the platform stack's published SLB address unless config pins it.
     const platform = target.kind === "stack" ? new pulumi.StackReference("platform", { name: target.stack }) : undefined;
-    const ingress = platform?.requireOutput("ingress") as pulumi.Output<{ loadBalancerAddress: string; className: string }> | undefined;
+    const ingress = platform?.requireOutput("ingress") as pulumi.Output<{ loadBalancerAddress: string }> | undefined;
     const targetAddress = ingress ? ingress.apply((i) => i.loadBalancerAddress) : pulumi.output((target as { address: string }).address);
 
     const kongPlans = planKong(config);

@@ -10,7 +10,7 @@ import {
     PHASES,
     TargetAddress,
     Domains,
-    INGRESS_IMPLEMENTATIONS,
+    INGRESS_IMPLEMENTATION_NAMES,
     IngressImplementationName,
     KongApiSettings,
     KongSettings,
@@ -177,6 +177,11 @@ export function weightedRecordLimitProblem(edition: DnsEdition, recordsPerName: 
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
+/** True for a Pulumi stack name: `stack`, `project/stack` or `org/project/stack`. */
+export function isStackName(value: string): boolean {
+    return /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(value);
+}
+
 /** True for a dotted-quad IPv4 address without leading zeros. */
 export function isIpv4(value: string): boolean {
     return IPV4.test(value);
@@ -229,7 +234,7 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
         const address = c.string("cutover.targetAddress", obj.targetAddress, "B's SLB address as IPv4, e.g. 10.72.11.99", isIpv4);
         if (address) target = { kind: "address", address };
     } else {
-        const stack = obj.platformStack === undefined ? "organization/migration/dev" : c.string("cutover.platformStack", obj.platformStack, "a stack name such as organization/migration/dev", (s) => /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(s));
+        const stack = obj.platformStack === undefined ? "organization/migration/dev" : c.string("cutover.platformStack", obj.platformStack, "a stack name such as organization/migration/dev", isStackName);
         if (stack) target = { kind: "stack", stack };
     }
 
@@ -310,7 +315,7 @@ function parseController(c: Checker, path: string, value: unknown, extraKeys: st
     if (!obj) return undefined;
     c.knownKeys(path, obj, [...CONTROLLER_KEYS, ...extraKeys]);
     const name = c.string(`${path}.name`, obj.name, "a DNS label of at most 40 characters (it prefixes the controller's object names)", (s) => isDnsLabel(s) && s.length <= 40);
-    const implementation = obj.implementation === undefined ? "ingress-nginx" : c.oneOf<IngressImplementationName>(`${path}.implementation`, obj.implementation, INGRESS_IMPLEMENTATIONS);
+    const implementation = obj.implementation === undefined ? "ingress-nginx" : c.oneOf<IngressImplementationName>(`${path}.implementation`, obj.implementation, INGRESS_IMPLEMENTATION_NAMES);
     const namespace = obj.namespace === undefined ? (name ? `ingress-${name}` : undefined) : c.string(`${path}.namespace`, obj.namespace, "a Kubernetes namespace name (DNS label)", isDnsLabel);
     let className = obj.className === undefined ? (name ? `nginx-${name}` : undefined) : c.string(`${path}.className`, obj.className, "an IngressClass name (DNS label)", isDnsLabel);
     if (className !== undefined && RESERVED_CLASS_NAMES.includes(className)) {
@@ -499,7 +504,7 @@ function parseSource(c: Checker, value: unknown, apis?: Api[], domains?: { sourc
     if (!obj) return undefined;
     c.knownKeys("source", obj, ["kubeContext", "cutoverStack", "address", "namespaces", "ingress", "loadBalancerId", "wildcardRecord"]);
     const kubeContext = c.string("source.kubeContext", obj.kubeContext, "the kubeconfig context of cluster A", (s) => s.trim().length > 0);
-    const cutoverStack = obj.cutoverStack === undefined ? "organization/migration/cutover" : c.string("source.cutoverStack", obj.cutoverStack, "a stack name such as organization/migration/cutover", (s) => /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(s));
+    const cutoverStack = obj.cutoverStack === undefined ? "organization/migration/cutover" : c.string("source.cutoverStack", obj.cutoverStack, "a stack name such as organization/migration/cutover", isStackName);
     const address = c.string("source.address", obj.address, "A's SLB address as IPv4, e.g. 10.72.10.88", isIpv4);
     let namespaces: string[] | undefined = apis ? [...new Set(apis.map((a) => a.namespace))].sort() : undefined;
     if (obj.namespaces !== undefined) {

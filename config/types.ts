@@ -30,7 +30,7 @@ export interface Api {
 
 /** Controller implementations the IsolatedIngress seam knows. */
 export type IngressImplementationName = "ingress-nginx";
-export const INGRESS_IMPLEMENTATIONS: readonly IngressImplementationName[] = ["ingress-nginx"];
+export const INGRESS_IMPLEMENTATION_NAMES: readonly IngressImplementationName[] = ["ingress-nginx"];
 
 /** How the controller's Service gets its Alibaba Cloud load balancer. */
 export type LoadBalancerConfig =

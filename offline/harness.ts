@@ -203,6 +203,9 @@ async function dependencyUrns(dependsOn: unknown): Promise<string[]> {
     return urns;
 }
 
+/** What a stalled run is reported as. */
+const STALLED = "the program never finished: an Output it waits on never settled (for example a StackReference output that does not exist)";
+
 let running = false;
 
 /**
@@ -322,7 +325,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
     const stall = new Promise<never>((_, reject) => {
         onBeforeExit = () => {
             stalled = true;
-            reject(new HarnessError("the program never finished: an Output it waits on never settled (for example a StackReference output that does not exist)"));
+            reject(new HarnessError(STALLED));
         };
         process.once("beforeExit", onBeforeExit);
     });
@@ -355,7 +358,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
         if (stalled) {
             // Its own leak notice would only repeat, less clearly, what is reported here.
             (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
-            faults.push("the program never finished: an Output it waits on never settled (for example a StackReference output that does not exist)");
+            faults.push(STALLED);
         }
         for (const { resource, dependsOn } of explicitDeps) {
             const recorded = byUrn.get(await valueOf(resource.urn));
