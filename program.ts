@@ -4,6 +4,7 @@ import { IsolatedIngress } from "./components/isolated-ingress";
 import { KongUpstream } from "./components/kong-upstream";
 import { SourceFootprint } from "./components/source-footprint";
 import { ShortDomainGateway } from "./components/short-domain-gateway";
+import { ConfigError } from "./config/errors";
 import { NAMESPACE, parseConfig } from "./config/parse";
 import { CutoverConfig, PlatformConfig, RawConfig, SourceConfig, StackConfig } from "./config/types";
 import { planConvergence, planCutover, relativeName } from "./plan/cutover";
@@ -46,9 +47,15 @@ function readRawConfig(): RawConfig {
             return text;
         }
     };
+    const prefix = `${NAMESPACE}:`;
+    const present = Object.entries(pulumi.runtime.allConfig())
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, value]) => ({ key: k.slice(prefix.length), value, secret: isConfigSecret(k) }));
     const tlsKey = cfg.get("tlsKey");
     const kongAdminToken = cfg.get("kongAdminToken");
     return {
+        present,
+        self: { project: pulumi.getProject(), stack: pulumi.getStack() },
         role: cfg.get("role"),
         domains: structured("domains"),
         apis: structured("apis"),
@@ -110,6 +117,9 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
     const { target } = config.cutover;
     // B's address is the platform stack's published SLB address unless config pins it.
     const platform = target.kind === "stack" ? new pulumi.StackReference("platform", { name: target.stack }) : undefined;
+    // Checked before anything registers: a reference to a stack of another role is bad config.
+    const platformOutputs = platform ? await knownOutputs(platform) : undefined;
+    if (platformOutputs) requireRole(platformOutputs, "platform", "cutover.platformStack", target.kind === "stack" ? target.stack : "");
     const ingress = platform?.requireOutput("ingress") as pulumi.Output<{ loadBalancerAddress: string }> | undefined;
     const targetAddress = ingress ? ingress.apply((i) => i.loadBalancerAddress) : pulumi.output((target as { address: string }).address);
 
@@ -119,6 +129,7 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
         (host) => new DnsCutover(`dns-${host.api}`, { plan: host, targetAddress, endpoint: config.dns.endpoint, ...(origins.has(host.api) ? { origin: origins.get(host.api)! } : {}) }),
     );
     const kong = config.kong;
+    if (kong && !kong.token) void pulumi.log.warn(`Kong layer without migration:kongAdminToken: the Admin API at ${kong.adminUrl} must accept unauthenticated requests (Kong OSS without RBAC); set the token if it has RBAC`);
     const upstreams = kong
         ? kongPlans.map(
               (k) =>
@@ -144,7 +155,7 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
             sourceAddress: config.cutover.sourceAddress,
             short: config.domains.short,
             apis: config.apis.map((a) => ({ name: a.name, namespace: a.namespace, service: a.service, long: `${a.name}.${config.domains.target}` })),
-            ...(platform ? await platformClasses(platform) : {}),
+            ...(platformOutputs ? platformClasses(platformOutputs) : {}),
         },
     };
 }
@@ -165,16 +176,27 @@ async function knownOutputs(ref: pulumi.StackReference): Promise<Record<string, 
 }
 
 /** The platform's IngressClasses, for the phase diagram (known even while its SLB address is not). */
-async function platformClasses(platform: pulumi.StackReference): Promise<{ teamClass?: string; shortClass?: string; shortMode?: string }> {
-    const outputs = await knownOutputs(platform);
+function platformClasses(outputs: Record<string, unknown>): { teamClass?: string; shortClass?: string; shortMode?: string } {
     const ingress = outputs.ingress as { className?: string } | undefined;
     const short = outputs.shortDomain as { className?: string; mode?: string } | undefined;
     return { ...(ingress?.className ? { teamClass: ingress.className } : {}), ...(short?.className ? { shortClass: short.className } : {}), ...(short?.mode ? { shortMode: short.mode } : {}) };
 }
 
+/**
+ * A referenced stack must be of the role the key expects: a guard reading a platform stack's
+ * outputs would find no traffic rows and judge on nothing.
+ */
+function requireRole(outputs: Record<string, unknown>, expected: "platform" | "cutover", key: string, stack: string): void {
+    if (outputs.role === expected) return;
+    const seen = typeof outputs.role === "string" ? `its outputs say role ${JSON.stringify(outputs.role)}` : "its outputs carry no role";
+    throw new ConfigError([{ path: `${NAMESPACE}:${key}`, message: `${JSON.stringify(stack)} is not accepted; expected a stack of role ${expected} (${seen})` }]);
+}
+
 async function composeSource(config: SourceConfig, now: Date): Promise<Record<string, unknown>> {
     // `protect` is a plain option, so the guard needs the cutover stack's values before anything registers.
-    const cutover = (await knownOutputs(new pulumi.StackReference("cutover", { name: config.source.cutoverStack }))) as Partial<CutoverState>;
+    const outputs = await knownOutputs(new pulumi.StackReference("cutover", { name: config.source.cutoverStack }));
+    requireRole(outputs, "cutover", "source.cutoverStack", config.source.cutoverStack);
+    const cutover = outputs as Partial<CutoverState>;
     const verdict = decommissionVerdict(config, { phase: cutover.phase, phaseAppliedAt: cutover.phaseAppliedAt, traffic: cutover.traffic ?? [] }, now);
     if (!verdict.allowed) void pulumi.log.warn(`decommission blocked, A stays protected:\n  - ${verdict.reasons.join("\n  - ")}`);
 

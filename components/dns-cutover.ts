@@ -5,6 +5,8 @@ import { DnsWeights } from "../providers/alidns-weights";
 
 /** One row of the plan's traffic section and of the stack's `traffic` output. */
 export interface TrafficRow {
+    /** The API this row routes (the guard and the diagram key on it, never on the host). */
+    api: string;
     host: string;
     layer: "dns" | "kong";
     phase: string;
@@ -91,6 +93,7 @@ export class DnsCutover extends pulumi.ComponentResource {
 
         this.host = pulumi.output(plan.host);
         this.traffic = {
+            api: plan.api,
             host: plan.host,
             layer: "dns",
             phase: plan.phase,

@@ -42,6 +42,7 @@ export class KongUpstream extends pulumi.ComponentResource {
             { parent: this, dependsOn: [upstream] },
         );
         this.traffic = {
+            api: plan.api,
             host: plan.host,
             layer: "kong" as const,
             phase: plan.phase,

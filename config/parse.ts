@@ -1,4 +1,4 @@
-import { ConfigError, ConfigProblem, show } from "./errors";
+import { ConfigError, ConfigProblem, PRIVATE_KEY_PEM, REDACTED, redact, show } from "./errors";
 import {
     Api,
     ControllerConfig,
@@ -21,6 +21,7 @@ import {
     SourceSettings,
     LoadBalancerConfig,
     PlatformConfig,
+    PresentKey,
     RawConfig,
     ROLES,
     Role,
@@ -56,7 +57,12 @@ class Checker {
     readonly problems: ConfigProblem[] = [];
 
     fail(path: string, value: unknown, accepted: string): void {
-        this.problems.push({ path: `${NAMESPACE}:${path}`, message: `${show(value)} is not accepted; expected ${accepted}` });
+        this.problems.push({ path: `${NAMESPACE}:${path}`, message: `${show(value, path)} is not accepted; expected ${accepted}` });
+    }
+
+    /** A problem with a key as such (its value is not shown). */
+    problem(path: string, message: string): void {
+        this.problems.push({ path: `${NAMESPACE}:${path}`, message });
     }
 
     object(path: string, value: unknown, required = true): Record<string, unknown> | undefined {
@@ -71,7 +77,9 @@ class Checker {
     /** Reports keys the program does not know: a typo must not silently fall back to a default. */
     knownKeys(path: string, obj: Record<string, unknown>, keys: readonly string[]): void {
         for (const key of Object.keys(obj)) {
-            if (!keys.includes(key)) this.fail(`${path}.${key}`, obj[key], `no such key; known keys: ${keys.join(", ")}`);
+            if (keys.includes(key)) continue;
+            // The value is not echoed: an unknown key may well hold a token pasted in the wrong place.
+            this.problem(`${path}.${key}`, `not a key this program reads (its value is not shown)${suggestion(key, keys)}; known keys: ${keys.join(", ")}`);
         }
     }
 
@@ -120,6 +128,10 @@ class Checker {
 export function parseConfig(raw: RawConfig): StackConfig {
     const c = new Checker();
     const role = c.oneOf<Role>("role", raw.role, ROLES);
+    if (raw.present) {
+        if (role) checkTopLevelKeys(c, role, raw.present);
+        checkPrivateKeys(c, raw.present);
+    }
     const domains = parseDomains(c, raw.domains);
     const apis = parseApis(c, raw.apis);
 
@@ -143,6 +155,9 @@ export function parseConfig(raw: RawConfig): StackConfig {
     if (role === "cutover") {
         const dns = parseDns(c, raw.dns);
         const cutover = parseCutover(c, raw.cutover, apis);
+        if (cutover?.target.kind === "stack" && namesSelf(cutover.target.stack, raw.self)) {
+            c.fail("cutover.platformStack", cutover.target.stack, "the platform stack (role platform) that publishes B's address, not this stack itself (a stack referencing itself is a reference cycle)");
+        }
         if (dns && domains && apis) checkZoneHoldsLegacyNames(c, dns.zone, domains, apis);
         const kong = raw.kong === undefined ? undefined : parseKong(c, raw, domains, apis, cutover, dns);
         throwIfProblems(c);
@@ -155,10 +170,94 @@ export function parseConfig(raw: RawConfig): StackConfig {
         throw new Error("unreachable: an invalid role always reports a problem");
     }
     const source = parseSource(c, raw.source, apis, domains);
+    if (source && namesSelf(source.cutoverStack, raw.self)) {
+        c.fail("source.cutoverStack", source.cutoverStack, "the cutover stack (role cutover) whose outputs show where traffic goes, not this stack itself (a stack referencing itself is a reference cycle)");
+    }
     const decommission = parseDecommission(c, raw.decommission, apis);
     throwIfProblems(c);
     const config: SourceConfig = { role: "source", domains: domains!, apis: apis!, source: source!, decommission: decommission! };
     return config;
+}
+
+/** Keys every stack reads. */
+export const COMMON_KEYS: readonly string[] = ["role", "domains", "apis"];
+/** The keys each role reads besides the common ones. */
+export const ROLE_KEYS: Record<Role, readonly string[]> = {
+    platform: ["ingress", "shortDomain", "tls", "tlsKey"],
+    cutover: ["cutover", "dns", "kong", "kongAdminToken"],
+    source: ["source", "decommission"],
+};
+/** The one key where a private key belongs (as a secret). */
+const PRIVATE_KEY_SETTING = "tlsKey";
+
+/** Optimal string alignment distance: edits, with a swap of two neighbours as one. */
+function editDistance(a: string, b: string): number {
+    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+
+/** `; did you mean X?` for the closest known key within two edits (case ignored), or "". */
+function suggestion(key: string, known: readonly string[], prefix = ""): string {
+    const scored = known.map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d);
+    return scored.length > 0 ? `; did you mean ${prefix}${scored[0].k}?` : "";
+}
+
+/**
+ * Every `migration:*` key must be one the stack's role reads: a typo (`shortDomian`) or a key
+ * of another role would otherwise be ignored and its part of the plan silently fall back to
+ * defaults — deleting what the key was meant to keep.
+ */
+function checkTopLevelKeys(c: Checker, role: Role, present: PresentKey[]): void {
+    const mine = [...COMMON_KEYS, ...ROLE_KEYS[role]];
+    for (const { key, value, secret } of present) {
+        if (mine.includes(key)) continue;
+        const base = key.split(/[.[]/)[0];
+        const allKeys = [...COMMON_KEYS, ...Object.values(ROLE_KEYS).flat()];
+        if (key !== base && allKeys.includes(base)) {
+            // What `pulumi config set` writes when --path is forgotten: a flat key nobody reads.
+            const shown = secret || redact(value, key) !== value ? "<value>" : /^[A-Za-z0-9_.:/-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+            c.problem(key, `a flat key with dots in its name, which the program never reads (pulumi config set without --path writes it); use: pulumi config rm '${NAMESPACE}:${key}' && pulumi config set${secret ? " --secret" : ""} --path '${NAMESPACE}:${key}' ${shown}`);
+            continue;
+        }
+        const owner = ROLES.find((r) => ROLE_KEYS[r].includes(key));
+        if (owner) {
+            c.problem(key, `a ${owner} key; this stack's role is ${role}: remove it (pulumi config rm ${NAMESPACE}:${key}) or set it on the ${owner} stack`);
+            continue;
+        }
+        c.problem(key, `not a key this program reads (its value is not shown)${suggestion(key, mine, `${NAMESPACE}:`)}; keys of a ${role} stack: ${mine.join(", ")}`);
+    }
+}
+
+/** Leaf paths under `value` whose text holds a PEM private key. */
+function privateKeyPaths(value: unknown, path: string): string[] {
+    if (typeof value === "string") return PRIVATE_KEY_PEM.test(value) ? [path] : [];
+    if (Array.isArray(value)) return value.flatMap((v, i) => privateKeyPaths(v, `${path}[${i}]`));
+    if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([k, v]) => privateKeyPaths(v, `${path}.${k}`));
+    return [];
+}
+
+/** A private key anywhere but the secret `tlsKey` setting would be stored, and shown, as plain text. */
+function checkPrivateKeys(c: Checker, present: PresentKey[]): void {
+    for (const { key, value } of present) {
+        if (key === PRIVATE_KEY_SETTING) continue;
+        let parsed: unknown = value;
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            // a plain string value
+        }
+        for (const path of privateKeyPaths(parsed, key)) {
+            c.problem(path, `${REDACTED} is not accepted: it holds a PEM private key, which belongs only in the secret ${NAMESPACE}:${PRIVATE_KEY_SETTING} (pulumi config set --secret ${NAMESPACE}:${PRIVATE_KEY_SETTING} -- "$(cat key.pem)"); remove it from here`);
+        }
+    }
 }
 
 /** TTL floors of the Alidns editions; below them the API answers QuotaExceeded.TTL. */
@@ -180,6 +279,13 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 /** True for a Pulumi stack name: `stack`, `project/stack` or `org/project/stack`. */
 export function isStackName(value: string): boolean {
     return /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/.test(value);
+}
+
+/** Whether a stack name (`stack`, `project/stack`, `org/project/stack`) names this very stack. */
+export function namesSelf(name: string, self: { project: string; stack: string } | undefined): boolean {
+    if (!self) return false;
+    const parts = name.split("/");
+    return parts[parts.length - 1] === self.stack && (parts.length < 2 || parts[parts.length - 2] === self.project);
 }
 
 /** True for a dotted-quad IPv4 address without leading zeros. */
@@ -399,10 +505,15 @@ function parseTls(c: Checker, raw: RawConfig): TlsConfig | undefined {
         return undefined;
     }
     if (raw.tlsKeyIsSecret === false) {
-        c.fail("tlsKey", "[plain text private key]", "a secret value: re-set it with pulumi config set --secret migration:tlsKey");
+        c.problem("tlsKey", '"[plain text private key]" is not accepted; expected a secret value: re-set it with pulumi config set --secret migration:tlsKey');
         return undefined;
     }
     return pem ? { kind: "certificate", certificatePem: pem, key: raw.tlsKey } : undefined;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine. */
+export function isLoopbackHost(host: string): boolean {
+    return host === "localhost" || host === "[::1]" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 const HOST_PORT = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*:(\d{1,5})$/;
@@ -416,7 +527,7 @@ export function isHostPort(value: string): boolean {
 function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; target: string }, apis?: Api[], cutover?: CutoverSettings, dns?: DnsSettings): KongSettings | undefined {
     const obj = c.object("kong", raw.kong);
     if (!obj) return undefined;
-    c.knownKeys("kong", obj, ["adminUrl", "workspace", "tlsVerify", "auth", "upstreamPrefix", "mode", "migrationSettings", "apis"]);
+    c.knownKeys("kong", obj, ["adminUrl", "allowPlainHttpWithToken", "workspace", "tlsVerify", "auth", "upstreamPrefix", "mode", "migrationSettings", "apis"]);
     const adminUrl = c.string("kong.adminUrl", obj.adminUrl, "the Kong Admin API base URL, http(s)://host[:port][/path]", (s) => {
         try {
             const u = new URL(s);
@@ -425,6 +536,10 @@ function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; targe
             return false;
         }
     });
+    const allowInsecure = c.boolean("kong.allowPlainHttpWithToken", obj.allowPlainHttpWithToken, false);
+    if (adminUrl && raw.kongAdminToken !== undefined && new URL(adminUrl).protocol === "http:" && !isLoopbackHost(new URL(adminUrl).hostname) && !allowInsecure) {
+        c.fail("kong.adminUrl", adminUrl, "an https:// Admin API URL while migration:kongAdminToken is set (over http:// the token travels in clear text); http:// only on a loopback address, or with kong.allowPlainHttpWithToken: true");
+    }
     const workspace = c.optionalString("kong.workspace", obj.workspace, "a Kong workspace name", (s) => /^[A-Za-z0-9_.-]+$/.test(s));
     const tlsVerify = c.boolean("kong.tlsVerify", obj.tlsVerify, true);
     const auth = obj.auth === undefined ? "kong-admin-token" : c.oneOf("kong.auth", obj.auth, ["kong-admin-token", "bearer"] as const);
@@ -432,7 +547,7 @@ function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; targe
     const mode = obj.mode === undefined ? "weighted" : c.oneOf("kong.mode", obj.mode, ["weighted", "stable-hostname"] as const);
     const relaxed = parseRelaxed(c, obj.migrationSettings);
     if (raw.kongAdminToken !== undefined && raw.kongAdminTokenIsSecret === false) {
-        c.fail("kongAdminToken", "[plain text token]", "a secret value: re-set it with pulumi config set --secret migration:kongAdminToken");
+        c.problem("kongAdminToken", '"[plain text token]" is not accepted; expected a secret value: re-set it with pulumi config set --secret migration:kongAdminToken');
     }
 
     const settings: Record<string, KongApiSettings> = {};
@@ -558,8 +673,16 @@ function parseSourceIngress(c: Checker, value: unknown): SourceIngress | undefin
 function parseDecommission(c: Checker, value: unknown, apis?: Api[]): DecommissionSettings | undefined {
     const obj = value === undefined ? {} : c.object("decommission", value);
     if (!obj) return undefined;
-    c.knownKeys("decommission", obj, ["observationHours", "confirm"]);
-    const observationHours = obj.observationHours === undefined ? 24 : c.integer("decommission.observationHours", obj.observationHours, 0, 24 * 30);
+    c.knownKeys("decommission", obj, ["observationHours", "acceptNoObservationWindow", "confirm"]);
+    const acceptNoWindow = c.boolean("decommission.acceptNoObservationWindow", obj.acceptNoObservationWindow, false);
+    let observationHours = obj.observationHours === undefined ? 24 : c.integer("decommission.observationHours", obj.observationHours, 0, 24 * 30);
+    if (observationHours === 0 && !acceptNoWindow) {
+        c.fail("decommission.observationHours", 0, "at least 1 hour of observation after complete, or 0 together with decommission.acceptNoObservationWindow: true (A may then go as soon as complete is applied)");
+        observationHours = undefined;
+    }
+    if (acceptNoWindow && observationHours !== undefined && observationHours !== 0) {
+        c.fail("decommission.acceptNoObservationWindow", true, `no override with a window of ${observationHours} h (it only allows observationHours: 0)`);
+    }
     let confirm: string[] | undefined = [];
     if (obj.confirm !== undefined) {
         if (!Array.isArray(obj.confirm) || obj.confirm.some((x) => typeof x !== "string")) {
@@ -569,6 +692,8 @@ function parseDecommission(c: Checker, value: unknown, apis?: Api[]): Decommissi
     }
     const names = apis?.map((a) => a.name) ?? [];
     for (const name of confirm ?? []) if (apis && !names.includes(name)) c.fail("decommission.confirm", name, `API names from migration:apis (${names.join(", ")})`);
+    const repeated = (confirm ?? []).filter((n, i, all) => all.indexOf(n) !== i);
+    for (const name of new Set(repeated)) c.fail("decommission.confirm", name, "each API listed once");
     if (observationHours === undefined || !confirm) return undefined;
     return { observationHours, confirm };
 }

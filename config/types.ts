@@ -216,6 +216,14 @@ export type StackConfig = PlatformConfig | CutoverConfig | SourceConfig;
  * parsed JSON (unknown shape); the TLS key arrives as an opaque secret Output.
  */
 export interface RawConfig {
+    /**
+     * Every `migration:*` key the stack sets, as the engine passes it (values are strings;
+     * secret values are decrypted). Used only to find keys the program would not read and
+     * private keys outside the secret setting; never printed.
+     */
+    present?: PresentKey[];
+    /** This stack (`pulumi.getProject()`/`getStack()`), so a stack cannot reference itself. */
+    self?: { project: string; stack: string };
     role?: unknown;
     domains?: unknown;
     apis?: unknown;
@@ -233,4 +241,14 @@ export interface RawConfig {
     tlsKey?: pulumi.Output<string>;
     /** Whether `migration:tlsKey` is stored as a secret (a plain private key is refused). */
     tlsKeyIsSecret?: boolean;
+}
+
+/** One `migration:*` key as set on the stack. */
+export interface PresentKey {
+    /** The key without the namespace: `kong`, `cutover.weights.api01` (a flat key with dots). */
+    key: string;
+    /** The engine's string value (objects JSON-encoded). Never printed. */
+    value: string;
+    /** Whether the key is stored as a secret. */
+    secret: boolean;
 }

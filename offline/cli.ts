@@ -1,28 +1,40 @@
 /**
- * `npm run plan -- --stack dev [--config FILE] [--json]`: the offline plan. Runs the real
+ * `npm run -s plan -- --stack dev [--config FILE] [--json]`: the offline plan. Runs the real
  * program under Pulumi's mocks (no CLI, no cloud account, no network) and prints what the
  * stack would register. Exit 0 with a plan; 2 on bad config or usage; 1 when the run is unsound.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
-import { run as program } from "../program";
-import { HarnessError, ProgramError, StackReferenceError } from "./harness";
-import { planStackOffline } from "./plan-stack";
+import { run as program, RunOptions } from "../program";
+import { HarnessError, ProgramError, StackReferenceError, UNKNOWN } from "./harness";
+import { newWalk, planStackOffline } from "./plan-stack";
 import { diffRuns, renderDiff } from "./diff";
 import { renderMermaid } from "./mermaid";
-import { renderDeck, renderText, toPlanDocument } from "./render";
+import { hasKongLayer, renderDeck, renderText, toPlanDocument } from "./render";
 import { StackFileError } from "./stack-files";
 
-const USAGE = `usage: npm run plan -- --stack <dev|cutover|source> [--config FILE] [--ref NAME=FILE]... [--against FILE] [--json | --kong-deck]
+export const USAGE = `usage: npm run -s plan -- --stack <dev|cutover|source> [--config FILE] [--ref NAME=FILE]...
+                        [--against FILE] [--json | --kong-deck | --mermaid] [--out FILE]
+                        [--now TIME] [--applied-at TIME] [--help]
 
-  --stack NAME      the stack to plan; its config is Pulumi.NAME.yaml over Pulumi.yaml
-  --config FILE     plan with FILE (stack-file format) in place of Pulumi.NAME.yaml
-  --ref NAME=FILE   a StackReference to stack NAME resolves to NAME planned with FILE
-                    (default: NAME's committed Pulumi.NAME.yaml)
-  --against FILE    print what going from the config in use to FILE would do
-  --json            print the plan (or the diff) as JSON
-  --kong-deck       print the Kong entities the stack manages as a decK file
-  --mermaid         print the phase as a Mermaid flowchart (cutover stack)`;
+  --stack NAME        the stack to plan; its config is Pulumi.NAME.yaml over Pulumi.yaml
+  --config FILE       plan with FILE (stack-file format) in place of Pulumi.NAME.yaml
+  --ref NAME=FILE     a StackReference to stack NAME resolves to NAME planned with FILE
+                      (default: NAME's committed Pulumi.NAME.yaml); NAME must be a stack
+                      the plan references
+  --against FILE      print what going from the config in use to FILE would do
+  --json              print the plan (or the diff) as JSON
+  --kong-deck         print the Kong entities the stack manages as a decK file (a stack with a Kong layer)
+  --mermaid           print the phase as a Mermaid flowchart (a cutover stack)
+  --out FILE          write the output to FILE instead of standard output
+  --now TIME          the clock of the decommission guard and certificate checks (ISO 8601)
+  --applied-at TIME   when the referenced cutover stack's phase was applied (ISO 8601);
+                      offline that time is unknown and the guard takes it as now
+  --help, -h          print this help
+
+FILE paths are taken from the directory the command was typed in.
+Options may be written --name VALUE or --name=VALUE. Exit: 0 plan printed, 1 unsound run, 2 bad usage or config.`;
 
 export interface CliArgs {
     stack: string;
@@ -32,81 +44,126 @@ export interface CliArgs {
     json: boolean;
     kongDeck: boolean;
     mermaid: boolean;
+    help: boolean;
     /** Diff against this stack-file. */
     against?: string;
+    out?: string;
+    now?: Date;
+    appliedAt?: Date;
 }
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: string[]): CliArgs {
-    let stack: string | undefined;
-    let configFile: string | undefined;
-    let json = false;
-    let kongDeck = false;
-    let mermaid = false;
-    let against: string | undefined;
-    const refs: Record<string, string> = {};
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-            return v;
-        };
-        if (arg === "--stack") stack = value();
-        else if (arg === "--config") configFile = value();
-        else if (arg === "--json") json = true;
-        else if (arg === "--kong-deck") kongDeck = true;
-        else if (arg === "--mermaid") mermaid = true;
-        else if (arg === "--against") against = path.resolve(value());
-        else if (arg === "--ref") {
-            const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(value());
-            if (!m) throw new UsageError("--ref takes NAME=FILE");
-            refs[m[1]] = path.resolve(m[2]);
-        }
-        else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-    }
-    if (!stack) throw new UsageError("--stack is required");
-    if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name`);
-    if ([json || !!against, kongDeck, mermaid].filter(Boolean).length > 1) throw new UsageError("--json/--against, --kong-deck and --mermaid are different outputs: pick one");
-    return { stack, ...(configFile ? { configFile } : {}), refs, json, kongDeck, mermaid, ...(against ? { against } : {}) };
+const FLAGS = new Set(["--json", "--kong-deck", "--mermaid", "--help", "-h"]);
+const VALUED = new Set(["--stack", "--config", "--against", "--ref", "--out", "--now", "--applied-at"]);
+
+function time(flag: string, text: string): Date {
+    const t = new Date(text);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(t.getTime())) throw new UsageError(`${flag} ${JSON.stringify(text)} is not an ISO 8601 time such as 2026-11-28T12:00:00Z`);
+    return t;
 }
 
-export async function main(argv: string[], projectDir: string): Promise<number> {
+/** Parses the command line; `cwd` is where relative FILE paths are taken from. */
+export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
+    const args: Omit<CliArgs, "stack"> & { stack?: string } = { refs: {}, json: false, kongDeck: false, mermaid: false, help: false };
+    for (let i = 0; i < argv.length; i++) {
+        const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
+        const arg = eq > 0 ? argv[i].slice(0, eq) : argv[i];
+        if (FLAGS.has(arg)) {
+            if (eq > 0) throw new UsageError(`${arg} takes no value`);
+            if (arg === "--json") args.json = true;
+            else if (arg === "--kong-deck") args.kongDeck = true;
+            else if (arg === "--mermaid") args.mermaid = true;
+            else args.help = true;
+            continue;
+        }
+        if (!VALUED.has(arg)) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+        let v: string | undefined;
+        if (eq > 0) v = argv[i].slice(eq + 1);
+        else {
+            v = argv[++i];
+            if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
+        }
+        if (v === "") throw new UsageError(`${arg} needs a value`);
+        const file = (f: string) => path.resolve(cwd, f);
+        if (arg === "--stack") args.stack = v;
+        else if (arg === "--config") args.configFile = file(v);
+        else if (arg === "--against") args.against = file(v);
+        else if (arg === "--out") args.out = file(v);
+        else if (arg === "--now") args.now = time(arg, v);
+        else if (arg === "--applied-at") args.appliedAt = time(arg, v);
+        else {
+            const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(v);
+            if (!m) throw new UsageError("--ref takes NAME=FILE");
+            args.refs[m[1]] = file(m[2]);
+        }
+    }
+    if (args.help) return { ...args, stack: args.stack ?? "" };
+    if (!args.stack) throw new UsageError("--stack is required");
+    if (!/^[A-Za-z0-9_.-]+$/.test(args.stack)) throw new UsageError(`--stack ${JSON.stringify(args.stack)} is not a stack name`);
+    if ([args.json || !!args.against, args.kongDeck, args.mermaid].filter(Boolean).length > 1) throw new UsageError("--json/--against, --kong-deck and --mermaid are different outputs: pick one");
+    if (args.refs[args.stack]) throw new UsageError(`--ref ${args.stack}=…: ${args.stack} is the stack being planned; use --config for its file`);
+    return args as CliArgs;
+}
+
+/** Where a run is taken from, for messages: the file when not the committed one. */
+function which(stack: string, file?: string): string {
+    return file ? `stack ${stack} (${path.relative(process.cwd(), file) || file})` : `stack ${stack}`;
+}
+
+export async function main(argv: string[], projectDir: string, cwd = process.env.INIT_CWD ?? process.cwd()): Promise<number> {
     let args: CliArgs;
     try {
-        args = parseArgs(argv);
+        args = parseArgs(argv, cwd);
     } catch (err) {
         if (!(err instanceof UsageError)) throw err;
         process.stderr.write(`plan: ${err.message}\n${USAGE}\n`);
         return 2;
     }
+    if (args.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+    const usage = (message: string) => {
+        process.stderr.write(`plan: ${message}\n`);
+        return 2;
+    };
+    // Set while the --against file is planned, so its errors name it.
+    let current: string | undefined;
     try {
         const cache = new Map<string, Record<string, unknown>>();
-        const planFor = (file?: string) => planStackOffline({ projectDir, stack: args.stack, ...(file ? { configFile: file } : {}), refs: args.refs, program: () => program(), cache });
-        const { run: result, role } = await planFor(args.configFile && path.resolve(args.configFile));
-        if (args.against) {
-            const { run: next } = await planFor(args.against);
-            const diff = await diffRuns(result, next);
-            const from = args.configFile ?? `Pulumi.${args.stack}.yaml`;
-            process.stdout.write(args.json ? `${JSON.stringify({ diff }, null, 2)}\n` : renderDiff(diff, from, path.relative(process.cwd(), args.against) || args.against));
-            return 0;
+        const options: RunOptions = args.now ? { now: args.now } : {};
+        const walk = newWalk();
+        const adjustReferenced = args.appliedAt ? appliedAtWhatIf(args.appliedAt) : undefined;
+        const planFor = (file?: string) =>
+             planStackOffline({ projectDir, stack: args.stack, ...(file ? { configFile: file } : {}), refs: args.refs, program: () => program(options), cache, walk: { ...newWalk(), referenced: walk.referenced }, ...(adjustReferenced ? { adjustReferenced } : {}) });
+        const { run: result, role } = await planFor(args.configFile);
+        const unused = Object.keys(args.refs).filter((name) => !walk.referenced.has(name));
+        if (unused.length > 0) {
+            const seen = [...walk.referenced].sort();
+            return usage(`--ref ${unused.join(", ")}: stack ${args.stack} never references ${unused.length === 1 ? "a stack of that name" : "stacks of those names"}; it references ${seen.length ? seen.join(", ") : "no stack"}`);
         }
-        process.stdout.write(args.mermaid ? renderMermaid(result) : args.kongDeck ? renderDeck(result) : args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role));
+        if (args.appliedAt && !walk.referenced.size) return usage(`--applied-at: stack ${args.stack} references no cutover stack whose apply time it could set`);
+        if (args.mermaid && role !== "cutover") return usage(`--mermaid draws a cutover stack's phase; stack ${args.stack} has role ${role ?? "(none)"}`);
+        if (args.kongDeck && !hasKongLayer(result)) return usage(`--kong-deck: stack ${args.stack} has no Kong layer (migration:kong is not set), so there is nothing to export`);
+        let output: string;
+        if (args.against) {
+            current = args.against;
+            const { run: next } = await planFor(args.against);
+            current = undefined;
+            const diff = await diffRuns(result, next);
+            const from = args.configFile ? path.relative(process.cwd(), args.configFile) : `Pulumi.${args.stack}.yaml`;
+            output = args.json ? `${JSON.stringify({ diff }, null, 2)}\n` : renderDiff(diff, from, path.relative(process.cwd(), args.against) || args.against);
+        } else {
+            output = args.mermaid ? renderMermaid(result) : args.kongDeck ? renderDeck(result) : args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role);
+        }
+        if (args.out) fs.writeFileSync(args.out, output);
+        else process.stdout.write(output);
         return 0;
     } catch (err) {
-        if (err instanceof StackFileError) {
-            process.stderr.write(`plan: ${err.message}\n`);
-            return 2;
-        }
-        if (err instanceof ProgramError && ConfigError.isConfigError(err.cause)) {
-            process.stderr.write(`plan: stack ${args.stack}: ${err.cause.message}\n`);
-            return 2;
-        }
-        if (err instanceof StackReferenceError) {
-            process.stderr.write(`plan: stack ${args.stack}: ${err.message}\n`);
-            return 2;
-        }
+        if (err instanceof StackFileError) return usage(err.message);
+        if (err instanceof ProgramError && ConfigError.isConfigError(err.cause)) return usage(`${which(args.stack, current)}: ${err.cause.message}`);
+        if (err instanceof StackReferenceError) return usage(`${which(args.stack, current)}: ${err.message}`);
         if (err instanceof HarnessError) {
             process.stderr.write(`plan: the offline run is unsound, no plan printed:\n${err.message}\n`);
             return 1;
@@ -115,6 +172,12 @@ export async function main(argv: string[], projectDir: string): Promise<number> 
         process.stderr.write(`plan: the program failed: ${err instanceof ProgramError && err.cause instanceof Error ? err.cause.stack : String(err)}\n`);
         return 1;
     }
+}
+
+/** `--applied-at`: a referenced cutover stack reads as if its phase was applied at that time. */
+function appliedAtWhatIf(at: Date) {
+    return (_stack: string, outputs: Record<string, unknown>) =>
+        outputs.role === "cutover" && (outputs.phaseAppliedAt === UNKNOWN || outputs.phaseAppliedAt === undefined) ? { ...outputs, phaseAppliedAt: at.toISOString() } : outputs;
 }
 
 if (require.main === module) {

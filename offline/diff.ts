@@ -6,7 +6,7 @@
  * replace-on-change field of its resource type.
  */
 import { DYNAMIC_PROVIDERS } from "../providers/registry";
-import { OfflineRun, RecordedResource } from "./harness";
+import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
 
 /**
  * Inputs whose change makes the provider replace the resource, for the resource types the
@@ -32,6 +32,8 @@ export interface DiffEntry {
     name: string;
     /** For updates and replacements: the changed input paths. */
     changes?: Change[];
+    /** Changed resource options (`protect`, `ignoreChanges`, `dependsOn`, ...), by option name. */
+    optionChanges?: Change[];
     /** For replacements: why. */
     reasons?: string[];
 }
@@ -42,12 +44,38 @@ export interface PlanDiff {
     replaced: DiffEntry[];
     updated: DiffEntry[];
     unchanged: number;
+    /** Resources whose `protect` goes from true to false, and from false to true: the edits that decide what may be deleted. */
+    protection: { lifted: string[]; added: string[] };
+}
+
+/** Fields that identify an element of a list of objects, in order of preference. */
+const IDENTITY_FIELDS = ["side", "name", "key", "target", "host", "id"];
+
+/** The field every element of both lists has, with distinct values in each, or undefined. */
+function identityField(before: unknown[], after: unknown[]): string | undefined {
+    const objects = (list: unknown[]) => list.every((v) => typeof v === "object" && v !== null && !Array.isArray(v));
+    if (!objects(before) || !objects(after) || before.length + after.length === 0) return undefined;
+    return IDENTITY_FIELDS.find((f) =>
+        [before, after].every((list) => {
+            const values = (list as Record<string, unknown>[]).map((v) => v[f]);
+            return values.every((v) => typeof v === "string" || typeof v === "number") && new Set(values).size === values.length;
+        }),
+    );
 }
 
 /** Leaf-level differences between two input objects, as `a.b[0].c` paths. */
 export function changedPaths(before: unknown, after: unknown, prefix = ""): Change[] {
     const isObj = (v: unknown) => typeof v === "object" && v !== null;
     if (Array.isArray(before) && Array.isArray(after)) {
+        // Elements with an identity (a record's side, a target's address) are matched by it, so a
+        // change reads as what happens to that element, not to whatever sits at an index.
+        const id = identityField(before, after);
+        if (id) {
+            const keyed = (list: unknown[]) => new Map((list as Record<string, unknown>[]).map((v) => [String(v[id]), v]));
+            const b = keyed(before);
+            const a = keyed(after);
+            return [...new Set([...b.keys(), ...a.keys()])].flatMap((k) => changedPaths(b.get(k), a.get(k), `${prefix}[${id}=${k}]`));
+        }
         const out: Change[] = [];
         for (let i = 0; i < Math.max(before.length, after.length); i++) out.push(...changedPaths(before[i], after[i], `${prefix}[${i}]`));
         return out;
@@ -92,7 +120,7 @@ export async function diffRuns(before: OfflineRun, after: OfflineRun): Promise<P
     const relevant = (run: OfflineRun) => run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack");
     const old = new Map(relevant(before).map((r) => [identity(r), r]));
     const now = new Map(relevant(after).map((r) => [identity(r), r]));
-    const diff: PlanDiff = { created: [], deleted: [], replaced: [], updated: [], unchanged: 0 };
+    const diff: PlanDiff = { created: [], deleted: [], replaced: [], updated: [], unchanged: 0, protection: { lifted: [], added: [] } };
 
     for (const [key, r] of now) {
         const prior = old.get(key);
@@ -100,22 +128,32 @@ export async function diffRuns(before: OfflineRun, after: OfflineRun): Promise<P
             diff.created.push(entry(r));
             continue;
         }
+        const optionChanges = changedPaths(prior.options, r.options).map((c) => ({ ...c, path: c.path.replace(/[.[].*$/, "") }));
+        const options = optionChanges.length ? { optionChanges: dedupe(prior.options, r.options, optionChanges) } : {};
+        if (prior.options.protect && !r.options.protect) diff.protection.lifted.push(r.name);
+        if (!prior.options.protect && r.options.protect) diff.protection.added.push(r.name);
         if (prior.urn !== r.urn) {
-            diff.replaced.push(entry(r, { reasons: [`URN changes from ${prior.urn}`] }));
+            diff.replaced.push(entry(r, { reasons: [`URN changes from ${prior.urn}`], ...options }));
             continue;
         }
         const ignored = r.options.ignoreChanges;
         const changes = ignored.includes("*") ? [] : changedPaths(prior.inputs, r.inputs).filter((c) => !ignored.some((p) => under(c.path, p)));
-        if (changes.length === 0) {
+        if (changes.length === 0 && !options.optionChanges) {
             diff.unchanged++;
             continue;
         }
-        const reasons = await replaceReasons(prior, r, changes);
-        if (reasons.length > 0) diff.replaced.push(entry(r, { changes, reasons }));
-        else diff.updated.push(entry(r, { changes }));
+        const reasons = changes.length ? await replaceReasons(prior, r, changes) : [];
+        if (reasons.length > 0) diff.replaced.push(entry(r, { changes, reasons, ...options }));
+        else diff.updated.push(entry(r, { ...(changes.length ? { changes } : {}), ...options }));
     }
     for (const [key, r] of old) if (!now.has(key)) diff.deleted.push(entry(r));
     return diff;
+}
+
+/** One change per option, with the option's whole old and new value (a list reads better whole). */
+function dedupe(before: RecordedOptions, after: RecordedOptions, changes: Change[]): Change[] {
+    const names = [...new Set(changes.map((c) => c.path))] as (keyof RecordedOptions)[];
+    return names.map((n) => ({ path: n, old: before[n], new: after[n] }));
 }
 
 function value(v: unknown): string {
@@ -125,12 +163,18 @@ function value(v: unknown): string {
 /** The diff as text: one section per kind, changed paths as `old → new`. */
 export function renderDiff(diff: PlanDiff, from: string, to: string): string {
     const out = [`Diff: ${from} → ${to}`, ""];
+    // The edit that lifts protection is the one a reviewer must not miss: it comes first too.
+    if (diff.protection.lifted.length) out.push(`!! protect lifted on ${diff.protection.lifted.length} resource${diff.protection.lifted.length === 1 ? "" : "s"}: after this apply, pulumi destroy may delete them`, "");
     const section = (mark: string, title: string, entries: DiffEntry[]) => {
         out.push(`${title} (${entries.length}):`);
         for (const e of entries) {
             out.push(`  ${mark} ${e.type}  ${e.name}`);
             for (const r of e.reasons ?? []) out.push(`      because ${r}`);
             for (const c of e.changes ?? []) out.push(`      ${c.path}: ${value(c.old)} → ${value(c.new)}`);
+            for (const c of e.optionChanges ?? []) {
+                const lifted = c.path === "protect" && c.old === true && c.new === false;
+                out.push(`      option ${c.path}: ${value(c.old)} → ${value(c.new)}${lifted ? "   <-- PROTECTION LIFTED: pulumi destroy may delete it" : ""}`);
+            }
         }
     };
     section("+", "created", diff.created);
@@ -138,5 +182,8 @@ export function renderDiff(diff: PlanDiff, from: string, to: string): string {
     section("+-", "replaced", diff.replaced);
     section("~", "updated", diff.updated);
     out.push(`unchanged: ${diff.unchanged}`);
+    const { lifted, added } = diff.protection;
+    if (lifted.length) out.push(`protect lifted on ${lifted.length} resource${lifted.length === 1 ? "" : "s"}: ${lifted.join(", ")}`);
+    if (added.length) out.push(`protect set on ${added.length} resource${added.length === 1 ? "" : "s"}: ${added.join(", ")}`);
     return out.join("\n") + "\n";
 }

@@ -42,14 +42,14 @@ export function renderMermaid(run: OfflineRun): string {
 
     for (const api of topology.apis) {
         const id = api.name.replace(/[^A-Za-z0-9]/g, "_");
-        const legacy = traffic.find((r) => r.layer === "dns" && r.host.startsWith(`${api.name}.`));
+        const legacy = traffic.find((r) => r.layer === "dns" && r.api === api.name);
         lines.push(`    ${id}_legacy["${legacy?.host ?? api.name}"]`, `    ${id}_a["${api.name} in A"]`, `    ${id}_b["${api.service} (${api.namespace})"]`);
         edge("clients", `${id}_legacy`);
         for (const t of legacy?.targets ?? []) edge(`${id}_legacy`, t.side === "A" ? "slbA" : "slbB", `DNS ${t.weight}%`, t.weight);
         edge("ingA", `${id}_a`);
         edge("ingB", `${id}_b`);
         edge(shortIngress, `${id}_b`, `/${api.name}`);
-        const kong = traffic.find((r) => r.layer === "kong" && r.host.startsWith(`${api.name}.`));
+        const kong = traffic.find((r) => r.layer === "kong" && r.api === api.name);
         if (kong) {
             lines.push(`    ${id}_long["${api.long}"]`);
             edge(`${id}_long`, "slbB");

@@ -20,6 +20,24 @@ export interface PlanStackOptions {
     program: () => Promise<Record<string, unknown> | void>;
     /** Planned outputs by StackReference name, shared across the stacks of one plan. */
     cache?: Map<string, Record<string, unknown>>;
+    /** What one plan has seen so far, shared across the stacks it reaches. */
+    walk?: PlanWalk;
+    /**
+     * Rewrites a referenced stack's planned outputs before the referencing stack sees them
+     * (offline what-ifs such as "complete was applied at T").
+     */
+    adjustReferenced?: (stack: string, outputs: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** The stacks one plan reaches: the chain being planned (for cycles), each stack's file, every stack referenced. */
+export interface PlanWalk {
+    chain: string[];
+    files: Map<string, string | undefined>;
+    referenced: Set<string>;
+}
+
+export function newWalk(): PlanWalk {
+    return { chain: [], files: new Map(), referenced: new Set() };
 }
 
 /** The stack a reference names: the last segment of `org/project/stack`. */
@@ -28,6 +46,24 @@ export function stackOf(referenceName: string): string {
 }
 
 export async function planStackOffline(opts: PlanStackOptions): Promise<{ run: OfflineRun; role: string | null }> {
+    const walk = opts.walk ?? newWalk();
+    if (walk.chain.includes(opts.stack)) {
+        throw new StackReferenceError(`reference cycle: ${[...walk.chain, opts.stack].join(" → ")} (a stack cannot depend on its own outputs)`);
+    }
+    const earlier = walk.files.get(opts.stack);
+    if (walk.files.has(opts.stack) && earlier !== opts.configFile) {
+        throw new StackReferenceError(`stack ${opts.stack} would be planned twice, with ${earlier ?? `Pulumi.${opts.stack}.yaml`} and with ${opts.configFile ?? `Pulumi.${opts.stack}.yaml`}: one plan sees one config per stack`);
+    }
+    walk.files.set(opts.stack, opts.configFile);
+    walk.chain.push(opts.stack);
+    try {
+        return await planOne(opts, walk);
+    } finally {
+        walk.chain.pop();
+    }
+}
+
+async function planOne(opts: PlanStackOptions, walk: PlanWalk): Promise<{ run: OfflineRun; role: string | null }> {
     const config = loadStackConfig(opts.projectDir, opts.stack, opts.configFile);
     const role = config.values[`${config.project}:role`] ?? null;
     const cache = opts.cache ?? new Map<string, Record<string, unknown>>();
@@ -38,6 +74,7 @@ export async function planStackOffline(opts: PlanStackOptions): Promise<{ run: O
     let discovery: OfflineRun | undefined;
     try {
         discovery = await once(async (name) => {
+            walk.referenced.add(stackOf(name));
             if (cache.has(name)) return cache.get(name)!;
             asked.add(name);
             return UNKNOWN as unknown as Record<string, unknown>;
@@ -51,13 +88,15 @@ export async function planStackOffline(opts: PlanStackOptions): Promise<{ run: O
     for (const name of asked) {
         const stack = stackOf(name);
         const file = opts.refs?.[stack];
+        let planned: { run: OfflineRun };
         try {
-            const planned = await planStackOffline({ ...opts, stack, configFile: file, cache });
-            cache.set(name, planned.run.outputs);
+            planned = await planStackOffline({ ...opts, stack, configFile: file, cache, walk });
         } catch (err) {
+            if (err instanceof StackReferenceError && /^(reference cycle|stack \S+ would be planned twice)/.test(err.message)) throw err;
             const cause = err instanceof ProgramError && ConfigError.isConfigError(err.cause) ? `stack ${stack}: ${err.cause.message}` : (err as Error).message;
             throw new StackReferenceError(`StackReference ${name}: planning stack ${stack}${file ? ` with ${file}` : ""} failed:\n${cause}`);
         }
+        cache.set(name, opts.adjustReferenced ? opts.adjustReferenced(stack, planned.run.outputs) : planned.run.outputs);
     }
     const run = await once(async (name) => {
         const outputs = cache.get(name);

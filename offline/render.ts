@@ -4,6 +4,11 @@ import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
 const KONG_UPSTREAM = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
 const KONG_SERVICE = "pulumi-nodejs:dynamic/migration:KongServiceBinding";
 
+/** Whether the plan manages any Kong entity (a cutover stack with `migration:kong`). */
+export function hasKongLayer(run: OfflineRun): boolean {
+    return run.resources.some((r) => r.type === KONG_UPSTREAM);
+}
+
 /**
  * The Kong entities the stack manages as a decK file, for Kong administrators to review
  * (`deck gateway diff`). Services are listed in a comment only: a partial service in a decK
@@ -53,6 +58,7 @@ export interface PlanDocument {
 }
 
 export interface TrafficRow {
+    api: string;
     host: string;
     layer: string;
     phase: string;
@@ -198,10 +204,11 @@ export function renderText(run: OfflineRun, role: string | null): string {
         out.push("Wait before the next step:");
         for (const n of notes) out.push(`  - ${n}`);
     }
-    const decommission = run.outputs.decommission as { allowed: boolean; reasons: string[] } | undefined;
+    const decommission = run.outputs.decommission as { allowed: boolean; reasons: string[]; clock?: string; phaseAppliedAt?: string | null } | undefined;
     if (decommission) {
         out.push("");
         out.push(decommission.allowed ? "decommission: allowed" : `decommission: blocked (${decommission.reasons.join("; ")})`);
+        if (decommission.clock) out.push(`  guard clock ${decommission.clock}; cutover phase applied at ${decommission.phaseAppliedAt ?? "unknown (taken as now)"}`);
     }
     out.push("");
     out.push("Outputs:");

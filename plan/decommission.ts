@@ -1,40 +1,70 @@
 import { SourceConfig } from "../config/types";
 
+/** One traffic row of the cutover stack's `traffic` output, as the guard reads it. */
+export interface GuardTrafficRow {
+    /** The API the row routes; a row without it cannot count as evidence. */
+    api?: string;
+    host: string;
+    layer: string;
+    upstream?: string;
+    targets: { side: string; address?: string; weight: number }[];
+}
+
 /** What the cutover stack publishes, as the guard sees it. `undefined` means not known (offline). */
 export interface CutoverState {
     phase?: string;
     /** ISO time the current phase was first applied; undefined when unknown. */
     phaseAppliedAt?: string;
-    traffic: { host: string; layer: string; upstream?: string; targets: { side: string; address?: string; weight: number }[] }[];
+    traffic: GuardTrafficRow[];
 }
 
 export interface Verdict {
     allowed: boolean;
     /** Every unmet condition, with the values seen. */
     reasons: string[];
+    /** The guard's clock (ISO), so a verdict can be reproduced. */
+    clock: string;
+    /** When the cutover's phase was applied (ISO), or null when unknown (taken as now). */
+    phaseAppliedAt: string | null;
 }
 
-function apiOf(host: string): string {
-    return host.split(".")[0];
+/** Reasons one traffic row does not show its API wholly on B (empty when it does). */
+function rowReasons(api: string, row: GuardTrafficRow): string[] {
+    const what = row.layer === "kong" ? `Kong upstream ${row.upstream ?? "(unknown)"}` : `DNS answers for ${row.host}`;
+    const onA = row.targets.filter((t) => t.side === "A" && t.weight > 0);
+    if (onA.length > 0) {
+        return onA.map((t) =>
+            row.layer === "kong"
+                ? `${api}: Kong target ${t.address ?? "(unknown)"} of upstream ${row.upstream ?? "(unknown)"} still has weight ${t.weight}`
+                : `${api}: DNS answer ${t.address ?? "(unknown)"} (side A) for ${row.host} still has weight ${t.weight}`,
+        );
+    }
+    const onB = row.targets.filter((t) => t.side === "B").reduce((sum, t) => sum + t.weight, 0);
+    return onB === 100 ? [] : [`${api}: ${what} give B weight ${onB}, not 100`];
 }
 
 /**
- * Whether A may be deleted: the cutover is `complete`, nothing of side A has weight, the
- * completion has been observed long enough, and the operator confirmed exactly the APIs
- * being retired. Pure; `now` is a parameter. An unknown apply time counts as now.
+ * Whether A may be deleted. Fails closed: every API the source stack retires must be shown
+ * on B by the cutover stack's own rows — its DNS row at B 100 / A 0 and, where it has a Kong
+ * row, Kong at B 100 / A 0; an API the cutover stack does not route blocks, as does every
+ * adopted namespace no listed API accounts for. Also: the cutover is `complete`, has been
+ * observed long enough, and the operator confirmed exactly the APIs being retired. Pure;
+ * `now` is a parameter. An unknown apply time counts as now.
  */
 export function decommissionVerdict(config: SourceConfig, cutover: CutoverState, now: Date): Verdict {
     const reasons: string[] = [];
     if (cutover.phase !== "complete") reasons.push(`cutover phase is ${JSON.stringify(cutover.phase ?? "(unknown)")}; decommissioning needs "complete"`);
 
-    for (const row of cutover.traffic) {
-        for (const t of row.targets.filter((x) => x.side === "A" && x.weight > 0)) {
-            reasons.push(
-                row.layer === "kong"
-                    ? `${apiOf(row.host)}: Kong target ${t.address ?? "(unknown)"} of upstream ${row.upstream ?? "(unknown)"} still has weight ${t.weight}`
-                    : `${apiOf(row.host)}: DNS answer ${t.address ?? "(unknown)"} (side A) for ${row.host} still has weight ${t.weight}`,
-            );
-        }
+    for (const { name } of config.apis) {
+        const rows = cutover.traffic.filter((r) => r.api === name);
+        const dns = rows.filter((r) => r.layer === "dns");
+        if (rows.length === 0) reasons.push(`${name}: the cutover stack does not route it (no DNS or Kong row): it may still run on A`);
+        else if (dns.length === 0) reasons.push(`${name}: the cutover stack has no DNS row for it: where its legacy name answers is not shown`);
+        for (const row of rows) reasons.push(...rowReasons(name, row));
+    }
+    const served = new Set(config.apis.map((a) => a.namespace));
+    for (const ns of config.source.namespaces.filter((n) => !served.has(n))) {
+        reasons.push(`namespace ${ns}: adopted for deletion, but no API in migration:apis lives in it: nothing shows that what runs there has moved`);
     }
 
     if (cutover.phase === "complete") {
@@ -55,7 +85,7 @@ export function decommissionVerdict(config: SourceConfig, cutover: CutoverState,
     if (JSON.stringify(retiring) !== JSON.stringify(confirmed)) {
         reasons.push(`decommission.confirm is [${config.decommission.confirm.join(", ")}]; it must list exactly the APIs being retired: [${retiring.join(", ")}]`);
     }
-    return { allowed: reasons.length === 0, reasons };
+    return { allowed: reasons.length === 0, reasons, clock: now.toISOString(), phaseAppliedAt: cutover.phaseAppliedAt ?? null };
 }
 
 /** One piece of A's footprint, adopted by id. */

@@ -100,7 +100,7 @@ describe("npm run plan", () => {
     it("usage errors and missing stack files exit 2 with a message", () => {
         const noStack = plan("--json");
         assert.equal(noStack.code, 2);
-        assert.match(noStack.stderr, /^plan: --stack is required\nusage: npm run plan -- --stack <dev\|cutover\|source>/);
+        assert.match(noStack.stderr, /^plan: --stack is required\nusage: npm run -s plan -- --stack <dev\|cutover\|source>/);
         const missing = plan("--stack", "prod");
         assert.equal(missing.code, 2);
         assert.equal(missing.stderr, `plan: ${path.join(ROOT, "Pulumi.prod.yaml")}: cannot be read\n`);
@@ -121,6 +121,7 @@ describe("npm run plan", () => {
         ]);
         const json = JSON.parse(plan("--stack", "cutover", "--json").stdout);
         assert.deepEqual(json.traffic[0], {
+            api: "api01",
             host: "api01.source-team1.dev.aliyun.cloud.cn.aibang",
             layer: "dns",
             phase: "shift",
@@ -216,20 +217,21 @@ describe("npm run plan", () => {
             "replaced (0):",
             "updated (2):",
             "  ~ pulumi-nodejs:dynamic/migration:DnsWeights  dns-api01-weights",
-            "      records[0].weight: 80 → 50",
-            "      records[1].weight: 20 → 50",
+            "      records[side=A].weight: 80 → 50",
+            "      records[side=B].weight: 20 → 50",
             "  ~ pulumi-nodejs:dynamic/migration:KongUpstreamEntity  kong-api01-upstream",
-            "      targets[0].weight: 80 → 50",
-            "      targets[1].weight: 20 → 50",
+            "      targets[side=A].weight: 80 → 50",
+            "      targets[side=B].weight: 20 → 50",
             "unchanged: 13",
             "",
         ]);
         const json = JSON.parse(plan("--stack", "cutover", "--against", file, "--json").stdout);
         assert.deepEqual(Object.keys(json), ["diff"]);
-        assert.deepEqual(Object.keys(json.diff), ["created", "deleted", "replaced", "updated", "unchanged"]);
+        assert.deepEqual(Object.keys(json.diff), ["created", "deleted", "replaced", "updated", "unchanged", "protection"]);
+        assert.deepEqual(json.diff.protection, { lifted: [], added: [] });
         assert.deepEqual(json.diff.updated[0].changes, [
-            { path: "records[0].weight", old: 80, new: 50 },
-            { path: "records[1].weight", old: 20, new: 50 },
+            { path: "records[side=A].weight", old: 80, new: 50 },
+            { path: "records[side=B].weight", old: 20, new: 50 },
         ]);
         assert.equal(json.diff.unchanged, 13);
     });

@@ -136,7 +136,7 @@ describe("parseConfig", () => {
             [
                 "a misspelt key",
                 raw({ ingress: { name: "team1", replica: 3 } }),
-                ["migration:ingress.replica: 3 is not accepted; expected no such key; known keys: name, implementation, namespace, className, replicas, loadBalancer, acceptLegacyHosts"],
+                ["migration:ingress.replica: not a key this program reads (its value is not shown); did you mean replicas?; known keys: name, implementation, namespace, className, replicas, loadBalancer, acceptLegacyHosts"],
             ],
             [
                 "an unknown controller implementation",

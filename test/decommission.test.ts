@@ -15,6 +15,7 @@ const HOST = (api: string) => `${api}.source-team1.dev.aliyun.cloud.cn.aibang`;
 function cutover(phase: string, a: Record<string, [number | null, number]>, phaseAppliedAt?: string) {
     const traffic = Object.entries(a).flatMap(([api, [dnsA, kongA]]) => [
         {
+            api,
             host: HOST(api),
             layer: "dns",
             phase,
@@ -22,6 +23,7 @@ function cutover(phase: string, a: Record<string, [number | null, number]>, phas
             targets: dnsA === null ? [{ side: "B", address: "10.72.11.99", weight: 100 }] : [{ side: "A", address: "10.72.10.88", weight: dnsA }, { side: "B", address: "10.72.11.99", weight: 100 - dnsA }],
         },
         {
+            api,
             host: HOST(api),
             layer: "kong",
             phase,
@@ -103,7 +105,7 @@ describe("decommissioning A (the committed source stack)", () => {
     for (const [state, outputs, reasons] of states) {
         it(`${state}: blocked, listing exactly the unmet conditions`, async () => {
             const { run, decommission } = await verdict(outputs);
-            assert.deepEqual(decommission, { allowed: false, reasons });
+            assert.deepEqual(decommission, { allowed: false, reasons, clock: NOW.toISOString(), phaseAppliedAt: (outputs.phaseAppliedAt as string | undefined) ?? null });
             assert.ok(adoptedOf(run).every(([, , , , protect]) => protect === true), "everything stays protected");
             assert.deepEqual(run.warnings, [`decommission blocked, A stays protected:\n  - ${reasons.join("\n  - ")}`]);
         });
@@ -120,14 +122,14 @@ describe("decommissioning A (the committed source stack)", () => {
 
         it("complete, clean, past the window: allowed, and protection is lifted from every adopted piece", async () => {
             const { run, decommission } = await verdict(cutover("complete", { api01: [null, 0], api02: [null, 0] }, HOURS(30)), confirmed);
-            assert.deepEqual(decommission, { allowed: true, reasons: [] });
+            assert.deepEqual(decommission, { allowed: true, reasons: [], clock: NOW.toISOString(), phaseAppliedAt: HOURS(30) });
             assert.deepEqual(adoptedOf(run), ADOPTED.map(([type, name, id]) => [type, name, id, ["*"], false]));
             assert.deepEqual(run.warnings, []);
         });
 
         it("offline, the apply time of complete is unknown and taken as now: still blocked by the window", async () => {
             const { decommission } = await verdict(cutover("complete", { api01: [null, 0], api02: [null, 0] }), confirmed);
-            assert.deepEqual(decommission, { allowed: false, reasons: ["the time complete was applied is unknown (taken as now); the observation window is 24 h"] });
+            assert.deepEqual(decommission, { allowed: false, reasons: ["the time complete was applied is unknown (taken as now); the observation window is 24 h"], clock: NOW.toISOString(), phaseAppliedAt: null });
         });
     });
 });

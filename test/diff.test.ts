@@ -59,7 +59,7 @@ describe("diffRuns: what counts as a replacement", () => {
         const weights = (w: number) =>
             resource("pulumi-nodejs:dynamic/migration:DnsWeights", "w", { zone: "z.cn", subDomain: "a.z.cn", records: [{ side: "A", recordId: "1", weight: 100 - w }, { side: "B", recordId: "2", weight: w }], endpoint: "e", version: "1" });
         assert.deepEqual(summary(await diffRuns(run(weights(20)), run(weights(50)))), [
-            'updated pulumi-nodejs:dynamic/migration:DnsWeights w: records[0].weight 80→50, records[1].weight 20→50',
+            'updated pulumi-nodejs:dynamic/migration:DnsWeights w: records[side=A].weight 80→50, records[side=B].weight 20→50',
             "unchanged 0",
         ]);
     });
@@ -98,8 +98,8 @@ describe("blast radius: one edit updates only what carries it", () => {
     // The cutover stack here has 15 resources: per API a DnsCutover, two records and weights, a KongUpstream, its upstream and service; and the phase marker.
     it("DNS and Kong: a weight edit updates the two weight resources of that API, nothing else", async () => {
         assert.deepEqual(await between(cutover({ weights: { api01: 20 } }), cutover({ weights: { api01: 50 } })), [
-            "updated pulumi-nodejs:dynamic/migration:DnsWeights dns-api01-weights: records[0].weight 80→50, records[1].weight 20→50",
-            "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[0].weight 80→50, targets[1].weight 20→50",
+            "updated pulumi-nodejs:dynamic/migration:DnsWeights dns-api01-weights: records[side=A].weight 80→50, records[side=B].weight 20→50",
+            "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 80→50, targets[side=B].weight 20→50",
             "unchanged 13",
         ]);
     });
@@ -116,7 +116,7 @@ describe("blast radius: one edit updates only what carries it", () => {
 
     it("Kong: a per-layer weight override updates only that upstream", async () => {
         assert.deepEqual(await between(cutover({}), cutover({}, {}, { apis: { api01: { service: "api01", weight: 35 }, api02: { service: "api02" } } })), [
-            "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[0].weight 80→65, targets[1].weight 20→35",
+            "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 80→65, targets[side=B].weight 20→35",
             "unchanged 14",
         ]);
     });

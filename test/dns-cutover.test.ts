@@ -33,7 +33,7 @@ function weights(apiName: string, a: number | undefined, b: number) {
 }
 
 function traffic(apiName: string, phase: string, ttl: number, targets: [string, string, number][]) {
-    return { host: `${apiName}.source-team1.dev.${ZONE}`, layer: "dns", phase, ttl, targets: targets.map(([side, address, weight]) => ({ side, address, weight })) };
+    return { api: apiName, host: `${apiName}.source-team1.dev.${ZONE}`, layer: "dns", phase, ttl, targets: targets.map(([side, address, weight]) => ({ side, address, weight })) };
 }
 
 describe("DnsCutover", () => {

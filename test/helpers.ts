@@ -38,7 +38,7 @@ export function platformConfig(overrides: Record<string, unknown> = {}): Record<
 }
 
 /** Engine-encoded config (what `pulumi config` hands the program) from plain values. */
-export function engineConfig(values: Record<string, unknown>, secrets: Record<string, string> = { tlsKey: "-----BEGIN PRIVATE KEY-----\ntest\n-----END PRIVATE KEY-----\n" }) {
+export function engineConfig(values: Record<string, unknown>, secrets: Record<string, string> = values.role === "platform" ? { tlsKey: "-----BEGIN PRIVATE KEY-----\ntest\n-----END PRIVATE KEY-----\n" } : {}) {
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) if (v !== undefined) config[`migration:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     for (const [k, v] of Object.entries(secrets)) config[`migration:${k}`] = v;

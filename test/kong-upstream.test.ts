@@ -78,8 +78,9 @@ describe("KongUpstream", () => {
         it("adds a kong row per legacy host to the traffic section", () => {
             const rows = (run.outputs.traffic as { layer: string }[]).filter((r) => r.layer === "kong");
             assert.deepEqual(rows, [
-                { host: "api01.source-team1.dev.aliyun.cloud.cn.aibang", layer: "kong", phase: "shift", ttl: 0, upstream: "team1-api01", targets: [{ side: "A", address: A1, weight: 80 }, { side: "B", address: B1, weight: 20 }] },
+                { api: "api01", host: "api01.source-team1.dev.aliyun.cloud.cn.aibang", layer: "kong", phase: "shift", ttl: 0, upstream: "team1-api01", targets: [{ side: "A", address: A1, weight: 80 }, { side: "B", address: B1, weight: 20 }] },
                 {
+                    api: "api02",
                     host: "api02.source-team1.dev.aliyun.cloud.cn.aibang",
                     layer: "kong",
                     phase: "shift",
