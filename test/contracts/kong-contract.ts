@@ -1,6 +1,7 @@
 /**
  * Checks Admin API exchanges against Kong's published OpenAPI description
- * (shared/contracts/kong/admin-oss-3.9.openapi.yaml): the operation must exist, a JSON
+ * (vendored from shared/contracts/ into test/contracts/vendor/kong/admin-oss-3.9.openapi.yaml,
+ * source and licence in test/contracts/vendor/README.md): the operation must exist, a JSON
  * request body must match the operation's request schema, and the response its status's
  * schema. Where Kong's code and the spec disagree the code wins; those gaps are listed
  * here, each with where the behaviour is documented.
@@ -10,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 
-export const KONG_OSS_SPEC = path.resolve(__dirname, "..", "..", "..", "shared", "contracts", "kong", "admin-oss-3.9.openapi.yaml");
+export const KONG_OSS_SPEC = path.resolve(__dirname, "vendor", "kong", "admin-oss-3.9.openapi.yaml");
 
 export interface Exchange {
     method: string;
@@ -48,7 +49,7 @@ const compiled = new Map<string, ValidateFunction>();
 
 function load() {
     if (loaded) return loaded;
-    if (!fs.existsSync(KONG_OSS_SPEC)) throw new Error(`Kong's OpenAPI contract is not at ${KONG_OSS_SPEC}: the project's shared/ folder must sit beside the checkout`);
+    if (!fs.existsSync(KONG_OSS_SPEC)) throw new Error(`Kong's OpenAPI contract is not at ${KONG_OSS_SPEC}: it is vendored in the repository (test/contracts/vendor/README.md)`);
     const spec = parseYaml(fs.readFileSync(KONG_OSS_SPEC, "utf8")) as Spec;
     // The document is OpenAPI, not JSON Schema: no meta-schema check, unknown keywords (example, x-*) ignored.
     const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, validateFormats: false });
