@@ -107,25 +107,33 @@ export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
 }
 
 /** Where a run is taken from, for messages: the file when not the committed one. */
-function which(stack: string, file?: string): string {
-    return file ? `stack ${stack} (${path.relative(process.cwd(), file) || file})` : `stack ${stack}`;
+function which(stack: string, cwd: string, file?: string): string {
+    return file ? `stack ${stack} (${path.relative(cwd, file) || file})` : `stack ${stack}`;
 }
 
-export async function main(argv: string[], projectDir: string, cwd = process.env.INIT_CWD ?? process.cwd()): Promise<number> {
+/** Where the command writes; the process's streams unless a caller (a test) captures them. */
+export interface Io {
+    out(text: string): void;
+    err(text: string): void;
+}
+
+const PROCESS_IO: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+export async function main(argv: string[], projectDir: string, cwd = process.env.INIT_CWD ?? process.cwd(), io: Io = PROCESS_IO): Promise<number> {
     let args: CliArgs;
     try {
         args = parseArgs(argv, cwd);
     } catch (err) {
         if (!(err instanceof UsageError)) throw err;
-        process.stderr.write(`plan: ${err.message}\n${USAGE}\n`);
+        io.err(`plan: ${err.message}\n${USAGE}\n`);
         return 2;
     }
     if (args.help) {
-        process.stdout.write(`${USAGE}\n`);
+        io.out(`${USAGE}\n`);
         return 0;
     }
     const usage = (message: string) => {
-        process.stderr.write(`plan: ${message}\n`);
+        io.err(`plan: ${message}\n`);
         return 2;
     };
     // Set while the --against file is planned, so its errors name it.
@@ -152,24 +160,24 @@ export async function main(argv: string[], projectDir: string, cwd = process.env
             const { run: next } = await planFor(args.against);
             current = undefined;
             const diff = await diffRuns(result, next);
-            const from = args.configFile ? path.relative(process.cwd(), args.configFile) : `Pulumi.${args.stack}.yaml`;
-            output = args.json ? `${JSON.stringify({ diff }, null, 2)}\n` : renderDiff(diff, from, path.relative(process.cwd(), args.against) || args.against);
+            const from = args.configFile ? path.relative(cwd, args.configFile) : `Pulumi.${args.stack}.yaml`;
+            output = args.json ? `${JSON.stringify({ diff }, null, 2)}\n` : renderDiff(diff, from, path.relative(cwd, args.against) || args.against);
         } else {
             output = args.mermaid ? renderMermaid(result) : args.kongDeck ? renderDeck(result) : args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role);
         }
         if (args.out) fs.writeFileSync(args.out, output);
-        else process.stdout.write(output);
+        else io.out(output);
         return 0;
     } catch (err) {
         if (err instanceof StackFileError) return usage(err.message);
-        if (err instanceof ProgramError && ConfigError.isConfigError(err.cause)) return usage(`${which(args.stack, current)}: ${err.cause.message}`);
-        if (err instanceof StackReferenceError) return usage(`${which(args.stack, current)}: ${err.message}`);
+        if (err instanceof ProgramError && ConfigError.isConfigError(err.cause)) return usage(`${which(args.stack, cwd, current)}: ${err.cause.message}`);
+        if (err instanceof StackReferenceError) return usage(`${which(args.stack, cwd, current)}: ${err.message}`);
         if (err instanceof HarnessError) {
-            process.stderr.write(`plan: the offline run is unsound, no plan printed:\n${err.message}\n`);
+            io.err(`plan: the offline run is unsound, no plan printed:\n${err.message}\n`);
             return 1;
         }
         // A program bug: print it whole, it is for a developer.
-        process.stderr.write(`plan: the program failed: ${err instanceof ProgramError && err.cause instanceof Error ? err.cause.stack : String(err)}\n`);
+        io.err(`plan: the program failed: ${err instanceof ProgramError && err.cause instanceof Error ? err.cause.stack : String(err)}\n`);
         return 1;
     }
 }

@@ -1,21 +1,10 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { plan, planProcess } from "./cli-run";
 import { editedStackFile, ROOT } from "./helpers";
-
-/** Runs the plan command as `npm run plan -- ...` does. */
-function plan(...args: string[]) {
-    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "offline/cli.ts", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-        timeout: 60_000,
-    });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe("npm run plan", () => {
     let dir: string;
@@ -24,8 +13,8 @@ describe("npm run plan", () => {
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("--stack dev prints the readable plan and exits 0", () => {
-        const { code, stdout, stderr } = plan("--stack", "dev");
+    it("--stack dev prints the readable plan and exits 0", async () => {
+        const { code, stdout, stderr } = await plan(["--stack", "dev"]);
         assert.equal(stderr, "");
         assert.equal(code, 0);
         const lines = stdout.split("\n");
@@ -50,8 +39,8 @@ describe("npm run plan", () => {
         }
     });
 
-    it("--json prints the documented structure, secrets hidden and __provider stripped", () => {
-        const { code, stdout } = plan("--stack", "dev", "--json");
+    it("--json prints the documented structure, secrets hidden and __provider stripped", async () => {
+        const { code, stdout } = await plan(["--stack", "dev", "--json"]);
         assert.equal(code, 0);
         const doc = JSON.parse(stdout);
         assert.deepEqual(Object.keys(doc), ["project", "stack", "role", "resources", "outputs", "traffic", "convergence", "warnings"]);
@@ -69,11 +58,11 @@ describe("npm run plan", () => {
         assert.equal(doc.outputs.ingress.className, "team1-nginx");
     });
 
-    it("--config FILE plans that file over Pulumi.yaml's defaults", () => {
+    it("--config FILE plans that file over Pulumi.yaml's defaults", async () => {
         const file = editedStackFile("dev", dir, (c) => {
             c["migration:shortDomain"] = { mode: "shared" };
         });
-        const { code, stdout } = plan("--stack", "dev", "--config", file, "--json");
+        const { code, stdout } = await plan(["--stack", "dev", "--config", file, "--json"]);
         assert.equal(code, 0);
         const doc = JSON.parse(stdout);
         assert.equal(doc.outputs.shortDomain.mode, "shared");
@@ -81,12 +70,12 @@ describe("npm run plan", () => {
         assert.deepEqual(Object.keys(doc.outputs.ingress.hosts), ["api01", "api02"], "APIs still come from Pulumi.yaml");
     });
 
-    it("bad config exits 2 with the validation message on stderr and no stack trace", () => {
+    it("bad config exits 2 with the validation message on stderr and no stack trace", async () => {
         const file = editedStackFile("dev", dir, (c) => {
             (c as Record<string, unknown>)["migration:apis"] = [{ name: "api01", namespace: "team1-ns", service: "api01-service", port: 70000, healthPath: "/health" }];
             c["migration:ingress"].className = "nginx";
         });
-        const { code, stdout, stderr } = plan("--stack", "dev", "--config", file);
+        const { code, stdout, stderr } = planProcess(["--stack", "dev", "--config", file]);
         assert.equal(code, 2);
         assert.equal(stdout, "");
         assert.equal(
@@ -97,17 +86,17 @@ describe("npm run plan", () => {
         );
     });
 
-    it("usage errors and missing stack files exit 2 with a message", () => {
-        const noStack = plan("--json");
+    it("usage errors and missing stack files exit 2 with a message", async () => {
+        const noStack = await plan(["--json"]);
         assert.equal(noStack.code, 2);
         assert.match(noStack.stderr, /^plan: --stack is required\nusage: npm run -s plan -- --stack <dev\|cutover\|source>/);
-        const missing = plan("--stack", "prod");
+        const missing = await plan(["--stack", "prod"]);
         assert.equal(missing.code, 2);
         assert.equal(missing.stderr, `plan: ${path.join(ROOT, "Pulumi.prod.yaml")}: cannot be read\n`);
     });
 
-    it("--stack cutover prints the traffic section, B's address resolved through the dev stack's plan", () => {
-        const text = plan("--stack", "cutover");
+    it("--stack cutover prints the traffic section, B's address resolved through the dev stack's plan", async () => {
+        const text = await plan(["--stack", "cutover"]);
         assert.equal(text.code, 0);
         const lines = text.stdout.split("\n");
         const at = lines.indexOf("Traffic:");
@@ -119,7 +108,7 @@ describe("npm run plan", () => {
             "  api02.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A 10.72.10.88 100  |  B [known after apply] 0",
             "  api02.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  0s   A api02.source-team1.dev.aliyun.cloud.cn.aibang:443 100  |  B api02.target-team2.dev.aliyun.cloud.cn.aibang:443 0",
         ]);
-        const json = JSON.parse(plan("--stack", "cutover", "--json").stdout);
+        const json = JSON.parse((await plan(["--stack", "cutover", "--json"])).stdout);
         assert.deepEqual(json.traffic[0], {
             api: "api01",
             host: "api01.source-team1.dev.aliyun.cloud.cn.aibang",
@@ -133,11 +122,11 @@ describe("npm run plan", () => {
         });
     });
 
-    it("--ref plans the referenced stack with another file, and its bad config stops the plan with its message", () => {
+    it("--ref plans the referenced stack with another file, and its bad config stops the plan with its message", async () => {
         const file = editedStackFile("dev", dir, (c) => {
             c["migration:ingress"].replicas = 0;
         });
-        const { code, stdout, stderr } = plan("--stack", "cutover", "--ref", `dev=${file}`);
+        const { code, stdout, stderr } = await plan(["--stack", "cutover", "--ref", `dev=${file}`]);
         assert.equal(code, 2);
         assert.equal(stdout, "");
         assert.equal(
@@ -148,8 +137,8 @@ describe("npm run plan", () => {
         );
     });
 
-    it("--kong-deck prints the managed Kong entities as a decK file", () => {
-        const { code, stdout } = plan("--stack", "cutover", "--kong-deck");
+    it("--kong-deck prints the managed Kong entities as a decK file", async () => {
+        const { code, stdout } = await plan(["--stack", "cutover", "--kong-deck"]);
         assert.equal(code, 0);
         const lines = stdout.split("\n");
         assert.deepEqual(lines.slice(0, 4), [
@@ -181,8 +170,8 @@ describe("npm run plan", () => {
         );
     });
 
-    it("--stack source prints each adopted piece with its import id and the decommission verdict; --ref asks what-if", () => {
-        const { code, stdout } = plan("--stack", "source");
+    it("--stack source prints each adopted piece with its import id and the decommission verdict; --ref asks what-if", async () => {
+        const { code, stdout } = await plan(["--stack", "source"]);
         assert.equal(code, 0);
         const lines = stdout.split("\n");
         assert.ok(lines.includes("        options: protect import=team1-ns ignoreChanges=[*]"));
@@ -199,7 +188,7 @@ describe("npm run plan", () => {
         );
 
         const completeFile = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }), "cutover-complete.yaml");
-        const whatIf = plan("--stack", "source", "--ref", `cutover=${completeFile}`);
+        const whatIf = await plan(["--stack", "source", "--ref", `cutover=${completeFile}`]);
         assert.equal(whatIf.code, 0);
         assert.equal(
             whatIf.stdout.split("\n").find((l) => l.startsWith("decommission: ")),
@@ -207,9 +196,9 @@ describe("npm run plan", () => {
         );
     });
 
-    it("--against FILE prints what the edit would do, as text and as JSON", () => {
+    it("--against FILE prints what the edit would do, as text and as JSON", async () => {
         const file = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], weights: { api01: 50, api02: 0 } }), "cutover-50.yaml");
-        const text = plan("--stack", "cutover", "--against", file);
+        const text = await plan(["--stack", "cutover", "--against", file]);
         assert.equal(text.code, 0);
         assert.deepEqual(text.stdout.split("\n").slice(2), [
             "created (0):",
@@ -225,7 +214,7 @@ describe("npm run plan", () => {
             "unchanged: 13",
             "",
         ]);
-        const json = JSON.parse(plan("--stack", "cutover", "--against", file, "--json").stdout);
+        const json = JSON.parse((await plan(["--stack", "cutover", "--against", file, "--json"])).stdout);
         assert.deepEqual(Object.keys(json), ["diff"]);
         assert.deepEqual(Object.keys(json.diff), ["created", "deleted", "replaced", "updated", "unchanged", "protection"]);
         assert.deepEqual(json.diff.protection, { lifted: [], added: [] });

@@ -1,0 +1,364 @@
+/**
+ * The holes an operator falls into (issue: "The plan never lies, leaks or fails open"):
+ * each case is a realistic mistake in a stack file or on the command line, asserted as the
+ * operator receives it — exit code, the exact message, and that no plan was printed.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ConfigError } from "../config/errors";
+import { ProgramError } from "../offline/harness";
+import { plan, planProcess } from "./cli-run";
+import { editedStackFile, planStack } from "./helpers";
+
+const NOW = new Date("2026-11-21T12:00:00Z");
+const HOURS_AGO = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
+const HOST = (api: string) => `${api}.source-team1.dev.aliyun.cloud.cn.aibang`;
+const CUTOVER = "organization/migration/cutover";
+
+/** Cutover outputs with the given rows: per API, A's DNS weight and (optionally) A's Kong weight. */
+function cutoverOutputs(rows: Record<string, { dnsA: number; kongA?: number }>, extra: Record<string, unknown> = {}) {
+    const traffic = Object.entries(rows).flatMap(([api, { dnsA, kongA }]) => [
+        {
+            api,
+            host: HOST(api),
+            layer: "dns",
+            phase: "complete",
+            ttl: 600,
+            targets: dnsA === 0 ? [{ side: "B", address: "10.72.11.99", weight: 100 }] : [{ side: "A", address: "10.72.10.88", weight: dnsA }, { side: "B", address: "10.72.11.99", weight: 100 - dnsA }],
+        },
+        ...(kongA === undefined
+            ? []
+            : [
+                  {
+                      api,
+                      host: HOST(api),
+                      layer: "kong",
+                      phase: "complete",
+                      ttl: 0,
+                      upstream: `team1-${api}`,
+                      targets: [
+                          { side: "A", address: `${HOST(api)}:443`, weight: kongA },
+                          { side: "B", address: `${api}.target-team2.dev.aliyun.cloud.cn.aibang:443`, weight: 100 - kongA },
+                      ],
+                  },
+              ]),
+    ]);
+    return { role: "cutover", phase: "complete", phaseAppliedAt: HOURS_AGO(30), traffic, ...extra };
+}
+
+function configError(err: unknown): string {
+    assert.ok(err instanceof ProgramError && ConfigError.isConfigError(err.cause), `expected a config error, got ${String(err)}`);
+    return err.cause.message;
+}
+
+describe("operator mistakes", () => {
+    let dir: string;
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "mistakes-"));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** The committed source stack, confirming both APIs with no observation window (explicitly accepted). */
+    function eagerSource(name = "eager.yaml") {
+        return editedStackFile("source", dir, (c) => (c["migration:decommission"] = { observationHours: 0, acceptNoObservationWindow: true, confirm: ["api01", "api02"] }), name);
+    }
+
+    describe("the decommission guard fails closed (the real Pulumi.source.yaml)", () => {
+        async function guard(outputs: Record<string, unknown>) {
+            const run = await planStack("source", { configFile: eagerSource(), refs: { [CUTOVER]: outputs }, now: NOW });
+            const adopted = run.resources.filter((r) => r.options.import !== null);
+            return { decommission: run.outputs.decommission as { allowed: boolean; reasons: string[] }, protect: [...new Set(adopted.map((r) => r.options.protect))], warnings: run.warnings };
+        }
+
+        it("a cutover stack that does not route api02 keeps everything protected, naming api02", async () => {
+            const { decommission, protect } = await guard(cutoverOutputs({ api01: { dnsA: 0, kongA: 0 } }));
+            assert.deepEqual(decommission.reasons, ["api02: the cutover stack does not route it (no DNS or Kong row): it may still run on A"]);
+            assert.equal(decommission.allowed, false);
+            assert.deepEqual(protect, [true]);
+        });
+
+        it("an API at B 99 / A 1 blocks", async () => {
+            const { decommission, protect } = await guard(cutoverOutputs({ api01: { dnsA: 0, kongA: 0 }, api02: { dnsA: 1, kongA: 0 } }));
+            assert.deepEqual(decommission.reasons, [`api02: DNS answer 10.72.10.88 (side A) for ${HOST("api02")} still has weight 1`]);
+            assert.deepEqual(protect, [true]);
+        });
+
+        it("a Kong layer still at A 5 blocks", async () => {
+            const { decommission, protect } = await guard(cutoverOutputs({ api01: { dnsA: 0, kongA: 0 }, api02: { dnsA: 0, kongA: 5 } }));
+            assert.deepEqual(decommission.reasons, [`api02: Kong target ${HOST("api02")}:443 of upstream team1-api02 still has weight 5`]);
+            assert.deepEqual(protect, [true]);
+        });
+
+        it("a Kong row without a DNS row is not evidence for the legacy name", async () => {
+            const outputs = cutoverOutputs({ api01: { dnsA: 0, kongA: 0 }, api02: { dnsA: 0, kongA: 0 } });
+            outputs.traffic = outputs.traffic.filter((r) => !(r.api === "api02" && r.layer === "dns"));
+            const { decommission } = await guard(outputs);
+            assert.deepEqual(decommission.reasons, ["api02: the cutover stack has no DNS row for it: where its legacy name answers is not shown"]);
+        });
+
+        it("B short of 100 with no A answer at all (an unweighted remainder) blocks", async () => {
+            const outputs = cutoverOutputs({ api01: { dnsA: 0 }, api02: { dnsA: 0 } });
+            outputs.traffic[1].targets = [{ side: "B", address: "10.72.11.99", weight: 60 }];
+            const { decommission } = await guard(outputs);
+            assert.deepEqual(decommission.reasons, [`api02: DNS answers for ${HOST("api02")} give B weight 60, not 100`]);
+        });
+
+        it("an adopted namespace no listed API lives in blocks", async () => {
+            const file = editedStackFile("source", dir, (c) => {
+                c["migration:source"].namespaces = ["team1-ns", "team9-ns"];
+                c["migration:decommission"] = { observationHours: 0, acceptNoObservationWindow: true, confirm: ["api01", "api02"] };
+            }, "extra-ns.yaml");
+            const run = await planStack("source", { configFile: file, refs: { [CUTOVER]: cutoverOutputs({ api01: { dnsA: 0 }, api02: { dnsA: 0 } }) }, now: NOW });
+            assert.deepEqual((run.outputs.decommission as { reasons: string[] }).reasons, [
+                "namespace team9-ns: adopted for deletion, but no API in migration:apis lives in it: nothing shows that what runs there has moved",
+            ]);
+        });
+
+        it("with every API shown on B (and the window explicitly waived) it allows, and lifts protect", async () => {
+            const { decommission, protect, warnings } = await guard(cutoverOutputs({ api01: { dnsA: 0, kongA: 0 }, api02: { dnsA: 0 } }));
+            assert.deepEqual([decommission.allowed, decommission.reasons, protect, warnings], [true, [], [false], []]);
+        });
+
+        it("a referenced stack that is not a cutover stack is an error, not a verdict", async () => {
+            await assert.rejects(planStack("source", { refs: { [CUTOVER]: { role: "platform", ingress: {} } }, now: NOW }), (err) => {
+                assert.equal(
+                    configError(err),
+                    "invalid stack configuration (1 problem):\n" +
+                        '  migration:source.cutoverStack: "organization/migration/cutover" is not accepted; expected a stack of role cutover (its outputs say role "platform")',
+                );
+                assert.deepEqual((err as ProgramError).run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack"), [], "nothing registered");
+                return true;
+            });
+        });
+
+        it("a cutover reference to itself is refused", async () => {
+            const file = editedStackFile("source", dir, (c) => (c["migration:source"].cutoverStack = "organization/migration/source"), "self.yaml");
+            await assert.rejects(planStack("source", { configFile: file, refs: {}, now: NOW }), (err) => {
+                assert.equal(
+                    configError(err),
+                    "invalid stack configuration (1 problem):\n" +
+                        '  migration:source.cutoverStack: "organization/migration/source" is not accepted; expected the cutover stack (role cutover) whose outputs show where traffic goes, not this stack itself (a stack referencing itself is a reference cycle)',
+                );
+                return true;
+            });
+        });
+    });
+
+    describe("config the program would never read is refused (through npm run plan)", () => {
+        const cases: [string, string, (c: Record<string, Record<string, unknown>>) => void, string][] = [
+            [
+                "a misspelt top-level key on the platform stack",
+                "dev",
+                (c) => {
+                    c["migration:shortDomian"] = c["migration:shortDomain"];
+                    delete c["migration:shortDomain"];
+                },
+                "  migration:shortDomian: not a key this program reads (its value is not shown); did you mean migration:shortDomain?; keys of a platform stack: role, domains, apis, ingress, shortDomain, tls, tlsKey",
+            ],
+            [
+                "a misspelt kong on the cutover stack",
+                "cutover",
+                (c) => {
+                    c["migration:knog"] = c["migration:kong"];
+                    delete c["migration:kong"];
+                },
+                "  migration:knog: not a key this program reads (its value is not shown); did you mean migration:kong?; keys of a cutover stack: role, domains, apis, cutover, dns, kong, kongAdminToken",
+            ],
+            [
+                "a misspelt decommission on the source stack",
+                "source",
+                (c) => {
+                    c["migration:decomission"] = c["migration:decommission"];
+                    delete c["migration:decommission"];
+                },
+                "  migration:decomission: not a key this program reads (its value is not shown); did you mean migration:decommission?; keys of a source stack: role, domains, apis, source, decommission",
+            ],
+            [
+                "a key of another role",
+                "dev",
+                (c) => (c["migration:kong"] = { adminUrl: "https://kong:8444" }),
+                "  migration:kong: a cutover key; this stack's role is platform: remove it (pulumi config rm migration:kong) or set it on the cutover stack",
+            ],
+            [
+                "a flat dotted key (config set without --path)",
+                "cutover",
+                (c) => ((c as Record<string, unknown>)["migration:cutover.weights.api01"] = 50),
+                "  migration:cutover.weights.api01: a flat key with dots in its name, which the program never reads (pulumi config set without --path writes it); use: pulumi config rm 'migration:cutover.weights.api01' && pulumi config set --path 'migration:cutover.weights.api01' 50",
+            ],
+            [
+                "a duplicate API in decommission.confirm",
+                "source",
+                (c) => (c["migration:decommission"].confirm = ["api01", "api02", "api01"]),
+                '  migration:decommission.confirm: "api01" is not accepted; expected each API listed once',
+            ],
+            [
+                "no observation window without the explicit override",
+                "source",
+                (c) => (c["migration:decommission"].observationHours = 0),
+                "  migration:decommission.observationHours: 0 is not accepted; expected at least 1 hour of observation after complete, or 0 together with decommission.acceptNoObservationWindow: true (A may then go as soon as complete is applied)",
+            ],
+            [
+                "the cutover stack naming itself as the platform stack",
+                "cutover",
+                (c) => (c["migration:cutover"].platformStack = "organization/migration/cutover"),
+                '  migration:cutover.platformStack: "organization/migration/cutover" is not accepted; expected the platform stack (role platform) that publishes B\'s address, not this stack itself (a stack referencing itself is a reference cycle)',
+            ],
+            [
+                "a Kong Admin token over plain http",
+                "cutover",
+                (c) => (c["migration:kong"].adminUrl = "http://kong-admin.team1.internal:8001"),
+                '  migration:kong.adminUrl: "http://kong-admin.team1.internal:8001" is not accepted; expected an https:// Admin API URL while migration:kongAdminToken is set (over http:// the token travels in clear text); http:// only on a loopback address, or with kong.allowPlainHttpWithToken: true',
+            ],
+        ];
+        for (const [title, stack, edit, problem] of cases) {
+            it(`${title}: exit 2, the message, no plan`, async () => {
+                const file = editedStackFile(stack, dir, edit, `${title.replace(/\W+/g, "-")}.yaml`);
+                const { code, stdout, stderr } = await plan(["--stack", stack, "--config", file]);
+                assert.deepEqual({ code, stdout, stderr }, { code: 2, stdout: "", stderr: `plan: stack ${stack}: invalid stack configuration (1 problem):\n${problem}\n` });
+            });
+        }
+
+        it("a cutover stack whose platformStack is a source stack: an error naming the role, nothing registered", async () => {
+            await assert.rejects(planStack("cutover", { refs: { "organization/migration/dev": { role: "source", decommission: {} } } }), (err) => {
+                assert.equal(
+                    configError(err),
+                    "invalid stack configuration (1 problem):\n" +
+                        '  migration:cutover.platformStack: "organization/migration/dev" is not accepted; expected a stack of role platform (its outputs say role "source")',
+                );
+                assert.deepEqual((err as ProgramError).run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack"), []);
+                return true;
+            });
+            // Planned for real, a source stack there reads the cutover stack back: a cycle, stopped at once.
+            const file = editedStackFile("cutover", dir, (c) => (c["migration:cutover"].platformStack = "organization/migration/source"), "platform-is-source.yaml");
+            const { code, stdout, stderr } = await plan(["--stack", "cutover", "--config", file]);
+            assert.deepEqual({ code, stdout, stderr }, { code: 2, stdout: "", stderr: "plan: stack cutover: reference cycle: cutover → source → cutover (a stack cannot depend on its own outputs)\n" });
+        });
+
+        it("http:// is accepted for a loopback Admin API or with the explicit opt-in; a Kong layer without a token says so", async () => {
+            for (const [url, optIn] of [["http://127.0.0.1:8001", false], ["http://kong-admin.team1.internal:8001", true]] as const) {
+                const file = editedStackFile("cutover", dir, (c) => (c["migration:kong"] = { ...c["migration:kong"], adminUrl: url, ...(optIn ? { allowPlainHttpWithToken: true } : {}) }), `kong-http-${optIn}.yaml`);
+                const run = await planStack("cutover", { configFile: file });
+                assert.equal(run.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/migration:KongUpstreamEntity").length, 2);
+            }
+            const noToken = editedStackFile("cutover", dir, (c) => delete c["migration:kongAdminToken"], "kong-no-token.yaml");
+            const run = await planStack("cutover", { configFile: noToken });
+            assert.deepEqual(run.warnings, [
+                "Kong layer without migration:kongAdminToken: the Admin API at https://kong-admin.team1.internal:8444 must accept unauthenticated requests (Kong OSS without RBAC); set the token if it has RBAC",
+            ]);
+        });
+
+        it("a private key pasted into tls.certificate is refused without showing it", async () => {
+            const keyPem = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPcE7aQ0example0not0a0real0key0but0shaped0like0oneAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n";
+            const file = editedStackFile("dev", dir, (c) => (c["migration:tls"].certificate = `${c["migration:tls"].certificate as string}${keyPem}`), "key-in-cert.yaml");
+            const { code, stdout, stderr } = await plan(["--stack", "dev", "--config", file]);
+            assert.deepEqual(
+                { code, stdout, stderr },
+                {
+                    code: 2,
+                    stdout: "",
+                    stderr:
+                        "plan: stack dev: invalid stack configuration (1 problem):\n" +
+                        '  migration:tls.certificate: [redacted] is not accepted: it holds a PEM private key, which belongs only in the secret migration:tlsKey (pulumi config set --secret migration:tlsKey -- "$(cat key.pem)"); remove it from here\n',
+                },
+            );
+        });
+    });
+
+    describe("the command line", () => {
+        it("--help and -h print the usage with every flag and exit 0", async () => {
+            for (const flag of ["--help", "-h"]) {
+                const { code, stdout, stderr } = await plan([flag]);
+                assert.equal(code, 0);
+                assert.equal(stderr, "");
+                for (const f of ["--stack", "--config", "--ref", "--against", "--json", "--kong-deck", "--mermaid", "--out", "--now", "--applied-at", "--help"]) assert.ok(stdout.includes(f), `usage lists ${f}`);
+            }
+        });
+
+        it("--stack=dev works like --stack dev; --out writes the plan to a file, path taken from where the command was typed", async () => {
+            const { code, stdout } = await plan(["--stack=dev", "--json", "--out", "plan.json"], dir);
+            assert.equal(code, 0);
+            assert.equal(stdout, "", "nothing but the file");
+            const doc = JSON.parse(fs.readFileSync(path.join(dir, "plan.json"), "utf8"));
+            assert.deepEqual([doc.stack, doc.role], ["dev", "platform"]);
+        });
+
+        it("relative --config and --against paths resolve from where the command was typed; an --against error names that file", async () => {
+            editedStackFile("cutover", dir, (c) => (c["migration:cutover"].weights = { api01: 101 }), "bad-next.yaml");
+            const { code, stdout, stderr } = await plan(["--stack", "cutover", "--against", "bad-next.yaml"], dir);
+            assert.equal(code, 2);
+            assert.equal(stdout, "");
+            assert.equal(
+                stderr,
+                "plan: stack cutover (bad-next.yaml): invalid stack configuration (1 problem):\n" +
+                    "  migration:cutover.weights.api01: 101 is not accepted; expected a whole percentage from 0 to 100 (the share of traffic on B)\n",
+            );
+        });
+
+        it("--ref NAME that the stack never references is refused, listing what it does reference", async () => {
+            const { code, stdout, stderr } = await plan(["--stack", "source", "--ref", "cutvoer=Pulumi.cutover.yaml"]);
+            assert.deepEqual({ code, stdout, stderr }, { code: 2, stdout: "", stderr: "plan: --ref cutvoer: stack source never references a stack of that name; it references cutover, dev\n" });
+        });
+
+        it("a reference cycle exits 2 within 5 seconds, naming the stacks in it", async () => {
+            const loop = editedStackFile("cutover", dir, (c) => (c["migration:cutover"].platformStack = "organization/migration/cutover"), "loop-back.yaml");
+            const viaDev = planProcess(["--stack", "cutover", "--ref", `dev=${loop}`]);
+            assert.deepEqual({ code: viaDev.code, stdout: viaDev.stdout }, { code: 2, stdout: "" });
+            assert.equal(viaDev.stderr, "plan: stack cutover: reference cycle: cutover → dev → cutover (a stack cannot depend on its own outputs)\n");
+            assert.ok(viaDev.ms < 5000, `took ${viaDev.ms} ms`);
+
+            const self = planProcess(["--stack", "cutover", "--ref", "dev=Pulumi.cutover.yaml"]);
+            assert.equal(self.code, 2);
+            assert.ok(self.ms < 5000, `took ${self.ms} ms`);
+            assert.match(self.stderr, /planning stack dev with .*Pulumi\.cutover\.yaml failed:\n.*\n {2}migration:cutover\.platformStack: "organization\/migration\/dev" is not accepted; .*a stack referencing itself is a reference cycle/);
+        });
+
+        it("--kong-deck without a Kong layer and --mermaid on a stack that is not a cutover stack are usage errors", async () => {
+            const deck = await plan(["--stack", "dev", "--kong-deck"]);
+            assert.deepEqual([deck.code, deck.stdout, deck.stderr], [2, "", "plan: --kong-deck: stack dev has no Kong layer (migration:kong is not set), so there is nothing to export\n"]);
+            const mermaid = await plan(["--stack", "source", "--mermaid"]);
+            assert.deepEqual([mermaid.code, mermaid.stdout, mermaid.stderr], [2, "", "plan: --mermaid draws a cutover stack's phase; stack source has role source\n"]);
+        });
+
+        it("--now and --applied-at: the guard's verdict reachable offline without weakening the window, and printed with its clock", async () => {
+            const complete = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }), "complete.yaml");
+            const confirmed = editedStackFile("source", dir, (c) => (c["migration:decommission"].confirm = ["api01", "api02"]), "confirmed.yaml");
+            const args = ["--stack", "source", "--config", confirmed, "--ref", `cutover=${complete}`, "--now", "2026-11-28T12:00:00Z"];
+            const early = await plan([...args, "--applied-at", "2026-11-28T00:00:00Z"]);
+            assert.equal(early.code, 0);
+            const lines = (s: string) => s.split("\n").filter((l) => l.startsWith("decommission: ") || l.startsWith("  guard clock"));
+            assert.deepEqual(lines(early.stdout), [
+                "decommission: blocked (complete was applied 12.0 h ago (2026-11-28T00:00:00.000Z); the observation window is 24 h)",
+                "  guard clock 2026-11-28T12:00:00.000Z; cutover phase applied at 2026-11-28T00:00:00.000Z",
+            ]);
+            const late = await plan([...args, "--applied-at", "2026-11-27T00:00:00Z"]);
+            assert.deepEqual(lines(late.stdout), ["decommission: allowed", "  guard clock 2026-11-28T12:00:00.000Z; cutover phase applied at 2026-11-27T00:00:00.000Z"]);
+        });
+    });
+
+    describe("the diff shows the edit that lifts protection", () => {
+        it("confirm [] → [api01, api02] with complete observed: every protect change, a summary, and the same in --json", async () => {
+            const complete = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }), "complete-2.yaml");
+            const confirmed = editedStackFile("source", dir, (c) => (c["migration:decommission"].confirm = ["api01", "api02"]), "confirmed-2.yaml");
+            const args = ["--stack", "source", "--ref", `cutover=${complete}`, "--applied-at", "2026-11-01T00:00:00Z", "--against", confirmed];
+            const text = await plan(args);
+            assert.equal(text.code, 0);
+            const lines = text.stdout.split("\n");
+            assert.equal(lines[2], "!! protect lifted on 5 resources: after this apply, pulumi destroy may delete them");
+            assert.deepEqual(lines.slice(lines.indexOf("updated (5):"), lines.indexOf("updated (5):") + 3), [
+                "updated (5):",
+                "  ~ alicloud:dns/alidnsRecord:AlidnsRecord  source-a-wildcard-record",
+                "      option protect: true → false   <-- PROTECTION LIFTED: pulumi destroy may delete it",
+            ]);
+            assert.equal(
+                lines.find((l) => l.startsWith("protect lifted on")),
+                "protect lifted on 5 resources: source-a-wildcard-record, source-a-slb, source-a-namespace-team1-ns, source-a-ingress-team1-ns-api01, source-a-ingress-team1-ns-api02",
+            );
+            const json = JSON.parse((await plan([...args, "--json"])).stdout);
+            assert.deepEqual(json.diff.protection.lifted, ["source-a-wildcard-record", "source-a-slb", "source-a-namespace-team1-ns", "source-a-ingress-team1-ns-api01", "source-a-ingress-team1-ns-api02"]);
+            assert.deepEqual(json.diff.updated[0].optionChanges, [{ path: "protect", old: true, new: false }]);
+            assert.equal(json.diff.updated[0].changes, undefined, "no input changed");
+        });
+    });
+});
