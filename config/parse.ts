@@ -536,6 +536,9 @@ function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; targe
             return false;
         }
     });
+    if (adminUrl && (new URL(adminUrl).username || new URL(adminUrl).password)) {
+        c.fail("kong.adminUrl", adminUrl, "a URL without user:password@ (credentials in a plain config value are stored unencrypted); put the token in the secret migration:kongAdminToken");
+    }
     const allowInsecure = c.boolean("kong.allowPlainHttpWithToken", obj.allowPlainHttpWithToken, false);
     if (adminUrl && raw.kongAdminToken !== undefined && new URL(adminUrl).protocol === "http:" && !isLoopbackHost(new URL(adminUrl).hostname) && !allowInsecure) {
         c.fail("kong.adminUrl", adminUrl, "an https:// Admin API URL while migration:kongAdminToken is set (over http:// the token travels in clear text); http:// only on a loopback address, or with kong.allowPlainHttpWithToken: true");

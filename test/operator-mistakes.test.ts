@@ -206,6 +206,12 @@ describe("operator mistakes", () => {
                 '  migration:cutover.platformStack: "organization/migration/cutover" is not accepted; expected the platform stack (role platform) that publishes B\'s address, not this stack itself (a stack referencing itself is a reference cycle)',
             ],
             [
+                "credentials in the Kong Admin URL",
+                "cutover",
+                (c) => (c["migration:kong"].adminUrl = "https://admin:s3cr3t-pw@kong-admin.team1.internal:8444"),
+                '  migration:kong.adminUrl: "https://admin:[redacted]@kong-admin.team1.internal:8444" is not accepted; expected a URL without user:password@ (credentials in a plain config value are stored unencrypted); put the token in the secret migration:kongAdminToken',
+            ],
+            [
                 "a Kong Admin token over plain http",
                 "cutover",
                 (c) => (c["migration:kong"].adminUrl = "http://kong-admin.team1.internal:8001"),
