@@ -15,6 +15,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * What the engine sends for a value not known yet (a preview before the records exist): the
+ * same string for every unknown, so two unknown record ids are equal and are not duplicates.
+ */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 /** Bump when the provider's behaviour changes: the engine does not see code changes otherwise. */
 export const ALIDNS_WEIGHTS_PROVIDER_VERSION = "1";
 
@@ -34,6 +40,8 @@ export interface DnsWeightsState {
     records: WeightedRecord[];
     /** Alidns API host; `127.0.0.1:<port>` is spoken to over plain HTTP (tests only). */
     endpoint: string;
+    /** Retries of a throttled or unavailable call, and the first backoff in ms. @default {retries: 5, backoffMs: 250} */
+    retry?: { retries: number; backoffMs: number };
     version: string;
     /** Outputs: whether this resource switched weighting on (then delete switches it off). */
     enabledByUs?: boolean;
@@ -49,8 +57,23 @@ type Client = {
     setDomainRecordStatus(req: unknown): Promise<unknown>;
 };
 
+type Models = Record<string, new (m: Record<string, unknown>) => unknown>;
+type Call = <T>(action: string, target: string, fn: () => Promise<T>) => Promise<T>;
+interface Api {
+    client: Client;
+    models: Models;
+    /** `call` with this resource's retry settings. */
+    call: Call;
+}
+
+/** The SDK client and the retrying call for one resource's settings. */
+function connect(state: Pick<DnsWeightsState, "endpoint" | "retry">): Api {
+    const { client, models } = sdk(state.endpoint);
+    return { client, models, call: (action, target, fn) => call(action, target, fn, state.retry) };
+}
+
 /** Creates the SDK client inside a provider method (nothing is captured by the serialiser). */
-function connect(endpoint: string): { client: Client; models: Record<string, new (m: Record<string, unknown>) => unknown> } {
+function sdk(endpoint: string): { client: Client; models: Models } {
     /* eslint-disable @typescript-eslint/no-var-requires */
     const alidns = require("@alicloud/alidns20150109");
     const { $OpenApiUtil } = require("@alicloud/openapi-core");
@@ -62,25 +85,58 @@ function connect(endpoint: string): { client: Client; models: Record<string, new
     return { client, models: alidns };
 }
 
-/** Alidns errors, named after the call, the record and the sub-domain. */
-export class AlidnsError extends Error {
-    constructor(
-        readonly action: string,
-        readonly target: string,
-        cause: unknown,
-    ) {
-        const e = cause as { code?: string; message?: string; requestId?: string };
-        const detail = e?.code ? `${e.code}: ${String(e.message ?? "").replace(/^[\w.]+: code: \d+, /, "").replace(/ request id: \S+$/, "")}` : String(e?.message ?? cause);
-        super(`Alidns ${action} failed for ${target}: ${detail}${e?.requestId ? ` (request ${e.requestId})` : ""}`);
-        this.name = "AlidnsError";
-    }
+/** An Alidns failure, named after the call, the record and the sub-domain, with the vendor's code. */
+export interface AlidnsError extends Error {
+    name: "AlidnsError";
+    action: string;
+    target: string;
+    /** The vendor's error code, e.g. DomainRecordNotBelongToUser, Throttling.User. */
+    code?: string;
 }
 
-async function call<T>(action: string, target: string, fn: () => Promise<T>): Promise<T> {
-    try {
-        return await fn();
-    } catch (err) {
-        throw new AlidnsError(action, target, err);
+/**
+ * Builds an AlidnsError: a plain `Error` with fields, not a subclass, because the engine runs
+ * the provider from its serialised source, where a class extending Error loses its message.
+ */
+export function alidnsError(action: string, target: string, cause: unknown, attempts = 1): AlidnsError {
+    const e = cause as { code?: string; message?: string; requestId?: string };
+    const detail = e?.code ? `${e.code}: ${String(e.message ?? "").replace(/^[\w.]+: code: \d+, /, "").replace(/ request id: \S+$/, "")}` : String(e?.message ?? cause);
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+    const err = new Error(`Alidns ${action} failed for ${target}${tries}: ${detail}${e?.requestId ? ` (request ${e.requestId})` : ""}`) as AlidnsError;
+    err.name = "AlidnsError";
+    err.action = action;
+    err.target = target;
+    if (e?.code) err.code = e.code;
+    return err;
+}
+
+export function isAlidnsError(err: unknown): err is AlidnsError {
+    return err instanceof Error && err.name === "AlidnsError";
+}
+
+/** Codes Alidns answers under load (per-API quotas) or while briefly unavailable: worth another try. */
+function transient(err: unknown): boolean {
+    const e = err as { code?: string; statusCode?: number };
+    return /^Throttling/.test(String(e?.code ?? "")) || e?.code === "ServiceUnavailable" || e?.statusCode === 503;
+}
+
+/**
+ * One SDK call, retried while Alidns answers throttled or unavailable: jittered exponential
+ * backoff from `retry.backoffMs`, or the wait the server gives (`x-acs-retry-after`, which the
+ * SDK reports as `retryAfter`, ms); at most `retry.retries` more attempts. Anything else
+ * fails at once, named after the call and the record.
+ */
+async function call<T>(action: string, target: string, fn: () => Promise<T>, retry: { retries: number; backoffMs: number } = { retries: 5, backoffMs: 250 }): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return await fn();
+        } catch (err) {
+            if (!transient(err) || attempt > retry.retries) throw alidnsError(action, target, err, attempt);
+            const after = (err as { retryAfter?: number }).retryAfter;
+            const ceiling = Math.min(retry.backoffMs * 2 ** (attempt - 1), 8_000);
+            const wait = typeof after === "number" && after >= 0 ? Math.min(after, 30_000) : ceiling / 2 + Math.random() * (ceiling / 2);
+            await new Promise((r) => setTimeout(r, wait));
+        }
     }
 }
 
@@ -99,7 +155,7 @@ interface Live {
     records: Map<string, { weight: number; status: string }>;
 }
 
-async function readLive(client: Client, models: Record<string, new (m: Record<string, unknown>) => unknown>, zone: string, subDomain: string): Promise<Live> {
+async function readLive({ client, models, call }: Api, zone: string, subDomain: string): Promise<Live> {
     const rr = subDomain.slice(0, subDomain.length - zone.length - 1);
     const slb = await call("DescribeDNSSLBSubDomains", subDomain, () => client.describeDNSSLBSubDomains(new models.DescribeDNSSLBSubDomainsRequest({ domainName: zone, rr, pageSize: 100 })));
     const open = (slb.body?.slbSubDomains?.slbSubDomain ?? []).some((s) => s.subDomain === subDomain && s.open === true);
@@ -113,7 +169,7 @@ async function readLive(client: Client, models: Record<string, new (m: Record<st
  * Brings each record to its target: weight w > 0 is ENABLE + weight w, 0 is DISABLE. Calls the
  * API only where the known state differs; `known` is what the caller believes is applied.
  */
-async function converge(client: Client, models: Record<string, new (m: Record<string, unknown>) => unknown>, subDomain: string, records: WeightedRecord[], known: Map<string, { weight: number; status: string }>): Promise<void> {
+async function converge({ client, models, call }: Api, subDomain: string, records: WeightedRecord[], known: Map<string, { weight: number; status: string }>): Promise<void> {
     const before = new Map([...known].map(([id, s]) => [id, s.status === "DISABLE" ? 0 : s.weight]));
     for (const record of applicationOrder(records, before)) {
         const current = known.get(record.recordId);
@@ -142,51 +198,60 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
         if (!Array.isArray(news.records) || news.records.length === 0) failures.push({ property: "records", reason: "at least one record to weight" });
         const ids = new Set<string>();
         (news.records ?? []).forEach((r, i) => {
-            if (!Number.isInteger(r.weight) || r.weight < 0 || r.weight > 100) failures.push({ property: `records[${i}].weight`, reason: `${JSON.stringify(r.weight)} is not a whole percentage 0..100 (0 pauses the record)` });
+            if ((r.weight as unknown) !== UNKNOWN && (!Number.isInteger(r.weight) || r.weight < 0 || r.weight > 100)) {
+                failures.push({ property: `records[${i}].weight`, reason: `${JSON.stringify(r.weight)} is not a whole percentage 0..100 (0 pauses the record)` });
+            }
+            // An unknown id is a record still to be created: never a duplicate of another one.
+            if (r.recordId === UNKNOWN) return;
             if (ids.has(r.recordId)) failures.push({ property: `records[${i}].recordId`, reason: `record ${r.recordId} is listed twice` });
             ids.add(r.recordId);
         });
-        if (typeof news.subDomain !== "string" || typeof news.zone !== "string" || !news.subDomain.endsWith(`.${news.zone}`)) {
+        const known = news.subDomain !== UNKNOWN && news.zone !== UNKNOWN;
+        if (known && (typeof news.subDomain !== "string" || typeof news.zone !== "string" || !news.subDomain.endsWith(`.${news.zone}`))) {
             failures.push({ property: "subDomain", reason: `${JSON.stringify(news.subDomain)} is not a name inside zone ${JSON.stringify(news.zone)}` });
         }
         return { inputs: news, failures };
     },
 
     async diff(_id: string, olds: DnsWeightsState, news: DnsWeightsState): Promise<pulumi.dynamic.DiffResult> {
-        const replaces = (["zone", "subDomain"] as const).filter((k) => olds[k] !== news[k]);
+        // An unknown name may turn out the same: only a known, different name replaces.
+        const replaces = (["zone", "subDomain"] as const).filter((k) => news[k] !== UNKNOWN && olds[k] !== news[k]);
         const same = (a: WeightedRecord[], b: WeightedRecord[]) => JSON.stringify(a.map((r) => [r.side, r.recordId, r.weight])) === JSON.stringify(b.map((r) => [r.side, r.recordId, r.weight]));
-        const changes = replaces.length > 0 || !same(olds.records ?? [], news.records) || olds.endpoint !== news.endpoint || olds.version !== news.version || olds.weightingOpen === false;
+        // An unknown record id (a record being replaced) differs from the known one: an update.
+        const changes =
+            replaces.length > 0 || !same(olds.records ?? [], news.records) || olds.endpoint !== news.endpoint || JSON.stringify(olds.retry) !== JSON.stringify(news.retry) || olds.version !== news.version || olds.weightingOpen === false;
         // A weight change is an update in place; only a different name is a different resource.
         return { changes, replaces, deleteBeforeReplace: false, stables: ["zone", "subDomain"] };
     },
 
     async create(inputs: DnsWeightsState): Promise<pulumi.dynamic.CreateResult> {
-        const { client, models } = connect(inputs.endpoint);
-        const live = await readLive(client, models, inputs.zone, inputs.subDomain);
+        const api = connect(inputs);
+        const { client, models, call } = api;
+        const live = await readLive(api, inputs.zone, inputs.subDomain);
         for (const r of inputs.records) {
-            if (!live.records.has(r.recordId)) throw new AlidnsError("DescribeSubDomainRecords", describe(r, inputs.subDomain), { message: "the record is not under this sub-domain" });
+            if (!live.records.has(r.recordId)) throw alidnsError("DescribeSubDomainRecords", describe(r, inputs.subDomain), { message: "the record is not under this sub-domain" });
         }
         let enabledByUs = false;
         if (!live.open) {
             await call("SetDNSSLBStatus", inputs.subDomain, () => client.setDNSSLBStatus(new models.SetDNSSLBStatusRequest({ domainName: inputs.zone, subDomain: inputs.subDomain, open: true })));
             enabledByUs = true;
         }
-        await converge(client, models, inputs.subDomain, inputs.records, live.records);
+        await converge(api, inputs.subDomain, inputs.records, live.records);
         return { id: inputs.subDomain, outs: { ...inputs, enabledByUs, weightingOpen: true } };
     },
 
     async update(_id: string, olds: DnsWeightsState, news: DnsWeightsState): Promise<pulumi.dynamic.UpdateResult> {
-        const { client, models } = connect(news.endpoint);
+        const api = connect(news);
+        const { client, models, call } = api;
         if (olds.weightingOpen === false) {
             await call("SetDNSSLBStatus", news.subDomain, () => client.setDNSSLBStatus(new models.SetDNSSLBStatusRequest({ domainName: news.zone, subDomain: news.subDomain, open: true })));
         }
-        await converge(client, models, news.subDomain, news.records, knownFrom(olds.records ?? []));
+        await converge(api, news.subDomain, news.records, knownFrom(olds.records ?? []));
         return { outs: { ...news, enabledByUs: olds.enabledByUs ?? false, weightingOpen: true } };
     },
 
     async read(id: string, props: DnsWeightsState): Promise<pulumi.dynamic.ReadResult> {
-        const { client, models } = connect(props.endpoint);
-        const live = await readLive(client, models, props.zone, props.subDomain);
+        const live = await readLive(connect(props), props.zone, props.subDomain);
         // Report what Alidns holds, so `pulumi refresh` shows drift and the next `up` converges it.
         const records = props.records
             .filter((r) => live.records.has(r.recordId))
@@ -198,8 +263,9 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(_id: string, props: DnsWeightsState): Promise<void> {
-        const { client, models } = connect(props.endpoint);
-        const live = await readLive(client, models, props.zone, props.subDomain);
+        const api = connect(props);
+        const { client, models, call } = api;
+        const live = await readLive(api, props.zone, props.subDomain);
         // Without weighting the name answers with every enabled record: A must answer again (rollback to prepare).
         for (const r of props.records.filter((x) => x.side === "A")) {
             if (live.records.get(r.recordId)?.status === "DISABLE") {

@@ -28,20 +28,40 @@ export interface KongConnection {
     timeoutMs?: number;
     /** Extra attempts on 5xx and timeouts. @default 3 */
     retries?: number;
-    /** First backoff, ms; doubles per attempt, capped at 5 s. @default 500 */
+    /** First backoff, ms; doubles per attempt (with jitter), capped at 5 s. @default 500 */
     backoffMs?: number;
 }
 
+/** Whole-jitter exponential backoff: a random wait up to base·2^(n−1), capped; a server's Retry-After wins. */
+function backoff(baseMs: number, retry: number, retryAfterMs?: number): number {
+    if (retryAfterMs !== undefined && retryAfterMs >= 0) return Math.min(retryAfterMs, 30_000);
+    const ceiling = Math.min(baseMs * 2 ** (retry - 1), 5_000);
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
 /** A Kong Admin API failure, named after the entity and, for schema violations, the fields. */
-export class KongError extends Error {
-    constructor(
-        message: string,
-        readonly status?: number,
-        readonly fields?: Record<string, unknown>,
-    ) {
-        super(message);
-        this.name = "KongError";
-    }
+export interface KongError extends Error {
+    name: "KongError";
+    status?: number;
+    fields?: Record<string, unknown>;
+}
+
+/**
+ * Builds a KongError. A plain `Error` with fields attached, not a subclass: the engine runs
+ * this provider from its serialised source, where a class extending Error loses its message
+ * (the rebuilt constructor never binds `this` to the Error), and the operator would read
+ * `undefined`.
+ */
+export function kongError(message: string, status?: number, fields?: Record<string, unknown>): KongError {
+    const err = new Error(message) as KongError;
+    err.name = "KongError";
+    if (status !== undefined) err.status = status;
+    if (fields !== undefined) err.fields = fields;
+    return err;
+}
+
+export function isKongError(err: unknown): err is KongError {
+    return err instanceof Error && err.name === "KongError";
 }
 
 interface KongResponse {
@@ -61,21 +81,22 @@ function failure(entity: string, res: KongResponse, attempts: number): KongError
     const fields = res.body?.fields as Record<string, unknown> | undefined;
     switch (true) {
         case res.status === 400:
-            return new KongError(`Kong rejected ${entity}: ${describeFields(fields).join(", ") || message}`, 400, fields);
+            return kongError(`Kong rejected ${entity}: ${describeFields(fields).join(", ") || message}`, 400, fields);
         case res.status === 401 || res.status === 403:
-            return new KongError(`Kong refused the Admin credentials for ${entity} (HTTP ${res.status}): ${message}`, res.status);
+            return kongError(`Kong refused the Admin credentials for ${entity} (HTTP ${res.status}): ${message}`, res.status);
         case res.status === 404:
-            return new KongError(`${entity} does not exist in Kong (HTTP 404)`, 404);
+            return kongError(`${entity} does not exist in Kong (HTTP 404)`, 404);
         case res.status === 409:
-            return new KongError(`Kong refused ${entity}: it already exists (${message})`, 409, fields);
+            return kongError(`Kong refused ${entity}: it already exists (${message})`, 409, fields);
         default:
-            return new KongError(`Kong Admin API answered HTTP ${res.status} for ${entity} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${message}`, res.status);
+            return kongError(`Kong Admin API answered HTTP ${res.status} for ${entity} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${message}`, res.status);
     }
 }
 
 /**
  * One Admin API call: JSON in and out, auth header, workspace prefix, bounded retries with
- * exponential backoff on 5xx and timeouts. `allow404` returns a 404 instead of throwing.
+ * jittered exponential backoff on 429, 5xx and timeouts. Statuses in `tolerate` (e.g. 404,
+ * 409) are returned instead of thrown, for the caller to handle.
  */
 export async function kongRequest(
     conn: KongConnection,
@@ -84,7 +105,7 @@ export async function kongRequest(
     path: string,
     entity: string,
     body?: Record<string, unknown>,
-    allow404 = false,
+    tolerate: number[] = [],
 ): Promise<KongResponse> {
     const base = conn.adminUrl.replace(/\/+$/, "") + (conn.workspace ? `/${encodeURIComponent(conn.workspace)}` : "");
     const headers: Record<string, string> = { accept: "application/json" };
@@ -99,8 +120,9 @@ export async function kongRequest(
     const timeoutMs = conn.timeoutMs ?? 10_000;
     let last: KongResponse | undefined;
     let timedOut = false;
+    let retryAfterMs: number | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-        if (attempt > 1) await new Promise((r) => setTimeout(r, Math.min((conn.backoffMs ?? 500) * 2 ** (attempt - 2), 5_000)));
+        if (attempt > 1) await new Promise((r) => setTimeout(r, backoff(conn.backoffMs ?? 500, attempt - 1, retryAfterMs)));
         let response: Response;
         try {
             response = await fetch(base + path, {
@@ -117,7 +139,7 @@ export async function kongRequest(
                 continue;
             }
             const code = e.cause?.code ?? e.message;
-            throw new KongError(`cannot reach the Kong Admin API at ${conn.adminUrl} for ${entity}: ${code}`);
+            throw kongError(`cannot reach the Kong Admin API at ${conn.adminUrl} for ${entity}: ${code}`);
         }
         const text = await response.text();
         let parsed: Record<string, unknown> | undefined;
@@ -128,11 +150,14 @@ export async function kongRequest(
         }
         last = { status: response.status, body: parsed };
         timedOut = false;
-        if (response.status >= 500) continue;
-        if (response.status < 300 || (allow404 && response.status === 404)) return last;
+        // 429 (rate limiting) and 5xx are transient: wait (as told, when told) and try again.
+        const after = Number(response.headers.get("retry-after"));
+        retryAfterMs = Number.isFinite(after) && response.headers.get("retry-after") !== null ? after * 1000 : undefined;
+        if (response.status >= 500 || response.status === 429) continue;
+        if (response.status < 300 || tolerate.includes(response.status)) return last;
         throw failure(entity, last, attempt);
     }
-    if (timedOut || !last) throw new KongError(`the Kong Admin API at ${conn.adminUrl} did not answer within ${timeoutMs} ms for ${entity} after ${attempts} attempts`);
+    if (timedOut || !last) throw kongError(`the Kong Admin API at ${conn.adminUrl} did not answer within ${timeoutMs} ms for ${entity} after ${attempts} attempts`);
     throw failure(entity, last, attempts);
 }
 
@@ -171,16 +196,29 @@ async function upsertUpstream(s: UpstreamState): Promise<string> {
     return String(res.body?.id ?? "");
 }
 
-/** Brings every target to its weight, reading each by `host:port` (GET → PATCH, or POST when absent). */
-async function applyTargets(s: UpstreamState, before: Map<string, number>): Promise<void> {
+/**
+ * Brings every target to its weight with one write per changed target and no read: `known`
+ * is what the previous apply left (the resource's old outputs), or empty on create. A target
+ * known to exist is PATCHed (POSTed if it was removed behind our back: Kong answers 404); an
+ * unknown one is POSTed (PATCHed if it already exists: Kong answers 409). Unchanged targets
+ * cost no call. Refresh (`read`) is where drift is looked for.
+ */
+async function applyTargets(s: UpstreamState, known: Map<string, number>): Promise<void> {
     const u = s.upstream.name;
-    for (const t of targetOrder(s.targets, before)) {
+    const path = `/upstreams/${enc(u)}/targets`;
+    for (const t of targetOrder(s.targets, known)) {
         const entity = `target ${t.target} of upstream ${u}`;
-        const found = await kongRequest(s.connection, s.adminToken, "GET", `/upstreams/${enc(u)}/targets/${enc(t.target)}`, entity, undefined, true);
-        if (found.status === 404) {
-            await kongRequest(s.connection, s.adminToken, "POST", `/upstreams/${enc(u)}/targets`, entity, { target: t.target, weight: t.weight, tags: s.upstream.tags });
-        } else if (found.body?.weight !== t.weight) {
-            await kongRequest(s.connection, s.adminToken, "PATCH", `/upstreams/${enc(u)}/targets/${enc(t.target)}`, entity, { weight: t.weight });
+        const was = known.get(t.target);
+        if (was === t.weight) continue;
+        const post = () => kongRequest(s.connection, s.adminToken, "POST", path, entity, { target: t.target, weight: t.weight, tags: s.upstream.tags }, [409]);
+        const patch = () => kongRequest(s.connection, s.adminToken, "PATCH", `${path}/${enc(t.target)}`, entity, { weight: t.weight }, [404]);
+        // PATCH answers 404 for a missing target, POST 409 for an existing one: switch on each.
+        let write = was !== undefined ? patch : post;
+        for (let tries = 0; ; tries++) {
+            const res = await write();
+            if (res.status < 300) break;
+            if (tries === 2) throw kongError(`${entity} kept appearing and disappearing while it was written (HTTP ${res.status}); re-run the apply`, res.status);
+            write = write === patch ? post : patch;
         }
     }
 }
@@ -226,18 +264,19 @@ export const kongUpstreamProvider: pulumi.dynamic.ResourceProvider = {
         await applyTargets(news, weightsOf(olds.targets));
         const kept = new Set(news.targets.map((t) => t.target));
         for (const t of olds.targets.filter((x) => !kept.has(x.target))) {
-            await kongRequest(news.connection, news.adminToken, "DELETE", `/upstreams/${enc(news.upstream.name)}/targets/${enc(t.target)}`, `target ${t.target} of upstream ${news.upstream.name}`);
+            // Already gone (removed by hand, or by an interrupted run): Kong answers 404, which is the goal.
+            await kongRequest(news.connection, news.adminToken, "DELETE", `/upstreams/${enc(news.upstream.name)}/targets/${enc(t.target)}`, `target ${t.target} of upstream ${news.upstream.name}`, undefined, [404]);
         }
         return { outs: { ...news, upstreamId } };
     },
 
     async read(id: string, props: UpstreamState): Promise<pulumi.dynamic.ReadResult> {
         const u = props.upstream.name;
-        const up = await kongRequest(props.connection, props.adminToken, "GET", `/upstreams/${enc(u)}`, `upstream ${u}`, undefined, true);
+        const up = await kongRequest(props.connection, props.adminToken, "GET", `/upstreams/${enc(u)}`, `upstream ${u}`, undefined, [404]);
         if (up.status === 404) return { id: "", props: {} };
         const targets: TargetSpec[] = [];
         for (const t of props.targets) {
-            const found = await kongRequest(props.connection, props.adminToken, "GET", `/upstreams/${enc(u)}/targets/${enc(t.target)}`, `target ${t.target} of upstream ${u}`, undefined, true);
+            const found = await kongRequest(props.connection, props.adminToken, "GET", `/upstreams/${enc(u)}/targets/${enc(t.target)}`, `target ${t.target} of upstream ${u}`, undefined, [404]);
             if (found.status !== 404) targets.push({ ...t, weight: Number(found.body?.weight) });
         }
         const b = up.body ?? {};
@@ -249,7 +288,7 @@ export const kongUpstreamProvider: pulumi.dynamic.ResourceProvider = {
 
     async delete(_id: string, props: UpstreamState): Promise<void> {
         // Kong deletes the upstream's targets with it; the service binding was restored first (it depends on this).
-        await kongRequest(props.connection, props.adminToken, "DELETE", `/upstreams/${enc(props.upstream.name)}`, `upstream ${props.upstream.name}`);
+        await kongRequest(props.connection, props.adminToken, "DELETE", `/upstreams/${enc(props.upstream.name)}`, `upstream ${props.upstream.name}`, undefined, [404]);
     },
 };
 
@@ -277,9 +316,9 @@ function wanted(s: ServiceBindingState, original: ServiceFields): ServiceFields 
     return { ...own, ...(s.relaxed ?? {}), host: s.host };
 }
 
-async function patchService(s: ServiceBindingState, fields: ServiceFields): Promise<void> {
+async function patchService(s: ServiceBindingState, fields: ServiceFields, tolerate: number[] = []): Promise<void> {
     if (Object.keys(fields).length === 0) return;
-    await kongRequest(s.connection, s.adminToken, "PATCH", `/services/${enc(s.service)}`, `service ${s.service}`, fields);
+    await kongRequest(s.connection, s.adminToken, "PATCH", `/services/${enc(s.service)}`, `service ${s.service}`, fields, tolerate);
 }
 
 function changed(from: ServiceFields, to: ServiceFields): ServiceFields {
@@ -309,15 +348,15 @@ export const kongServiceBindingProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id: string, props: ServiceBindingState): Promise<pulumi.dynamic.ReadResult> {
-        const res = await kongRequest(props.connection, props.adminToken, "GET", `/services/${enc(props.service)}`, `service ${props.service}`, undefined, true);
+        const res = await kongRequest(props.connection, props.adminToken, "GET", `/services/${enc(props.service)}`, `service ${props.service}`, undefined, [404]);
         if (res.status === 404) return { id: "", props: {} };
         const relaxed = props.relaxed ? Object.fromEntries(Object.keys(props.relaxed).map((k) => [k, Number(res.body?.[k])])) : null;
         return { id, props: { ...props, host: String(res.body?.host ?? ""), relaxed } };
     },
 
     async delete(_id: string, props: ServiceBindingState): Promise<void> {
-        // Restore what the service had before the migration took it over.
-        await patchService(props, props.original ?? {});
+        // Restore what the service had before the migration took it over; a service deleted since has nothing to restore.
+        await patchService(props, props.original ?? {}, [404]);
     },
 };
 

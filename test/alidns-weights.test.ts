@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { AlidnsError, alidnsWeightsProvider as provider, applicationOrder, DnsWeightsState } from "../providers/alidns-weights";
+import { alidnsWeightsProvider as provider, applicationOrder, DnsWeightsState, isAlidnsError } from "../providers/alidns-weights";
 import { AlidnsDouble } from "./doubles/alidns";
 
 const ZONE = "aliyun.cloud.cn.aibang";
@@ -139,7 +139,7 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
     it("an Alidns error surfaces as a message naming the call, the record and the name", async () => {
         dns.failNext("UpdateDNSSLBWeight", { status: 400, code: "QuotaExceeded.TTL", message: "The TTL is out of range." });
         await assert.rejects(provider.create!(state(80, 20)), (err: Error) => {
-            assert.ok(err instanceof AlidnsError);
+            assert.ok(isAlidnsError(err));
             assert.match(err.message, new RegExp(`^Alidns UpdateDNSSLBWeight failed for record ${a} \\(side A\\) of ${SUB.replace(/\./g, "\\.")}: QuotaExceeded\\.TTL: The TTL is out of range\\. \\(request [0-9A-F-]{36}\\)$`));
             return true;
         });

@@ -1,11 +1,21 @@
 /**
  * A loopback stand-in for the Kong Gateway 3.x Admin API, as shared/notes/kong-admin-api.md
- * describes it: PUT upserts by name (replacing the whole entity), POST of a duplicate target
- * answers 409, GET/PATCH/PUT of a missing target 404, a target without a port is stored with
- * port 8000, and errors carry Kong's bodies (schema violation with `fields`, unique
- * violation, `{"message":"Not found"}`). Every exchange is recorded for contract checks, and
- * faults (status, delay) can be injected. It also records each moment an upstream had every
- * target at weight 0 (Kong would answer 503 then).
+ * describes it and Kong's source does it. Each endpoint's behaviour, with where Kong does it
+ * (Kong/kong at 22246ef28c, `kong/api/routes/upstreams.lua` and `kong/api/endpoints.lua`):
+ * - GET/PATCH/PUT/DELETE `/upstreams/{u}/targets/{t}`: 404 `{"message":"Not found"}` when the
+ *   upstream or the target is missing (upstreams.lua `target_endpoint`, lines 87–125); DELETE of
+ *   an existing target 204 (`delete_target_cb`, lines 76–84); PATCH/PUT update it, 200
+ *   (`update_target_cb`, lines 65–73).
+ * - POST `/upstreams/{u}/targets`: 201; a duplicate answers 409 unique constraint violation
+ *   (`post_collection_endpoint`; the DAO's unique check); 404 when the upstream is missing.
+ * - GET/PUT/PATCH/DELETE `/upstreams/{u}` and `/services/{s}`: PUT upserts by name, replacing
+ *   the whole entity; DELETE answers 204 whether or not the entity exists
+ *   (endpoints.lua `delete_entity_endpoint`, lines 675–682); GET/PATCH of a missing one 404.
+ * - a target without a port is stored with port 8000; schema violations answer 400 with
+ *   `fields`.
+ * Every exchange is recorded for contract checks, and faults (status, delay, headers such as
+ * Retry-After) can be injected. It also records each moment an upstream had every target at
+ * weight 0 (Kong would answer 503 then).
  */
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
@@ -21,6 +31,8 @@ interface Fault {
     body?: Record<string, unknown>;
     /** Answer only after this long (a client timeout shorter than it sees a timeout). */
     delayMs?: number;
+    /** Response headers, e.g. Retry-After for a 429. */
+    headers?: Record<string, string>;
     times: number;
 }
 
@@ -146,7 +158,7 @@ export class KongDouble {
             if (fault) {
                 fault.times--;
                 if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-                if (fault.status) return this.reply(res, { method, path, requestBody: body, status: fault.status, responseBody: fault.body ?? { message: "An unexpected error occurred" } });
+                if (fault.status) return this.reply(res, { method, path, requestBody: body, status: fault.status, responseBody: fault.body ?? { message: "An unexpected error occurred" } }, fault.headers);
             }
             if (this.options.token && req.headers["kong-admin-token"] !== this.options.token && req.headers.authorization !== `Bearer ${this.options.token}`) {
                 return this.reply(res, { method, path, requestBody: body, status: 401, responseBody: { message: "Invalid credentials. Token or User credentials required", status: 401 } });
@@ -157,10 +169,10 @@ export class KongDouble {
         });
     }
 
-    private reply(res: http.ServerResponse, x: Exchange): void {
+    private reply(res: http.ServerResponse, x: Exchange, headers: Record<string, string> = {}): void {
         this.exchanges.push(x);
         if (res.destroyed) return;
-        res.writeHead(x.status, x.responseBody !== undefined ? { "content-type": "application/json; charset=utf-8" } : {});
+        res.writeHead(x.status, { ...headers, ...(x.responseBody !== undefined ? { "content-type": "application/json; charset=utf-8" } : {}) });
         res.end(x.responseBody !== undefined ? JSON.stringify(x.responseBody) : undefined);
     }
 
@@ -244,11 +256,12 @@ export class KongDouble {
         const u = this.find(this.upstreams, upstream);
         if (!u) return [404, NOT_FOUND];
         const t = this.findTarget(u.id, idOrTarget);
+        // Kong's target_endpoint answers 404 for a missing target on every method, DELETE included.
+        if (!t) return [404, NOT_FOUND];
         if (method === "DELETE") {
-            if (t) this.targets.delete(t.id);
+            this.targets.delete(t.id);
             return [204];
         }
-        if (!t) return [404, NOT_FOUND];
         if (method === "GET") return [200, t];
         if (method === "PATCH" || method === "PUT") {
             const weight = body?.weight;
