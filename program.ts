@@ -126,7 +126,7 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
     const kongPlans = planKong(config);
     const origins = new Map(kongPlans.filter((k) => k.origin).map((k) => [k.api, k.origin!]));
     const cutovers = plan.hosts.map(
-        (host) => new DnsCutover(`dns-${host.api}`, { plan: host, targetAddress, endpoint: config.dns.endpoint, ...(origins.has(host.api) ? { origin: origins.get(host.api)! } : {}) }),
+        (host) => new DnsCutover(`dns-${host.api}`, { plan: host, targetAddress, endpoint: config.dns.endpoint, retry: config.dns.retry, ...(origins.has(host.api) ? { origin: origins.get(host.api)! } : {}) }),
     );
     const kong = config.kong;
     if (kong && !kong.token) void pulumi.log.warn(`Kong layer without migration:kongAdminToken: the Admin API at ${kong.adminUrl} must accept unauthenticated requests (Kong OSS without RBAC); set the token if it has RBAC`);
@@ -135,7 +135,15 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
               (k) =>
                   new KongUpstream(`kong-${k.api}`, {
                       plan: k,
-                      connection: { adminUrl: kong.adminUrl, ...(kong.workspace ? { workspace: kong.workspace } : {}), tlsVerify: kong.tlsVerify, auth: kong.auth },
+                      connection: {
+                          adminUrl: kong.adminUrl,
+                          ...(kong.workspace ? { workspace: kong.workspace } : {}),
+                          tlsVerify: kong.tlsVerify,
+                          auth: kong.auth,
+                          timeoutMs: kong.requestTimeoutMs,
+                          retries: kong.retries,
+                          backoffMs: kong.retryBackoffMs,
+                      },
                       ...(kong.token ? { adminToken: kong.token } : {}),
                       ...(k.origin ? { ttl: plan.hosts.find((h) => h.api === k.api)!.ttl } : {}),
                   }),

@@ -25,6 +25,11 @@ export interface DnsCutoverArgs {
      */
     endpoint?: string;
     /**
+     * Retries of a throttled or unavailable Alidns call and the first backoff in ms.
+     * @default { retries: 5, backoffMs: 250 }
+     */
+    retry?: { retries: number; backoffMs: number };
+    /**
      * Kong's stable host name for this API and the long name its CNAME points at in this phase.
      * @default undefined (no stable host name)
      */
@@ -77,6 +82,7 @@ export class DnsCutover extends pulumi.ComponentResource {
                     subDomain: plan.host,
                     records: plan.weights.map((w) => ({ side: w.side, recordId: records.get(w.key)!.id, weight: w.weight })),
                     ...(args.endpoint ? { endpoint: args.endpoint } : {}),
+                    retry: args.retry ?? { retries: 5, backoffMs: 250 },
                 },
                 { parent: this },
             );

@@ -296,7 +296,9 @@ export function isIpv4(value: string): boolean {
 function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
     const obj = c.object("dns", value);
     if (!obj) return undefined;
-    c.knownKeys("dns", obj, ["zone", "edition", "ttl", "endpoint"]);
+    c.knownKeys("dns", obj, ["zone", "edition", "ttl", "endpoint", "retries", "retryBackoffMs"]);
+    const retries = obj.retries === undefined ? 5 : c.integer("dns.retries", obj.retries, 0, 10);
+    const backoffMs = obj.retryBackoffMs === undefined ? 250 : c.integer("dns.retryBackoffMs", obj.retryBackoffMs, 1, 10_000);
     const zone = c.string("dns.zone", obj.zone, "the Alidns zone (domain) that holds the legacy names, e.g. aliyun.cloud.cn.aibang", isDnsName);
     const edition = c.oneOf<DnsEdition>("dns.edition", obj.edition, DNS_EDITIONS);
     const endpoint = obj.endpoint === undefined ? "alidns.aliyuncs.com" : c.string("dns.endpoint", obj.endpoint, "an Alidns API host name, e.g. alidns.aliyuncs.com", (s) => isDnsName(s) || /^127\.0\.0\.1:\d+$/.test(s));
@@ -322,8 +324,8 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
     }
     const tooMany = edition ? weightedRecordLimitProblem(edition, WEIGHTED_RECORDS_PER_NAME) : undefined;
     if (tooMany) c.fail("dns.edition", edition, tooMany);
-    if (!zone || !edition || !ttl || !endpoint) return undefined;
-    return { zone, edition, ttl, endpoint };
+    if (!zone || !edition || !ttl || !endpoint || retries === undefined || backoffMs === undefined) return undefined;
+    return { zone, edition, ttl, endpoint, retry: { retries, backoffMs } };
 }
 
 function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): CutoverSettings | undefined {
@@ -527,7 +529,7 @@ export function isHostPort(value: string): boolean {
 function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; target: string }, apis?: Api[], cutover?: CutoverSettings, dns?: DnsSettings): KongSettings | undefined {
     const obj = c.object("kong", raw.kong);
     if (!obj) return undefined;
-    c.knownKeys("kong", obj, ["adminUrl", "allowPlainHttpWithToken", "workspace", "tlsVerify", "auth", "upstreamPrefix", "mode", "migrationSettings", "apis"]);
+    c.knownKeys("kong", obj, ["adminUrl", "allowPlainHttpWithToken", "requestTimeoutMs", "retries", "retryBackoffMs", "workspace", "tlsVerify", "auth", "upstreamPrefix", "mode", "migrationSettings", "apis"]);
     const adminUrl = c.string("kong.adminUrl", obj.adminUrl, "the Kong Admin API base URL, http(s)://host[:port][/path]", (s) => {
         try {
             const u = new URL(s);
@@ -549,6 +551,9 @@ function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; targe
     const upstreamPrefix = c.string("kong.upstreamPrefix", obj.upstreamPrefix, "a prefix for upstream names (DNS label), e.g. team1", isDnsLabel);
     const mode = obj.mode === undefined ? "weighted" : c.oneOf("kong.mode", obj.mode, ["weighted", "stable-hostname"] as const);
     const relaxed = parseRelaxed(c, obj.migrationSettings);
+    const requestTimeoutMs = obj.requestTimeoutMs === undefined ? 10_000 : c.integer("kong.requestTimeoutMs", obj.requestTimeoutMs, 10, 120_000);
+    const retries = obj.retries === undefined ? 3 : c.integer("kong.retries", obj.retries, 0, 10);
+    const retryBackoffMs = obj.retryBackoffMs === undefined ? 500 : c.integer("kong.retryBackoffMs", obj.retryBackoffMs, 1, 10_000);
     if (raw.kongAdminToken !== undefined && raw.kongAdminTokenIsSecret === false) {
         c.problem("kongAdminToken", '"[plain text token]" is not accepted; expected a secret value: re-set it with pulumi config set --secret migration:kongAdminToken');
     }
@@ -588,7 +593,7 @@ function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; targe
             }
         }
     }
-    if (!adminUrl || !auth || !upstreamPrefix || !mode || !apisObj) return undefined;
+    if (!adminUrl || !auth || !upstreamPrefix || !mode || !apisObj || requestTimeoutMs === undefined || retries === undefined || retryBackoffMs === undefined) return undefined;
     return {
         adminUrl: adminUrl.replace(/\/+$/, ""),
         ...(workspace ? { workspace } : {}),
@@ -597,6 +602,9 @@ function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; targe
         ...(raw.kongAdminToken ? { token: raw.kongAdminToken } : {}),
         upstreamPrefix,
         mode,
+        requestTimeoutMs,
+        retries,
+        retryBackoffMs,
         ...(relaxed ? { relaxed } : {}),
         apis: settings,
     };

@@ -117,6 +117,8 @@ export interface DnsSettings {
     ttl: { cutover: number; steady: number };
     /** Alidns API endpoint. @default "alidns.aliyuncs.com" */
     endpoint: string;
+    /** Retries of a throttled or unavailable Alidns call, and the first backoff (ms, doubling, jittered). @default {retries: 5, backoffMs: 250} */
+    retry: { retries: number; backoffMs: number };
 }
 
 /** Kong settings of one API (`migration:kong.apis.<api>`). */
@@ -157,6 +159,12 @@ export interface KongSettings {
     /** Upstream names are `<upstreamPrefix>-<api>`. */
     upstreamPrefix: string;
     mode: "weighted" | "stable-hostname";
+    /** Per-request timeout of the Admin API, ms. @default 10000 */
+    requestTimeoutMs: number;
+    /** Retries of a call answered 429/5xx or timed out. @default 3 */
+    retries: number;
+    /** First backoff between retries, ms (doubling, jittered, capped at 5 s; a Retry-After wins). @default 500 */
+    retryBackoffMs: number;
     relaxed?: RelaxedServiceSettings;
     apis: Record<string, KongApiSettings>;
 }

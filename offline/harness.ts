@@ -54,6 +54,14 @@ export interface RecordedResource {
     /** Inputs as sent to the engine: secret leaves as "[secret]", unknowns as "[known after apply]", `__provider` removed. */
     inputs: Record<string, unknown>;
     options: RecordedOptions;
+    /**
+     * The inputs exactly as the engine receives them (secrets wrapped, unknowns as the
+     * engine's sentinel, a dynamic resource's serialised `__provider` included). Kept only
+     * when the run is asked to (`keepWire`), for tests that drive providers as the engine does.
+     */
+    wire?: Record<string, unknown>;
+    /** Registration order (0 first): the order the engine receives resources in. */
+    seq: number;
 }
 
 export interface OfflineRun {
@@ -80,6 +88,13 @@ export interface OfflineRunArgs {
      * ("[known after apply]" becomes unknown again). Without it a StackReference is a fault.
      */
     stackReference?: (name: string) => Promise<Record<string, unknown>>;
+    /** Keep each resource's wire inputs (`RecordedResource.wire`). */
+    keepWire?: boolean;
+    /**
+     * The id a resource gets (tests that emulate a provider applying it); undefined or "" leaves
+     * it unknown, as in a preview of a resource still to be created.
+     */
+    resourceId?: (resource: { type: string; name: string; inputs: Record<string, unknown> }) => string | undefined;
 }
 
 /** Turns rendered outputs back into wire values: what was unknown is unknown again. */
@@ -241,7 +256,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
                     return { id: name, state: { name, outputs: toWire(outputs), secretOutputNames: [] } };
                 }
                 // An empty id is how a preview says "assigned at create": ids of new resources print as unknown.
-                return { id: a.id || "", state: a.inputs };
+                return { id: a.id || args.resourceId?.({ type: a.type, name: a.name, inputs: a.inputs }) || "", state: a.inputs };
             },
             call: (a: pulumi.runtime.MockCallArgs) => {
                 const message = `unexpected invoke ${a.token}: the offline harness has no answer for it`;
@@ -275,6 +290,8 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
             read,
             inputs: renderWireValue(wire) as Record<string, unknown>,
             options: optionsOf(req, read),
+            ...(args.keepWire ? { wire } : {}),
+            seq: resources.length,
         };
         if (!parent && resource.type === "pulumi:pulumi:Stack") stackUrn = urn;
         byUrn.set(urn, resource);

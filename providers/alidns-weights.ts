@@ -140,7 +140,7 @@ async function call<T>(action: string, target: string, fn: () => Promise<T>, ret
     }
 }
 
-function describe(record: WeightedRecord, subDomain: string): string {
+function recordLabel(record: WeightedRecord, subDomain: string): string {
     return `record ${record.recordId} (side ${record.side}) of ${subDomain}`;
 }
 
@@ -173,7 +173,7 @@ async function converge({ client, models, call }: Api, subDomain: string, record
     const before = new Map([...known].map(([id, s]) => [id, s.status === "DISABLE" ? 0 : s.weight]));
     for (const record of applicationOrder(records, before)) {
         const current = known.get(record.recordId);
-        const target = describe(record, subDomain);
+        const target = recordLabel(record, subDomain);
         if (record.weight > 0) {
             if (current?.status !== "ENABLE") {
                 await call("SetDomainRecordStatus", target, () => client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: record.recordId, status: "ENABLE" })));
@@ -229,7 +229,7 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
         const { client, models, call } = api;
         const live = await readLive(api, inputs.zone, inputs.subDomain);
         for (const r of inputs.records) {
-            if (!live.records.has(r.recordId)) throw alidnsError("DescribeSubDomainRecords", describe(r, inputs.subDomain), { message: "the record is not under this sub-domain" });
+            if (!live.records.has(r.recordId)) throw alidnsError("DescribeSubDomainRecords", recordLabel(r, inputs.subDomain), { message: "the record is not under this sub-domain" });
         }
         let enabledByUs = false;
         if (!live.open) {
@@ -269,7 +269,7 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
         // Without weighting the name answers with every enabled record: A must answer again (rollback to prepare).
         for (const r of props.records.filter((x) => x.side === "A")) {
             if (live.records.get(r.recordId)?.status === "DISABLE") {
-                await call("SetDomainRecordStatus", describe(r, props.subDomain), () => client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: r.recordId, status: "ENABLE" })));
+                await call("SetDomainRecordStatus", recordLabel(r, props.subDomain), () => client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: r.recordId, status: "ENABLE" })));
             }
         }
         if (props.enabledByUs && live.open) {
@@ -284,6 +284,8 @@ export interface DnsWeightsArgs {
     records: pulumi.Input<pulumi.Input<{ side: pulumi.Input<"A" | "B">; recordId: pulumi.Input<string>; weight: pulumi.Input<number> }>[]>;
     /** @default "alidns.aliyuncs.com" */
     endpoint?: pulumi.Input<string>;
+    /** @default { retries: 5, backoffMs: 250 } */
+    retry?: { retries: number; backoffMs: number };
 }
 
 /** Weights of the records under one Alidns name. */

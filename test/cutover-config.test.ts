@@ -22,7 +22,7 @@ describe("cutover config", () => {
             domains: DOMAINS,
             apis: [api("api01"), api("api02")],
             cutover: { phase: "shift", weights: { api01: 20, api02: 0 }, sourceAddress: "10.72.10.88", target: { kind: "stack", stack: "organization/migration/dev" }, completeWith: "address" },
-            dns: { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 }, endpoint: "alidns.aliyuncs.com" },
+            dns: { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 }, endpoint: "alidns.aliyuncs.com", retry: { retries: 5, backoffMs: 250 } },
         });
     });
 

@@ -6,7 +6,7 @@ import { api, DOMAINS, planConfig, platformConfig } from "./helpers";
 const OPTIONS: RecordedOptions = { protect: false, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], import: null, replaceOnChanges: [], retainOnDelete: false, deletedWith: null };
 
 function resource(type: string, name: string, inputs: Record<string, unknown>, options: Partial<RecordedOptions> = {}, parent = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s"): RecordedResource {
-    return { urn: `urn:pulumi:s::p::${parent.endsWith("::p-s") ? "pulumi:pulumi:Stack$" : "migration:index:C$"}${type}::${name}`, type, name, parent, custom: true, remote: false, read: false, inputs, options: { ...OPTIONS, ...options } };
+    return { urn: `urn:pulumi:s::p::${parent.endsWith("::p-s") ? "pulumi:pulumi:Stack$" : "migration:index:C$"}${type}::${name}`, type, name, parent, custom: true, remote: false, read: false, inputs, options: { ...OPTIONS, ...options }, seq: 0 };
 }
 
 function run(...resources: RecordedResource[]): OfflineRun {

@@ -28,6 +28,7 @@ function weights(apiName: string, a: number | undefined, b: number) {
         subDomain: `${apiName}.source-team1.dev.${ZONE}`,
         records: [...(a === undefined ? [] : [{ side: "A", recordId: "[known after apply]", weight: a }]), { side: "B", recordId: "[known after apply]", weight: b }],
         endpoint: "alidns.aliyuncs.com",
+        retry: { retries: 5, backoffMs: 250 },
         version: "1",
     };
 }

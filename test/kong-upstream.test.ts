@@ -17,7 +17,7 @@ const B1 = "api01.target-team2.dev.aliyun.cloud.cn.aibang:443";
 const HEALTH = {
     active: { type: "https", http_path: "/health", timeout: 2, concurrency: 2, https_verify_certificate: true, healthy: { interval: 5, successes: 2 }, unhealthy: { interval: 5, http_failures: 3, tcp_failures: 3, timeouts: 3 } },
 };
-const CONNECTION = { adminUrl: "https://kong-admin.example.internal:8444", tlsVerify: true, auth: "kong-admin-token" };
+const CONNECTION = { adminUrl: "https://kong-admin.example.internal:8444", tlsVerify: true, auth: "kong-admin-token", timeoutMs: 10000, retries: 3, backoffMs: 500 };
 
 function config(cutover: Record<string, unknown>, kong: Record<string, unknown> = {}, apis = [api("api01")]) {
     return {

@@ -1,0 +1,257 @@
+/**
+ * A small stand-in for the Pulumi engine's step logic, enough to run the project's dynamic
+ * providers as `pulumi preview`, `pulumi up`, `pulumi refresh` and `pulumi destroy` do:
+ *
+ * - the real program runs (under the offline harness) and each resource's inputs are taken
+ *   exactly as the SDK sends them, `__provider` included;
+ * - dynamic resources go through the real provider host (ProviderHost) in registration
+ *   order: `Check(old inputs, new inputs)`; for a new resource `Create` (never `Diff`); for an
+ *   existing one `Diff(id, old outputs, checked inputs)` then `Update`, or a replacement
+ *   (delete first when the provider says deleteBeforeReplace); resources the program no
+ *   longer registers are deleted last, in reverse order. A preview runs Check and Diff only
+ *   (the host does not support preview), with what is not known yet as the unknown sentinel;
+ * - secrets reach the host as plain values (the host answers `acceptSecrets: false`);
+ * - `alicloud.dns.AlidnsRecord` (the Terraform-bridged provider, not installable here) is
+ *   emulated against the Alidns double as terraform-provider-alicloud's
+ *   `alicloud_alidns_record` does it: AddDomainRecord on create (then SetDomainRecordStatus
+ *   when `status` is DISABLE), UpdateDomainRecord when rr/type/value/ttl change, and
+ *   DeleteDomainRecord when the program drops it; `status` is in the program's ignoreChanges.
+ *
+ * What it does not model: parallel steps (the engine runs up to 16 at once), and the
+ * engine's own diffing of non-dynamic resources.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { OfflineRun, RecordedResource, runOffline } from "../../offline/harness";
+import { loadStackConfig } from "../../offline/stack-files";
+import { run as program } from "../../program";
+import { AlidnsDouble } from "../doubles/alidns";
+import { ROOT } from "../helpers";
+import { HostError, Props, ProviderHost } from "./host";
+
+const RECORD = "alicloud:dns/alidnsRecord:AlidnsRecord";
+const DYNAMIC = "pulumi-nodejs:dynamic/";
+
+const rt = pulumi.runtime as unknown as { specialSigKey: string; specialSecretSig: string };
+
+/** The wire form the engine hands a provider that does not accept secrets: secret wrappers removed. */
+export function plain(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(plain);
+    if (typeof value === "object" && value !== null) {
+        const obj = value as Record<string, unknown>;
+        if (obj[rt.specialSigKey] === rt.specialSecretSig) return plain(obj.value);
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plain(v)]));
+    }
+    return value;
+}
+
+interface Entry {
+    urn: string;
+    type: string;
+    name: string;
+    id: string;
+    inputs: Props;
+    outputs: Props;
+    seq: number;
+}
+
+/** A step the engine took, as `pulumi up` lists it: `create DnsWeights dns-api01-weights`. */
+export type Step = string;
+
+/** Check failures of a preview or update: the engine stops before touching anything. */
+export class CheckFailed extends Error {
+    constructor(readonly failures: string[]) {
+        super(`check failed:\n${failures.join("\n")}`);
+    }
+}
+
+export interface EngineOptions {
+    /** The Alidns double the emulated AlidnsRecord provider writes to. */
+    dns?: AlidnsDouble;
+    /** Outputs of referenced stacks, by reference name. */
+    refs?: Record<string, Record<string, unknown>>;
+}
+
+export class Engine {
+    /** Dynamic resources by URN, as the engine's state holds them. */
+    readonly state = new Map<string, Entry>();
+    /** Emulated AlidnsRecords: name → record id in the double and the inputs it was applied with. */
+    readonly records = new Map<string, { id: string; inputs: Props }>();
+    private seq = 0;
+
+    constructor(
+        readonly host: ProviderHost,
+        private readonly options: EngineOptions = {},
+    ) {}
+
+    /** Runs the real program over a stack file, keeping wire inputs; AlidnsRecords get ids when `apply`. */
+    async program(stackFile: string, apply: boolean): Promise<{ run: OfflineRun; recordNames: Set<string> }> {
+        const config = loadStackConfig(ROOT, "cutover", stackFile);
+        const recordNames = new Set<string>();
+        const refs = this.options.refs ?? {};
+        const run = await runOffline({
+            project: config.project,
+            stack: "cutover",
+            config: config.values,
+            secretKeys: config.secretKeys,
+            program: () => program(),
+            keepWire: true,
+            stackReference: async (name) => {
+                if (!(name in refs)) throw new Error(`the engine was given no outputs for stack ${name}`);
+                return refs[name];
+            },
+            resourceId: (r) => {
+                if (r.type !== RECORD) return undefined;
+                recordNames.add(r.name);
+                return apply ? this.applyRecord(r.name, r.inputs) : this.records.get(r.name)?.id;
+            },
+        });
+        return { run, recordNames };
+    }
+
+    /** terraform-provider-alicloud's alicloud_alidns_record, against the double. */
+    private applyRecord(name: string, inputs: Props): string {
+        const dns = this.options.dns;
+        if (!dns) throw new Error("an AlidnsRecord needs the Alidns double");
+        const prior = this.records.get(name);
+        const { domainName, rr, type, value, ttl } = inputs as { domainName: string; rr: string; type: string; value: string; ttl: number };
+        if (typeof value !== "string" || value === "") throw new Error(`AlidnsRecord ${name}: value is not known (${String(value)}); give B's address to apply`);
+        if (prior) {
+            const r = dns.records.get(prior.id)!;
+            Object.assign(r, { RR: rr, Type: type, Value: value, TTL: ttl });
+            this.records.set(name, { id: prior.id, inputs });
+            return prior.id;
+        }
+        const id = dns.addRecord({ zone: domainName, rr, type, value, ttl, status: inputs.status === "DISABLE" ? "DISABLE" : "ENABLE" });
+        this.records.set(name, { id, inputs });
+        return id;
+    }
+
+    private dynamic(run: OfflineRun): RecordedResource[] {
+        return run.resources.filter((r) => r.type.startsWith(DYNAMIC)).sort((a, b) => a.seq - b.seq);
+    }
+
+    /** `pulumi preview`: Check every dynamic resource, Diff the existing ones; nothing is written. */
+    async preview(stackFile: string): Promise<Step[]> {
+        const { run } = await this.program(stackFile, false);
+        const steps: Step[] = [];
+        const failures: string[] = [];
+        for (const r of this.dynamic(run)) {
+            const prior = this.state.get(r.urn);
+            const checked = await this.host.check(r.urn, prior?.inputs ?? {}, plain(r.wire) as Props);
+            failures.push(...checked.failures.map((f) => `${r.name}: ${f.property}: ${f.reason}`));
+            if (!prior) steps.push(`create ${short(r.type)} ${r.name}`);
+            else {
+                const d = await this.host.diff(r.urn, prior.id, prior.outputs, checked.inputs);
+                steps.push(`${d.replaces.length ? "replace" : d.changes === "none" ? "same" : "update"} ${short(r.type)} ${r.name}`);
+            }
+        }
+        const seen = new Set(this.dynamic(run).map((r) => r.urn));
+        for (const e of this.state.values()) if (!seen.has(e.urn)) steps.push(`delete ${short(e.type)} ${e.name}`);
+        if (failures.length) throw new CheckFailed(failures);
+        return steps;
+    }
+
+    /** `pulumi up`: every step through the host; the first failing step stops the update (its error thrown). */
+    async up(stackFile: string): Promise<Step[]> {
+        const { run, recordNames } = await this.program(stackFile, true);
+        const steps: Step[] = [];
+        const resources = this.dynamic(run);
+        for (const r of resources) {
+            const news = plain(r.wire) as Props;
+            const prior = this.state.get(r.urn);
+            const checked = await this.host.check(r.urn, prior?.inputs ?? {}, news);
+            if (checked.failures.length) throw new CheckFailed(checked.failures.map((f) => `${r.name}: ${f.property}: ${f.reason}`));
+            const label = `${short(r.type)} ${r.name}`;
+            if (!prior) {
+                const created = await this.host.create(r.urn, checked.inputs);
+                this.state.set(r.urn, { urn: r.urn, type: r.type, name: r.name, id: created.id, inputs: checked.inputs, outputs: created.outputs, seq: this.seq++ });
+                steps.push(`create ${label}`);
+                continue;
+            }
+            const d = await this.host.diff(r.urn, prior.id, prior.outputs, checked.inputs);
+            if (d.changes === "none") {
+                steps.push(`same ${label}`);
+                continue;
+            }
+            if (d.replaces.length) {
+                if (d.deleteBeforeReplace) await this.host.delete(r.urn, prior.id, prior.outputs);
+                const created = await this.host.create(r.urn, checked.inputs);
+                if (!d.deleteBeforeReplace) await this.host.delete(r.urn, prior.id, prior.outputs);
+                this.state.set(r.urn, { ...prior, id: created.id, inputs: checked.inputs, outputs: created.outputs });
+                steps.push(`replace ${label}`);
+                continue;
+            }
+            const outputs = await this.host.update(r.urn, prior.id, prior.outputs, checked.inputs);
+            this.state.set(r.urn, { ...prior, inputs: checked.inputs, outputs });
+            steps.push(`update ${label}`);
+        }
+        const seen = new Set(resources.map((r) => r.urn));
+        for (const e of [...this.state.values()].filter((x) => !seen.has(x.urn)).sort((a, b) => b.seq - a.seq)) {
+            await this.host.delete(e.urn, e.id, e.outputs);
+            this.state.delete(e.urn);
+            steps.push(`delete ${short(e.type)} ${e.name}`);
+        }
+        for (const name of [...this.records.keys()].filter((n) => !recordNames.has(n))) {
+            this.options.dns!.records.delete(this.records.get(name)!.id);
+            this.records.delete(name);
+            steps.push(`delete AlidnsRecord ${name}`);
+        }
+        return steps;
+    }
+
+    /** `pulumi refresh`: Read every dynamic resource; then a preview of the same program must show no change. */
+    async refresh(): Promise<Step[]> {
+        const steps: Step[] = [];
+        for (const e of [...this.state.values()].sort((a, b) => a.seq - b.seq)) {
+            const read = await this.host.read(e.urn, e.id, e.outputs);
+            if (read.id === "") {
+                this.state.delete(e.urn);
+                steps.push(`gone ${short(e.type)} ${e.name}`);
+                continue;
+            }
+            const changed = JSON.stringify(read.outputs) !== JSON.stringify(e.outputs);
+            this.state.set(e.urn, { ...e, outputs: read.outputs });
+            steps.push(`${changed ? "drift" : "same"} ${short(e.type)} ${e.name}`);
+        }
+        return steps;
+    }
+
+    /** `pulumi destroy`: every dynamic resource deleted in reverse order, then the records. */
+    async destroy(): Promise<Step[]> {
+        const steps: Step[] = [];
+        for (const e of [...this.state.values()].sort((a, b) => b.seq - a.seq)) {
+            await this.host.delete(e.urn, e.id, e.outputs);
+            this.state.delete(e.urn);
+            steps.push(`delete ${short(e.type)} ${e.name}`);
+        }
+        for (const [name, r] of this.records) {
+            this.options.dns?.records.delete(r.id);
+            steps.push(`delete AlidnsRecord ${name}`);
+        }
+        this.records.clear();
+        return steps;
+    }
+
+    /** The state entry of a dynamic resource by name. */
+    entry(name: string): Entry {
+        const e = [...this.state.values()].find((x) => x.name === name);
+        if (!e) throw new Error(`no ${name} in the state; have ${[...this.state.values()].map((x) => x.name).join(", ")}`);
+        return e;
+    }
+}
+
+function short(type: string): string {
+    return type.split(":").pop()!;
+}
+
+/** The message the engine shows for a failed step (the gRPC status details). */
+export async function engineError(p: Promise<unknown>): Promise<string> {
+    try {
+        await p;
+    } catch (err) {
+        const e = err as HostError;
+        if (typeof e.details === "string") return `${e.code} ${e.details}`;
+        throw err;
+    }
+    throw new Error("expected the step to fail");
+}
