@@ -133,12 +133,12 @@ export async function kongRequest(
                 ...(dispatcher ? { dispatcher } : {}),
             } as RequestInit);
         } catch (err) {
-            const e = err as Error & { cause?: { code?: string } };
+            const e = err as Error & { cause?: { code?: string; message?: string } };
             if (e.name === "TimeoutError" || e.name === "AbortError") {
                 timedOut = true;
                 continue;
             }
-            const code = e.cause?.code ?? e.message;
+            const code = e.cause?.code ?? e.cause?.message ?? e.message;
             throw kongError(`cannot reach the Kong Admin API at ${conn.adminUrl} for ${entity}: ${code}`);
         }
         const text = await response.text();

@@ -6,8 +6,13 @@
  * (DomainRecordNotBelongToUser, DomainRecordDisable, DisableDNSSLB, InvalidWeigth — sic).
  * It checks that requests carry an ACS3 signature for the expected access key, not the
  * signature's value.
+ *
+ * Under load Alidns answers `Throttling.User` / `Throttling.Api` (per-API quotas, see
+ * help.aliyun.com/en/openapi/throttling-and-quota-management) and `ServiceUnavailable`; the
+ * official SDK turns any code containing "Throttling" into a ThrottlingError whose
+ * `retryAfter` is read from the `x-acs-retry-after` header (@alicloud/openapi-core,
+ * dist/client.js and utils.js `getThrottlingTimeLeft`). `throttle()` answers that way.
  */
-import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 
@@ -54,6 +59,9 @@ export class AlidnsDouble {
     private readonly faults = new Map<string, Fault[]>();
     private server?: http.Server;
     private nextId = 1000;
+    private nextRequest = 1;
+    /** Answers still to be throttled, and how: one in every `every` calls. */
+    private throttled?: { left: number; code: string; retryAfterMs?: number; every: number; seen: number };
 
     constructor(readonly accessKeyId = "test-access-key") {}
 
@@ -81,6 +89,15 @@ export class AlidnsDouble {
         this.faults.set(action, [...(this.faults.get(action) ?? []), fault]);
     }
 
+    /**
+     * `answers` of the coming calls (any action; one in every `every`, from the next one on)
+     * answer throttled with `code` (Throttling.User: HTTP 400; ServiceUnavailable: 503), with
+     * `x-acs-retry-after` when `retryAfterMs` is given.
+     */
+    throttle(answers: number, code = "Throttling.User", retryAfterMs?: number, every = 1): void {
+        this.throttled = { left: answers, code, every, seen: 0, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    }
+
     /** Calls as `Action key=value ...`, the signature-free part, in order. */
     log(): string[] {
         return this.calls.map((c) => [c.action, ...Object.entries(c.params).map(([k, v]) => `${k}=${v}`)].join(" "));
@@ -94,9 +111,11 @@ export class AlidnsDouble {
         let body = "";
         req.on("data", (chunk) => (body += chunk));
         req.on("end", () => {
-            const requestId = randomUUID().toUpperCase();
+            // Deterministic request ids, so a test can assert the whole message an operator reads.
+            const requestId = `REQ-${this.nextRequest++}`;
+            let headers: Record<string, string> = {};
             const reply = (status: number, payload: Record<string, unknown>) => {
-                res.writeHead(status, { "content-type": "application/json;charset=utf-8" });
+                res.writeHead(status, { ...headers, "content-type": "application/json;charset=utf-8" });
                 res.end(JSON.stringify({ RequestId: requestId, ...payload }));
             };
             try {
@@ -110,6 +129,14 @@ export class AlidnsDouble {
                 }
                 if (req.headers["x-acs-version"] !== "2015-01-09") throw new ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.");
                 this.calls.push({ action, params });
+                if (this.throttled && this.throttled.left > 0 && this.throttled.seen++ % this.throttled.every === 0) {
+                    this.throttled.left--;
+                    const t = this.throttled;
+                    if (t.retryAfterMs !== undefined) headers = { "x-acs-retry-after": String(t.retryAfterMs) };
+                    throw t.code === "ServiceUnavailable"
+                        ? new ApiError(503, t.code, "The request has failed due to a temporary failure of the server.")
+                        : new ApiError(400, t.code, "Request was denied due to user flow control.");
+                }
                 const fault = this.faults.get(action)?.shift();
                 if (fault) throw new ApiError(fault.status, fault.code, fault.message);
                 reply(200, this.dispatch(action, params));

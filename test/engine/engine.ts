@@ -126,8 +126,22 @@ export class Engine {
         return id;
     }
 
+    /**
+     * Dynamic resources in an order the engine could take: every resource after what it
+     * depends on (`dependsOn`), otherwise by URN — registration order itself depends on output
+     * timing, and a test needs one order.
+     */
     private dynamic(run: OfflineRun): RecordedResource[] {
-        return run.resources.filter((r) => r.type.startsWith(DYNAMIC)).sort((a, b) => a.seq - b.seq);
+        const pending = run.resources.filter((r) => r.type.startsWith(DYNAMIC)).sort((a, b) => (a.urn < b.urn ? -1 : 1));
+        const done = new Set<string>();
+        const order: RecordedResource[] = [];
+        while (pending.length) {
+            const i = pending.findIndex((r) => r.options.dependsOn.every((d) => done.has(d) || !pending.some((p) => p.urn === d)));
+            const [next] = pending.splice(i < 0 ? 0 : i, 1);
+            done.add(next.urn);
+            order.push(next);
+        }
+        return order;
     }
 
     /** `pulumi preview`: Check every dynamic resource, Diff the existing ones; nothing is written. */

@@ -54,7 +54,8 @@ export class ProviderHost {
     async start(): Promise<void> {
         const script = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs");
         // The engine passes its own address; the host does not call back for these methods.
-        const child = spawn(script, ["127.0.0.1:1"], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ["ignore", "pipe", "pipe"] });
+        // Its own process group: the script starts node as a child, and both must go at stop.
+        const child = spawn(script, ["127.0.0.1:1"], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
         this.child = child;
         child.stderr!.on("data", (d) => (this.stderr += String(d)));
         const port = await new Promise<number>((resolve, reject) => {
@@ -82,9 +83,11 @@ export class ProviderHost {
         if (child && child.exitCode === null) {
             await new Promise<void>((resolve) => {
                 child.once("exit", () => resolve());
-                child.kill("SIGTERM");
+                process.kill(-child.pid!, "SIGTERM");
             });
         }
+        child?.stdout?.destroy();
+        child?.stderr?.destroy();
     }
 
     private rpc<T>(method: string, request: unknown): Promise<T> {

@@ -1,0 +1,102 @@
+/**
+ * What the host-driven suites share: the real provider host, loopback Kong and Alidns doubles,
+ * the committed cutover stack edited as a runbook step would edit it (and pointed at the
+ * doubles), and a compact view of what the doubles hold after each step.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { SECRET_PLACEHOLDER } from "../../offline/stack-files";
+import { AlidnsDouble } from "../doubles/alidns";
+import { KongDouble } from "../doubles/kong";
+import { api, editedStackFile } from "../helpers";
+import { Engine, EngineOptions } from "./engine";
+import { ProviderHost } from "./host";
+
+export const ZONE = "aliyun.cloud.cn.aibang";
+export const HOST = (a: string) => `${a}.source-team1.dev.${ZONE}`;
+export const A_TARGET = (a: string) => `${a}.source-team1.dev.${ZONE}:443`;
+export const B_TARGET = (a: string) => `${a}.target-team2.dev.${ZONE}:443`;
+/** Credentials the host finds in its environment (the standard Alibaba Cloud chain); the double expects this key. */
+export const HOST_ENV = { ALIBABA_CLOUD_ACCESS_KEY_ID: "test-access-key", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "test-secret" };
+
+export class World {
+    readonly dns = new AlidnsDouble();
+    /** The committed stack's token is a `secure:` value; offline it is the placeholder, which this Kong expects. */
+    readonly kong = new KongDouble({ token: SECRET_PLACEHOLDER });
+    readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-"));
+    engine!: Engine;
+    private files = 0;
+
+    constructor(
+        readonly host: ProviderHost,
+        private readonly apis = ["api01", "api02"],
+    ) {}
+
+    async start(options: EngineOptions = {}): Promise<this> {
+        await this.dns.start();
+        await this.kong.start();
+        for (const a of this.apis) this.kong.addService({ name: a, host: HOST(a), port: 443, protocol: "https" });
+        this.engine = new Engine(this.host, { dns: this.dns, ...options });
+        return this;
+    }
+
+    async stop(): Promise<void> {
+        await this.dns.stop();
+        await this.kong.stop();
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+
+    /**
+     * The committed Pulumi.cutover.yaml with `cutover` keys replaced, pointed at the doubles (Alidns
+     * endpoint, Kong Admin URL; short retry waits so fault tests stay fast), B's address pinned
+     * (so B's record can be applied) unless `platformStack` is kept, and `extra` edits.
+     */
+    stackFile(cutover: Record<string, unknown>, extra: (c: Record<string, Record<string, unknown>>) => void = () => undefined, keepPlatformStack = false): string {
+        return editedStackFile(
+            "cutover",
+            this.dir,
+            (c) => {
+                const cut = { ...c["migration:cutover"], ...cutover };
+                if (!keepPlatformStack) {
+                    delete cut.platformStack;
+                    cut.targetAddress = "10.72.11.99";
+                }
+                c["migration:cutover"] = cut;
+                c["migration:dns"] = { ...c["migration:dns"], endpoint: this.dns.endpoint, retries: 3, retryBackoffMs: 5 };
+                c["migration:kong"] = { ...c["migration:kong"], adminUrl: this.kong.url, retries: 2, retryBackoffMs: 5, requestTimeoutMs: 500 };
+                if (this.apis.length !== 2 || this.apis[0] !== "api01") {
+                    (c as Record<string, unknown>)["migration:apis"] = this.apis.map((a) => api(a));
+                    c["migration:kong"].apis = Object.fromEntries(this.apis.map((a) => [a, { service: a }]));
+                }
+                extra(c);
+            },
+            `step-${this.files++}.yaml`,
+        );
+    }
+
+    /** Per API: what its legacy name's records hold (`A 10.72.10.88 on 80`, `B … off`) and whether weighting is on. */
+    dnsView(): Record<string, string> {
+        const out: Record<string, string> = {};
+        for (const a of this.apis) {
+            const rr = HOST(a).slice(0, -ZONE.length - 1);
+            const records = [...this.dns.records.values()].filter((r) => r.RR === rr).sort((x, y) => Number(x.RecordId) - Number(y.RecordId));
+            const side = (v: string) => (v === "10.72.10.88" ? "A" : v === "10.72.11.99" ? "B" : v);
+            const parts = records.map((r) => `${side(r.Value)} ${r.Status === "ENABLE" ? `on ${r.Weight}` : "off"} ttl ${r.TTL}`);
+            out[a] = `${parts.join(", ") || "(no record)"}; weighting ${this.dns.weighting.get(HOST(a)) ? "on" : "off"}`;
+        }
+        return out;
+    }
+
+    /** Per API: Kong targets as `A 80 B 20` and where the service points. */
+    kongView(): Record<string, string> {
+        const out: Record<string, string> = {};
+        for (const a of this.apis) {
+            const w = this.kong.weights(`team1-${a}`);
+            const targets = Object.keys(w).length ? Object.entries(w).map(([t, n]) => `${t === A_TARGET(a) ? "A" : t === B_TARGET(a) ? "B" : t} ${n}`).join(" ") : "(no upstream)";
+            const service = [...this.kong.services.values()].find((s) => s.name === a)!;
+            out[a] = `${targets}; service → ${String(service.host)} retries ${String(service.retries)}`;
+        }
+        return out;
+    }
+}
