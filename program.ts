@@ -5,13 +5,16 @@ import { KongUpstream } from "./components/kong-upstream";
 import { SourceFootprint } from "./components/source-footprint";
 import { ShortDomainGateway } from "./components/short-domain-gateway";
 import { ConfigError } from "./config/errors";
-import { NAMESPACE, parseConfig } from "./config/parse";
-import { CutoverConfig, PlatformConfig, RawConfig, SourceConfig, StackConfig } from "./config/types";
-import { planConvergence, planCutover, relativeName } from "./plan/cutover";
-import { CutoverState, decommissionVerdict, planFootprint } from "./plan/decommission";
-import { planKong } from "./plan/kong";
-import { PhaseMarker } from "./providers/phase-marker";
+import { parseConfig } from "./config/parse";
+import { NAMESPACE, readRawConfig } from "./config/read";
+import { CutoverConfig, PlatformConfig, SourceConfig, StackConfig } from "./config/types";
+import { planApiCutovers } from "./plan/cutover";
+import { decommissionVerdict, guardInput, planFootprint } from "./plan/decommission";
+import { cutoverWarnings, kongConnection } from "./plan/kong";
+import { cutoverChildren, legacyWildcard, relativeName } from "./plan/naming";
 import { planPlatform, SHORT_DOMAIN_COMPONENT } from "./plan/platform";
+import { TrafficRow } from "./plan/traffic";
+import { PhaseMarker } from "./providers/phase-marker";
 
 export interface RunOptions {
     /** The clock for certificate checks. @default new Date() */
@@ -23,7 +26,7 @@ export interface RunOptions {
  * components. Everything below this function receives typed values, never config.
  */
 export async function run(options: RunOptions = {}): Promise<Record<string, unknown>> {
-    const config: StackConfig = parseConfig(readRawConfig());
+    const config: StackConfig = parseConfig(readRawConfig(pulumi.runtime.allConfig(), isConfigSecret, { project: pulumi.getProject(), stack: pulumi.getStack() }));
     switch (config.role) {
         case "platform":
             return composePlatform(config, options.now ?? new Date());
@@ -34,47 +37,9 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
     }
 }
 
-/** Reads every `migration:*` key this program knows, once, without interpreting it. */
-function readRawConfig(): RawConfig {
-    const cfg = new pulumi.Config(NAMESPACE);
-    const structured = (key: string): unknown => {
-        const text = cfg.get(key);
-        if (text === undefined) return undefined;
-        try {
-            return JSON.parse(text);
-        } catch {
-            // A plain string where an object is expected: let validation name the key.
-            return text;
-        }
-    };
-    const prefix = `${NAMESPACE}:`;
-    const present = Object.entries(pulumi.runtime.allConfig())
-        .filter(([k]) => k.startsWith(prefix))
-        .map(([k, value]) => ({ key: k.slice(prefix.length), value, secret: isConfigSecret(k) }));
-    const tlsKey = cfg.get("tlsKey");
-    const kongAdminToken = cfg.get("kongAdminToken");
-    return {
-        present,
-        self: { project: pulumi.getProject(), stack: pulumi.getStack() },
-        role: cfg.get("role"),
-        domains: structured("domains"),
-        apis: structured("apis"),
-        ingress: structured("ingress"),
-        shortDomain: structured("shortDomain"),
-        tls: structured("tls"),
-        cutover: structured("cutover"),
-        dns: structured("dns"),
-        kong: structured("kong"),
-        source: structured("source"),
-        decommission: structured("decommission"),
-        ...(kongAdminToken === undefined ? {} : { kongAdminToken: pulumi.secret(kongAdminToken), kongAdminTokenIsSecret: isConfigSecret(`${NAMESPACE}:kongAdminToken`) }),
-        ...(tlsKey === undefined ? {} : { tlsKey: pulumi.secret(tlsKey), tlsKeyIsSecret: isConfigSecret(`${NAMESPACE}:tlsKey`) }),
-    };
-}
-
 /** Whether the engine passed a key as secret. The SDK keeps this helper internal, so use it defensively. */
 function isConfigSecret(key: string): boolean {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
     return typeof runtimeConfig.isConfigSecret === "function" ? runtimeConfig.isConfigSecret(key) : true;
 }
@@ -113,99 +78,63 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
 }
 
 async function composeCutover(config: CutoverConfig): Promise<Record<string, unknown>> {
-    const plan = planCutover(config);
     const { target } = config.cutover;
     // B's address is the platform stack's published SLB address unless config pins it.
     const platform = target.kind === "stack" ? new pulumi.StackReference("platform", { name: target.stack }) : undefined;
     // Checked before anything registers: a reference to a stack of another role is bad config.
-    const platformOutputs = platform ? await knownOutputs(platform) : undefined;
-    if (platformOutputs) requireRole(platformOutputs, "platform", "cutover.platformStack", target.kind === "stack" ? target.stack : "");
-    const ingress = platform?.requireOutput("ingress") as pulumi.Output<{ loadBalancerAddress: string }> | undefined;
-    const targetAddress = ingress ? ingress.apply((i) => i.loadBalancerAddress) : pulumi.output((target as { address: string }).address);
+    if (platform && target.kind === "stack") await requireRole(platform, "platform", "cutover.platformStack", target.stack);
+    const targetAddress = platform
+        ? (platform.requireOutput("ingress") as pulumi.Output<{ loadBalancerAddress: string }>).apply((i) => i.loadBalancerAddress)
+        : pulumi.output((target as { address: string }).address);
+    for (const warning of cutoverWarnings(config)) void pulumi.log.warn(warning);
 
-    const kongPlans = planKong(config);
-    const origins = new Map(kongPlans.filter((k) => k.origin).map((k) => [k.api, k.origin!]));
-    const cutovers = plan.hosts.map(
-        (host) => new DnsCutover(`dns-${host.api}`, { plan: host, targetAddress, endpoint: config.dns.endpoint, retry: config.dns.retry, ...(origins.has(host.api) ? { origin: origins.get(host.api)! } : {}) }),
-    );
     const kong = config.kong;
-    if (kong && !kong.token) void pulumi.log.warn(`Kong layer without migration:kongAdminToken: the Admin API at ${kong.adminUrl} must accept unauthenticated requests (Kong OSS without RBAC); set the token if it has RBAC`);
-    const upstreams = kong
-        ? kongPlans.map(
-              (k) =>
-                  new KongUpstream(`kong-${k.api}`, {
-                      plan: k,
-                      connection: {
-                          adminUrl: kong.adminUrl,
-                          ...(kong.workspace ? { workspace: kong.workspace } : {}),
-                          tlsVerify: kong.tlsVerify,
-                          auth: kong.auth,
-                          timeoutMs: kong.requestTimeoutMs,
-                          retries: kong.retries,
-                          backoffMs: kong.retryBackoffMs,
-                      },
-                      ...(kong.token ? { adminToken: kong.token } : {}),
-                      ...(k.origin ? { ttl: plan.hosts.find((h) => h.api === k.api)!.ttl } : {}),
-                  }),
-          )
-        : [];
+    const plans = planApiCutovers(config);
+    const traffic: TrafficRow<pulumi.Input<string>>[] = [];
+    for (const p of plans) {
+        const origin = p.kong?.origin;
+        const dns = new DnsCutover(cutoverChildren.dns(p.api), { ...p.intent, targetAddress, endpoint: config.dns.endpoint, retry: config.dns.retry, ...(origin ? { origin } : {}) });
+        traffic.push(dns.traffic);
+        if (p.kong && kong) {
+            const upstream = new KongUpstream(cutoverChildren.kong(p.api), {
+                plan: p.kong,
+                connection: kongConnection(kong),
+                ...(kong.token ? { adminToken: kong.token } : {}),
+                ...(origin ? { ttl: p.dns.ttl } : {}),
+            });
+            traffic.push(upstream.traffic);
+        }
+    }
     const marker = new PhaseMarker("phase", { phase: config.cutover.phase });
     return {
         role: config.role,
         phase: config.cutover.phase,
         // Read by the source stack's decommission guard (observation window).
         phaseAppliedAt: marker.appliedAt,
-        traffic: [...cutovers.map((c) => c.traffic), ...upstreams.map((u) => u.traffic)].sort((x, y) => (x.host === y.host ? x.layer.localeCompare(y.layer) : x.host.localeCompare(y.host))),
-        notes: plan.hosts.map((h) => `${h.host}: wait ${h.wait.seconds} s after this apply: ${h.wait.reason}`),
-        convergence: planConvergence(config, plan, new Set(kongPlans.map((k) => k.api))),
-        // What the phase diagram (--mermaid) draws beside the traffic rows.
-        topology: {
-            sourceAddress: config.cutover.sourceAddress,
-            short: config.domains.short,
-            apis: config.apis.map((a) => ({ name: a.name, namespace: a.namespace, service: a.service, long: `${a.name}.${config.domains.target}` })),
-            ...(platformOutputs ? platformClasses(platformOutputs) : {}),
-        },
+        traffic,
+        notes: plans.map((p) => p.note),
+        convergence: plans.map((p) => p.convergence),
     };
-}
-
-/**
- * Another stack's outputs as plain values, with what is not known yet (offline: values only
- * an apply would produce) as undefined. Against a real backend every referenced output is known.
- */
-async function knownOutputs(ref: pulumi.StackReference): Promise<Record<string, unknown>> {
-    const withUnknowns = await (ref.outputs as unknown as { promise(withUnknowns: boolean): Promise<Record<string, unknown>> }).promise(true);
-    const strip = (v: unknown): unknown => {
-        if (pulumi.isUnknown(v)) return undefined;
-        if (Array.isArray(v)) return v.map(strip);
-        if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, strip(x)]));
-        return v;
-    };
-    return (strip(withUnknowns) as Record<string, unknown>) ?? {};
-}
-
-/** The platform's IngressClasses, for the phase diagram (known even while its SLB address is not). */
-function platformClasses(outputs: Record<string, unknown>): { teamClass?: string; shortClass?: string; shortMode?: string } {
-    const ingress = outputs.ingress as { className?: string } | undefined;
-    const short = outputs.shortDomain as { className?: string; mode?: string } | undefined;
-    return { ...(ingress?.className ? { teamClass: ingress.className } : {}), ...(short?.className ? { shortClass: short.className } : {}), ...(short?.mode ? { shortMode: short.mode } : {}) };
 }
 
 /**
  * A referenced stack must be of the role the key expects: a guard reading a platform stack's
- * outputs would find no traffic rows and judge on nothing.
+ * outputs would find no traffic rows and judge on nothing. Read with the SDK's public
+ * `getOutputDetails`, before anything registers.
  */
-function requireRole(outputs: Record<string, unknown>, expected: "platform" | "cutover", key: string, stack: string): void {
-    if (outputs.role === expected) return;
-    const seen = typeof outputs.role === "string" ? `its outputs say role ${JSON.stringify(outputs.role)}` : "its outputs carry no role";
+async function requireRole(ref: pulumi.StackReference, expected: "platform" | "cutover", key: string, stack: string): Promise<void> {
+    const role = (await ref.getOutputDetails("role")).value;
+    if (role === expected) return;
+    const seen = typeof role === "string" ? `its outputs say role ${JSON.stringify(role)}` : "its outputs carry no role";
     throw new ConfigError([{ path: `${NAMESPACE}:${key}`, message: `${JSON.stringify(stack)} is not accepted; expected a stack of role ${expected} (${seen})` }]);
 }
 
 async function composeSource(config: SourceConfig, now: Date): Promise<Record<string, unknown>> {
     // `protect` is a plain option, so the guard needs the cutover stack's values before anything registers.
-    const outputs = await knownOutputs(new pulumi.StackReference("cutover", { name: config.source.cutoverStack }));
-    requireRole(outputs, "cutover", "source.cutoverStack", config.source.cutoverStack);
-    const cutover = outputs as Partial<CutoverState>;
-    const verdict = decommissionVerdict(config, { phase: cutover.phase, phaseAppliedAt: cutover.phaseAppliedAt, traffic: cutover.traffic ?? [] }, now);
+    const ref = new pulumi.StackReference("cutover", { name: config.source.cutoverStack });
+    await requireRole(ref, "cutover", "source.cutoverStack", config.source.cutoverStack);
+    const [phase, phaseAppliedAt, traffic] = await Promise.all(["phase", "phaseAppliedAt", "traffic"].map(async (k) => (await ref.getOutputDetails(k)).value));
+    const verdict = decommissionVerdict(config, guardInput(phase, phaseAppliedAt, traffic), now);
     if (!verdict.allowed) void pulumi.log.warn(`decommission blocked, A stays protected:\n  - ${verdict.reasons.join("\n  - ")}`);
 
     const adopted = planFootprint(config);
@@ -214,7 +143,7 @@ async function composeSource(config: SourceConfig, now: Date): Promise<Record<st
         adopted,
         kubeContext: source.kubeContext,
         ...(source.ingress.kind === "helm-release" ? { releaseChart: source.ingress.chart } : {}),
-        ...(source.wildcardRecord ? { wildcard: { zone: source.wildcardRecord.zone, rr: relativeName(`*.${domains.source}`, source.wildcardRecord.zone), address: source.address } } : {}),
+        ...(source.wildcardRecord ? { wildcard: { zone: source.wildcardRecord.zone, rr: relativeName(legacyWildcard(domains), source.wildcardRecord.zone), address: source.address } } : {}),
         protect: !verdict.allowed,
     });
     return {

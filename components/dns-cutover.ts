@@ -1,23 +1,15 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { HostCutoverPlan, relativeName, Side } from "../plan/cutover";
+import { HostCutoverPlan, LegacyNameCutover, planLegacyName } from "../plan/cutover";
+import { relativeName } from "../plan/naming";
+import { TrafficRow } from "../plan/traffic";
 import { DnsWeights } from "../providers/alidns-weights";
 
-/** One row of the plan's traffic section and of the stack's `traffic` output. */
-export interface TrafficRow {
-    /** The API this row routes (the guard and the diagram key on it, never on the host). */
-    api: string;
-    host: string;
-    layer: "dns" | "kong";
-    phase: string;
-    ttl: number;
-    targets: { side: Side; address: pulumi.Input<string>; weight: number }[];
-}
+/** The component's type token, shared by the class, the offline side and the tests. */
+export const DNS_CUTOVER_TYPE = "migration:index:DnsCutover";
 
-export interface DnsCutoverArgs {
-    /** The legacy host's records and weights in the configured phase. */
-    plan: HostCutoverPlan;
-    /** B's SLB address, used where the plan leaves the value to the platform stack. */
+export interface DnsCutoverArgs extends LegacyNameCutover {
+    /** B's load-balancer address (from the platform stack, or pinned). */
     targetAddress: pulumi.Input<string>;
     /**
      * Alidns API endpoint for the weights.
@@ -45,11 +37,16 @@ export interface DnsCutoverArgs {
 export class DnsCutover extends pulumi.ComponentResource {
     readonly host: pulumi.Output<string>;
     /** What the name answers in this phase. */
-    readonly traffic: TrafficRow;
+    readonly traffic: TrafficRow<pulumi.Input<string>>;
+    /** The records and weights this phase comes to (pure data, for readers of the component). */
+    readonly plan: HostCutoverPlan;
+    /** The name's records by key (`a`: A's, `b`: B's) as they exist in this phase. */
+    readonly records: Record<string, alicloud.dns.AlidnsRecord>;
 
     constructor(name: string, args: DnsCutoverArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("migration:index:DnsCutover", name, {}, opts);
-        const { plan } = args;
+        super(DNS_CUTOVER_TYPE, name, {}, opts);
+        const plan = planLegacyName(args);
+        this.plan = plan;
         const values = new Map<string, pulumi.Input<string>>();
         const records = new Map<string, alicloud.dns.AlidnsRecord>();
         for (const r of plan.records) {
@@ -97,6 +94,7 @@ export class DnsCutover extends pulumi.ComponentResource {
             );
         }
 
+        this.records = Object.fromEntries(records);
         this.host = pulumi.output(plan.host);
         this.traffic = {
             api: plan.api,

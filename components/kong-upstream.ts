@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KongUpstreamPlan } from "../plan/kong";
 import { KongConnection, KongServiceBinding, KongUpstreamEntity } from "../providers/kong";
-import { TrafficRow } from "./dns-cutover";
+import { TrafficRow } from "../plan/traffic";
 
 export interface KongUpstreamArgs {
     /** The upstream, its targets and weights, and the service to route through it. */
@@ -49,7 +49,7 @@ export class KongUpstream extends pulumi.ComponentResource {
             ttl: args.ttl ?? 0,
             upstream: plan.upstream.name,
             targets: plan.targets.map((t) => ({ side: t.side, address: plan.origin ? `${t.target} → ${plan.origin.cname}` : t.target, weight: t.weight })),
-        } as TrafficRow & { upstream: string };
+        };
         this.registerOutputs({ traffic: this.traffic });
     }
 }

@@ -1,3 +1,6 @@
+import { INGRESS_IMPLEMENTATIONS } from "../plan/ingress-implementation";
+import { resolveController } from "../plan/controller";
+import { inZone, legacyHost, legacyWildcard } from "../plan/naming";
 import { ConfigError, ConfigProblem, PRIVATE_KEY_PEM, REDACTED, redact, show } from "./errors";
 import {
     Api,
@@ -30,8 +33,8 @@ import {
     TlsConfig,
 } from "./types";
 
-/** The project's config namespace: every key path in a message starts with it. */
-export const NAMESPACE = "migration";
+export { NAMESPACE } from "./read";
+import { NAMESPACE } from "./read";
 
 /** Cluster B's existing IngressClass: the isolated controllers must never claim it. */
 export const RESERVED_CLASS_NAMES = ["nginx"];
@@ -368,7 +371,7 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
 }
 
 function checkZoneHoldsLegacyNames(c: Checker, zone: string, domains: { source: string }, apis: Api[]): void {
-    const outside = apis.map((a) => `${a.name}.${domains.source}`).filter((h) => !h.endsWith(`.${zone}`));
+    const outside = apis.map((a) => legacyHost(a.name, domains)).filter((h) => !inZone(h, zone));
     if (outside.length > 0) c.fail("dns.zone", zone, `a zone that contains the legacy hosts (${outside.join(", ")})`);
 }
 
@@ -424,16 +427,17 @@ function parseController(c: Checker, path: string, value: unknown, extraKeys: st
     c.knownKeys(path, obj, [...CONTROLLER_KEYS, ...extraKeys]);
     const name = c.string(`${path}.name`, obj.name, "a DNS label of at most 40 characters (it prefixes the controller's object names)", (s) => isDnsLabel(s) && s.length <= 40);
     const implementation = obj.implementation === undefined ? "ingress-nginx" : c.oneOf<IngressImplementationName>(`${path}.implementation`, obj.implementation, INGRESS_IMPLEMENTATION_NAMES);
-    const namespace = obj.namespace === undefined ? (name ? `ingress-${name}` : undefined) : c.string(`${path}.namespace`, obj.namespace, "a Kubernetes namespace name (DNS label)", isDnsLabel);
-    let className = obj.className === undefined ? (name ? `nginx-${name}` : undefined) : c.string(`${path}.className`, obj.className, "an IngressClass name (DNS label)", isDnsLabel);
+    const namespace = obj.namespace === undefined ? undefined : c.string(`${path}.namespace`, obj.namespace, "a Kubernetes namespace name (DNS label)", isDnsLabel);
+    let className = obj.className === undefined ? undefined : c.string(`${path}.className`, obj.className, "an IngressClass name (DNS label)", isDnsLabel);
     if (className !== undefined && RESERVED_CLASS_NAMES.includes(className)) {
         c.fail(`${path}.className`, className, `a class other than ${RESERVED_CLASS_NAMES.join(", ")} (cluster B's existing controller owns it)`);
         className = undefined;
     }
     const replicas = obj.replicas === undefined ? 2 : c.integer(`${path}.replicas`, obj.replicas, 1, 50);
     const loadBalancer = parseLoadBalancer(c, `${path}.loadBalancer`, obj.loadBalancer);
-    if (!name || !implementation || !namespace || !className || !replicas || !loadBalancer) return undefined;
-    return { name, implementation, namespace, className, replicas, loadBalancer };
+    const bad = (key: string, v: unknown) => obj[key] !== undefined && v === undefined;
+    if (!name || !implementation || bad("namespace", namespace) || bad("className", className) || !replicas || !loadBalancer) return undefined;
+    return { name, implementation, ...(namespace ? { namespace } : {}), ...(className ? { className } : {}), replicas, loadBalancer };
 }
 
 function parseLoadBalancer(c: Checker, path: string, value: unknown): LoadBalancerConfig | undefined {
@@ -476,16 +480,22 @@ function parseShortDomain(c: Checker, value: unknown): ShortDomainConfig | undef
     return undefined;
 }
 
-/** Two controllers in one cluster must differ in class, controller value and namespace/election id. */
+/**
+ * Two controllers in one cluster must differ in class, controller value and namespace/election
+ * id. Compared as the plan will derive them (a default class of one may equal the other's
+ * explicit one); what a name claims is the implementation's to say.
+ */
 function checkDistinctControllers(c: Checker, team: ControllerConfig, short: ControllerConfig): void {
+    const [t, s] = [resolveController(team), resolveController(short)];
     if (team.name === short.name) {
-        c.fail("shortDomain.controller.name", short.name, `a name other than ingress.name ${show(team.name)}: both would claim controller value k8s.io/ingress-nginx-${short.name} and election id ingress-nginx-${short.name}-leader`);
+        const impl = INGRESS_IMPLEMENTATIONS[short.implementation];
+        c.fail("shortDomain.controller.name", short.name, `a name other than ingress.name ${show(team.name)}: both would claim controller value ${impl.controllerValue(short.name)} and election id ${impl.electionId(short.name)}`);
     }
-    if (team.className === short.className) {
-        c.fail("shortDomain.controller.className", short.className, `a class other than ingress.className ${show(team.className)}: two controllers cannot share an IngressClass`);
+    if (t.className === s.className) {
+        c.fail("shortDomain.controller.className", s.className, `a class other than ingress.className ${show(t.className)}: two controllers cannot share an IngressClass`);
     }
-    if (team.namespace === short.namespace) {
-        c.fail("shortDomain.controller.namespace", short.namespace, `a namespace other than ingress.namespace ${show(team.namespace)}: each controller owns its namespace`);
+    if (t.namespace === s.namespace) {
+        c.fail("shortDomain.controller.namespace", s.namespace, `a namespace other than ingress.namespace ${show(t.namespace)}: each controller owns its namespace`);
     }
 }
 
@@ -573,23 +583,31 @@ function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; targe
             c.knownKeys(path, a, ["service", "sourceTarget", "targetTarget", "hostHeader", "weight", "originHost"]);
             const service = c.string(`${path}.service`, a.service, "the name of the existing Kong service that routes this API", (s) => /^[A-Za-z0-9_.~-]+$/.test(s));
             const hostPort = "host:port with an explicit port (Kong stores port 8000 when it is omitted)";
-            const sourceTarget = a.sourceTarget === undefined ? `${name}.${domains.source}:443` : c.string(`${path}.sourceTarget`, a.sourceTarget, hostPort, isHostPort);
-            const targetTarget = a.targetTarget === undefined ? `${name}.${domains.target}:443` : c.string(`${path}.targetTarget`, a.targetTarget, hostPort, isHostPort);
-            const hostHeader = a.hostHeader === undefined ? (mode === "stable-hostname" ? `${name}.${domains.source}` : undefined) : c.string(`${path}.hostHeader`, a.hostHeader, "a host name both clusters' ingresses serve", isDnsName);
+            const sourceTarget = c.optionalString(`${path}.sourceTarget`, a.sourceTarget, hostPort, isHostPort);
+            const targetTarget = c.optionalString(`${path}.targetTarget`, a.targetTarget, hostPort, isHostPort);
+            const hostHeader = c.optionalString(`${path}.hostHeader`, a.hostHeader, "a host name both clusters' ingresses serve", isDnsName);
             const weight = a.weight === undefined ? undefined : c.integer(`${path}.weight`, a.weight, 0, 100);
-            const originHost = a.originHost === undefined ? `origin-${name}.${domains.source}` : c.string(`${path}.originHost`, a.originHost, "a DNS name inside dns.zone", isDnsName);
+            const originHost = c.optionalString(`${path}.originHost`, a.originHost, "a DNS name inside dns.zone", isDnsName);
             if (mode === "stable-hostname") {
                 const effective = weight ?? cutover.weights[name] ?? 0;
                 if (effective !== 0 && effective !== 100) {
                     c.fail(weight === undefined ? `cutover.weights.${name}` : `${path}.weight`, effective, "0 or 100 in kong.mode stable-hostname (one CNAME points at A or at B; it cannot split traffic)");
                 }
-                if (originHost && dns && !originHost.endsWith(`.${dns.zone}`)) c.fail(`${path}.originHost`, originHost, `a name inside dns.zone ${dns.zone} (DnsCutover manages its CNAME)`);
+                if (originHost && dns && !inZone(originHost, dns.zone)) c.fail(`${path}.originHost`, originHost, `a name inside dns.zone ${dns.zone} (DnsCutover manages its CNAME)`);
             }
             if (cutover.phase === "complete" && weight !== undefined && weight < 100) {
                 c.fail(`${path}.weight`, weight, "100 in phase complete (or no override)");
             }
-            if (service && sourceTarget && targetTarget && originHost) {
-                settings[name] = { service, sourceTarget, targetTarget, ...(hostHeader ? { hostHeader } : {}), ...(weight !== undefined ? { weight } : {}), originHost };
+            const invalid = (["sourceTarget", "targetTarget", "hostHeader", "originHost"] as const).some((k) => a[k] !== undefined && { sourceTarget, targetTarget, hostHeader, originHost }[k] === undefined);
+            if (service && !invalid) {
+                settings[name] = {
+                    service,
+                    ...(sourceTarget ? { sourceTarget } : {}),
+                    ...(targetTarget ? { targetTarget } : {}),
+                    ...(hostHeader ? { hostHeader } : {}),
+                    ...(weight !== undefined ? { weight } : {}),
+                    ...(originHost ? { originHost } : {}),
+                };
             }
         }
     }
@@ -648,7 +666,7 @@ function parseSource(c: Checker, value: unknown, apis?: Api[], domains?: { sourc
             c.knownKeys("source.wildcardRecord", w, ["id", "zone"]);
             const id = c.string("source.wildcardRecord.id", w.id, "the Alidns record id (digits) of *.<domains.source>", (s) => /^\d+$/.test(s));
             const zone = c.string("source.wildcardRecord.zone", w.zone, "the Alidns zone holding it", isDnsName);
-            if (zone && domains && !`x.${domains.source}`.endsWith(`.${zone}`)) c.fail("source.wildcardRecord.zone", zone, `a zone that contains *.${domains.source}`);
+            if (zone && domains && !inZone(legacyWildcard(domains), zone)) c.fail("source.wildcardRecord.zone", zone, `a zone that contains ${legacyWildcard(domains)}`);
             if (id && zone) wildcardRecord = { id, zone };
         }
     }

@@ -49,12 +49,14 @@ export type LoadBalancerConfig =
           vswitchId?: string;
       };
 
-/** One dedicated ingress controller. */
+/** One dedicated ingress controller, as configured (the plan derives what is left out). */
 export interface ControllerConfig {
     name: string;
     implementation: IngressImplementationName;
-    namespace: string;
-    className: string;
+    /** The controller's own namespace. @default "ingress-<name>" (derived in plan/naming.ts) */
+    namespace?: string;
+    /** Its IngressClass. @default "nginx-<name>" (derived in plan/naming.ts) */
+    className?: string;
     replicas: number;
     loadBalancer: LoadBalancerConfig;
 }
@@ -125,16 +127,16 @@ export interface DnsSettings {
 export interface KongApiSettings {
     /** The existing Kong service that routes this API. */
     service: string;
-    /** A's runtime as `host:port`. @default "<api>.<source>:443" */
-    sourceTarget: string;
-    /** B's runtime as `host:port`. @default "<api>.<target>:443" */
-    targetTarget: string;
-    /** Host header Kong sends upstream; absent: each target's own hostname (weighted mode). */
+    /** A's runtime as `host:port`. @default "<api>.<source>:443" (derived in plan/kong.ts) */
+    sourceTarget?: string;
+    /** B's runtime as `host:port`. @default "<api>.<target>:443" (derived in plan/kong.ts) */
+    targetTarget?: string;
+    /** Host header Kong sends upstream. @default each target's own hostname (weighted mode); the legacy host (stable-hostname mode) */
     hostHeader?: string;
     /** Percent to B on this layer; absent: `cutover.weights.<api>`. */
     weight?: number;
-    /** Stable-hostname mode: the one target's host name, a CNAME DnsCutover points at A's or B's long name. */
-    originHost: string;
+    /** Stable-hostname mode: the one target's host name, a CNAME DnsCutover points at A's or B's long name. @default "origin-<api>.<source>" */
+    originHost?: string;
 }
 
 /** Service settings relaxed while the migration runs, restored at `complete`. */

@@ -12,7 +12,8 @@ import { newWalk, planStackOffline } from "./plan-stack";
 import { diffRuns, renderDiff } from "./diff";
 import { renderMermaid } from "./mermaid";
 import { hasKongLayer, renderDeck, renderText, toPlanDocument } from "./render";
-import { StackFileError } from "./stack-files";
+import { loadStackConfig, StackFileError } from "./stack-files";
+import { cutoverConfigOf, topologyOf } from "./topology";
 
 export const USAGE = `usage: npm run -s plan -- --stack <dev|cutover|source> [--config FILE] [--ref NAME=FILE]...
                         [--against FILE] [--json | --kong-deck | --mermaid] [--out FILE]
@@ -163,7 +164,7 @@ export async function main(argv: string[], projectDir: string, cwd = process.env
             const from = args.configFile ? path.relative(cwd, args.configFile) : `Pulumi.${args.stack}.yaml`;
             output = args.json ? `${JSON.stringify({ diff }, null, 2)}\n` : renderDiff(diff, from, path.relative(cwd, args.against) || args.against);
         } else {
-            output = args.mermaid ? renderMermaid(result) : args.kongDeck ? renderDeck(result) : args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role);
+            output = args.mermaid ? renderMermaid(result, topologyOf(cutoverConfigOf(loadStackConfig(projectDir, args.stack, args.configFile)), platformOutputs(cache))) : args.kongDeck ? renderDeck(result) : args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role);
         }
         if (args.out) fs.writeFileSync(args.out, output);
         else io.out(output);
@@ -180,6 +181,11 @@ export async function main(argv: string[], projectDir: string, cwd = process.env
         io.err(`plan: the program failed: ${err instanceof ProgramError && err.cause instanceof Error ? err.cause.stack : String(err)}\n`);
         return 1;
     }
+}
+
+/** The planned outputs of the platform stack this plan referenced, if any (the diagram's classes and short-domain mode). */
+function platformOutputs(cache: Map<string, Record<string, unknown>>): Record<string, unknown> | undefined {
+    return [...cache.values()].find((o) => o.role === "platform");
 }
 
 /** `--applied-at`: a referenced cutover stack reads as if its phase was applied at that time. */

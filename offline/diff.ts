@@ -5,7 +5,7 @@
  * dynamic provider's `diff` says so, or when a changed input is a documented
  * replace-on-change field of its resource type.
  */
-import { DYNAMIC_PROVIDERS } from "../providers/registry";
+import { DYNAMIC_PROVIDERS } from "./providers";
 import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
 
 /**

@@ -97,12 +97,14 @@ export interface OfflineRunArgs {
     resourceId?: (resource: { type: string; name: string; inputs: Record<string, unknown> }) => string | undefined;
 }
 
-/** Turns rendered outputs back into wire values: what was unknown is unknown again. */
+/**
+ * Another stack's rendered outputs as the wire value a StackReference reads: outputs not known
+ * at all (a discovery run) are unknown again; a value inside them that only an apply would
+ * produce stays the printed "[known after apply]", so the rest of those outputs is readable
+ * (against a real backend every referenced output is known).
+ */
 function toWire(value: unknown): unknown {
-    if (value === UNKNOWN) return rt.unknownValue;
-    if (Array.isArray(value)) return value.map(toWire);
-    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)]));
-    return value;
+    return value === UNKNOWN ? rt.unknownValue : value;
 }
 
 /** Carries the program's own error (bad config) with what was registered before it. */

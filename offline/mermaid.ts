@@ -3,23 +3,13 @@
  * legacy names and the short domain → load balancers → ingress controllers (and Kong) →
  * services, with the DNS and Kong weights on the edges. An edge at weight 0 is dashed.
  */
+import { TrafficRow } from "../plan/traffic";
 import { OfflineRun } from "./harness";
-import { TrafficRow } from "./render";
-
-interface Topology {
-    sourceAddress: string;
-    short: string;
-    apis: { name: string; namespace: string; service: string; long: string }[];
-    teamClass?: string;
-    shortClass?: string;
-    shortMode?: string;
-}
+import { Topology } from "./topology";
 
 const known = (v: string | undefined) => v !== undefined && v !== "[known after apply]";
 
-export function renderMermaid(run: OfflineRun): string {
-    const topology = run.outputs.topology as Topology | undefined;
-    if (!topology) throw new Error(`stack ${run.stack} draws no phase diagram: --mermaid is for the cutover stack`);
+export function renderMermaid(run: OfflineRun, topology: Topology): string {
     const traffic = (run.outputs.traffic as TrafficRow[] | undefined) ?? [];
     const phase = String(run.outputs.phase ?? "");
     const lines = ["flowchart LR", `    %% phase ${phase}: generated from the plan of stack ${run.stack} (--mermaid)`, "    clients([Clients])"];

@@ -1,4 +1,6 @@
 import { Document } from "yaml";
+import { Convergence } from "../plan/cutover";
+import { TrafficRow } from "../plan/traffic";
 import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
 
 const KONG_UPSTREAM = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
@@ -57,23 +59,8 @@ export interface PlanDocument {
     warnings: string[];
 }
 
-export interface TrafficRow {
-    api: string;
-    host: string;
-    layer: string;
-    phase: string;
-    ttl: number;
-    targets: { side: string; address: string; weight: number }[];
-}
-
-export interface ConvergenceRow {
-    host: string;
-    phase: string;
-    dnsSeconds: number;
-    kongSeconds: number;
-    worstCaseSeconds: number;
-    observeSeconds: number;
-}
+/** A convergence row of the plan (the type the cutover plan produces). */
+export type ConvergenceRow = Convergence;
 
 function convergenceOf(run: OfflineRun): ConvergenceRow[] {
     return Array.isArray(run.outputs.convergence) ? (run.outputs.convergence as ConvergenceRow[]) : [];

@@ -1,7 +1,9 @@
 import { Api, CutoverConfig, Phase } from "../config/types";
+import { KongUpstreamPlan, planKongApi } from "./kong";
+import { legacyHost, longHost, relativeName } from "./naming";
+import { Side } from "./traffic";
 
-/** Which cluster a DNS answer sends clients to. */
-export type Side = "A" | "B";
+export { Side };
 
 /** One Alidns record on a legacy name. `value` absent means B's SLB address (from the platform stack). */
 export interface RecordPlan {
@@ -41,20 +43,59 @@ export interface CutoverPlan {
     hosts: HostCutoverPlan[];
 }
 
-/** The legacy host of an API relative to the zone. */
-export function relativeName(host: string, zone: string): string {
-    return host.slice(0, host.length - zone.length - 1);
+/** What moving one legacy name from A to B means: the intent DnsCutover takes. */
+export interface LegacyNameCutover {
+    /** The API the name belongs to. */
+    api: string;
+    /** The legacy host name, e.g. `api01.source-team1.dev.aliyun.cloud.cn.aibang`. */
+    host: string;
+    /** The DNS zone that holds it. */
+    zone: string;
+    phase: Phase;
+    /**
+     * B's share of the name's answers in `shift`, 0..100.
+     * @default 0
+     */
+    weight?: number;
+    /** A's load-balancer address (IPv4). */
+    sourceAddress: string;
+    /** TTLs: the short one while moving, the steady one after. */
+    ttl: { cutover: number; steady: number };
+    /**
+     * What `complete` leaves on the name: an A record to B's address, or a CNAME to `longHost`.
+     * @default "address"
+     */
+    completeWith?: "address" | "cname";
+    /** B's long host name, the CNAME's target with `completeWith: cname`. */
+    longHost: string;
 }
 
-function planHost(config: CutoverConfig, api: Api): HostCutoverPlan {
+/** The intent for one API's legacy name, from the cutover config. Pure. */
+export function legacyNameIntent(config: CutoverConfig, api: Api): LegacyNameCutover {
     const { cutover, dns, domains } = config;
-    const host = `${api.name}.${domains.source}`;
-    const w = cutover.weights[api.name] ?? 0;
-    const base = { api: api.name, host, zone: dns.zone, rr: relativeName(host, dns.zone), phase: cutover.phase };
-    const aRecord: RecordPlan = { key: "a", side: "A", type: "A", value: cutover.sourceAddress, ttl: dns.ttl.cutover };
-    const bAddress: Omit<RecordPlan, "ttl"> = cutover.target.kind === "address" ? { key: "b", side: "B", type: "A", value: cutover.target.address } : { key: "b", side: "B", type: "A" };
+    return {
+        api: api.name,
+        host: legacyHost(api.name, domains),
+        zone: dns.zone,
+        phase: cutover.phase,
+        weight: cutover.weights[api.name] ?? 0,
+        sourceAddress: cutover.sourceAddress,
+        ttl: dns.ttl,
+        completeWith: cutover.completeWith,
+        longHost: longHost(api.name, domains),
+    };
+}
 
-    switch (cutover.phase) {
+/** The records and weights of one legacy name in its phase; B's record has no value (B's address is an Input). Pure. */
+export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
+    const { host, zone, phase, ttl } = intent;
+    const w = intent.weight ?? 0;
+    const base = { api: intent.api, host, zone, rr: relativeName(host, zone), phase };
+    const aRecord: RecordPlan = { key: "a", side: "A", type: "A", value: intent.sourceAddress, ttl: ttl.cutover };
+    const bAddress: Omit<RecordPlan, "ttl"> = { key: "b", side: "B", type: "A" };
+    const dns = { ttl };
+
+    switch (phase) {
         case "prepare":
             return {
                 ...base,
@@ -78,8 +119,8 @@ function planHost(config: CutoverConfig, api: Api): HostCutoverPlan {
             };
         case "complete": {
             const final: RecordPlan =
-                cutover.completeWith === "cname"
-                    ? { key: "b", side: "B", type: "CNAME", value: `${api.name}.${domains.target}`, ttl: dns.ttl.steady }
+                intent.completeWith === "cname"
+                    ? { key: "b", side: "B", type: "CNAME", value: intent.longHost, ttl: dns.ttl.steady }
                     : { ...bAddress, ttl: dns.ttl.steady };
             return {
                 ...base,
@@ -96,9 +137,42 @@ function planHost(config: CutoverConfig, api: Api): HostCutoverPlan {
     }
 }
 
+function planHost(config: CutoverConfig, api: Api): HostCutoverPlan {
+    return planLegacyName(legacyNameIntent(config, api));
+}
+
 /** The DNS records and weights of every legacy host in the configured phase. Pure. */
 export function planCutover(config: CutoverConfig): CutoverPlan {
     return { hosts: config.apis.map((api) => planHost(config, api)) };
+}
+
+/** Everything the cutover does for one API: its DNS, its Kong layer when it has one, and what to wait for. */
+export interface ApiCutoverPlan {
+    api: string;
+    /** What DnsCutover is asked to do for the legacy name. */
+    intent: LegacyNameCutover;
+    /** What that comes to: records, weights, TTL, the wait. */
+    dns: HostCutoverPlan;
+    /** Absent: the API has no Kong settings (or the stack no Kong layer). */
+    kong?: KongUpstreamPlan;
+    convergence: Convergence;
+    /** `<host>: wait N s after this apply: why`. */
+    note: string;
+}
+
+/**
+ * The cutover of every API, once per API, in the order the traffic table lists them (by
+ * legacy host). Pure: the program only wires each entry to its components.
+ */
+export function planApiCutovers(config: CutoverConfig): ApiCutoverPlan[] {
+    return config.apis
+        .map((api) => {
+            const intent = legacyNameIntent(config, api);
+            const dns = planLegacyName(intent);
+            const kong = planKongApi(config, api);
+            return { api: api.name, intent, dns, ...(kong ? { kong } : {}), convergence: convergenceOf(config, dns, kong !== undefined), note: `${dns.host}: wait ${dns.wait.seconds} s after this apply: ${dns.wait.reason}` };
+        })
+        .sort((x, y) => (x.dns.host < y.dns.host ? -1 : x.dns.host > y.dns.host ? 1 : 0));
 }
 
 /** How long until every client follows one legacy host's phase, in seconds. */
@@ -117,13 +191,16 @@ export interface Convergence {
 /** Kong re-resolves a hostname target this long after its record expires (kong/runloop/balancer). */
 export const KONG_RERESOLVE_DELAY_SECONDS = 0.5;
 
-/** Worst-case convergence per legacy host for the planned phase. Pure. */
-export function planConvergence(config: CutoverConfig, plan: CutoverPlan, kongApis: Set<string>): Convergence[] {
+/** Worst-case convergence of one legacy host for the planned phase. Pure. */
+function convergenceOf(config: CutoverConfig, h: HostCutoverPlan, kong: boolean): Convergence {
     const { ttl } = config.dns;
-    return plan.hosts.map((h) => {
-        // prepare lowers the TTL: clients may hold the previous answer for the earlier (steady) TTL.
-        const dnsSeconds = h.phase === "prepare" ? ttl.steady : ttl.cutover;
-        const kongSeconds = kongApis.has(h.api) ? Math.ceil(dnsSeconds + KONG_RERESOLVE_DELAY_SECONDS) : 0;
-        return { host: h.host, phase: h.phase, dnsSeconds, kongSeconds, worstCaseSeconds: Math.max(dnsSeconds, kongSeconds), observeSeconds: h.wait.seconds };
-    });
+    // prepare lowers the TTL: clients may hold the previous answer for the earlier (steady) TTL.
+    const dnsSeconds = h.phase === "prepare" ? ttl.steady : ttl.cutover;
+    const kongSeconds = kong ? Math.ceil(dnsSeconds + KONG_RERESOLVE_DELAY_SECONDS) : 0;
+    return { host: h.host, phase: h.phase, dnsSeconds, kongSeconds, worstCaseSeconds: Math.max(dnsSeconds, kongSeconds), observeSeconds: h.wait.seconds };
+}
+
+/** Worst-case convergence per legacy host for the planned phase. Pure. */
+export function planConvergence(config: CutoverConfig): Convergence[] {
+    return planApiCutovers(config).map((p) => p.convergence);
 }

@@ -1,14 +1,8 @@
 import { SourceConfig } from "../config/types";
+import { TrafficRow } from "./traffic";
 
-/** One traffic row of the cutover stack's `traffic` output, as the guard reads it. */
-export interface GuardTrafficRow {
-    /** The API the row routes; a row without it cannot count as evidence. */
-    api?: string;
-    host: string;
-    layer: string;
-    upstream?: string;
-    targets: { side: string; address?: string; weight: number }[];
-}
+/** A traffic row as the guard reads it from another stack (a row without `api` counts as no evidence). */
+export type GuardTrafficRow = TrafficRow;
 
 /** What the cutover stack publishes, as the guard sees it. `undefined` means not known (offline). */
 export interface CutoverState {
@@ -26,6 +20,15 @@ export interface Verdict {
     clock: string;
     /** When the cutover's phase was applied (ISO), or null when unknown (taken as now). */
     phaseAppliedAt: string | null;
+}
+
+/**
+ * The cutover stack's outputs as the guard takes them: a phase time that is not a time (not
+ * known yet, offline) is unknown, and traffic that is not a list is none. Pure.
+ */
+export function guardInput(phase: unknown, phaseAppliedAt: unknown, traffic: unknown): CutoverState {
+    const time = typeof phaseAppliedAt === "string" && !Number.isNaN(Date.parse(phaseAppliedAt)) ? phaseAppliedAt : undefined;
+    return { ...(typeof phase === "string" ? { phase } : {}), ...(time ? { phaseAppliedAt: time } : {}), traffic: Array.isArray(traffic) ? (traffic as GuardTrafficRow[]) : [] };
 }
 
 /** Reasons one traffic row does not show its API wholly on B (empty when it does). */

@@ -1,4 +1,6 @@
-import { ControllerConfig, IngressImplementationName } from "../config/types";
+import { IngressImplementationName } from "../config/types";
+import { ResolvedController } from "./controller";
+import { ingressNginxNames } from "./naming";
 
 /** A Helm chart pinned to one version. */
 export interface ChartRef {
@@ -31,7 +33,7 @@ export interface IngressImplementation {
     /** Labels that select the controller's pods (for the load-balancer Service and topology spread). */
     podSelector(controllerName: string): Record<string, string>;
     /** Chart values for one controller; `publishService` is the `<namespace>/<name>` of its load-balancer Service. */
-    values(controller: ControllerConfig, publishService: string): Record<string, unknown>;
+    values(controller: ResolvedController, publishService: string): Record<string, unknown>;
     /** The path and annotations that send `/<prefix>/rest` to a backend as `/rest`. */
     prefixRoute(prefix: string): PrefixRoute;
 }
@@ -39,12 +41,12 @@ export interface IngressImplementation {
 const ingressNginx: IngressImplementation = {
     // 4.15.1 (controller v1.15.1) is the last chart release before the archive.
     chart: { chart: "ingress-nginx", version: "4.15.1", repo: "https://kubernetes.github.io/ingress-nginx" },
-    controllerValue: (name) => `k8s.io/ingress-nginx-${name}`,
-    electionId: (name) => `ingress-nginx-${name}-leader`,
-    releaseName: (name) => `ingress-nginx-${name}`,
+    controllerValue: ingressNginxNames.controllerValue,
+    electionId: ingressNginxNames.electionId,
+    releaseName: ingressNginxNames.release,
     podSelector: (name) => ({
         "app.kubernetes.io/name": "ingress-nginx",
-        "app.kubernetes.io/instance": `ingress-nginx-${name}`,
+        "app.kubernetes.io/instance": ingressNginxNames.release(name),
         "app.kubernetes.io/component": "controller",
     }),
     values(controller, publishService) {

@@ -1,5 +1,28 @@
 import { Api, CutoverConfig, KongApiSettings, KongSettings, Phase } from "../config/types";
-import { Side } from "./cutover";
+import { hostPort, legacyHost, longHost, originHost, upstreamName } from "./naming";
+import { Side } from "./traffic";
+import type { KongConnection } from "../providers/kong";
+
+/** One API's Kong settings with every default filled in from the API and the domains. */
+export type ResolvedKongApi = Required<Omit<KongApiSettings, "hostHeader" | "weight">> & Pick<KongApiSettings, "hostHeader" | "weight">;
+
+/**
+ * What config left to defaults: targets `<api>.<source>:443` (A) and `<api>.<target>:443` (B),
+ * the stable host name `origin-<api>.<source>`, and in stable-hostname mode the legacy host as
+ * Host header (both clusters' ingresses serve it). Pure.
+ */
+export function resolveKongApi(config: CutoverConfig, kong: KongSettings, api: string): ResolvedKongApi {
+    const s = kong.apis[api];
+    const hostHeader = s.hostHeader ?? (kong.mode === "stable-hostname" ? legacyHost(api, config.domains) : undefined);
+    return {
+        service: s.service,
+        sourceTarget: s.sourceTarget ?? hostPort(legacyHost(api, config.domains), 443),
+        targetTarget: s.targetTarget ?? hostPort(longHost(api, config.domains), 443),
+        originHost: s.originHost ?? originHost(api, config.domains),
+        ...(hostHeader ? { hostHeader } : {}),
+        ...(s.weight !== undefined ? { weight: s.weight } : {}),
+    };
+}
 
 /** One upstream target. */
 export interface KongTargetPlan {
@@ -46,7 +69,7 @@ function portOf(hostPort: string): number {
 }
 
 /** An active health check on the API's health path, over the protocol of B's target port. */
-export function activeHealthcheck(api: Api, settings: KongApiSettings): Record<string, unknown> {
+export function activeHealthcheck(api: Api, settings: ResolvedKongApi): Record<string, unknown> {
     const https = portOf(settings.targetTarget) === 443;
     return {
         active: {
@@ -79,31 +102,53 @@ export function kongWeight(config: CutoverConfig, api: string): number {
     return config.kong?.apis[api]?.weight ?? config.cutover.weights[api] ?? 0;
 }
 
+/** The Kong layer of one API, or undefined when it has no Kong settings. Pure. */
+export function planKongApi(config: CutoverConfig, api: Api): KongUpstreamPlan | undefined {
+    const kong = config.kong;
+    if (!kong?.apis[api.name]) return undefined;
+    const s = resolveKongApi(config, kong, api.name);
+    const w = kongWeight(config, api.name);
+    const name = upstreamName(kong.upstreamPrefix, api.name);
+    const stable = kong.mode === "stable-hostname";
+    return {
+        api: api.name,
+        host: legacyHost(api.name, config.domains),
+        phase: config.cutover.phase,
+        mode: kong.mode,
+        upstream: { name, host_header: s.hostHeader ?? null, healthchecks: activeHealthcheck(api, s), tags: ["migration", `api:${api.name}`] },
+        targets: stable
+            ? [{ side: w === 100 ? "B" : "A", target: hostPort(s.originHost, portOf(s.targetTarget)), weight: 100 }]
+            : [
+                  { side: "A", target: s.sourceTarget, weight: 100 - w },
+                  { side: "B", target: s.targetTarget, weight: w },
+              ],
+        service: { name: s.service, host: name, relaxed: relaxedFields(kong, config.cutover.phase), fallbackOriginal: { host: hostOf(s.sourceTarget), port: portOf(s.sourceTarget) } },
+        ...(stable ? { origin: { host: s.originHost, cname: hostOf(w === 100 ? s.targetTarget : s.sourceTarget) } } : {}),
+    };
+}
+
 /** The Kong layer for every API with Kong settings. Pure. */
 export function planKong(config: CutoverConfig): KongUpstreamPlan[] {
+    return config.apis.flatMap((api) => planKongApi(config, api) ?? []);
+}
+
+/** How the providers reach the Admin API, from the Kong settings. Pure. */
+export function kongConnection(kong: KongSettings): KongConnection {
+    return {
+        adminUrl: kong.adminUrl,
+        ...(kong.workspace ? { workspace: kong.workspace } : {}),
+        tlsVerify: kong.tlsVerify,
+        auth: kong.auth,
+        timeoutMs: kong.requestTimeoutMs,
+        retries: kong.retries,
+        backoffMs: kong.retryBackoffMs,
+    };
+}
+
+/** What the plan must say about the cutover stack's settings (printed, and logged by `pulumi up`). */
+export function cutoverWarnings(config: CutoverConfig): string[] {
     const kong = config.kong;
-    if (!kong) return [];
-    return config.apis
-        .filter((api) => kong.apis[api.name])
-        .map((api): KongUpstreamPlan => {
-            const s = kong.apis[api.name];
-            const w = kongWeight(config, api.name);
-            const name = `${kong.upstreamPrefix}-${api.name}`;
-            const stable = kong.mode === "stable-hostname";
-            return {
-                api: api.name,
-                host: `${api.name}.${config.domains.source}`,
-                phase: config.cutover.phase,
-                mode: kong.mode,
-                upstream: { name, host_header: s.hostHeader ?? null, healthchecks: activeHealthcheck(api, s), tags: ["migration", `api:${api.name}`] },
-                targets: stable
-                    ? [{ side: w === 100 ? "B" : "A", target: `${s.originHost}:${portOf(s.targetTarget)}`, weight: 100 }]
-                    : [
-                          { side: "A", target: s.sourceTarget, weight: 100 - w },
-                          { side: "B", target: s.targetTarget, weight: w },
-                      ],
-                service: { name: s.service, host: name, relaxed: relaxedFields(kong, config.cutover.phase), fallbackOriginal: { host: hostOf(s.sourceTarget), port: portOf(s.sourceTarget) } },
-                ...(stable ? { origin: { host: s.originHost, cname: hostOf(w === 100 ? s.targetTarget : s.sourceTarget) } } : {}),
-            };
-        });
+    return kong && !kong.token
+        ? [`Kong layer without migration:kongAdminToken: the Admin API at ${kong.adminUrl} must accept unauthenticated requests (Kong OSS without RBAC); set the token if it has RBAC`]
+        : [];
 }

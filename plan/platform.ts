@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/errors";
 import { CertificateSummary, checkCertificate } from "../config/tls";
 import { Api, ControllerConfig, IngressImplementationName, LoadBalancerConfig, PlatformConfig } from "../config/types";
+import { resolveController } from "./controller";
 import { ChartRef, INGRESS_IMPLEMENTATIONS } from "./ingress-implementation";
+import { legacyHost, loadBalancerServiceName, longHost } from "./naming";
 
 /** Prefix of the ACK cloud-controller-manager's Service annotations. */
 export const ACK_LB_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
@@ -77,8 +79,8 @@ export interface PlatformPlan {
 
 /** Hosts of one API: the new long domain first, then the legacy one when accepted. */
 export function apiHosts(config: PlatformConfig, api: Api): string[] {
-    const hosts = [`${api.name}.${config.domains.target}`];
-    if (config.ingress.acceptLegacyHosts) hosts.push(`${api.name}.${config.domains.source}`);
+    const hosts = [longHost(api.name, config.domains)];
+    if (config.ingress.acceptLegacyHosts) hosts.push(legacyHost(api.name, config.domains));
     return hosts;
 }
 
@@ -101,10 +103,11 @@ export function loadBalancerAnnotations(lb: LoadBalancerConfig): Record<string, 
     return a;
 }
 
-export function planController(controller: ControllerConfig): ControllerPlan {
+export function planController(configured: ControllerConfig): ControllerPlan {
+    const controller = resolveController(configured);
     const impl = INGRESS_IMPLEMENTATIONS[controller.implementation];
     const releaseName = impl.releaseName(controller.name);
-    const serviceName = `${releaseName}-lb`;
+    const serviceName = loadBalancerServiceName(releaseName);
     return {
         name: controller.name,
         implementation: controller.implementation,

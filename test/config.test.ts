@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { isDnsName, parseConfig } from "../config/parse";
 import { PlatformConfig, RawConfig } from "../config/types";
+import { resolveController } from "../plan/controller";
 import { api, configProblems, DOMAINS, EXAMPLE_CERT, platformConfig } from "./helpers";
 
 const key = pulumi.secret("private key");
@@ -28,7 +29,6 @@ describe("parseConfig", () => {
                 ingress: {
                     name: "team1",
                     implementation: "ingress-nginx",
-                    namespace: "ingress-team1",
                     className: "team1-nginx",
                     replicas: 2,
                     loadBalancer: { kind: "new", addressType: "intranet", spec: "slb.s1.small" },
@@ -38,6 +38,7 @@ describe("parseConfig", () => {
                 tls: { kind: "certificate", certificatePem: EXAMPLE_CERT, key: "(output)" },
             },
         );
+        assert.equal(resolveController(config.ingress).namespace, "ingress-team1", "the plan derives the namespace config left out");
         assert.equal(config.tls.kind === "certificate" && config.tls.key, key);
     });
 
@@ -52,16 +53,18 @@ describe("parseConfig", () => {
         assert.deepEqual(config.ingress, {
             name: "team1",
             implementation: "ingress-nginx",
-            namespace: "ingress-team1",
-            className: "nginx-team1",
             replicas: 3,
             loadBalancer: { kind: "existing", addressType: "internet", id: "lb-abc123", vswitchId: "vsw-1a" },
             acceptLegacyHosts: false,
         });
         assert.deepEqual(config.shortDomain, {
             mode: "dedicated",
-            controller: { name: "short", implementation: "ingress-nginx", namespace: "ingress-short", className: "short-nginx", replicas: 2, loadBalancer: { kind: "new", addressType: "intranet" } },
+            controller: { name: "short", implementation: "ingress-nginx", className: "short-nginx", replicas: 2, loadBalancer: { kind: "new", addressType: "intranet" } },
         });
+        // config/ keeps what was set; the plan derives the rest (plan/naming.ts).
+        assert.deepEqual([resolveController(config.ingress).namespace, resolveController(config.ingress).className], ["ingress-team1", "nginx-team1"]);
+        if (config.shortDomain.mode !== "dedicated") throw new Error("dedicated expected");
+        assert.deepEqual([resolveController(config.shortDomain.controller).namespace, resolveController(config.shortDomain.controller).className], ["ingress-short", "short-nginx"]);
         assert.deepEqual(config.tls, { kind: "existingSecret", secretName: "wildcard-tls" });
     });
 

@@ -2,7 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderMermaid } from "../offline/mermaid";
-import { api, DOMAINS, planConfig, ROOT } from "./helpers";
+import { cutoverConfigOf, topologyOf } from "../offline/topology";
+import { plan } from "./cli-run";
+import { api, DOMAINS, engineConfig, planConfig, ROOT } from "./helpers";
 import { phaseDiagram, README_PHASES, readmeDiagram } from "./phase-diagrams";
 
 describe("phase diagrams (--mermaid)", () => {
@@ -17,14 +19,16 @@ describe("phase diagrams (--mermaid)", () => {
     }
 
     it("draws weights on the edges, dashed at 0, and the short host through the team controller when shared", async () => {
-        const run = await planConfig({
+        const values = {
             role: "cutover",
             domains: DOMAINS,
             apis: [api("api01")],
             cutover: { phase: "shift", weights: { api01: 0 }, sourceAddress: "10.72.10.88", targetAddress: "10.72.11.99" },
             dns: { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 } },
-        });
-        const lines = renderMermaid(run).split("\n");
+        };
+        const run = await planConfig(values);
+        const topology = topologyOf(cutoverConfigOf({ project: "migration", stack: "test", ...engineConfig(values), values: engineConfig(values).config }));
+        const lines = renderMermaid(run, topology).split("\n");
         for (const expected of [
             '    slbB["SLB B 10.72.11.99"]',
             '    api01_legacy -->|"DNS 100%"| slbA',
@@ -38,8 +42,7 @@ describe("phase diagrams (--mermaid)", () => {
     });
 
     it("refuses a stack that moves no traffic", async () => {
-        const { platformConfig } = await import("./helpers");
-        const run = await planConfig(platformConfig());
-        assert.throws(() => renderMermaid(run), /stack test draws no phase diagram: --mermaid is for the cutover stack/);
+        const { code, stdout, stderr } = await plan(["--stack", "dev", "--mermaid"]);
+        assert.deepEqual([code, stdout, stderr], [2, "", "plan: --mermaid draws a cutover stack's phase; stack dev has role platform\n"]);
     });
 });

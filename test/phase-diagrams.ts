@@ -2,7 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { renderMermaid } from "../offline/mermaid";
-import { editedStackFile, planStack } from "./helpers";
+import { loadStackConfig } from "../offline/stack-files";
+import { cutoverConfigOf, topologyOf } from "../offline/topology";
+import { editedStackFile, planStack, ROOT } from "./helpers";
 
 /** The phases README draws, each as an edit of the committed Pulumi.cutover.yaml (the runbook's steps). */
 export const README_PHASES: { phase: string; weights: Record<string, number> }[] = [
@@ -17,7 +19,8 @@ export async function phaseDiagram(phase: string, weights: Record<string, number
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phase-"));
     try {
         const file = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase, weights }), `${phase}.yaml`);
-        return renderMermaid(await planStack("cutover", { configFile: file, refs: { "organization/migration/dev": dev.outputs } }));
+        const run = await planStack("cutover", { configFile: file, refs: { "organization/migration/dev": dev.outputs } });
+        return renderMermaid(run, topologyOf(cutoverConfigOf(loadStackConfig(ROOT, "cutover", file)), dev.outputs));
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }

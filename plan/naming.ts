@@ -1,0 +1,83 @@
+/**
+ * Every name the migration derives, in one place (in the spirit of SST's
+ * `components/naming.ts`): host names from an API and a domain suffix, names relative to a
+ * DNS zone, the names an ingress controller claims, Kong upstream names, and the child-name
+ * rules of the components. Nothing else builds these strings, and nothing parses them back:
+ * rows and plans carry the API name itself.
+ */
+
+/** An API's host under a suffix: `<api>.<suffix>` (legacy: A's suffix; long: B's). */
+export function apiHost(api: string, suffix: string): string {
+    return `${api}.${suffix}`;
+}
+
+/** The legacy host clients use today: `<api>.<domains.source>`. */
+export function legacyHost(api: string, domains: { source: string }): string {
+    return apiHost(api, domains.source);
+}
+
+/** The new long host in cluster B: `<api>.<domains.target>`. */
+export function longHost(api: string, domains: { target: string }): string {
+    return apiHost(api, domains.target);
+}
+
+/** Kong's stable host name for an API in stable-hostname mode: `origin-<api>.<domains.source>`. */
+export function originHost(api: string, domains: { source: string }): string {
+    return apiHost(`origin-${api}`, domains.source);
+}
+
+/** The wildcard that covers every legacy host: `*.<domains.source>`. */
+export function legacyWildcard(domains: { source: string }): string {
+    return apiHost("*", domains.source);
+}
+
+/** `host:port`, the form Kong targets take (the port always explicit). */
+export function hostPort(host: string, port: number): string {
+    return `${host}:${port}`;
+}
+
+/** Whether `host` lies inside `zone` (a strict sub-name). */
+export function inZone(host: string, zone: string): boolean {
+    return host.endsWith(`.${zone}`);
+}
+
+/** A host relative to its zone, as Alidns and PrivateZone want it (`api01.source-team1.dev`). */
+export function relativeName(host: string, zone: string): string {
+    return host.slice(0, host.length - zone.length - 1);
+}
+
+/** Names an ingress-nginx controller claims, all derived from its name. */
+export const ingressNginxNames = {
+    /** The IngressClass `spec.controller` value. */
+    controllerValue: (controller: string) => `k8s.io/ingress-nginx-${controller}`,
+    /** The leader-election lock; distinct per controller so two never share one. */
+    electionId: (controller: string) => `ingress-nginx-${controller}-leader`,
+    /** The Helm release, which also names the pods' `instance` label. */
+    release: (controller: string) => `ingress-nginx-${controller}`,
+};
+
+/** A controller's own namespace when config names none. */
+export function controllerNamespace(controller: string): string {
+    return `ingress-${controller}`;
+}
+
+/** A controller's IngressClass when config names none. */
+export function controllerClassName(controller: string): string {
+    return `nginx-${controller}`;
+}
+
+/** The controller's own `type: LoadBalancer` Service. */
+export function loadBalancerServiceName(release: string): string {
+    return `${release}-lb`;
+}
+
+/** A Kong upstream for one API: `<upstreamPrefix>-<api>`. */
+export function upstreamName(prefix: string, api: string): string {
+    return `${prefix}-${api}`;
+}
+
+/** Child names of the cutover components, from the API they move. */
+export const cutoverChildren = {
+    dns: (api: string) => `dns-${api}`,
+    kong: (api: string) => `kong-${api}`,
+};
