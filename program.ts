@@ -48,13 +48,9 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
     const plan = planPlatform(config, now);
     for (const warning of plan.warnings) void pulumi.log.warn(warning);
 
-    const team = new IsolatedIngress(config.ingress.name, {
-        controller: plan.team.controller,
-        ingresses: plan.team.ingresses,
-        tls: plan.team.tls,
-        hostsByApi: plan.team.hostsByApi,
-    });
-    const short = new ShortDomainGateway(SHORT_DOMAIN_COMPONENT, { plan: plan.shortDomain, sharedController: team });
+    const team = new IsolatedIngress(config.ingress.name, plan.team);
+    const { dedicated, ...short } = plan.shortDomain;
+    const gateway = new ShortDomainGateway(SHORT_DOMAIN_COMPONENT, { ...short, controller: dedicated ? { dedicated } : { shared: team } });
 
     return {
         role: config.role,
@@ -62,18 +58,18 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
             className: team.className,
             controllerValue: team.controllerValue,
             loadBalancerAddress: team.loadBalancerAddress,
-            hosts: team.hosts,
+            hosts: team.hostsByApi,
         },
         shortDomain: {
-            host: short.host,
-            mode: plan.shortDomain.mode,
-            className: short.className,
-            loadBalancerAddress: short.loadBalancerAddress,
-            urls: short.urls,
+            host: gateway.host,
+            mode: gateway.plan.mode,
+            className: gateway.className,
+            loadBalancerAddress: gateway.loadBalancerAddress,
+            urls: gateway.urls,
         },
         tls: plan.certificate
             ? { managed: true, dnsNames: plan.certificate.dnsNames, notAfter: plan.certificate.notAfter }
-            : { managed: false, secretName: plan.team.tls.secretName },
+            : { managed: false, secretName: team.plan.tls.secretName },
     };
 }
 

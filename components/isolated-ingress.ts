@@ -1,26 +1,31 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ControllerPlan, IngressPlan, TlsSecretsPlan } from "../plan/platform";
+import { ControllerConfig, TlsConfig } from "../config/types";
+import { ResolvedController, resolveController } from "../plan/controller";
+import { IsolatedIngressPlan, planIsolatedIngress, Route } from "../plan/platform";
 import { createIngresses, createTlsSecrets } from "./kubernetes-objects";
 
+/** The component's type token, shared by the class, the offline side and the tests. */
+export const ISOLATED_INGRESS_TYPE = "migration:index:IsolatedIngress";
+
 export interface IsolatedIngressArgs {
-    /** The controller to run: namespace, class, controller value, election id, chart values, SLB annotations. */
-    controller: ControllerPlan;
     /**
-     * One Ingress per API, each in the API's own namespace, served by this controller.
+     * The controller to run. Its name derives everything it claims (controller value, election
+     * id, release); `namespace` defaults to `ingress-<name>`, `className` to `nginx-<name>`,
+     * `implementation` is a closed choice (`ingress-nginx`).
+     */
+    controller: ControllerConfig;
+    /**
+     * The APIs it serves: one Ingress per API in the API's own namespace, for its hosts.
      * @default [] (a controller that only carries another component's Ingresses)
      */
-    ingresses?: IngressPlan[];
+    routes?: Route[];
     /**
-     * TLS Secrets for `ingresses`. Required when `ingresses` is not empty.
+     * TLS for `routes`: a certificate and its key (the key an Input, e.g. a secret from config),
+     * or an existing `kubernetes.io/tls` Secret. Required when `routes` is not empty.
      * @default undefined
      */
-    tls?: TlsSecretsPlan;
-    /**
-     * Hosts served per API, published as an output.
-     * @default {}
-     */
-    hostsByApi?: Record<string, string[]>;
+    tls?: TlsConfig;
 }
 
 /**
@@ -29,42 +34,54 @@ export interface IsolatedIngressArgs {
  * migration never touches cluster B's existing `nginx` class.
  */
 export class IsolatedIngress extends pulumi.ComponentResource {
+    /** The controller with every derived name (plain data: known at construction). */
+    readonly controller: ResolvedController;
+    /** What the component planned (pure data), for readers and tests. */
+    readonly plan: IsolatedIngressPlan;
+    /** The controller's namespace. */
+    readonly namespace: k8s.core.v1.Namespace;
+    /** The controller release: Ingresses of this class must wait for it. */
+    readonly chart: k8s.helm.v4.Chart;
+    /** The `type: LoadBalancer` Service the Alibaba Cloud CCM gives a load balancer. */
+    readonly service: k8s.core.v1.Service;
+    /** One Ingress per route, by API. */
+    readonly ingresses: Record<string, k8s.networking.v1.Ingress>;
     /** The IngressClass this controller serves. */
     readonly className: pulumi.Output<string>;
     /** The IngressClass `spec.controller` value. */
     readonly controllerValue: pulumi.Output<string>;
-    /** The SLB address from the Service status; known only after apply. */
+    /** The load balancer's address from the Service status; known only after apply. */
     readonly loadBalancerAddress: pulumi.Output<string | undefined>;
     /** Hosts served per API. */
-    readonly hosts: pulumi.Output<Record<string, string[]>>;
-    /** The controller release: Ingresses of this class must wait for it. */
-    readonly chart: k8s.helm.v4.Chart;
+    readonly hostsByApi: pulumi.Output<Record<string, string[]>>;
 
     constructor(name: string, args: IsolatedIngressArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("migration:index:IsolatedIngress", name, {}, opts);
-        const { controller } = args;
-        const ingresses = args.ingresses ?? [];
-        if (ingresses.length > 0 && !args.tls) throw new Error(`IsolatedIngress ${name}: tls is required when ingresses are given`);
+        super(ISOLATED_INGRESS_TYPE, name, {}, opts);
+        this.controller = resolveController(args.controller);
+        const plan = planIsolatedIngress(name, args);
+        this.plan = plan;
+        const { controller } = plan;
 
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: controller.namespace } }, { parent: this });
+        this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: controller.namespace } }, { parent: this });
         this.chart = new k8s.helm.v4.Chart(
-            `${name}-controller`,
+            `${name}-chart`,
             {
                 chart: controller.chart.chart,
                 version: controller.chart.version,
                 repositoryOpts: { repo: controller.chart.repo },
                 name: controller.releaseName,
-                namespace: namespace.metadata.name,
+                namespace: this.namespace.metadata.name,
                 values: controller.values,
             },
-            { parent: this },
+            // Named `<name>-controller` before (which doubled up as `short-domain-controller-controller`).
+            { parent: this, aliases: [{ name: `${name}-controller` }] },
         );
-        const service = new k8s.core.v1.Service(
+        this.service = new k8s.core.v1.Service(
             `${name}-lb`,
             {
                 metadata: {
                     name: controller.service.name,
-                    namespace: namespace.metadata.name,
+                    namespace: this.namespace.metadata.name,
                     annotations: controller.service.annotations,
                     labels: controller.service.selector,
                 },
@@ -76,18 +93,19 @@ export class IsolatedIngress extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const secrets = args.tls ? createTlsSecrets(name, args.tls, this) : new Map();
-        createIngresses(name, ingresses, secrets, [this.chart], this);
+        const secrets = args.tls ? createTlsSecrets(name, plan.tls, this) : new Map();
+        const ingresses = createIngresses(name, plan.ingresses, secrets, [this.chart], this);
+        this.ingresses = Object.fromEntries(plan.ingresses.map((p, i) => [p.key, ingresses[i]]));
 
         this.className = pulumi.output(controller.className);
         this.controllerValue = pulumi.output(controller.controllerValue);
-        this.loadBalancerAddress = service.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname);
-        this.hosts = pulumi.output(args.hostsByApi ?? {});
+        this.loadBalancerAddress = this.service.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname);
+        this.hostsByApi = pulumi.output(plan.hostsByApi);
         this.registerOutputs({
             className: this.className,
             controllerValue: this.controllerValue,
             loadBalancerAddress: this.loadBalancerAddress,
-            hosts: this.hosts,
+            hostsByApi: this.hostsByApi,
         });
     }
 }

@@ -1,17 +1,25 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ShortDomainPlan } from "../plan/platform";
+import { ControllerConfig, TlsConfig } from "../config/types";
+import { planShortDomain, Route, ShortDomainPlan } from "../plan/platform";
 import { IsolatedIngress } from "./isolated-ingress";
 import { createIngresses, createTlsSecrets } from "./kubernetes-objects";
 
+/** The component's type token, shared by the class, the offline side and the tests. */
+export const SHORT_DOMAIN_GATEWAY_TYPE = "migration:index:ShortDomainGateway";
+
 export interface ShortDomainGatewayArgs {
-    /** The short host, its path routes (one Ingress per API namespace) and TLS. */
-    plan: ShortDomainPlan;
+    /** The short host, e.g. `dev-01.aliyun.cloud.cn.aibang`. */
+    host: string;
     /**
-     * The team's isolated controller, which serves the short host in `shared` mode.
-     * Ignored in `dedicated` mode, where the gateway runs its own.
-     * @default undefined (required in shared mode)
+     * Who serves it: its own controller and load balancer (`dedicated`), or the team's
+     * IsolatedIngress (`shared`).
      */
-    sharedController?: IsolatedIngress;
+    controller: { dedicated: ControllerConfig } | { shared: IsolatedIngress };
+    /** The APIs routed by path: `https://<host>/<api>/…` reaches `<service>:<port>` as `/…`. */
+    routes: Omit<Route, "hosts">[];
+    /** TLS for the short host: a certificate and key, or an existing Secret in every API namespace. */
+    tls: TlsConfig;
 }
 
 /**
@@ -20,6 +28,12 @@ export interface ShortDomainGatewayArgs {
  * server for the host.
  */
 export class ShortDomainGateway extends pulumi.ComponentResource {
+    /** What the component planned (pure data), for readers and tests. */
+    readonly plan: ShortDomainPlan;
+    /** The controller that serves the short host (its own, or the shared one). */
+    readonly controller: IsolatedIngress;
+    /** One Ingress per API, by API. */
+    readonly ingresses: Record<string, k8s.networking.v1.Ingress>;
     /** The short host. */
     readonly host: pulumi.Output<string>;
     /** The IngressClass that serves it. */
@@ -30,19 +44,26 @@ export class ShortDomainGateway extends pulumi.ComponentResource {
     readonly urls: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: ShortDomainGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("migration:index:ShortDomainGateway", name, {}, opts);
-        const { plan } = args;
-        const controller = plan.controller
-            ? new IsolatedIngress(`${name}-controller`, { controller: plan.controller }, { parent: this })
-            : args.sharedController;
-        if (!controller) throw new Error(`ShortDomainGateway ${name}: shared mode needs sharedController`);
+        super(SHORT_DOMAIN_GATEWAY_TYPE, name, {}, opts);
+        const shared = "shared" in args.controller ? args.controller.shared : undefined;
+        const plan = planShortDomain(name, {
+            host: args.host,
+            controller: shared
+                ? { kind: "shared", className: shared.controller.className, implementation: shared.controller.implementation }
+                : { kind: "dedicated", config: (args.controller as { dedicated: ControllerConfig }).dedicated },
+            routes: args.routes,
+            tls: args.tls,
+        });
+        this.plan = plan;
+        this.controller = shared ?? new IsolatedIngress(`${name}-controller`, { controller: (args.controller as { dedicated: ControllerConfig }).dedicated }, { parent: this });
 
         const secrets = createTlsSecrets(name, plan.tls, this);
-        createIngresses(name, plan.ingresses, secrets, [controller.chart], this);
+        const ingresses = createIngresses(name, plan.ingresses, secrets, [this.controller.chart], this);
+        this.ingresses = Object.fromEntries(plan.ingresses.map((p, i) => [p.key, ingresses[i]]));
 
         this.host = pulumi.output(plan.host);
         this.className = pulumi.output(plan.className);
-        this.loadBalancerAddress = controller.loadBalancerAddress;
+        this.loadBalancerAddress = this.controller.loadBalancerAddress;
         this.urls = pulumi.output(plan.urls);
         this.registerOutputs({ host: this.host, className: this.className, loadBalancerAddress: this.loadBalancerAddress, urls: this.urls });
     }

@@ -304,7 +304,7 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
     const backoffMs = obj.retryBackoffMs === undefined ? 250 : c.integer("dns.retryBackoffMs", obj.retryBackoffMs, 1, 10_000);
     const zone = c.string("dns.zone", obj.zone, "the Alidns zone (domain) that holds the legacy names, e.g. aliyun.cloud.cn.aibang", isDnsName);
     const edition = c.oneOf<DnsEdition>("dns.edition", obj.edition, DNS_EDITIONS);
-    const endpoint = obj.endpoint === undefined ? "alidns.aliyuncs.com" : c.string("dns.endpoint", obj.endpoint, "an Alidns API host name, e.g. alidns.aliyuncs.com", (s) => isDnsName(s) || /^127\.0\.0\.1:\d+$/.test(s));
+    const endpoint = obj.endpoint === undefined ? "alidns.aliyuncs.com" : c.string("dns.endpoint", obj.endpoint, "an Alidns API host name, e.g. alidns.aliyuncs.com or a regional/VPC endpoint", isDnsName);
     const ttlObj = c.object("dns.ttl", obj.ttl);
     let ttl: DnsSettings["ttl"] | undefined;
     if (ttlObj) {

@@ -91,6 +91,11 @@ export interface OfflineRunArgs {
     /** Keep each resource's wire inputs (`RecordedResource.wire`). */
     keepWire?: boolean;
     /**
+     * A stack transformation applied before resources reach the engine: how tests point a
+     * provider at a loopback double (e.g. the Alidns endpoint) without a config value for it.
+     */
+    transformation?: pulumi.ResourceTransformation;
+    /**
      * The id a resource gets (tests that emulate a provider applying it); undefined or "" leaves
      * it unknown, as in a preview of a resource still to be created.
      */
@@ -351,6 +356,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
     stall.catch(() => undefined);
     try {
         const finished = pulumi.runtime.runInPulumiStack(async () => {
+            if (args.transformation) pulumi.runtime.registerStackTransformation(args.transformation);
             pulumi.runtime.registerStackTransformation((t) => {
                 if (t.opts.dependsOn !== undefined) explicitDeps.push({ resource: t.resource, dependsOn: t.opts.dependsOn });
                 return undefined;

@@ -71,6 +71,16 @@ export function loadBalancerServiceName(release: string): string {
     return `${release}-lb`;
 }
 
+/** The Ingress a component makes for one API: `<api>-<component>`. */
+export function ingressName(api: string, component: string): string {
+    return `${api}-${component}`;
+}
+
+/** The TLS Secret a component's Ingresses reference: `<component>-tls`. */
+export function tlsSecretName(component: string): string {
+    return `${component}-tls`;
+}
+
 /** A Kong upstream for one API: `<upstreamPrefix>-<api>`. */
 export function upstreamName(prefix: string, api: string): string {
     return `${prefix}-${api}`;

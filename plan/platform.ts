@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/errors";
 import { CertificateSummary, checkCertificate } from "../config/tls";
-import { Api, ControllerConfig, IngressImplementationName, LoadBalancerConfig, PlatformConfig } from "../config/types";
+import { Api, ControllerConfig, IngressImplementationName, LoadBalancerConfig, PlatformConfig, TlsConfig } from "../config/types";
 import { resolveController } from "./controller";
 import { ChartRef, INGRESS_IMPLEMENTATIONS } from "./ingress-implementation";
-import { legacyHost, loadBalancerServiceName, longHost } from "./naming";
+import { ingressName, legacyHost, loadBalancerServiceName, longHost, tlsSecretName } from "./naming";
 
 /** Prefix of the ACK cloud-controller-manager's Service annotations. */
 export const ACK_LB_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";
@@ -69,14 +69,6 @@ export interface ShortDomainPlan {
     urls: Record<string, string>;
 }
 
-export interface PlatformPlan {
-    team: IsolatedIngressPlan;
-    shortDomain: ShortDomainPlan;
-    /** The checked certificate, when the program manages the TLS Secrets. */
-    certificate?: CertificateSummary;
-    warnings: string[];
-}
-
 /** Hosts of one API: the new long domain first, then the legacy one when accepted. */
 export function apiHosts(config: PlatformConfig, api: Api): string[] {
     const hosts = [longHost(api.name, config.domains)];
@@ -131,20 +123,103 @@ export function planController(configured: ControllerConfig): ControllerPlan {
     };
 }
 
-function namespacesOf(apis: Api[]): string[] {
-    return [...new Set(apis.map((a) => a.namespace))].sort();
+function namespacesOf(routes: { namespace: string }[]): string[] {
+    return [...new Set(routes.map((a) => a.namespace))].sort();
 }
 
-function tlsSecrets(config: PlatformConfig, secretName: string): TlsSecretsPlan {
-    const namespaces = namespacesOf(config.apis);
-    return config.tls.kind === "certificate"
-        ? { kind: "managed", secretName, namespaces, certificatePem: config.tls.certificatePem, key: config.tls.key }
-        : { kind: "existing", secretName: config.tls.secretName, namespaces };
+function tlsSecrets(tls: TlsConfig, secretName: string, routes: { namespace: string }[]): TlsSecretsPlan {
+    const namespaces = namespacesOf(routes);
+    return tls.kind === "certificate"
+        ? { kind: "managed", secretName, namespaces, certificatePem: tls.certificatePem, key: tls.key }
+        : { kind: "existing", secretName: tls.secretName, namespaces };
+}
+
+/** One API a controller serves: its Service and the hosts its Ingress answers for. */
+export interface Route {
+    /** The API's name: the Ingress is `<api>-<component>`, the child `<component>-<api>`. */
+    api: string;
+    /** The API's namespace (its Service lives there, so its Ingress does too). */
+    namespace: string;
+    service: string;
+    port: number;
+    /** The hosts served, the long one first. */
+    hosts: string[];
+}
+
+/** What IsolatedIngress is asked to run: a controller, the APIs it serves, their TLS. */
+export interface IsolatedIngressIntent {
+    controller: ControllerConfig;
+    routes?: Route[];
+    tls?: TlsConfig;
+}
+
+/** The IsolatedIngress named `name` as data. Pure. */
+export function planIsolatedIngress(name: string, intent: IsolatedIngressIntent): IsolatedIngressPlan {
+    const controller = planController(intent.controller);
+    const routes = intent.routes ?? [];
+    if (routes.length > 0 && !intent.tls) throw new Error(`IsolatedIngress ${name}: tls is required when routes are given`);
+    const tls: TlsSecretsPlan = intent.tls ? tlsSecrets(intent.tls, tlsSecretName(name), routes) : { kind: "existing", secretName: tlsSecretName(name), namespaces: [] };
+    const hostsByApi: Record<string, string[]> = {};
+    const ingresses = routes.map((r): IngressPlan => {
+        hostsByApi[r.api] = r.hosts;
+        return {
+            key: r.api,
+            name: ingressName(r.api, name),
+            namespace: r.namespace,
+            className: controller.className,
+            annotations: {},
+            rules: r.hosts.map((host) => ({ host, paths: [{ path: "/", pathType: "Prefix", service: r.service, port: r.port }] })),
+            tls: { hosts: r.hosts, secretName: tls.secretName },
+        };
+    });
+    return { controller, ingresses, tls, hostsByApi };
+}
+
+/** What ShortDomainGateway is asked to do: route `https://<host>/<api>/…` to each API, prefix stripped. */
+export interface ShortDomainIntent {
+    host: string;
+    /** Its own controller (`dedicated`), or the class and implementation of the team's controller it shares. */
+    controller: { kind: "dedicated"; config: ControllerConfig } | { kind: "shared"; className: string; implementation: IngressImplementationName };
+    routes: Omit<Route, "hosts">[];
+    tls: TlsConfig;
+}
+
+/** The ShortDomainGateway named `name` as data. Pure. */
+export function planShortDomain(name: string, intent: ShortDomainIntent): ShortDomainPlan {
+    const dedicated = intent.controller.kind === "dedicated" ? planController(intent.controller.config) : undefined;
+    const className = dedicated?.className ?? (intent.controller as { className: string }).className;
+    const impl = INGRESS_IMPLEMENTATIONS[intent.controller.kind === "dedicated" ? intent.controller.config.implementation : intent.controller.implementation];
+    const tls = tlsSecrets(intent.tls, tlsSecretName(name), intent.routes);
+    const urls: Record<string, string> = {};
+    const ingresses = intent.routes.map((r): IngressPlan => {
+        const route = impl.prefixRoute(r.api);
+        urls[r.api] = `https://${intent.host}/${r.api}/`;
+        return {
+            key: r.api,
+            name: ingressName(r.api, name),
+            namespace: r.namespace,
+            className,
+            annotations: route.annotations,
+            rules: [{ host: intent.host, paths: [{ path: route.path, pathType: route.pathType, service: r.service, port: r.port }] }],
+            tls: { hosts: [intent.host], secretName: tls.secretName },
+        };
+    });
+    return { host: intent.host, mode: intent.controller.kind, className, ...(dedicated ? { controller: dedicated } : {}), ingresses, tls, urls };
+}
+
+/** The platform stack as the components are asked for it, with the checks that come before. */
+export interface PlatformPlan {
+    team: IsolatedIngressIntent & { routes: Route[]; tls: TlsConfig };
+    /** The short domain's intent; in shared mode the component is given the team's controller. */
+    shortDomain: { host: string; dedicated?: ControllerConfig; routes: Omit<Route, "hosts">[]; tls: TlsConfig };
+    /** The checked certificate, when the program manages the TLS Secrets. */
+    certificate?: CertificateSummary;
+    warnings: string[];
 }
 
 /**
- * The whole `platform` stack as data: controllers, Ingresses, TLS Secrets. Pure; refuses
- * (ConfigError) a certificate that does not cover every served host or expires too soon.
+ * The whole `platform` stack as intents for its components, after the checks: refuses
+ * (ConfigError) a certificate that does not cover every served host or expires too soon. Pure.
  */
 export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
     const warnings: string[] = [];
@@ -158,57 +233,13 @@ export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
             `TLS coverage not checked: existing Secret ${config.tls.secretName} must exist in ${namespacesOf(config.apis).join(", ")} and cover ${servedHosts(config).join(", ")}`,
         );
     }
-
-    const teamController = planController(config.ingress);
     if (config.ingress.replicas < 2) warnings.push(`ingress.replicas is 1: no PodDisruptionBudget, a node drain takes the controller down`);
-    const teamTls = tlsSecrets(config, `${config.ingress.name}-tls`);
-    const hostsByApi: Record<string, string[]> = {};
-    const teamIngresses = config.apis.map((api): IngressPlan => {
-        const hosts = apiHosts(config, api);
-        hostsByApi[api.name] = hosts;
-        return {
-            key: api.name,
-            name: `${api.name}-${config.ingress.name}`,
-            namespace: api.namespace,
-            className: teamController.className,
-            annotations: {},
-            rules: hosts.map((host) => ({ host, paths: [{ path: "/", pathType: "Prefix", service: api.service, port: api.port }] })),
-            tls: { hosts, secretName: teamTls.secretName },
-        };
-    });
-
-    const shortController = config.shortDomain.mode === "dedicated" ? planController(config.shortDomain.controller) : undefined;
-    if (shortController && shortController.replicas < 2) warnings.push(`shortDomain.controller.replicas is 1: no PodDisruptionBudget, a node drain takes the short host down`);
-    const shortClass = shortController?.className ?? teamController.className;
-    const impl = INGRESS_IMPLEMENTATIONS[(config.shortDomain.mode === "dedicated" ? config.shortDomain.controller : config.ingress).implementation];
-    const shortTls = tlsSecrets(config, `${SHORT_DOMAIN_COMPONENT}-tls`);
-    const short = config.domains.short;
-    const urls: Record<string, string> = {};
-    const shortIngresses = config.apis.map((api): IngressPlan => {
-        const route = impl.prefixRoute(api.name);
-        urls[api.name] = `https://${short}/${api.name}/`;
-        return {
-            key: api.name,
-            name: `${api.name}-${SHORT_DOMAIN_COMPONENT}`,
-            namespace: api.namespace,
-            className: shortClass,
-            annotations: route.annotations,
-            rules: [{ host: short, paths: [{ path: route.path, pathType: route.pathType, service: api.service, port: api.port }] }],
-            tls: { hosts: [short], secretName: shortTls.secretName },
-        };
-    });
-
+    const dedicated = config.shortDomain.mode === "dedicated" ? config.shortDomain.controller : undefined;
+    if (dedicated && dedicated.replicas < 2) warnings.push(`shortDomain.controller.replicas is 1: no PodDisruptionBudget, a node drain takes the short host down`);
+    const { acceptLegacyHosts: _, ...controller } = config.ingress;
     return {
-        team: { controller: teamController, ingresses: teamIngresses, tls: teamTls, hostsByApi },
-        shortDomain: {
-            host: short,
-            mode: config.shortDomain.mode,
-            className: shortClass,
-            ...(shortController ? { controller: shortController } : {}),
-            ingresses: shortIngresses,
-            tls: shortTls,
-            urls,
-        },
+        team: { controller, routes: config.apis.map((api) => ({ api: api.name, namespace: api.namespace, service: api.service, port: api.port, hosts: apiHosts(config, api) })), tls: config.tls },
+        shortDomain: { host: config.domains.short, ...(dedicated ? { dedicated } : {}), routes: config.apis.map((api) => ({ api: api.name, namespace: api.namespace, service: api.service, port: api.port })), tls: config.tls },
         ...(certificate ? { certificate } : {}),
         warnings,
     };

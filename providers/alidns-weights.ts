@@ -14,6 +14,7 @@
  * credentials file / RAM role chain), never from inputs or state.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { relativeName } from "../plan/naming";
 
 /**
  * What the engine sends for a value not known yet (a preview before the records exist): the
@@ -38,7 +39,10 @@ export interface DnsWeightsState {
     /** The full weighted name, e.g. api01.source-team1.dev.aliyun.cloud.cn.aibang. */
     subDomain: string;
     records: WeightedRecord[];
-    /** Alidns API host; `127.0.0.1:<port>` is spoken to over plain HTTP (tests only). */
+    /**
+     * Alidns API host. The test seam: `127.0.0.1:<port>` (a loopback double) is spoken to over
+     * plain HTTP; config never accepts it — tests set it with a stack transformation.
+     */
     endpoint: string;
     /** Retries of a throttled or unavailable call, and the first backoff in ms. @default {retries: 5, backoffMs: 250} */
     retry?: { retries: number; backoffMs: number };
@@ -156,7 +160,7 @@ interface Live {
 }
 
 async function readLive({ client, models, call }: Api, zone: string, subDomain: string): Promise<Live> {
-    const rr = subDomain.slice(0, subDomain.length - zone.length - 1);
+    const rr = relativeName(subDomain, zone);
     const slb = await call("DescribeDNSSLBSubDomains", subDomain, () => client.describeDNSSLBSubDomains(new models.DescribeDNSSLBSubDomainsRequest({ domainName: zone, rr, pageSize: 100 })));
     const open = (slb.body?.slbSubDomains?.slbSubDomain ?? []).some((s) => s.subDomain === subDomain && s.open === true);
     const recs = await call("DescribeSubDomainRecords", subDomain, () => client.describeSubDomainRecords(new models.DescribeSubDomainRecordsRequest({ domainName: zone, subDomain, pageSize: 100 })));

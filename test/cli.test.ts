@@ -26,11 +26,11 @@ describe("npm run plan", () => {
         ]);
         for (const expected of [
             "  + migration:index:IsolatedIngress  team1  (component)",
-            "    + kubernetes:helm.sh/v4:Chart  team1-controller  (component, rendered by the provider at apply)",
+            "    + kubernetes:helm.sh/v4:Chart  team1-chart  (component, rendered by the provider at apply)",
             "        values.controller.ingressClassResource.controllerValue: k8s.io/ingress-nginx-team1",
             '        metadata.annotations["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"]: intranet',
             "        spec.rules[1].host: api01.source-team1.dev.aliyun.cloud.cn.aibang",
-            "        options: dependsOn=[team1-controller, team1-tls-team1-ns]",
+            "        options: dependsOn=[team1-chart, team1-tls-team1-ns]",
             '        stringData["tls.key"]: [secret]',
             "        spec.rules[0].http.paths[0].path: /api02(/|$)(.*)",
             "    ingress.loadBalancerAddress: [known after apply]",

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import { changedPaths, diffRuns, PlanDiff, REPLACE_ON_CHANGE } from "../offline/diff";
 import { OfflineRun, RecordedOptions, RecordedResource } from "../offline/harness";
-import { api, DOMAINS, planConfig, platformConfig } from "./helpers";
+import { api, DOMAINS, NO_OPTIONS, planConfig, platformConfig } from "./helpers";
 
-const OPTIONS: RecordedOptions = { protect: false, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], import: null, replaceOnChanges: [], retainOnDelete: false, deletedWith: null };
+const OPTIONS: RecordedOptions = NO_OPTIONS;
 
 function resource(type: string, name: string, inputs: Record<string, unknown>, options: Partial<RecordedOptions> = {}, parent = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s"): RecordedResource {
     return { urn: `urn:pulumi:s::p::${parent.endsWith("::p-s") ? "pulumi:pulumi:Stack$" : "migration:index:C$"}${type}::${name}`, type, name, parent, custom: true, remote: false, read: false, inputs, options: { ...OPTIONS, ...options }, seq: 0 };
@@ -123,7 +123,7 @@ describe("blast radius: one edit updates only what carries it", () => {
 
     it("Platform: a replica edit updates only the controller's chart values", async () => {
         assert.deepEqual(await between(platformConfig(), platformConfig({ ingress: { name: "team1", className: "team1-nginx", loadBalancer: { spec: "slb.s1.small" }, replicas: 3 } })), [
-            "updated kubernetes:helm.sh/v4:Chart team1-controller: values.controller.replicaCount 2→3",
+            "updated kubernetes:helm.sh/v4:Chart team1-chart: values.controller.replicaCount 2→3",
             "unchanged 8",
         ]);
     });

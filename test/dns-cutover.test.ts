@@ -1,12 +1,11 @@
 import * as assert from "node:assert/strict";
 import { OfflineRun } from "../offline/harness";
-import { api, byName, DOMAINS, inventory, planConfig, planStack, T } from "./helpers";
+import { api, byName, DOMAINS, inventory, NO_OPTIONS, planConfig, planStack, T } from "./helpers";
 
 const ZONE = "aliyun.cloud.cn.aibang";
 const A = "10.72.10.88";
 const B = "10.72.11.99";
 const MARKER = "pulumi-nodejs:dynamic/migration:PhaseMarker phase";
-const NO_OPTIONS = { protect: false, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], import: null, replaceOnChanges: [], retainOnDelete: false, deletedWith: null };
 
 function cutoverConfig(cutover: Record<string, unknown>, apis = [api("api01")]) {
     return {

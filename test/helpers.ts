@@ -5,7 +5,10 @@ import { parse as parseYaml, stringify } from "yaml";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/parse";
 import { RawConfig } from "../config/types";
-import { OfflineRun, RecordedResource, runOffline } from "../offline/harness";
+import { DNS_CUTOVER_TYPE } from "../components/dns-cutover";
+import { ISOLATED_INGRESS_TYPE } from "../components/isolated-ingress";
+import { SHORT_DOMAIN_GATEWAY_TYPE } from "../components/short-domain-gateway";
+import { OfflineRun, RecordedOptions, RecordedResource, runOffline } from "../offline/harness";
 import { planStackOffline } from "../offline/plan-stack";
 import { loadStackConfig } from "../offline/stack-files";
 import { run } from "../program";
@@ -99,15 +102,24 @@ export function urnOf(run: OfflineRun, type: string, name: string): string {
     return byName(run, type, name).urn;
 }
 
+/** Resource options a resource has when the program sets none. */
+export const NO_OPTIONS: RecordedOptions = { protect: false, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], import: null, replaceOnChanges: [], retainOnDelete: false, deletedWith: null };
+
+/** The zone of the legacy names, and A's and B's load-balancer addresses, as the committed stacks have them. */
+export const ZONE = "aliyun.cloud.cn.aibang";
+export const A_ADDRESS = "10.72.10.88";
+export const B_ADDRESS = "10.72.11.99";
+
+/** Type tokens: the components' own constants, and the providers' resource types. */
 export const T = {
-    isolated: "migration:index:IsolatedIngress",
-    gateway: "migration:index:ShortDomainGateway",
+    isolated: ISOLATED_INGRESS_TYPE,
+    gateway: SHORT_DOMAIN_GATEWAY_TYPE,
     namespace: "kubernetes:core/v1:Namespace",
     chart: "kubernetes:helm.sh/v4:Chart",
     service: "kubernetes:core/v1:Service",
     secret: "kubernetes:core/v1:Secret",
     ingress: "kubernetes:networking.k8s.io/v1:Ingress",
-    cutover: "migration:index:DnsCutover",
+    cutover: DNS_CUTOVER_TYPE,
     record: "alicloud:dns/alidnsRecord:AlidnsRecord",
     weights: "pulumi-nodejs:dynamic/migration:DnsWeights",
     stackRef: "pulumi:pulumi:StackReference",

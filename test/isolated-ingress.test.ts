@@ -1,9 +1,8 @@
 import * as assert from "node:assert/strict";
 import { OfflineRun } from "../offline/harness";
-import { api, byName, EXAMPLE_CERT, inventory, planConfig, platformConfig, STACK, T, urnOf } from "./helpers";
+import { api, byName, EXAMPLE_CERT, inventory, NO_OPTIONS, planConfig, platformConfig, STACK, T, urnOf } from "./helpers";
 
 const SELECTOR = { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx-team1", "app.kubernetes.io/component": "controller" };
-const NO_OPTIONS = { protect: false, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], import: null, replaceOnChanges: [], retainOnDelete: false, deletedWith: null };
 const TEAM = `urn:pulumi:test::migration::pulumi:pulumi:Stack$${T.isolated}::team1`;
 
 function chartValues(replicas: number) {
@@ -48,14 +47,14 @@ describe("IsolatedIngress", () => {
                 `${T.namespace} team1-namespace`,
                 `${T.secret} team1-tls-team1-ns`,
                 `${T.service} team1-lb`,
-                `${T.chart} team1-controller`,
+                `${T.chart} team1-chart`,
                 `${T.ingress} team1-api01`,
                 `${T.secret} short-domain-tls-team1-ns`,
                 `${T.ingress} short-domain-api01`,
                 `${T.isolated} team1`,
                 `${T.gateway} short-domain`,
             ]);
-            for (const name of ["team1-namespace", "team1-controller", "team1-lb", "team1-tls-team1-ns", "team1-api01"]) {
+            for (const name of ["team1-namespace", "team1-chart", "team1-lb", "team1-tls-team1-ns", "team1-api01"]) {
                 const r = run.resources.find((x) => x.name === name)!;
                 assert.equal(r.parent, TEAM, `${name} is parented to the component`);
             }
@@ -67,7 +66,7 @@ describe("IsolatedIngress", () => {
         });
 
         it("THEN ingress-nginx is a pinned chart with a distinct class, controller value and election id, 2 replicas, a PDB floor and zone spread", () => {
-            const chart = byName(run, T.chart, "team1-controller");
+            const chart = byName(run, T.chart, "team1-chart");
             assert.equal(chart.remote, true);
             assert.deepEqual(chart.inputs, {
                 chart: "ingress-nginx",
@@ -112,7 +111,7 @@ describe("IsolatedIngress", () => {
         it("THEN the Ingress serves the long and the legacy host in the API's namespace, after the chart and its Secret", () => {
             const ingress = byName(run, T.ingress, "team1-api01");
             assert.deepEqual(ingress.inputs, longIngress("api01", "team1-ns"));
-            assert.deepEqual(ingress.options, { ...NO_OPTIONS, dependsOn: [urnOf(run, T.chart, "team1-controller"), urnOf(run, T.secret, "team1-tls-team1-ns")] });
+            assert.deepEqual(ingress.options, { ...NO_OPTIONS, dependsOn: [urnOf(run, T.chart, "team1-chart"), urnOf(run, T.secret, "team1-tls-team1-ns")] });
         });
 
         it("THEN its outputs are the class, the controller value, an address known after apply and the hosts", () => {
@@ -139,7 +138,7 @@ describe("IsolatedIngress", () => {
                     `${T.secret} team1-tls-team1-ns`,
                     `${T.secret} team1-tls-team3-ns`,
                     `${T.service} team1-lb`,
-                    `${T.chart} team1-controller`,
+                    `${T.chart} team1-chart`,
                     `${T.ingress} team1-api01`,
                     `${T.ingress} team1-api02`,
                     `${T.ingress} team1-api03`,
@@ -147,11 +146,11 @@ describe("IsolatedIngress", () => {
             );
             assert.deepEqual(byName(run, T.ingress, "team1-api02").inputs, longIngress("api02", "team1-ns", 8080));
             assert.deepEqual(byName(run, T.ingress, "team1-api03").inputs, longIngress("api03", "team3-ns"));
-            assert.deepEqual(byName(run, T.ingress, "team1-api03").options.dependsOn, [urnOf(run, T.chart, "team1-controller"), urnOf(run, T.secret, "team1-tls-team3-ns")]);
+            assert.deepEqual(byName(run, T.ingress, "team1-api03").options.dependsOn, [urnOf(run, T.chart, "team1-chart"), urnOf(run, T.secret, "team1-tls-team3-ns")]);
         });
 
         it("THEN the replica count reaches the chart", () => {
-            assert.deepEqual(byName(run, T.chart, "team1-controller").inputs.values, chartValues(3));
+            assert.deepEqual(byName(run, T.chart, "team1-chart").inputs.values, chartValues(3));
         });
     });
 

@@ -49,7 +49,7 @@ describe("ShortDomainGateway", () => {
         it("THEN each Ingress is the gateway's child and waits for the team's chart and its own Secret", () => {
             const ingress = byName(run, T.ingress, "short-domain-api02");
             assert.equal(ingress.parent, GATEWAY);
-            assert.deepEqual(ingress.options.dependsOn, [urnOf(run, T.chart, "team1-controller"), urnOf(run, T.secret, "short-domain-tls-team2-ns")]);
+            assert.deepEqual(ingress.options.dependsOn, [urnOf(run, T.chart, "team1-chart"), urnOf(run, T.secret, "short-domain-tls-team2-ns")]);
         });
 
         it("THEN its outputs point at the team controller's address", () => {
@@ -77,7 +77,7 @@ describe("ShortDomainGateway", () => {
                 [
                     `${T.namespace} short-domain-controller-namespace`,
                     `${T.service} short-domain-controller-lb`,
-                    `${T.chart} short-domain-controller-controller`,
+                    `${T.chart} short-domain-controller-chart`,
                     `${T.secret} short-domain-tls-team1-ns`,
                     `${T.ingress} short-domain-api01`,
                     `${T.isolated} short-domain-controller`,
@@ -86,7 +86,7 @@ describe("ShortDomainGateway", () => {
             );
             const controller = byName(run, T.isolated, "short-domain-controller");
             assert.equal(controller.parent, GATEWAY);
-            const values = byName(run, T.chart, "short-domain-controller-controller").inputs.values as { controller: Record<string, unknown> };
+            const values = byName(run, T.chart, "short-domain-controller-chart").inputs.values as { controller: Record<string, unknown> };
             assert.deepEqual(values.controller.ingressClassResource, { name: "short-nginx", enabled: true, default: false, controllerValue: "k8s.io/ingress-nginx-short" });
             assert.equal(values.controller.electionID, "ingress-nginx-short-leader");
             assert.deepEqual((byName(run, T.service, "short-domain-controller-lb").inputs.metadata as { annotations: unknown }).annotations, {
@@ -98,7 +98,7 @@ describe("ShortDomainGateway", () => {
         it("THEN the short-host Ingress uses the dedicated class and waits for the dedicated chart", () => {
             const ingress = byName(run, T.ingress, "short-domain-api01");
             assert.deepEqual(ingress.inputs, shortIngress("api01", "short-nginx"));
-            assert.deepEqual(ingress.options.dependsOn, [urnOf(run, T.chart, "short-domain-controller-controller"), urnOf(run, T.secret, "short-domain-tls-team1-ns")]);
+            assert.deepEqual(ingress.options.dependsOn, [urnOf(run, T.chart, "short-domain-controller-chart"), urnOf(run, T.secret, "short-domain-tls-team1-ns")]);
         });
 
         it("THEN the team controller still serves the long hosts on its own class", () => {

@@ -95,6 +95,8 @@ export class Engine {
             secretKeys: config.secretKeys,
             program: () => program(),
             keepWire: true,
+            // The test seam: the Alidns weights provider talks to the loopback double (plain HTTP on 127.0.0.1).
+            ...(this.options.dns ? { transformation: pointAt(this.options.dns.endpoint) } : {}),
             stackReference: async (name) => {
                 if (!(name in refs)) throw new Error(`the engine was given no outputs for stack ${name}`);
                 return refs[name];
@@ -252,6 +254,11 @@ export class Engine {
         if (!e) throw new Error(`no ${name} in the state; have ${[...this.state.values()].map((x) => x.name).join(", ")}`);
         return e;
     }
+}
+
+/** Points every DnsWeights resource at the Alidns double, as its inputs reach the engine. */
+function pointAt(endpoint: string): pulumi.ResourceTransformation {
+    return (t) => (t.type === "pulumi-nodejs:dynamic/migration:DnsWeights" ? { props: { ...t.props, endpoint }, opts: t.opts } : undefined);
 }
 
 function short(type: string): string {

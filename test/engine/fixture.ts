@@ -48,8 +48,9 @@ export class World {
     }
 
     /**
-     * The committed Pulumi.cutover.yaml with `cutover` keys replaced, pointed at the doubles (Alidns
-     * endpoint, Kong Admin URL; short retry waits so fault tests stay fast), B's address pinned
+     * The committed Pulumi.cutover.yaml with `cutover` keys replaced, pointed at the Kong double
+     * (the Alidns endpoint is set by the engine's transformation; short retry waits so fault
+     * tests stay fast), B's address pinned
      * (so B's record can be applied) unless `platformStack` is kept, and `extra` edits.
      */
     stackFile(cutover: Record<string, unknown>, extra: (c: Record<string, Record<string, unknown>>) => void = () => undefined, keepPlatformStack = false): string {
@@ -63,7 +64,7 @@ export class World {
                     cut.targetAddress = "10.72.11.99";
                 }
                 c["migration:cutover"] = cut;
-                c["migration:dns"] = { ...c["migration:dns"], endpoint: this.dns.endpoint, retries: 3, retryBackoffMs: 5 };
+                c["migration:dns"] = { ...c["migration:dns"], retries: 3, retryBackoffMs: 5 };
                 c["migration:kong"] = { ...c["migration:kong"], adminUrl: this.kong.url, retries: 2, retryBackoffMs: 5, requestTimeoutMs: 500 };
                 if (this.apis.length !== 2 || this.apis[0] !== "api01") {
                     (c as Record<string, unknown>)["migration:apis"] = this.apis.map((a) => api(a));
