@@ -91,9 +91,9 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
         const origin = p.kong?.origin;
         const dns = new DnsCutover(cutoverChildren.dns(p.api), { ...p.intent, targetAddress, endpoint: config.dns.endpoint, retry: config.dns.retry, ...(origin ? { origin } : {}) });
         traffic.push(dns.traffic);
-        if (p.kong && kong) {
+        if (p.kongIntent && kong) {
             const upstream = new KongUpstream(cutoverChildren.kong(p.api), {
-                plan: p.kong,
+                ...p.kongIntent,
                 connection: kongConnection(kong),
                 ...(kong.token ? { adminToken: kong.token } : {}),
                 ...(origin ? { ttl: p.dns.ttl } : {}),

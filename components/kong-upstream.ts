@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KongUpstreamPlan } from "../plan/kong";
-import { KongConnection, KongServiceBinding, KongUpstreamEntity } from "../providers/kong";
+import { KongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "../plan/kong";
 import { TrafficRow } from "../plan/traffic";
+import { KongConnection, KongServiceBinding, KongUpstreamEntity } from "../providers/kong";
 
-export interface KongUpstreamArgs {
-    /** The upstream, its targets and weights, and the service to route through it. */
-    plan: KongUpstreamPlan;
-    /** How to reach the Kong Admin API. */
+/** The component's type token, shared by the class, the offline side and the tests. */
+export const KONG_UPSTREAM_TYPE = "migration:index:KongUpstream";
+
+export interface KongUpstreamArgs extends KongUpstreamIntent {
+    /** How to reach the Kong Admin API (URL, workspace, TLS verification, auth scheme, retries). */
     connection: KongConnection;
     /**
      * The Admin token, a secret.
@@ -26,25 +27,33 @@ export interface KongUpstreamArgs {
  * and the existing service pointed at it once its targets exist.
  */
 export class KongUpstream extends pulumi.ComponentResource {
+    /** What the component planned (pure data), for readers and tests. */
+    readonly plan: KongUpstreamPlan;
+    /** The upstream and its targets. */
+    readonly upstream: KongUpstreamEntity;
+    /** The existing service, pointed at the upstream. */
+    readonly binding: KongServiceBinding;
     /** What this layer sends where in this phase. */
     readonly traffic: TrafficRow & { upstream: string };
 
     constructor(name: string, args: KongUpstreamArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("migration:index:KongUpstream", name, {}, opts);
-        const { plan, connection } = args;
+        super(KONG_UPSTREAM_TYPE, name, {}, opts);
+        const plan = planKongUpstream(args);
+        this.plan = plan;
+        const { connection } = args;
         const token = args.adminToken ? { adminToken: args.adminToken } : {};
-        const upstream = new KongUpstreamEntity(`${name}-upstream`, { connection, ...token, upstream: plan.upstream, targets: plan.targets }, { parent: this });
+        this.upstream = new KongUpstreamEntity(`${name}-upstream`, { connection, ...token, upstream: plan.upstream, targets: plan.targets }, { parent: this });
         // The service switches to the upstream only after the upstream and its targets exist,
         // and on delete it is restored before the upstream goes.
-        new KongServiceBinding(
+        this.binding = new KongServiceBinding(
             `${name}-service`,
             { connection, ...token, service: plan.service.name, host: plan.service.host, relaxed: plan.service.relaxed, fallbackOriginal: plan.service.fallbackOriginal },
-            { parent: this, dependsOn: [upstream] },
+            { parent: this, dependsOn: [this.upstream] },
         );
         this.traffic = {
             api: plan.api,
             host: plan.host,
-            layer: "kong" as const,
+            layer: "kong",
             phase: plan.phase,
             ttl: args.ttl ?? 0,
             upstream: plan.upstream.name,

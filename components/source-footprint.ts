@@ -3,6 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AdoptedPlan } from "../plan/decommission";
 
+/** The component's type token, shared by the class, the offline side and the tests. */
+export const SOURCE_FOOTPRINT_TYPE = "migration:index:SourceFootprint";
+
 export interface SourceFootprintArgs {
     /** A's pieces to adopt, each by its id. */
     adopted: AdoptedPlan[];
@@ -26,7 +29,7 @@ export interface SourceFootprintArgs {
  */
 export class SourceFootprint extends pulumi.ComponentResource {
     constructor(name: string, args: SourceFootprintArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("migration:index:SourceFootprint", name, {}, opts);
+        super(SOURCE_FOOTPRINT_TYPE, name, {}, opts);
         const provider = new k8s.Provider(`${name}-cluster-a`, { context: args.kubeContext }, { parent: this });
         const adopt = (importId: string): pulumi.CustomResourceOptions => ({ parent: this, import: importId, ignoreChanges: ["*"], protect: args.protect ?? true });
         const namespaces = new Map<string, k8s.core.v1.Namespace>();

@@ -1,10 +1,11 @@
 import { Document } from "yaml";
 import { Convergence } from "../plan/cutover";
 import { TrafficRow } from "../plan/traffic";
+import { KONG_SERVICE_BINDING_TYPE, KONG_UPSTREAM_ENTITY_TYPE } from "../providers/kong";
 import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
 
-const KONG_UPSTREAM = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
-const KONG_SERVICE = "pulumi-nodejs:dynamic/migration:KongServiceBinding";
+const KONG_UPSTREAM = KONG_UPSTREAM_ENTITY_TYPE;
+const KONG_SERVICE = KONG_SERVICE_BINDING_TYPE;
 
 /** Whether the plan manages any Kong entity (a cutover stack with `migration:kong`). */
 export function hasKongLayer(run: OfflineRun): boolean {

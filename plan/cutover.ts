@@ -1,5 +1,5 @@
 import { Api, CutoverConfig, Phase } from "../config/types";
-import { KongUpstreamPlan, planKongApi } from "./kong";
+import { KongUpstreamIntent, kongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "./kong";
 import { legacyHost, longHost, relativeName } from "./naming";
 import { Side } from "./traffic";
 
@@ -37,10 +37,6 @@ export interface HostCutoverPlan {
     ttl: number;
     /** Seconds to wait after applying before the next step, and why. */
     wait: { seconds: number; reason: string };
-}
-
-export interface CutoverPlan {
-    hosts: HostCutoverPlan[];
 }
 
 /** What moving one legacy name from A to B means: the intent DnsCutover takes. */
@@ -137,15 +133,6 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
     }
 }
 
-function planHost(config: CutoverConfig, api: Api): HostCutoverPlan {
-    return planLegacyName(legacyNameIntent(config, api));
-}
-
-/** The DNS records and weights of every legacy host in the configured phase. Pure. */
-export function planCutover(config: CutoverConfig): CutoverPlan {
-    return { hosts: config.apis.map((api) => planHost(config, api)) };
-}
-
 /** Everything the cutover does for one API: its DNS, its Kong layer when it has one, and what to wait for. */
 export interface ApiCutoverPlan {
     api: string;
@@ -153,7 +140,9 @@ export interface ApiCutoverPlan {
     intent: LegacyNameCutover;
     /** What that comes to: records, weights, TTL, the wait. */
     dns: HostCutoverPlan;
-    /** Absent: the API has no Kong settings (or the stack no Kong layer). */
+    /** What KongUpstream is asked to do; absent when the API has no Kong settings (or the stack no Kong layer). */
+    kongIntent?: KongUpstreamIntent;
+    /** What that comes to. */
     kong?: KongUpstreamPlan;
     convergence: Convergence;
     /** `<host>: wait N s after this apply: why`. */
@@ -169,8 +158,9 @@ export function planApiCutovers(config: CutoverConfig): ApiCutoverPlan[] {
         .map((api) => {
             const intent = legacyNameIntent(config, api);
             const dns = planLegacyName(intent);
-            const kong = planKongApi(config, api);
-            return { api: api.name, intent, dns, ...(kong ? { kong } : {}), convergence: convergenceOf(config, dns, kong !== undefined), note: `${dns.host}: wait ${dns.wait.seconds} s after this apply: ${dns.wait.reason}` };
+            const kongIntent = kongUpstreamIntent(config, api);
+            const kong = kongIntent && planKongUpstream(kongIntent);
+            return { api: api.name, intent, dns, ...(kongIntent && kong ? { kongIntent, kong } : {}), convergence: convergenceOf(config, dns, kong !== undefined), note: `${dns.host}: wait ${dns.wait.seconds} s after this apply: ${dns.wait.reason}` };
         })
         .sort((x, y) => (x.dns.host < y.dns.host ? -1 : x.dns.host > y.dns.host ? 1 : 0));
 }
@@ -200,7 +190,3 @@ function convergenceOf(config: CutoverConfig, h: HostCutoverPlan, kong: boolean)
     return { host: h.host, phase: h.phase, dnsSeconds, kongSeconds, worstCaseSeconds: Math.max(dnsSeconds, kongSeconds), observeSeconds: h.wait.seconds };
 }
 
-/** Worst-case convergence per legacy host for the planned phase. Pure. */
-export function planConvergence(config: CutoverConfig): Convergence[] {
-    return planApiCutovers(config).map((p) => p.convergence);
-}

@@ -1,4 +1,4 @@
-import { Api, CutoverConfig, KongApiSettings, KongSettings, Phase } from "../config/types";
+import { Api, CutoverConfig, KongApiSettings, KongSettings, Phase, RelaxedServiceSettings } from "../config/types";
 import { hostPort, legacyHost, longHost, originHost, upstreamName } from "./naming";
 import { Side } from "./traffic";
 import type { KongConnection } from "../providers/kong";
@@ -69,12 +69,12 @@ function portOf(hostPort: string): number {
 }
 
 /** An active health check on the API's health path, over the protocol of B's target port. */
-export function activeHealthcheck(api: Api, settings: ResolvedKongApi): Record<string, unknown> {
-    const https = portOf(settings.targetTarget) === 443;
+export function activeHealthcheck(healthPath: string, targetTarget: string): Record<string, unknown> {
+    const https = portOf(targetTarget) === 443;
     return {
         active: {
             type: https ? "https" : "http",
-            http_path: api.healthPath,
+            http_path: healthPath,
             timeout: 2,
             concurrency: 2,
             ...(https ? { https_verify_certificate: true } : {}),
@@ -84,9 +84,9 @@ export function activeHealthcheck(api: Api, settings: ResolvedKongApi): Record<s
     };
 }
 
-function relaxedFields(kong: KongSettings, phase: Phase): Record<string, number> | null {
-    if (!kong.relaxed || phase === "complete") return null;
-    const r = kong.relaxed;
+function relaxedFields(relaxed: RelaxedServiceSettings | undefined, phase: Phase): Record<string, number> | null {
+    if (!relaxed || phase === "complete") return null;
+    const r = relaxed;
     const out: Record<string, number> = {};
     if (r.retries !== undefined) out.retries = r.retries;
     if (r.connectTimeout !== undefined) out.connect_timeout = r.connectTimeout;
@@ -102,34 +102,71 @@ export function kongWeight(config: CutoverConfig, api: string): number {
     return config.kong?.apis[api]?.weight ?? config.cutover.weights[api] ?? 0;
 }
 
-/** The Kong layer of one API, or undefined when it has no Kong settings. Pure. */
-export function planKongApi(config: CutoverConfig, api: Api): KongUpstreamPlan | undefined {
+/** What moving one API's Kong traffic means: the intent KongUpstream takes. */
+export interface KongUpstreamIntent {
+    /** The API (its upstream is `upstream`, its tags `api:<api>`). */
+    api: string;
+    /** Its legacy host, for the traffic row. */
+    host: string;
+    phase: Phase;
+    /** `weighted`: A's and B's targets by weight; `stable-hostname`: one target whose DNS moves. */
+    mode: KongSettings["mode"];
+    /** Percent on B (0..100); 100 at complete, 0 in prepare. */
+    weight: number;
+    /** The upstream's name. */
+    upstream: string;
+    /** The existing Kong service routed through the upstream. */
+    service: string;
+    /** A's and B's runtimes as `host:port`, the stable host name, and the Host header when one is sent. */
+    targets: { source: string; target: string; originHost: string; hostHeader?: string };
+    /** The API's health path (the upstream's active health check). */
+    healthPath: string;
+    /**
+     * Service settings while migrating; the service's own come back at complete.
+     * @default undefined (the service's own settings throughout)
+     */
+    relaxed?: RelaxedServiceSettings;
+}
+
+/** The intent for one API, from the cutover config, or undefined when it has no Kong settings. Pure. */
+export function kongUpstreamIntent(config: CutoverConfig, api: Api): KongUpstreamIntent | undefined {
     const kong = config.kong;
     if (!kong?.apis[api.name]) return undefined;
     const s = resolveKongApi(config, kong, api.name);
-    const w = kongWeight(config, api.name);
-    const name = upstreamName(kong.upstreamPrefix, api.name);
-    const stable = kong.mode === "stable-hostname";
     return {
         api: api.name,
         host: legacyHost(api.name, config.domains),
         phase: config.cutover.phase,
         mode: kong.mode,
-        upstream: { name, host_header: s.hostHeader ?? null, healthchecks: activeHealthcheck(api, s), tags: ["migration", `api:${api.name}`] },
-        targets: stable
-            ? [{ side: w === 100 ? "B" : "A", target: hostPort(s.originHost, portOf(s.targetTarget)), weight: 100 }]
-            : [
-                  { side: "A", target: s.sourceTarget, weight: 100 - w },
-                  { side: "B", target: s.targetTarget, weight: w },
-              ],
-        service: { name: s.service, host: name, relaxed: relaxedFields(kong, config.cutover.phase), fallbackOriginal: { host: hostOf(s.sourceTarget), port: portOf(s.sourceTarget) } },
-        ...(stable ? { origin: { host: s.originHost, cname: hostOf(w === 100 ? s.targetTarget : s.sourceTarget) } } : {}),
+        weight: kongWeight(config, api.name),
+        upstream: upstreamName(kong.upstreamPrefix, api.name),
+        service: s.service,
+        targets: { source: s.sourceTarget, target: s.targetTarget, originHost: s.originHost, ...(s.hostHeader ? { hostHeader: s.hostHeader } : {}) },
+        healthPath: api.healthPath,
+        ...(kong.relaxed ? { relaxed: kong.relaxed } : {}),
     };
 }
 
-/** The Kong layer for every API with Kong settings. Pure. */
-export function planKong(config: CutoverConfig): KongUpstreamPlan[] {
-    return config.apis.flatMap((api) => planKongApi(config, api) ?? []);
+/** The upstream, targets and service binding an intent comes to. Pure. */
+export function planKongUpstream(i: KongUpstreamIntent): KongUpstreamPlan {
+    const w = i.weight;
+    const stable = i.mode === "stable-hostname";
+    const t = i.targets;
+    return {
+        api: i.api,
+        host: i.host,
+        phase: i.phase,
+        mode: i.mode,
+        upstream: { name: i.upstream, host_header: t.hostHeader ?? null, healthchecks: activeHealthcheck(i.healthPath, t.target), tags: ["migration", `api:${i.api}`] },
+        targets: stable
+            ? [{ side: w === 100 ? "B" : "A", target: hostPort(t.originHost, portOf(t.target)), weight: 100 }]
+            : [
+                  { side: "A", target: t.source, weight: 100 - w },
+                  { side: "B", target: t.target, weight: w },
+              ],
+        service: { name: i.service, host: i.upstream, relaxed: relaxedFields(i.relaxed, i.phase), fallbackOriginal: { host: hostOf(t.source), port: portOf(t.source) } },
+        ...(stable ? { origin: { host: t.originHost, cname: hostOf(w === 100 ? t.target : t.source) } } : {}),
+    };
 }
 
 /** How the providers reach the Admin API, from the Kong settings. Pure. */

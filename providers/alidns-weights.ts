@@ -16,6 +16,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { relativeName } from "../plan/naming";
 
+/** The resource type the engine and the offline side see for DnsWeights. */
+export const DNS_WEIGHTS_TYPE = "pulumi-nodejs:dynamic/migration:DnsWeights";
+
 /**
  * What the engine sends for a value not known yet (a preview before the records exist): the
  * same string for every unknown, so two unknown record ids are equal and are not duplicates.

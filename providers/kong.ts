@@ -15,6 +15,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+/** The resource type the engine and the offline side see for KongUpstreamEntity. */
+export const KONG_UPSTREAM_ENTITY_TYPE = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
+
+/** The resource type the engine and the offline side see for KongServiceBinding. */
+export const KONG_SERVICE_BINDING_TYPE = "pulumi-nodejs:dynamic/migration:KongServiceBinding";
+
 /** Bump when the providers' behaviour changes: the engine does not see code changes otherwise. */
 export const KONG_PROVIDER_VERSION = "1";
 

@@ -5,6 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+/** The resource type the engine and the offline side see for PhaseMarker. */
+export const PHASE_MARKER_TYPE = "pulumi-nodejs:dynamic/migration:PhaseMarker";
+
 export const PHASE_MARKER_VERSION = "1";
 
 export interface PhaseMarkerState {

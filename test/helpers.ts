@@ -7,7 +7,9 @@ import { parseConfig } from "../config/parse";
 import { RawConfig } from "../config/types";
 import { DNS_CUTOVER_TYPE } from "../components/dns-cutover";
 import { ISOLATED_INGRESS_TYPE } from "../components/isolated-ingress";
+import { KONG_UPSTREAM_TYPE } from "../components/kong-upstream";
 import { SHORT_DOMAIN_GATEWAY_TYPE } from "../components/short-domain-gateway";
+import { DNS_WEIGHTS_TYPE } from "../providers/alidns-weights";
 import { OfflineRun, RecordedOptions, RecordedResource, runOffline } from "../offline/harness";
 import { planStackOffline } from "../offline/plan-stack";
 import { loadStackConfig } from "../offline/stack-files";
@@ -120,8 +122,9 @@ export const T = {
     secret: "kubernetes:core/v1:Secret",
     ingress: "kubernetes:networking.k8s.io/v1:Ingress",
     cutover: DNS_CUTOVER_TYPE,
+    kongUpstream: KONG_UPSTREAM_TYPE,
     record: "alicloud:dns/alidnsRecord:AlidnsRecord",
-    weights: "pulumi-nodejs:dynamic/migration:DnsWeights",
+    weights: DNS_WEIGHTS_TYPE,
     stackRef: "pulumi:pulumi:StackReference",
 };
 

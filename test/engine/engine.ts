@@ -22,6 +22,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { OfflineRun, RecordedResource, runOffline } from "../../offline/harness";
+import { DNS_WEIGHTS_TYPE } from "../../providers/alidns-weights";
 import { loadStackConfig } from "../../offline/stack-files";
 import { run as program } from "../../program";
 import { AlidnsDouble } from "../doubles/alidns";
@@ -258,7 +259,7 @@ export class Engine {
 
 /** Points every DnsWeights resource at the Alidns double, as its inputs reach the engine. */
 function pointAt(endpoint: string): pulumi.ResourceTransformation {
-    return (t) => (t.type === "pulumi-nodejs:dynamic/migration:DnsWeights" ? { props: { ...t.props, endpoint }, opts: t.opts } : undefined);
+    return (t) => (t.type === DNS_WEIGHTS_TYPE ? { props: { ...t.props, endpoint }, opts: t.opts } : undefined);
 }
 
 function short(type: string): string {
