@@ -26,7 +26,9 @@ export interface RunOptions {
  * components. Everything below this function receives typed values, never config.
  */
 export async function run(options: RunOptions = {}): Promise<Record<string, unknown>> {
-    const config: StackConfig = parseConfig(readRawConfig(pulumi.runtime.allConfig(), isConfigSecret, { project: pulumi.getProject(), stack: pulumi.getStack() }));
+    const config: StackConfig = parseConfig(
+        readRawConfig(pulumi.runtime.allConfig(), isConfigSecret, { project: pulumi.getProject(), stack: pulumi.getStack() }),
+    );
     switch (config.role) {
         case "platform":
             return composePlatform(config, options.now ?? new Date());
@@ -89,7 +91,13 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
     const traffic: TrafficRow<pulumi.Input<string>>[] = [];
     for (const p of plans) {
         const origin = p.kong?.origin;
-        const dns = new DnsCutover(cutoverChildren.dns(p.api), { ...p.intent, targetAddress, endpoint: config.dns.endpoint, retry: config.dns.retry, ...(origin ? { origin } : {}) });
+        const dns = new DnsCutover(cutoverChildren.dns(p.api), {
+            ...p.intent,
+            targetAddress,
+            endpoint: config.dns.endpoint,
+            retry: config.dns.retry,
+            ...(origin ? { origin } : {}),
+        });
         traffic.push(dns.traffic);
         if (p.kongIntent && kong) {
             const upstream = new KongUpstream(cutoverChildren.kong(p.api), {
@@ -122,14 +130,21 @@ async function requireRole(ref: pulumi.StackReference, expected: "platform" | "c
     const role = (await ref.getOutputDetails("role")).value;
     if (role === expected) return;
     const seen = typeof role === "string" ? `its outputs say role ${JSON.stringify(role)}` : "its outputs carry no role";
-    throw new ConfigError([{ path: `${NAMESPACE}:${key}`, message: `${JSON.stringify(stack)} is not accepted; expected a stack of role ${expected} (${seen})` }]);
+    throw new ConfigError([
+        {
+            path: `${NAMESPACE}:${key}`,
+            message: `${JSON.stringify(stack)} is not accepted; expected a stack of role ${expected} (${seen})`,
+        },
+    ]);
 }
 
 async function composeSource(config: SourceConfig, now: Date): Promise<Record<string, unknown>> {
     // `protect` is a plain option, so the guard needs the cutover stack's values before anything registers.
     const ref = new pulumi.StackReference("cutover", { name: config.source.cutoverStack });
     await requireRole(ref, "cutover", "source.cutoverStack", config.source.cutoverStack);
-    const [phase, phaseAppliedAt, traffic] = await Promise.all(["phase", "phaseAppliedAt", "traffic"].map(async (k) => (await ref.getOutputDetails(k)).value));
+    const [phase, phaseAppliedAt, traffic] = await Promise.all(
+        ["phase", "phaseAppliedAt", "traffic"].map(async (k) => (await ref.getOutputDetails(k)).value),
+    );
     const verdict = decommissionVerdict(config, guardInput(phase, phaseAppliedAt, traffic), now);
     if (!verdict.allowed) void pulumi.log.warn(`decommission blocked, A stays protected:\n  - ${verdict.reasons.join("\n  - ")}`);
 
@@ -139,7 +154,15 @@ async function composeSource(config: SourceConfig, now: Date): Promise<Record<st
         adopted,
         kubeContext: source.kubeContext,
         ...(source.ingress.kind === "helm-release" ? { releaseChart: source.ingress.chart } : {}),
-        ...(source.wildcardRecord ? { wildcard: { zone: source.wildcardRecord.zone, rr: relativeName(legacyWildcard(domains), source.wildcardRecord.zone), address: source.address } } : {}),
+        ...(source.wildcardRecord
+            ? {
+                  wildcard: {
+                      zone: source.wildcardRecord.zone,
+                      rr: relativeName(legacyWildcard(domains), source.wildcardRecord.zone),
+                      address: source.address,
+                  },
+              }
+            : {}),
         protect: !verdict.allowed,
     });
     return {

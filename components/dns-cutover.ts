@@ -89,7 +89,14 @@ export class DnsCutover extends pulumi.ComponentResource {
             // One record whose value moves from A's long name to B's: an in-place update, so it always answers.
             new alicloud.dns.AlidnsRecord(
                 `${name}-origin`,
-                { domainName: plan.zone, rr: relativeName(args.origin.host, plan.zone), type: "CNAME", value: args.origin.cname, ttl: plan.ttl, remark: `migration: ${plan.api} Kong stable host name` },
+                {
+                    domainName: plan.zone,
+                    rr: relativeName(args.origin.host, plan.zone),
+                    type: "CNAME",
+                    value: args.origin.cname,
+                    ttl: plan.ttl,
+                    remark: `migration: ${plan.api} Kong stable host name`,
+                },
                 { parent: this },
             );
         }

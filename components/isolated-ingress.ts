@@ -99,7 +99,9 @@ export class IsolatedIngress extends pulumi.ComponentResource {
 
         this.className = pulumi.output(controller.className);
         this.controllerValue = pulumi.output(controller.controllerValue);
-        this.loadBalancerAddress = this.service.status.apply((s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname);
+        this.loadBalancerAddress = this.service.status.apply(
+            (s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname,
+        );
         this.hostsByApi = pulumi.output(plan.hostsByApi);
         this.registerOutputs({
             className: this.className,

@@ -42,12 +42,23 @@ export class KongUpstream extends pulumi.ComponentResource {
         this.plan = plan;
         const { connection } = args;
         const token = args.adminToken ? { adminToken: args.adminToken } : {};
-        this.upstream = new KongUpstreamEntity(`${name}-upstream`, { connection, ...token, upstream: plan.upstream, targets: plan.targets }, { parent: this });
+        this.upstream = new KongUpstreamEntity(
+            `${name}-upstream`,
+            { connection, ...token, upstream: plan.upstream, targets: plan.targets },
+            { parent: this },
+        );
         // The service switches to the upstream only after the upstream and its targets exist,
         // and on delete it is restored before the upstream goes.
         this.binding = new KongServiceBinding(
             `${name}-service`,
-            { connection, ...token, service: plan.service.name, host: plan.service.host, relaxed: plan.service.relaxed, fallbackOriginal: plan.service.fallbackOriginal },
+            {
+                connection,
+                ...token,
+                service: plan.service.name,
+                host: plan.service.host,
+                relaxed: plan.service.relaxed,
+                fallbackOriginal: plan.service.fallbackOriginal,
+            },
             { parent: this, dependsOn: [this.upstream] },
         );
         this.traffic = {
@@ -57,7 +68,11 @@ export class KongUpstream extends pulumi.ComponentResource {
             phase: plan.phase,
             ttl: args.ttl ?? 0,
             upstream: plan.upstream.name,
-            targets: plan.targets.map((t) => ({ side: t.side, address: plan.origin ? `${t.target} → ${plan.origin.cname}` : t.target, weight: t.weight })),
+            targets: plan.targets.map((t) => ({
+                side: t.side,
+                address: plan.origin ? `${t.target} → ${plan.origin.cname}` : t.target,
+                weight: t.weight,
+            })),
         };
         this.registerOutputs({ traffic: this.traffic });
     }

@@ -55,7 +55,13 @@ export class ShortDomainGateway extends pulumi.ComponentResource {
             tls: args.tls,
         });
         this.plan = plan;
-        this.controller = shared ?? new IsolatedIngress(`${name}-controller`, { controller: (args.controller as { dedicated: ControllerConfig }).dedicated }, { parent: this });
+        this.controller =
+            shared ??
+            new IsolatedIngress(
+                `${name}-controller`,
+                { controller: (args.controller as { dedicated: ControllerConfig }).dedicated },
+                { parent: this },
+            );
 
         const secrets = createTlsSecrets(name, plan.tls, this);
         const ingresses = createIngresses(name, plan.ingresses, secrets, [this.controller.chart], this);
@@ -65,6 +71,11 @@ export class ShortDomainGateway extends pulumi.ComponentResource {
         this.className = pulumi.output(plan.className);
         this.loadBalancerAddress = this.controller.loadBalancerAddress;
         this.urls = pulumi.output(plan.urls);
-        this.registerOutputs({ host: this.host, className: this.className, loadBalancerAddress: this.loadBalancerAddress, urls: this.urls });
+        this.registerOutputs({
+            host: this.host,
+            className: this.className,
+            loadBalancerAddress: this.loadBalancerAddress,
+            urls: this.urls,
+        });
     }
 }

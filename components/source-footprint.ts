@@ -31,7 +31,12 @@ export class SourceFootprint extends pulumi.ComponentResource {
     constructor(name: string, args: SourceFootprintArgs, opts?: pulumi.ComponentResourceOptions) {
         super(SOURCE_FOOTPRINT_TYPE, name, {}, opts);
         const provider = new k8s.Provider(`${name}-cluster-a`, { context: args.kubeContext }, { parent: this });
-        const adopt = (importId: string): pulumi.CustomResourceOptions => ({ parent: this, import: importId, ignoreChanges: ["*"], protect: args.protect ?? true });
+        const adopt = (importId: string): pulumi.CustomResourceOptions => ({
+            parent: this,
+            import: importId,
+            ignoreChanges: ["*"],
+            protect: args.protect ?? true,
+        });
         const namespaces = new Map<string, k8s.core.v1.Namespace>();
 
         for (const a of args.adopted) {
@@ -41,11 +46,18 @@ export class SourceFootprint extends pulumi.ComponentResource {
             const inNamespace = ns ? { deletedWith: ns, dependsOn: [ns] } : {};
             switch (a.kind) {
                 case "namespace":
-                    namespaces.set(a.importId, new k8s.core.v1.Namespace(child, { metadata: { name: a.importId } }, { ...adopt(a.importId), provider }));
+                    namespaces.set(
+                        a.importId,
+                        new k8s.core.v1.Namespace(child, { metadata: { name: a.importId } }, { ...adopt(a.importId), provider }),
+                    );
                     break;
                 case "ingress": {
                     const [namespace, ingressName] = a.importId.split("/");
-                    new k8s.networking.v1.Ingress(child, { metadata: { name: ingressName, namespace } }, { ...adopt(a.importId), provider, ...inNamespace });
+                    new k8s.networking.v1.Ingress(
+                        child,
+                        { metadata: { name: ingressName, namespace } },
+                        { ...adopt(a.importId), provider, ...inNamespace },
+                    );
                     break;
                 }
                 case "ingress-class":
@@ -53,7 +65,11 @@ export class SourceFootprint extends pulumi.ComponentResource {
                     break;
                 case "helm-release": {
                     const [namespace, releaseName] = a.importId.split("/");
-                    new k8s.helm.v3.Release(child, { chart: args.releaseChart ?? "ingress-nginx", name: releaseName, namespace }, { ...adopt(a.importId), provider, ...inNamespace });
+                    new k8s.helm.v3.Release(
+                        child,
+                        { chart: args.releaseChart ?? "ingress-nginx", name: releaseName, namespace },
+                        { ...adopt(a.importId), provider, ...inNamespace },
+                    );
                     break;
                 }
                 case "load-balancer":
@@ -61,7 +77,11 @@ export class SourceFootprint extends pulumi.ComponentResource {
                     break;
                 case "dns-record":
                     if (!args.wildcard) throw new Error(`SourceFootprint ${name}: a dns-record needs wildcard inputs`);
-                    new alicloud.dns.AlidnsRecord(child, { domainName: args.wildcard.zone, rr: args.wildcard.rr, type: "A", value: args.wildcard.address }, adopt(a.importId));
+                    new alicloud.dns.AlidnsRecord(
+                        child,
+                        { domainName: args.wildcard.zone, rr: args.wildcard.rr, type: "A", value: args.wildcard.address },
+                        adopt(a.importId),
+                    );
                     break;
             }
         }

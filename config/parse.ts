@@ -82,7 +82,10 @@ class Checker {
         for (const key of Object.keys(obj)) {
             if (keys.includes(key)) continue;
             // The value is not echoed: an unknown key may well hold a token pasted in the wrong place.
-            this.problem(`${path}.${key}`, `not a key this program reads (its value is not shown)${suggestion(key, keys)}; known keys: ${keys.join(", ")}`);
+            this.problem(
+                `${path}.${key}`,
+                `not a key this program reads (its value is not shown)${suggestion(key, keys)}; known keys: ${keys.join(", ")}`,
+            );
         }
     }
 
@@ -140,7 +143,11 @@ export function parseConfig(raw: RawConfig): StackConfig {
 
     if (role === "platform") {
         const ingress = parseController(c, "ingress", raw.ingress, ["acceptLegacyHosts"]);
-        const acceptLegacyHosts = c.boolean("ingress.acceptLegacyHosts", (raw.ingress as { acceptLegacyHosts?: unknown } | undefined)?.acceptLegacyHosts, true);
+        const acceptLegacyHosts = c.boolean(
+            "ingress.acceptLegacyHosts",
+            (raw.ingress as { acceptLegacyHosts?: unknown } | undefined)?.acceptLegacyHosts,
+            true,
+        );
         const shortDomain = parseShortDomain(c, raw.shortDomain);
         if (ingress && shortDomain?.mode === "dedicated") checkDistinctControllers(c, ingress, shortDomain.controller);
         const tls = parseTls(c, raw);
@@ -159,7 +166,11 @@ export function parseConfig(raw: RawConfig): StackConfig {
         const dns = parseDns(c, raw.dns);
         const cutover = parseCutover(c, raw.cutover, apis);
         if (cutover?.target.kind === "stack" && namesSelf(cutover.target.stack, raw.self)) {
-            c.fail("cutover.platformStack", cutover.target.stack, "the platform stack (role platform) that publishes B's address, not this stack itself (a stack referencing itself is a reference cycle)");
+            c.fail(
+                "cutover.platformStack",
+                cutover.target.stack,
+                "the platform stack (role platform) that publishes B's address, not this stack itself (a stack referencing itself is a reference cycle)",
+            );
         }
         if (dns && domains && apis) checkZoneHoldsLegacyNames(c, dns.zone, domains, apis);
         const kong = raw.kong === undefined ? undefined : parseKong(c, raw, domains, apis, cutover, dns);
@@ -174,7 +185,11 @@ export function parseConfig(raw: RawConfig): StackConfig {
     }
     const source = parseSource(c, raw.source, apis, domains);
     if (source && namesSelf(source.cutoverStack, raw.self)) {
-        c.fail("source.cutoverStack", source.cutoverStack, "the cutover stack (role cutover) whose outputs show where traffic goes, not this stack itself (a stack referencing itself is a reference cycle)");
+        c.fail(
+            "source.cutoverStack",
+            source.cutoverStack,
+            "the cutover stack (role cutover) whose outputs show where traffic goes, not this stack itself (a stack referencing itself is a reference cycle)",
+        );
     }
     const decommission = parseDecommission(c, raw.decommission, apis);
     throwIfProblems(c);
@@ -209,7 +224,10 @@ function editDistance(a: string, b: string): number {
 
 /** `; did you mean X?` for the closest known key within two edits (case ignored), or "". */
 function suggestion(key: string, known: readonly string[], prefix = ""): string {
-    const scored = known.map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d);
+    const scored = known
+        .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
+        .filter((x) => x.d <= 2)
+        .sort((x, y) => x.d - y.d);
     return scored.length > 0 ? `; did you mean ${prefix}${scored[0].k}?` : "";
 }
 
@@ -226,16 +244,30 @@ function checkTopLevelKeys(c: Checker, role: Role, present: PresentKey[]): void 
         const allKeys = [...COMMON_KEYS, ...Object.values(ROLE_KEYS).flat()];
         if (key !== base && allKeys.includes(base)) {
             // What `pulumi config set` writes when --path is forgotten: a flat key nobody reads.
-            const shown = secret || redact(value, key) !== value ? "<value>" : /^[A-Za-z0-9_.:/-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
-            c.problem(key, `a flat key with dots in its name, which the program never reads (pulumi config set without --path writes it); use: pulumi config rm '${NAMESPACE}:${key}' && pulumi config set${secret ? " --secret" : ""} --path '${NAMESPACE}:${key}' ${shown}`);
+            const shown =
+                secret || redact(value, key) !== value
+                    ? "<value>"
+                    : /^[A-Za-z0-9_.:/-]+$/.test(value)
+                      ? value
+                      : `'${value.replace(/'/g, "'\\''")}'`;
+            c.problem(
+                key,
+                `a flat key with dots in its name, which the program never reads (pulumi config set without --path writes it); use: pulumi config rm '${NAMESPACE}:${key}' && pulumi config set${secret ? " --secret" : ""} --path '${NAMESPACE}:${key}' ${shown}`,
+            );
             continue;
         }
         const owner = ROLES.find((r) => ROLE_KEYS[r].includes(key));
         if (owner) {
-            c.problem(key, `a ${owner} key; this stack's role is ${role}: remove it (pulumi config rm ${NAMESPACE}:${key}) or set it on the ${owner} stack`);
+            c.problem(
+                key,
+                `a ${owner} key; this stack's role is ${role}: remove it (pulumi config rm ${NAMESPACE}:${key}) or set it on the ${owner} stack`,
+            );
             continue;
         }
-        c.problem(key, `not a key this program reads (its value is not shown)${suggestion(key, mine, `${NAMESPACE}:`)}; keys of a ${role} stack: ${mine.join(", ")}`);
+        c.problem(
+            key,
+            `not a key this program reads (its value is not shown)${suggestion(key, mine, `${NAMESPACE}:`)}; keys of a ${role} stack: ${mine.join(", ")}`,
+        );
     }
 }
 
@@ -258,7 +290,10 @@ function checkPrivateKeys(c: Checker, present: PresentKey[]): void {
             // a plain string value
         }
         for (const path of privateKeyPaths(parsed, key)) {
-            c.problem(path, `${REDACTED} is not accepted: it holds a PEM private key, which belongs only in the secret ${NAMESPACE}:${PRIVATE_KEY_SETTING} (pulumi config set --secret ${NAMESPACE}:${PRIVATE_KEY_SETTING} -- "$(cat key.pem)"); remove it from here`);
+            c.problem(
+                path,
+                `${REDACTED} is not accepted: it holds a PEM private key, which belongs only in the secret ${NAMESPACE}:${PRIVATE_KEY_SETTING} (pulumi config set --secret ${NAMESPACE}:${PRIVATE_KEY_SETTING} -- "$(cat key.pem)"); remove it from here`,
+            );
         }
     }
 }
@@ -274,7 +309,9 @@ const TTL_CEILING = 86400;
 /** What is accepted when a name would carry more weighted records than the edition allows, or undefined. */
 export function weightedRecordLimitProblem(edition: DnsEdition, recordsPerName: number): string | undefined {
     const max = MAX_WEIGHTED_RECORDS[edition];
-    return recordsPerName > max ? `an edition that allows ${recordsPerName} weighted records per name (${edition} allows ${max})` : undefined;
+    return recordsPerName > max
+        ? `an edition that allows ${recordsPerName} weighted records per name (${edition} allows ${max})`
+        : undefined;
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -302,9 +339,22 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
     c.knownKeys("dns", obj, ["zone", "edition", "ttl", "endpoint", "retries", "retryBackoffMs"]);
     const retries = obj.retries === undefined ? 5 : c.integer("dns.retries", obj.retries, 0, 10);
     const backoffMs = obj.retryBackoffMs === undefined ? 250 : c.integer("dns.retryBackoffMs", obj.retryBackoffMs, 1, 10_000);
-    const zone = c.string("dns.zone", obj.zone, "the Alidns zone (domain) that holds the legacy names, e.g. aliyun.cloud.cn.aibang", isDnsName);
+    const zone = c.string(
+        "dns.zone",
+        obj.zone,
+        "the Alidns zone (domain) that holds the legacy names, e.g. aliyun.cloud.cn.aibang",
+        isDnsName,
+    );
     const edition = c.oneOf<DnsEdition>("dns.edition", obj.edition, DNS_EDITIONS);
-    const endpoint = obj.endpoint === undefined ? "alidns.aliyuncs.com" : c.string("dns.endpoint", obj.endpoint, "an Alidns API host name, e.g. alidns.aliyuncs.com or a regional/VPC endpoint", isDnsName);
+    const endpoint =
+        obj.endpoint === undefined
+            ? "alidns.aliyuncs.com"
+            : c.string(
+                  "dns.endpoint",
+                  obj.endpoint,
+                  "an Alidns API host name, e.g. alidns.aliyuncs.com or a regional/VPC endpoint",
+                  isDnsName,
+              );
     const ttlObj = c.object("dns.ttl", obj.ttl);
     let ttl: DnsSettings["ttl"] | undefined;
     if (ttlObj) {
@@ -336,16 +386,24 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
     if (!obj) return undefined;
     c.knownKeys("cutover", obj, ["phase", "weights", "sourceAddress", "targetAddress", "platformStack", "completeWith"]);
     const phase = c.oneOf("cutover.phase", obj.phase, PHASES);
-    const completeWith = obj.completeWith === undefined ? "address" : c.oneOf("cutover.completeWith", obj.completeWith, ["address", "cname"] as const);
+    const completeWith =
+        obj.completeWith === undefined ? "address" : c.oneOf("cutover.completeWith", obj.completeWith, ["address", "cname"] as const);
     const sourceAddress = c.string("cutover.sourceAddress", obj.sourceAddress, "A's SLB address as IPv4, e.g. 10.72.10.88", isIpv4);
     let target: TargetAddress | undefined;
     if (obj.targetAddress !== undefined && obj.platformStack !== undefined) {
-        c.fail("cutover.targetAddress", obj.targetAddress, "either cutover.targetAddress or cutover.platformStack (B's address from that stack's outputs), not both");
+        c.fail(
+            "cutover.targetAddress",
+            obj.targetAddress,
+            "either cutover.targetAddress or cutover.platformStack (B's address from that stack's outputs), not both",
+        );
     } else if (obj.targetAddress !== undefined) {
         const address = c.string("cutover.targetAddress", obj.targetAddress, "B's SLB address as IPv4, e.g. 10.72.11.99", isIpv4);
         if (address) target = { kind: "address", address };
     } else {
-        const stack = obj.platformStack === undefined ? "organization/migration/dev" : c.string("cutover.platformStack", obj.platformStack, "a stack name such as organization/migration/dev", isStackName);
+        const stack =
+            obj.platformStack === undefined
+                ? "organization/migration/dev"
+                : c.string("cutover.platformStack", obj.platformStack, "a stack name such as organization/migration/dev", isStackName);
         if (stack) target = { kind: "stack", stack };
     }
 
@@ -354,8 +412,10 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
     if (weightsObj && apis) {
         const names = apis.map((a) => a.name);
         for (const [name, w] of Object.entries(weightsObj)) {
-            if (!names.includes(name)) c.fail(`cutover.weights.${name}`, w, `weights only for APIs defined in migration:apis (${names.join(", ")})`);
-            else if (typeof w !== "number" || !Number.isInteger(w) || w < 0 || w > 100) c.fail(`cutover.weights.${name}`, w, "a whole percentage from 0 to 100 (the share of traffic on B)");
+            if (!names.includes(name))
+                c.fail(`cutover.weights.${name}`, w, `weights only for APIs defined in migration:apis (${names.join(", ")})`);
+            else if (typeof w !== "number" || !Number.isInteger(w) || w < 0 || w > 100)
+                c.fail(`cutover.weights.${name}`, w, "a whole percentage from 0 to 100 (the share of traffic on B)");
         }
         for (const name of names) {
             const w = weightsObj[name];
@@ -363,7 +423,12 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
         }
         if (phase === "complete") {
             const short = names.filter((n) => weights[n] < 100);
-            for (const name of short) c.fail(`cutover.weights.${name}`, weightsObj[name] ?? 0, "100 for every API in phase complete (shift them all to 100 first)");
+            for (const name of short)
+                c.fail(
+                    `cutover.weights.${name}`,
+                    weightsObj[name] ?? 0,
+                    "100 for every API in phase complete (shift them all to 100 first)",
+                );
         }
     }
     if (!phase || !completeWith || !sourceAddress || !target || !weightsObj || !apis) return undefined;
@@ -404,16 +469,28 @@ function parseApis(c: Checker, value: unknown): Api[] | undefined {
         const obj = c.object(path, entry);
         if (!obj) return;
         c.knownKeys(path, obj, ["name", "namespace", "service", "port", "healthPath"]);
-        const name = c.string(`${path}.name`, obj.name, "a DNS label: 1-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit", isDnsLabel);
+        const name = c.string(
+            `${path}.name`,
+            obj.name,
+            "a DNS label: 1-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit",
+            isDnsLabel,
+        );
         if (name !== undefined) {
             const first = seen.get(name);
             if (first !== undefined) c.fail(`${path}.name`, name, `a name not already used by apis[${first}]`);
             else seen.set(name, i);
         }
         const namespace = c.string(`${path}.namespace`, obj.namespace, "a Kubernetes namespace name (DNS label)", isDnsLabel);
-        const service = c.string(`${path}.service`, obj.service, "a Kubernetes Service name (DNS-1035 label: starts with a letter)", (s) => DNS_1035_LABEL.test(s));
+        const service = c.string(`${path}.service`, obj.service, "a Kubernetes Service name (DNS-1035 label: starts with a letter)", (s) =>
+            DNS_1035_LABEL.test(s),
+        );
         const port = c.integer(`${path}.port`, obj.port, 1, 65535);
-        const healthPath = c.string(`${path}.healthPath`, obj.healthPath, "an HTTP path starting with '/'", (s) => s.startsWith("/") && !/\s/.test(s));
+        const healthPath = c.string(
+            `${path}.healthPath`,
+            obj.healthPath,
+            "an HTTP path starting with '/'",
+            (s) => s.startsWith("/") && !/\s/.test(s),
+        );
         if (name && namespace && service && port && healthPath) apis.push({ name, namespace, service, port, healthPath });
     });
     return apis.length === value.length ? apis : undefined;
@@ -425,18 +502,37 @@ function parseController(c: Checker, path: string, value: unknown, extraKeys: st
     const obj = c.object(path, value);
     if (!obj) return undefined;
     c.knownKeys(path, obj, [...CONTROLLER_KEYS, ...extraKeys]);
-    const name = c.string(`${path}.name`, obj.name, "a DNS label of at most 40 characters (it prefixes the controller's object names)", (s) => isDnsLabel(s) && s.length <= 40);
-    const implementation = obj.implementation === undefined ? "ingress-nginx" : c.oneOf<IngressImplementationName>(`${path}.implementation`, obj.implementation, INGRESS_IMPLEMENTATION_NAMES);
-    const namespace = obj.namespace === undefined ? undefined : c.string(`${path}.namespace`, obj.namespace, "a Kubernetes namespace name (DNS label)", isDnsLabel);
-    let className = obj.className === undefined ? undefined : c.string(`${path}.className`, obj.className, "an IngressClass name (DNS label)", isDnsLabel);
+    const name = c.string(
+        `${path}.name`,
+        obj.name,
+        "a DNS label of at most 40 characters (it prefixes the controller's object names)",
+        (s) => isDnsLabel(s) && s.length <= 40,
+    );
+    const implementation =
+        obj.implementation === undefined
+            ? "ingress-nginx"
+            : c.oneOf<IngressImplementationName>(`${path}.implementation`, obj.implementation, INGRESS_IMPLEMENTATION_NAMES);
+    const namespace =
+        obj.namespace === undefined
+            ? undefined
+            : c.string(`${path}.namespace`, obj.namespace, "a Kubernetes namespace name (DNS label)", isDnsLabel);
+    let className =
+        obj.className === undefined
+            ? undefined
+            : c.string(`${path}.className`, obj.className, "an IngressClass name (DNS label)", isDnsLabel);
     if (className !== undefined && RESERVED_CLASS_NAMES.includes(className)) {
-        c.fail(`${path}.className`, className, `a class other than ${RESERVED_CLASS_NAMES.join(", ")} (cluster B's existing controller owns it)`);
+        c.fail(
+            `${path}.className`,
+            className,
+            `a class other than ${RESERVED_CLASS_NAMES.join(", ")} (cluster B's existing controller owns it)`,
+        );
         className = undefined;
     }
     const replicas = obj.replicas === undefined ? 2 : c.integer(`${path}.replicas`, obj.replicas, 1, 50);
     const loadBalancer = parseLoadBalancer(c, `${path}.loadBalancer`, obj.loadBalancer);
     const bad = (key: string, v: unknown) => obj[key] !== undefined && v === undefined;
-    if (!name || !implementation || bad("namespace", namespace) || bad("className", className) || !replicas || !loadBalancer) return undefined;
+    if (!name || !implementation || bad("namespace", namespace) || bad("className", className) || !replicas || !loadBalancer)
+        return undefined;
     return { name, implementation, ...(namespace ? { namespace } : {}), ...(className ? { className } : {}), replicas, loadBalancer };
 }
 
@@ -444,8 +540,11 @@ function parseLoadBalancer(c: Checker, path: string, value: unknown): LoadBalanc
     const obj = value === undefined ? {} : c.object(path, value);
     if (!obj) return undefined;
     c.knownKeys(path, obj, ["addressType", "spec", "id", "vswitchId"]);
-    const addressType = obj.addressType === undefined ? "intranet" : c.oneOf(`${path}.addressType`, obj.addressType, ["intranet", "internet"] as const);
-    const vswitchId = c.optionalString(`${path}.vswitchId`, obj.vswitchId, "a vSwitch id such as vsw-xxxx", (s) => /^vsw-[a-z0-9]+$/.test(s));
+    const addressType =
+        obj.addressType === undefined ? "intranet" : c.oneOf(`${path}.addressType`, obj.addressType, ["intranet", "internet"] as const);
+    const vswitchId = c.optionalString(`${path}.vswitchId`, obj.vswitchId, "a vSwitch id such as vsw-xxxx", (s) =>
+        /^vsw-[a-z0-9]+$/.test(s),
+    );
     if (obj.id !== undefined && obj.spec !== undefined) {
         c.fail(`${path}.id`, obj.id, `either an existing load balancer id or a new-SLB spec (${path}.spec ${show(obj.spec)}), not both`);
         return undefined;
@@ -466,7 +565,12 @@ function parseShortDomain(c: Checker, value: unknown): ShortDomainConfig | undef
     c.knownKeys("shortDomain", obj, ["mode", "controller"]);
     const mode = obj.mode === undefined ? "shared" : c.oneOf("shortDomain.mode", obj.mode, ["shared", "dedicated"] as const);
     if (mode === "shared") {
-        if (obj.controller !== undefined) c.fail("shortDomain.controller", obj.controller, "no controller with mode shared (the team's isolated controller serves the short host); set mode: dedicated to give it its own");
+        if (obj.controller !== undefined)
+            c.fail(
+                "shortDomain.controller",
+                obj.controller,
+                "no controller with mode shared (the team's isolated controller serves the short host); set mode: dedicated to give it its own",
+            );
         return { mode };
     }
     if (mode === "dedicated") {
@@ -489,13 +593,25 @@ function checkDistinctControllers(c: Checker, team: ControllerConfig, short: Con
     const [t, s] = [resolveController(team), resolveController(short)];
     if (team.name === short.name) {
         const impl = INGRESS_IMPLEMENTATIONS[short.implementation];
-        c.fail("shortDomain.controller.name", short.name, `a name other than ingress.name ${show(team.name)}: both would claim controller value ${impl.controllerValue(short.name)} and election id ${impl.electionId(short.name)}`);
+        c.fail(
+            "shortDomain.controller.name",
+            short.name,
+            `a name other than ingress.name ${show(team.name)}: both would claim controller value ${impl.controllerValue(short.name)} and election id ${impl.electionId(short.name)}`,
+        );
     }
     if (t.className === s.className) {
-        c.fail("shortDomain.controller.className", s.className, `a class other than ingress.className ${show(t.className)}: two controllers cannot share an IngressClass`);
+        c.fail(
+            "shortDomain.controller.className",
+            s.className,
+            `a class other than ingress.className ${show(t.className)}: two controllers cannot share an IngressClass`,
+        );
     }
     if (t.namespace === s.namespace) {
-        c.fail("shortDomain.controller.namespace", s.namespace, `a namespace other than ingress.namespace ${show(t.namespace)}: each controller owns its namespace`);
+        c.fail(
+            "shortDomain.controller.namespace",
+            s.namespace,
+            `a namespace other than ingress.namespace ${show(t.namespace)}: each controller owns its namespace`,
+        );
     }
 }
 
@@ -504,20 +620,36 @@ function parseTls(c: Checker, raw: RawConfig): TlsConfig | undefined {
     if (!obj) return undefined;
     c.knownKeys("tls", obj, ["certificate", "existingSecret"]);
     if (obj.certificate !== undefined && obj.existingSecret !== undefined) {
-        c.fail("tls.existingSecret", obj.existingSecret, "either tls.certificate (with secret migration:tlsKey) or tls.existingSecret, not both");
+        c.fail(
+            "tls.existingSecret",
+            obj.existingSecret,
+            "either tls.certificate (with secret migration:tlsKey) or tls.existingSecret, not both",
+        );
         return undefined;
     }
     if (obj.existingSecret !== undefined) {
         const secretName = c.string("tls.existingSecret", obj.existingSecret, "a Kubernetes Secret name (DNS label)", isDnsLabel);
         return secretName ? { kind: "existingSecret", secretName } : undefined;
     }
-    const pem = c.string("tls.certificate", obj.certificate, "a PEM certificate (-----BEGIN CERTIFICATE-----) or, instead, tls.existingSecret", (s) => s.includes("-----BEGIN CERTIFICATE-----"));
+    const pem = c.string(
+        "tls.certificate",
+        obj.certificate,
+        "a PEM certificate (-----BEGIN CERTIFICATE-----) or, instead, tls.existingSecret",
+        (s) => s.includes("-----BEGIN CERTIFICATE-----"),
+    );
     if (raw.tlsKey === undefined) {
-        c.fail("tlsKey", undefined, "the certificate's private key as a secret: pulumi config set --secret migration:tlsKey -- \"$(cat key.pem)\"");
+        c.fail(
+            "tlsKey",
+            undefined,
+            'the certificate\'s private key as a secret: pulumi config set --secret migration:tlsKey -- "$(cat key.pem)"',
+        );
         return undefined;
     }
     if (raw.tlsKeyIsSecret === false) {
-        c.problem("tlsKey", '"[plain text private key]" is not accepted; expected a secret value: re-set it with pulumi config set --secret migration:tlsKey');
+        c.problem(
+            "tlsKey",
+            '"[plain text private key]" is not accepted; expected a secret value: re-set it with pulumi config set --secret migration:tlsKey',
+        );
         return undefined;
     }
     return pem ? { kind: "certificate", certificatePem: pem, key: raw.tlsKey } : undefined;
@@ -536,10 +668,30 @@ export function isHostPort(value: string): boolean {
     return m !== null && Number(m[5]) >= 1 && Number(m[5]) <= 65535;
 }
 
-function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; target: string }, apis?: Api[], cutover?: CutoverSettings, dns?: DnsSettings): KongSettings | undefined {
+function parseKong(
+    c: Checker,
+    raw: RawConfig,
+    domains?: { source: string; target: string },
+    apis?: Api[],
+    cutover?: CutoverSettings,
+    dns?: DnsSettings,
+): KongSettings | undefined {
     const obj = c.object("kong", raw.kong);
     if (!obj) return undefined;
-    c.knownKeys("kong", obj, ["adminUrl", "allowPlainHttpWithToken", "requestTimeoutMs", "retries", "retryBackoffMs", "workspace", "tlsVerify", "auth", "upstreamPrefix", "mode", "migrationSettings", "apis"]);
+    c.knownKeys("kong", obj, [
+        "adminUrl",
+        "allowPlainHttpWithToken",
+        "requestTimeoutMs",
+        "retries",
+        "retryBackoffMs",
+        "workspace",
+        "tlsVerify",
+        "auth",
+        "upstreamPrefix",
+        "mode",
+        "migrationSettings",
+        "apis",
+    ]);
     const adminUrl = c.string("kong.adminUrl", obj.adminUrl, "the Kong Admin API base URL, http(s)://host[:port][/path]", (s) => {
         try {
             const u = new URL(s);
@@ -549,23 +701,46 @@ function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; targe
         }
     });
     if (adminUrl && (new URL(adminUrl).username || new URL(adminUrl).password)) {
-        c.fail("kong.adminUrl", adminUrl, "a URL without user:password@ (credentials in a plain config value are stored unencrypted); put the token in the secret migration:kongAdminToken");
+        c.fail(
+            "kong.adminUrl",
+            adminUrl,
+            "a URL without user:password@ (credentials in a plain config value are stored unencrypted); put the token in the secret migration:kongAdminToken",
+        );
     }
     const allowInsecure = c.boolean("kong.allowPlainHttpWithToken", obj.allowPlainHttpWithToken, false);
-    if (adminUrl && raw.kongAdminToken !== undefined && new URL(adminUrl).protocol === "http:" && !isLoopbackHost(new URL(adminUrl).hostname) && !allowInsecure) {
-        c.fail("kong.adminUrl", adminUrl, "an https:// Admin API URL while migration:kongAdminToken is set (over http:// the token travels in clear text); http:// only on a loopback address, or with kong.allowPlainHttpWithToken: true");
+    if (
+        adminUrl &&
+        raw.kongAdminToken !== undefined &&
+        new URL(adminUrl).protocol === "http:" &&
+        !isLoopbackHost(new URL(adminUrl).hostname) &&
+        !allowInsecure
+    ) {
+        c.fail(
+            "kong.adminUrl",
+            adminUrl,
+            "an https:// Admin API URL while migration:kongAdminToken is set (over http:// the token travels in clear text); http:// only on a loopback address, or with kong.allowPlainHttpWithToken: true",
+        );
     }
     const workspace = c.optionalString("kong.workspace", obj.workspace, "a Kong workspace name", (s) => /^[A-Za-z0-9_.-]+$/.test(s));
     const tlsVerify = c.boolean("kong.tlsVerify", obj.tlsVerify, true);
     const auth = obj.auth === undefined ? "kong-admin-token" : c.oneOf("kong.auth", obj.auth, ["kong-admin-token", "bearer"] as const);
-    const upstreamPrefix = c.string("kong.upstreamPrefix", obj.upstreamPrefix, "a prefix for upstream names (DNS label), e.g. team1", isDnsLabel);
+    const upstreamPrefix = c.string(
+        "kong.upstreamPrefix",
+        obj.upstreamPrefix,
+        "a prefix for upstream names (DNS label), e.g. team1",
+        isDnsLabel,
+    );
     const mode = obj.mode === undefined ? "weighted" : c.oneOf("kong.mode", obj.mode, ["weighted", "stable-hostname"] as const);
     const relaxed = parseRelaxed(c, obj.migrationSettings);
-    const requestTimeoutMs = obj.requestTimeoutMs === undefined ? 10_000 : c.integer("kong.requestTimeoutMs", obj.requestTimeoutMs, 10, 120_000);
+    const requestTimeoutMs =
+        obj.requestTimeoutMs === undefined ? 10_000 : c.integer("kong.requestTimeoutMs", obj.requestTimeoutMs, 10, 120_000);
     const retries = obj.retries === undefined ? 3 : c.integer("kong.retries", obj.retries, 0, 10);
     const retryBackoffMs = obj.retryBackoffMs === undefined ? 500 : c.integer("kong.retryBackoffMs", obj.retryBackoffMs, 1, 10_000);
     if (raw.kongAdminToken !== undefined && raw.kongAdminTokenIsSecret === false) {
-        c.problem("kongAdminToken", '"[plain text token]" is not accepted; expected a secret value: re-set it with pulumi config set --secret migration:kongAdminToken');
+        c.problem(
+            "kongAdminToken",
+            '"[plain text token]" is not accepted; expected a secret value: re-set it with pulumi config set --secret migration:kongAdminToken',
+        );
     }
 
     const settings: Record<string, KongApiSettings> = {};
@@ -581,24 +756,38 @@ function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; targe
             const a = c.object(path, value);
             if (!a) continue;
             c.knownKeys(path, a, ["service", "sourceTarget", "targetTarget", "hostHeader", "weight", "originHost"]);
-            const service = c.string(`${path}.service`, a.service, "the name of the existing Kong service that routes this API", (s) => /^[A-Za-z0-9_.~-]+$/.test(s));
+            const service = c.string(`${path}.service`, a.service, "the name of the existing Kong service that routes this API", (s) =>
+                /^[A-Za-z0-9_.~-]+$/.test(s),
+            );
             const hostPort = "host:port with an explicit port (Kong stores port 8000 when it is omitted)";
             const sourceTarget = c.optionalString(`${path}.sourceTarget`, a.sourceTarget, hostPort, isHostPort);
             const targetTarget = c.optionalString(`${path}.targetTarget`, a.targetTarget, hostPort, isHostPort);
-            const hostHeader = c.optionalString(`${path}.hostHeader`, a.hostHeader, "a host name both clusters' ingresses serve", isDnsName);
+            const hostHeader = c.optionalString(
+                `${path}.hostHeader`,
+                a.hostHeader,
+                "a host name both clusters' ingresses serve",
+                isDnsName,
+            );
             const weight = a.weight === undefined ? undefined : c.integer(`${path}.weight`, a.weight, 0, 100);
             const originHost = c.optionalString(`${path}.originHost`, a.originHost, "a DNS name inside dns.zone", isDnsName);
             if (mode === "stable-hostname") {
                 const effective = weight ?? cutover.weights[name] ?? 0;
                 if (effective !== 0 && effective !== 100) {
-                    c.fail(weight === undefined ? `cutover.weights.${name}` : `${path}.weight`, effective, "0 or 100 in kong.mode stable-hostname (one CNAME points at A or at B; it cannot split traffic)");
+                    c.fail(
+                        weight === undefined ? `cutover.weights.${name}` : `${path}.weight`,
+                        effective,
+                        "0 or 100 in kong.mode stable-hostname (one CNAME points at A or at B; it cannot split traffic)",
+                    );
                 }
-                if (originHost && dns && !inZone(originHost, dns.zone)) c.fail(`${path}.originHost`, originHost, `a name inside dns.zone ${dns.zone} (DnsCutover manages its CNAME)`);
+                if (originHost && dns && !inZone(originHost, dns.zone))
+                    c.fail(`${path}.originHost`, originHost, `a name inside dns.zone ${dns.zone} (DnsCutover manages its CNAME)`);
             }
             if (cutover.phase === "complete" && weight !== undefined && weight < 100) {
                 c.fail(`${path}.weight`, weight, "100 in phase complete (or no override)");
             }
-            const invalid = (["sourceTarget", "targetTarget", "hostHeader", "originHost"] as const).some((k) => a[k] !== undefined && { sourceTarget, targetTarget, hostHeader, originHost }[k] === undefined);
+            const invalid = (["sourceTarget", "targetTarget", "hostHeader", "originHost"] as const).some(
+                (k) => a[k] !== undefined && { sourceTarget, targetTarget, hostHeader, originHost }[k] === undefined,
+            );
             if (service && !invalid) {
                 settings[name] = {
                     service,
@@ -611,7 +800,17 @@ function parseKong(c: Checker, raw: RawConfig, domains?: { source: string; targe
             }
         }
     }
-    if (!adminUrl || !auth || !upstreamPrefix || !mode || !apisObj || requestTimeoutMs === undefined || retries === undefined || retryBackoffMs === undefined) return undefined;
+    if (
+        !adminUrl ||
+        !auth ||
+        !upstreamPrefix ||
+        !mode ||
+        !apisObj ||
+        requestTimeoutMs === undefined ||
+        retries === undefined ||
+        retryBackoffMs === undefined
+    )
+        return undefined;
     return {
         adminUrl: adminUrl.replace(/\/+$/, ""),
         ...(workspace ? { workspace } : {}),
@@ -648,7 +847,10 @@ function parseSource(c: Checker, value: unknown, apis?: Api[], domains?: { sourc
     if (!obj) return undefined;
     c.knownKeys("source", obj, ["kubeContext", "cutoverStack", "address", "namespaces", "ingress", "loadBalancerId", "wildcardRecord"]);
     const kubeContext = c.string("source.kubeContext", obj.kubeContext, "the kubeconfig context of cluster A", (s) => s.trim().length > 0);
-    const cutoverStack = obj.cutoverStack === undefined ? "organization/migration/cutover" : c.string("source.cutoverStack", obj.cutoverStack, "a stack name such as organization/migration/cutover", isStackName);
+    const cutoverStack =
+        obj.cutoverStack === undefined
+            ? "organization/migration/cutover"
+            : c.string("source.cutoverStack", obj.cutoverStack, "a stack name such as organization/migration/cutover", isStackName);
     const address = c.string("source.address", obj.address, "A's SLB address as IPv4, e.g. 10.72.10.88", isIpv4);
     let namespaces: string[] | undefined = apis ? [...new Set(apis.map((a) => a.namespace))].sort() : undefined;
     if (obj.namespaces !== undefined) {
@@ -658,20 +860,33 @@ function parseSource(c: Checker, value: unknown, apis?: Api[], domains?: { sourc
         } else namespaces = obj.namespaces as string[];
     }
     const ingress = parseSourceIngress(c, obj.ingress);
-    const loadBalancerId = c.optionalString("source.loadBalancerId", obj.loadBalancerId, "a CLB instance id such as lb-xxxx", (s) => /^lb-[a-z0-9]+$/.test(s));
+    const loadBalancerId = c.optionalString("source.loadBalancerId", obj.loadBalancerId, "a CLB instance id such as lb-xxxx", (s) =>
+        /^lb-[a-z0-9]+$/.test(s),
+    );
     let wildcardRecord: SourceSettings["wildcardRecord"];
     if (obj.wildcardRecord !== undefined) {
         const w = c.object("source.wildcardRecord", obj.wildcardRecord);
         if (w) {
             c.knownKeys("source.wildcardRecord", w, ["id", "zone"]);
-            const id = c.string("source.wildcardRecord.id", w.id, "the Alidns record id (digits) of *.<domains.source>", (s) => /^\d+$/.test(s));
+            const id = c.string("source.wildcardRecord.id", w.id, "the Alidns record id (digits) of *.<domains.source>", (s) =>
+                /^\d+$/.test(s),
+            );
             const zone = c.string("source.wildcardRecord.zone", w.zone, "the Alidns zone holding it", isDnsName);
-            if (zone && domains && !inZone(legacyWildcard(domains), zone)) c.fail("source.wildcardRecord.zone", zone, `a zone that contains ${legacyWildcard(domains)}`);
+            if (zone && domains && !inZone(legacyWildcard(domains), zone))
+                c.fail("source.wildcardRecord.zone", zone, `a zone that contains ${legacyWildcard(domains)}`);
             if (id && zone) wildcardRecord = { id, zone };
         }
     }
     if (!kubeContext || !cutoverStack || !address || !namespaces || !ingress) return undefined;
-    return { kubeContext, cutoverStack, address, namespaces, ingress, ...(loadBalancerId ? { loadBalancerId } : {}), ...(wildcardRecord ? { wildcardRecord } : {}) };
+    return {
+        kubeContext,
+        cutoverStack,
+        address,
+        namespaces,
+        ingress,
+        ...(loadBalancerId ? { loadBalancerId } : {}),
+        ...(wildcardRecord ? { wildcardRecord } : {}),
+    };
 }
 
 function parseSourceIngress(c: Checker, value: unknown): SourceIngress | undefined {
@@ -680,8 +895,16 @@ function parseSourceIngress(c: Checker, value: unknown): SourceIngress | undefin
     const kind = c.oneOf("source.ingress.kind", obj.kind, ["helm-release", "objects"] as const);
     if (kind === "helm-release") {
         c.knownKeys("source.ingress", obj, ["kind", "release", "chart"]);
-        const release = c.string("source.ingress.release", obj.release, "the Helm release as namespace/name, e.g. ingress-nginx/ingress-nginx", (s) => NAMESPACED.test(s));
-        const chart = obj.chart === undefined ? "ingress-nginx" : c.string("source.ingress.chart", obj.chart, "the release's chart name", (s) => s.length > 0);
+        const release = c.string(
+            "source.ingress.release",
+            obj.release,
+            "the Helm release as namespace/name, e.g. ingress-nginx/ingress-nginx",
+            (s) => NAMESPACED.test(s),
+        );
+        const chart =
+            obj.chart === undefined
+                ? "ingress-nginx"
+                : c.string("source.ingress.chart", obj.chart, "the release's chart name", (s) => s.length > 0);
         if (!release || !chart) return undefined;
         const [namespace, name] = release.split("/");
         return { kind, namespace, name, chart };
@@ -693,8 +916,17 @@ function parseSourceIngress(c: Checker, value: unknown): SourceIngress | undefin
             c.fail("source.ingress.ingresses", obj.ingresses, "a non-empty list of A's Ingresses as namespace/name");
             return undefined;
         }
-        const ingressClass = c.optionalString("source.ingress.ingressClass", obj.ingressClass, "an IngressClass used only by the migrated APIs in cluster A", isDnsLabel);
-        return { kind, ingresses: (list as string[]).map((x) => ({ namespace: x.split("/")[0], name: x.split("/")[1] })), ...(ingressClass ? { ingressClass } : {}) };
+        const ingressClass = c.optionalString(
+            "source.ingress.ingressClass",
+            obj.ingressClass,
+            "an IngressClass used only by the migrated APIs in cluster A",
+            isDnsLabel,
+        );
+        return {
+            kind,
+            ingresses: (list as string[]).map((x) => ({ namespace: x.split("/")[0], name: x.split("/")[1] })),
+            ...(ingressClass ? { ingressClass } : {}),
+        };
     }
     return undefined;
 }
@@ -704,13 +936,22 @@ function parseDecommission(c: Checker, value: unknown, apis?: Api[]): Decommissi
     if (!obj) return undefined;
     c.knownKeys("decommission", obj, ["observationHours", "acceptNoObservationWindow", "confirm"]);
     const acceptNoWindow = c.boolean("decommission.acceptNoObservationWindow", obj.acceptNoObservationWindow, false);
-    let observationHours = obj.observationHours === undefined ? 24 : c.integer("decommission.observationHours", obj.observationHours, 0, 24 * 30);
+    let observationHours =
+        obj.observationHours === undefined ? 24 : c.integer("decommission.observationHours", obj.observationHours, 0, 24 * 30);
     if (observationHours === 0 && !acceptNoWindow) {
-        c.fail("decommission.observationHours", 0, "at least 1 hour of observation after complete, or 0 together with decommission.acceptNoObservationWindow: true (A may then go as soon as complete is applied)");
+        c.fail(
+            "decommission.observationHours",
+            0,
+            "at least 1 hour of observation after complete, or 0 together with decommission.acceptNoObservationWindow: true (A may then go as soon as complete is applied)",
+        );
         observationHours = undefined;
     }
     if (acceptNoWindow && observationHours !== undefined && observationHours !== 0) {
-        c.fail("decommission.acceptNoObservationWindow", true, `no override with a window of ${observationHours} h (it only allows observationHours: 0)`);
+        c.fail(
+            "decommission.acceptNoObservationWindow",
+            true,
+            `no override with a window of ${observationHours} h (it only allows observationHours: 0)`,
+        );
     }
     let confirm: string[] | undefined = [];
     if (obj.confirm !== undefined) {
@@ -720,7 +961,8 @@ function parseDecommission(c: Checker, value: unknown, apis?: Api[]): Decommissi
         } else confirm = obj.confirm as string[];
     }
     const names = apis?.map((a) => a.name) ?? [];
-    for (const name of confirm ?? []) if (apis && !names.includes(name)) c.fail("decommission.confirm", name, `API names from migration:apis (${names.join(", ")})`);
+    for (const name of confirm ?? [])
+        if (apis && !names.includes(name)) c.fail("decommission.confirm", name, `API names from migration:apis (${names.join(", ")})`);
     const repeated = (confirm ?? []).filter((n, i, all) => all.indexOf(n) !== i);
     for (const name of new Set(repeated)) c.fail("decommission.confirm", name, "each API listed once");
     if (observationHours === undefined || !confirm) return undefined;

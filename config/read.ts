@@ -12,7 +12,11 @@ const STRUCTURED = ["domains", "apis", "ingress", "shortDomain", "tls", "cutover
  * it to a program (`ns:key` → string). The program reads `pulumi.runtime.allConfig()`; the
  * offline diagram reads a stack file the same way. Secret settings come back as secret Outputs.
  */
-export function readRawConfig(values: Record<string, string>, isSecret: (key: string) => boolean, self?: { project: string; stack: string }): RawConfig {
+export function readRawConfig(
+    values: Record<string, string>,
+    isSecret: (key: string) => boolean,
+    self?: { project: string; stack: string },
+): RawConfig {
     const prefix = `${NAMESPACE}:`;
     const get = (key: string): string | undefined => values[`${prefix}${key}`];
     const structured = (key: string): unknown => {
@@ -35,7 +39,9 @@ export function readRawConfig(values: Record<string, string>, isSecret: (key: st
         ...(self ? { self } : {}),
         role: get("role"),
         ...Object.fromEntries(STRUCTURED.map((k) => [k, structured(k)])),
-        ...(kongAdminToken === undefined ? {} : { kongAdminToken: pulumi.secret(kongAdminToken), kongAdminTokenIsSecret: isSecret(`${prefix}kongAdminToken`) }),
+        ...(kongAdminToken === undefined
+            ? {}
+            : { kongAdminToken: pulumi.secret(kongAdminToken), kongAdminTokenIsSecret: isSecret(`${prefix}kongAdminToken`) }),
         ...(tlsKey === undefined ? {} : { tlsKey: pulumi.secret(tlsKey), tlsKeyIsSecret: isSecret(`${prefix}tlsKey`) }),
     };
 }

@@ -34,13 +34,24 @@ export function sanCovers(san: string, host: string): boolean {
  * Checks that the certificate covers every served host and outlives the safety margin.
  * Pure: the clock is a parameter. Returns the summary, or the problems under `tls.certificate`.
  */
-export function checkCertificate(pem: string, hosts: readonly string[], now: Date): { summary?: CertificateSummary; problems: ConfigProblem[] } {
+export function checkCertificate(
+    pem: string,
+    hosts: readonly string[],
+    now: Date,
+): { summary?: CertificateSummary; problems: ConfigProblem[] } {
     const path = `${NAMESPACE}:tls.certificate`;
     let cert: X509Certificate;
     try {
         cert = new X509Certificate(pem);
     } catch (err) {
-        return { problems: [{ path, message: `is not a readable PEM certificate (${(err as Error).message}); expected the PEM of the serving certificate` }] };
+        return {
+            problems: [
+                {
+                    path,
+                    message: `is not a readable PEM certificate (${(err as Error).message}); expected the PEM of the serving certificate`,
+                },
+            ],
+        };
     }
     const dnsNames = certificateDnsNames(cert);
     const problems: ConfigProblem[] = [];

@@ -18,7 +18,11 @@ import { renderText } from "./render";
 const ROOT = path.resolve(__dirname, "..");
 const SIZES = [1, 20, 200];
 const RUNS = 5;
-const DOMAINS = { source: "source-team1.dev.aliyun.cloud.cn.aibang", target: "target-team2.dev.aliyun.cloud.cn.aibang", short: "dev-01.aliyun.cloud.cn.aibang" };
+const DOMAINS = {
+    source: "source-team1.dev.aliyun.cloud.cn.aibang",
+    target: "target-team2.dev.aliyun.cloud.cn.aibang",
+    short: "dev-01.aliyun.cloud.cn.aibang",
+};
 
 function apis(n: number) {
     // Ten APIs per namespace, as a team's namespaces usually hold several services.
@@ -50,9 +54,18 @@ function cutover(n: number) {
         role: "cutover",
         domains: DOMAINS,
         apis: list,
-        cutover: { phase: "shift", weights: Object.fromEntries(list.map((a) => [a.name, 20])), sourceAddress: "10.72.10.88", targetAddress: "10.72.11.99" },
+        cutover: {
+            phase: "shift",
+            weights: Object.fromEntries(list.map((a) => [a.name, 20])),
+            sourceAddress: "10.72.10.88",
+            targetAddress: "10.72.11.99",
+        },
         dns: { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 } },
-        kong: { adminUrl: "https://kong-admin.bench.internal:8444", upstreamPrefix: "team1", apis: Object.fromEntries(list.map((a) => [a.name, { service: a.name }])) },
+        kong: {
+            adminUrl: "https://kong-admin.bench.internal:8444",
+            upstreamPrefix: "team1",
+            apis: Object.fromEntries(list.map((a) => [a.name, { service: a.name }])),
+        },
     });
 }
 
@@ -100,7 +113,14 @@ async function countCalls(n: number): Promise<CallRow[]> {
             await world.engine.up(world.stackFile(cutover));
             const dnsReads = world.dns.calls.filter((c) => c.action.startsWith("Describe")).length;
             const kongReads = world.kong.exchanges.filter((x) => x.method === "GET").length;
-            rows.push({ apis: n, edit, dnsReads, dnsWrites: world.dns.calls.length - dnsReads, kongReads, kongWrites: world.kong.exchanges.length - kongReads });
+            rows.push({
+                apis: n,
+                edit,
+                dnsReads,
+                dnsWrites: world.dns.calls.length - dnsReads,
+                kongReads,
+                kongWrites: world.kong.exchanges.length - kongReads,
+            });
         }
     } finally {
         await host.stop();
@@ -111,7 +131,10 @@ async function countCalls(n: number): Promise<CallRow[]> {
 
 async function main(): Promise<number> {
     const rows: { stack: string; apis: number; resources: number; medianMs: number; perApiMs: number }[] = [];
-    for (const [stack, make] of [["platform", platform], ["cutover", cutover]] as const) {
+    for (const [stack, make] of [
+        ["platform", platform],
+        ["cutover", cutover],
+    ] as const) {
         await planOnce(stack, make(1)); // warm-up: module loading and JIT are not the plan's cost
         for (const n of SIZES) {
             const times: number[] = [];
@@ -126,10 +149,23 @@ async function main(): Promise<number> {
         }
     }
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-    console.log(`Plan benchmark — Node ${process.version}, ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; median of ${RUNS} runs after a warm-up`);
+    console.log(
+        `Plan benchmark — Node ${process.version}, ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; median of ${RUNS} runs after a warm-up`,
+    );
     console.log("");
-    console.log(["stack".padEnd(9), "APIs".padStart(5), "resources".padStart(10), "median ms".padStart(10), "ms / API".padStart(9)].join("  "));
-    for (const r of rows) console.log([r.stack.padEnd(9), String(r.apis).padStart(5), String(r.resources).padStart(10), r.medianMs.toFixed(0).padStart(10), r.perApiMs.toFixed(2).padStart(9)].join("  "));
+    console.log(
+        ["stack".padEnd(9), "APIs".padStart(5), "resources".padStart(10), "median ms".padStart(10), "ms / API".padStart(9)].join("  "),
+    );
+    for (const r of rows)
+        console.log(
+            [
+                r.stack.padEnd(9),
+                String(r.apis).padStart(5),
+                String(r.resources).padStart(10),
+                r.medianMs.toFixed(0).padStart(10),
+                r.perApiMs.toFixed(2).padStart(9),
+            ].join("  "),
+        );
     console.log("");
     let ok = true;
     for (const stack of ["platform", "cutover"]) {
@@ -138,19 +174,44 @@ async function main(): Promise<number> {
         const ratio = at(200).perApiMs / at(20).perApiMs;
         const linear = ratio <= 1.5;
         ok &&= within && linear;
-        console.log(`${stack}: 200 APIs in ${at(200).medianMs.toFixed(0)} ms (target ≤ 3000): ${within ? "met" : "MISSED"}; per API at 200 is ${ratio.toFixed(2)}× that at 20 (target ≤ 1.5): ${linear ? "met" : "MISSED"}`);
+        console.log(
+            `${stack}: 200 APIs in ${at(200).medianMs.toFixed(0)} ms (target ≤ 3000): ${within ? "met" : "MISSED"}; per API at 200 is ${ratio.toFixed(2)}× that at 20 (target ≤ 1.5): ${linear ? "met" : "MISSED"}`,
+        );
     }
     console.log("");
     console.log("API calls per phase edit, through the real dynamic-provider host (Alidns and Kong Admin API doubles):");
-    console.log(["APIs".padStart(5), "edit".padEnd(26), "DNS reads".padStart(9), "DNS writes".padStart(10), "Kong reads".padStart(10), "Kong writes".padStart(11)].join("  "));
+    console.log(
+        [
+            "APIs".padStart(5),
+            "edit".padEnd(26),
+            "DNS reads".padStart(9),
+            "DNS writes".padStart(10),
+            "Kong reads".padStart(10),
+            "Kong writes".padStart(11),
+        ].join("  "),
+    );
     const calls = [...(await countCalls(1)), ...(await countCalls(200))];
-    for (const r of calls) console.log([String(r.apis).padStart(5), r.edit.padEnd(26), String(r.dnsReads).padStart(9), String(r.dnsWrites).padStart(10), String(r.kongReads).padStart(10), String(r.kongWrites).padStart(11)].join("  "));
+    for (const r of calls)
+        console.log(
+            [
+                String(r.apis).padStart(5),
+                r.edit.padEnd(26),
+                String(r.dnsReads).padStart(9),
+                String(r.dnsWrites).padStart(10),
+                String(r.kongReads).padStart(10),
+                String(r.kongWrites).padStart(11),
+            ].join("  "),
+        );
     const one = calls.find((r) => r.apis === 200 && r.edit.startsWith("one API"))!;
     const economical = one.dnsReads === 0 && one.kongReads === 0 && one.dnsWrites === 2 && one.kongWrites === 2;
-    const idle = calls.filter((r) => r.edit === "unchanged re-run").every((r) => r.dnsReads + r.dnsWrites + r.kongReads + r.kongWrites === 0);
+    const idle = calls
+        .filter((r) => r.edit === "unchanged re-run")
+        .every((r) => r.dnsReads + r.dnsWrites + r.kongReads + r.kongWrites === 0);
     ok &&= economical && idle;
     console.log("");
-    console.log(`one-weight edit at 200 APIs: ${one.dnsWrites} DNS + ${one.kongWrites} Kong writes, ${one.dnsReads + one.kongReads} reads (target: 2 + 2 writes, 0 reads): ${economical ? "met" : "MISSED"}`);
+    console.log(
+        `one-weight edit at 200 APIs: ${one.dnsWrites} DNS + ${one.kongWrites} Kong writes, ${one.dnsReads + one.kongReads} reads (target: 2 + 2 writes, 0 reads): ${economical ? "met" : "MISSED"}`,
+    );
     console.log(`unchanged re-run: no call (target): ${idle ? "met" : "MISSED"}`);
     return ok ? 0 : 1;
 }

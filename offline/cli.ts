@@ -60,7 +60,8 @@ const VALUED = new Set(["--stack", "--config", "--against", "--ref", "--out", "-
 
 function time(flag: string, text: string): Date {
     const t = new Date(text);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(t.getTime())) throw new UsageError(`${flag} ${JSON.stringify(text)} is not an ISO 8601 time such as 2026-11-28T12:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(t.getTime()))
+        throw new UsageError(`${flag} ${JSON.stringify(text)} is not an ISO 8601 time such as 2026-11-28T12:00:00Z`);
     return t;
 }
 
@@ -102,8 +103,10 @@ export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
     if (args.help) return { ...args, stack: args.stack ?? "" };
     if (!args.stack) throw new UsageError("--stack is required");
     if (!/^[A-Za-z0-9_.-]+$/.test(args.stack)) throw new UsageError(`--stack ${JSON.stringify(args.stack)} is not a stack name`);
-    if ([args.json || !!args.against, args.kongDeck, args.mermaid].filter(Boolean).length > 1) throw new UsageError("--json/--against, --kong-deck and --mermaid are different outputs: pick one");
-    if (args.refs[args.stack]) throw new UsageError(`--ref ${args.stack}=…: ${args.stack} is the stack being planned; use --config for its file`);
+    if ([args.json || !!args.against, args.kongDeck, args.mermaid].filter(Boolean).length > 1)
+        throw new UsageError("--json/--against, --kong-deck and --mermaid are different outputs: pick one");
+    if (args.refs[args.stack])
+        throw new UsageError(`--ref ${args.stack}=…: ${args.stack} is the stack being planned; use --config for its file`);
     return args as CliArgs;
 }
 
@@ -120,7 +123,12 @@ export interface Io {
 
 const PROCESS_IO: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-export async function main(argv: string[], projectDir: string, cwd = process.env.INIT_CWD ?? process.cwd(), io: Io = PROCESS_IO): Promise<number> {
+export async function main(
+    argv: string[],
+    projectDir: string,
+    cwd = process.env.INIT_CWD ?? process.cwd(),
+    io: Io = PROCESS_IO,
+): Promise<number> {
     let args: CliArgs;
     try {
         args = parseArgs(argv, cwd);
@@ -145,16 +153,30 @@ export async function main(argv: string[], projectDir: string, cwd = process.env
         const walk = newWalk();
         const adjustReferenced = args.appliedAt ? appliedAtWhatIf(args.appliedAt) : undefined;
         const planFor = (file?: string) =>
-             planStackOffline({ projectDir, stack: args.stack, ...(file ? { configFile: file } : {}), refs: args.refs, program: () => program(options), cache, walk: { ...newWalk(), referenced: walk.referenced }, ...(adjustReferenced ? { adjustReferenced } : {}) });
+            planStackOffline({
+                projectDir,
+                stack: args.stack,
+                ...(file ? { configFile: file } : {}),
+                refs: args.refs,
+                program: () => program(options),
+                cache,
+                walk: { ...newWalk(), referenced: walk.referenced },
+                ...(adjustReferenced ? { adjustReferenced } : {}),
+            });
         const { run: result, role } = await planFor(args.configFile);
         const unused = Object.keys(args.refs).filter((name) => !walk.referenced.has(name));
         if (unused.length > 0) {
             const seen = [...walk.referenced].sort();
-            return usage(`--ref ${unused.join(", ")}: stack ${args.stack} never references ${unused.length === 1 ? "a stack of that name" : "stacks of those names"}; it references ${seen.length ? seen.join(", ") : "no stack"}`);
+            return usage(
+                `--ref ${unused.join(", ")}: stack ${args.stack} never references ${unused.length === 1 ? "a stack of that name" : "stacks of those names"}; it references ${seen.length ? seen.join(", ") : "no stack"}`,
+            );
         }
-        if (args.appliedAt && !walk.referenced.size) return usage(`--applied-at: stack ${args.stack} references no cutover stack whose apply time it could set`);
-        if (args.mermaid && role !== "cutover") return usage(`--mermaid draws a cutover stack's phase; stack ${args.stack} has role ${role ?? "(none)"}`);
-        if (args.kongDeck && !hasKongLayer(result)) return usage(`--kong-deck: stack ${args.stack} has no Kong layer (migration:kong is not set), so there is nothing to export`);
+        if (args.appliedAt && !walk.referenced.size)
+            return usage(`--applied-at: stack ${args.stack} references no cutover stack whose apply time it could set`);
+        if (args.mermaid && role !== "cutover")
+            return usage(`--mermaid draws a cutover stack's phase; stack ${args.stack} has role ${role ?? "(none)"}`);
+        if (args.kongDeck && !hasKongLayer(result))
+            return usage(`--kong-deck: stack ${args.stack} has no Kong layer (migration:kong is not set), so there is nothing to export`);
         let output: string;
         if (args.against) {
             current = args.against;
@@ -162,16 +184,28 @@ export async function main(argv: string[], projectDir: string, cwd = process.env
             current = undefined;
             const diff = await diffRuns(result, next);
             const from = args.configFile ? path.relative(cwd, args.configFile) : `Pulumi.${args.stack}.yaml`;
-            output = args.json ? `${JSON.stringify({ diff }, null, 2)}\n` : renderDiff(diff, from, path.relative(cwd, args.against) || args.against);
+            output = args.json
+                ? `${JSON.stringify({ diff }, null, 2)}\n`
+                : renderDiff(diff, from, path.relative(cwd, args.against) || args.against);
         } else {
-            output = args.mermaid ? renderMermaid(result, topologyOf(cutoverConfigOf(loadStackConfig(projectDir, args.stack, args.configFile)), platformOutputs(cache))) : args.kongDeck ? renderDeck(result) : args.json ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n` : renderText(result, role);
+            output = args.mermaid
+                ? renderMermaid(
+                      result,
+                      topologyOf(cutoverConfigOf(loadStackConfig(projectDir, args.stack, args.configFile)), platformOutputs(cache)),
+                  )
+                : args.kongDeck
+                  ? renderDeck(result)
+                  : args.json
+                    ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n`
+                    : renderText(result, role);
         }
         if (args.out) fs.writeFileSync(args.out, output);
         else io.out(output);
         return 0;
     } catch (err) {
         if (err instanceof StackFileError) return usage(err.message);
-        if (err instanceof ProgramError && ConfigError.isConfigError(err.cause)) return usage(`${which(args.stack, cwd, current)}: ${err.cause.message}`);
+        if (err instanceof ProgramError && ConfigError.isConfigError(err.cause))
+            return usage(`${which(args.stack, cwd, current)}: ${err.cause.message}`);
         if (err instanceof StackReferenceError) return usage(`${which(args.stack, cwd, current)}: ${err.message}`);
         if (err instanceof HarnessError) {
             io.err(`plan: the offline run is unsound, no plan printed:\n${err.message}\n`);
@@ -191,7 +225,9 @@ function platformOutputs(cache: Map<string, Record<string, unknown>>): Record<st
 /** `--applied-at`: a referenced cutover stack reads as if its phase was applied at that time. */
 function appliedAtWhatIf(at: Date) {
     return (_stack: string, outputs: Record<string, unknown>) =>
-        outputs.role === "cutover" && (outputs.phaseAppliedAt === UNKNOWN || outputs.phaseAppliedAt === undefined) ? { ...outputs, phaseAppliedAt: at.toISOString() } : outputs;
+        outputs.role === "cutover" && (outputs.phaseAppliedAt === UNKNOWN || outputs.phaseAppliedAt === undefined)
+            ? { ...outputs, phaseAppliedAt: at.toISOString() }
+            : outputs;
 }
 
 if (require.main === module) {

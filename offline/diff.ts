@@ -13,9 +13,17 @@ import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
  * program uses (the engine learns this from each provider's Diff; offline it is this table).
  */
 export const REPLACE_ON_CHANGE: { type: RegExp; paths: string[]; source: string }[] = [
-    { type: /^kubernetes:/, paths: ["metadata.name", "metadata.namespace"], source: "pulumi-kubernetes: an object's name and namespace identify it; a change is a new object" },
+    {
+        type: /^kubernetes:/,
+        paths: ["metadata.name", "metadata.namespace"],
+        source: "pulumi-kubernetes: an object's name and namespace identify it; a change is a new object",
+    },
     { type: /^kubernetes:core\/v1:Secret$/, paths: ["type"], source: "Kubernetes API: a Secret's type is immutable" },
-    { type: /^kubernetes:networking\.k8s\.io\/v1:IngressClass$/, paths: ["spec.controller"], source: "Kubernetes API: IngressClass spec.controller is immutable" },
+    {
+        type: /^kubernetes:networking\.k8s\.io\/v1:IngressClass$/,
+        paths: ["spec.controller"],
+        source: "Kubernetes API: IngressClass spec.controller is immutable",
+    },
     { type: /^kubernetes:core\/v1:Service$/, paths: ["spec.clusterIP"], source: "Kubernetes API: spec.clusterIP is immutable" },
     { type: /^alicloud:dns\/alidnsRecord:AlidnsRecord$/, paths: ["domainName"], source: "alicloud_alidns_record: domain_name is ForceNew" },
 ];
@@ -82,7 +90,9 @@ export function changedPaths(before: unknown, after: unknown, prefix = ""): Chan
     }
     if (isObj(before) && isObj(after) && !Array.isArray(before) && !Array.isArray(after)) {
         const keys = [...new Set([...Object.keys(before as object), ...Object.keys(after as object)])];
-        return keys.flatMap((k) => changedPaths((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+        return keys.flatMap((k) =>
+            changedPaths((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k),
+        );
     }
     return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: prefix, old: before ?? null, new: after ?? null }];
 }
@@ -137,7 +147,9 @@ export async function diffRuns(before: OfflineRun, after: OfflineRun): Promise<P
             continue;
         }
         const ignored = r.options.ignoreChanges;
-        const changes = ignored.includes("*") ? [] : changedPaths(prior.inputs, r.inputs).filter((c) => !ignored.some((p) => under(c.path, p)));
+        const changes = ignored.includes("*")
+            ? []
+            : changedPaths(prior.inputs, r.inputs).filter((c) => !ignored.some((p) => under(c.path, p)));
         if (changes.length === 0 && !options.optionChanges) {
             diff.unchanged++;
             continue;
@@ -164,7 +176,11 @@ function value(v: unknown): string {
 export function renderDiff(diff: PlanDiff, from: string, to: string): string {
     const out = [`Diff: ${from} → ${to}`, ""];
     // The edit that lifts protection is the one a reviewer must not miss: it comes first too.
-    if (diff.protection.lifted.length) out.push(`!! protect lifted on ${diff.protection.lifted.length} resource${diff.protection.lifted.length === 1 ? "" : "s"}: after this apply, pulumi destroy may delete them`, "");
+    if (diff.protection.lifted.length)
+        out.push(
+            `!! protect lifted on ${diff.protection.lifted.length} resource${diff.protection.lifted.length === 1 ? "" : "s"}: after this apply, pulumi destroy may delete them`,
+            "",
+        );
     const section = (mark: string, title: string, entries: DiffEntry[]) => {
         out.push(`${title} (${entries.length}):`);
         for (const e of entries) {
@@ -173,7 +189,9 @@ export function renderDiff(diff: PlanDiff, from: string, to: string): string {
             for (const c of e.changes ?? []) out.push(`      ${c.path}: ${value(c.old)} → ${value(c.new)}`);
             for (const c of e.optionChanges ?? []) {
                 const lifted = c.path === "protect" && c.old === true && c.new === false;
-                out.push(`      option ${c.path}: ${value(c.old)} → ${value(c.new)}${lifted ? "   <-- PROTECTION LIFTED: pulumi destroy may delete it" : ""}`);
+                out.push(
+                    `      option ${c.path}: ${value(c.old)} → ${value(c.new)}${lifted ? "   <-- PROTECTION LIFTED: pulumi destroy may delete it" : ""}`,
+                );
             }
         }
     };

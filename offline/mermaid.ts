@@ -12,7 +12,11 @@ const known = (v: string | undefined) => v !== undefined && v !== "[known after 
 export function renderMermaid(run: OfflineRun, topology: Topology): string {
     const traffic = (run.outputs.traffic as TrafficRow[] | undefined) ?? [];
     const phase = String(run.outputs.phase ?? "");
-    const lines = ["flowchart LR", `    %% phase ${phase}: generated from the plan of stack ${run.stack} (--mermaid)`, "    clients([Clients])"];
+    const lines = [
+        "flowchart LR",
+        `    %% phase ${phase}: generated from the plan of stack ${run.stack} (--mermaid)`,
+        "    clients([Clients])",
+    ];
     const edge = (from: string, to: string, label?: string, weight?: number) =>
         lines.push(`    ${from} ${weight === 0 ? "-.->" : "-->"}${label ? `|"${label}"|` : ""} ${to}`);
     const teamClass = topology.teamClass ?? "isolated class";
@@ -27,13 +31,23 @@ export function renderMermaid(run: OfflineRun, topology: Topology): string {
     // The short host has its own SLB and controller in dedicated mode; otherwise the team's serves it.
     const dedicated = topology.shortMode === "dedicated";
     const shortIngress = dedicated ? "ingS" : "ingB";
-    if (dedicated) lines.push(`    slbS["SLB short domain"]`, `    ingS["ShortDomainGateway ${topology.shortClass ?? "dedicated class"}"]`, "    short --> slbS", "    slbS --> ingS");
+    if (dedicated)
+        lines.push(
+            `    slbS["SLB short domain"]`,
+            `    ingS["ShortDomainGateway ${topology.shortClass ?? "dedicated class"}"]`,
+            "    short --> slbS",
+            "    slbS --> ingS",
+        );
     else edge("short", "slbB");
 
     for (const api of topology.apis) {
         const id = api.name.replace(/[^A-Za-z0-9]/g, "_");
         const legacy = traffic.find((r) => r.layer === "dns" && r.api === api.name);
-        lines.push(`    ${id}_legacy["${legacy?.host ?? api.name}"]`, `    ${id}_a["${api.name} in A"]`, `    ${id}_b["${api.service} (${api.namespace})"]`);
+        lines.push(
+            `    ${id}_legacy["${legacy?.host ?? api.name}"]`,
+            `    ${id}_a["${api.name} in A"]`,
+            `    ${id}_b["${api.service} (${api.namespace})"]`,
+        );
         edge("clients", `${id}_legacy`);
         for (const t of legacy?.targets ?? []) edge(`${id}_legacy`, t.side === "A" ? "slbA" : "slbB", `DNS ${t.weight}%`, t.weight);
         edge("ingA", `${id}_a`);

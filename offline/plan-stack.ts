@@ -48,11 +48,15 @@ export function stackOf(referenceName: string): string {
 export async function planStackOffline(opts: PlanStackOptions): Promise<{ run: OfflineRun; role: string | null }> {
     const walk = opts.walk ?? newWalk();
     if (walk.chain.includes(opts.stack)) {
-        throw new StackReferenceError(`reference cycle: ${[...walk.chain, opts.stack].join(" → ")} (a stack cannot depend on its own outputs)`);
+        throw new StackReferenceError(
+            `reference cycle: ${[...walk.chain, opts.stack].join(" → ")} (a stack cannot depend on its own outputs)`,
+        );
     }
     const earlier = walk.files.get(opts.stack);
     if (walk.files.has(opts.stack) && earlier !== opts.configFile) {
-        throw new StackReferenceError(`stack ${opts.stack} would be planned twice, with ${earlier ?? `Pulumi.${opts.stack}.yaml`} and with ${opts.configFile ?? `Pulumi.${opts.stack}.yaml`}: one plan sees one config per stack`);
+        throw new StackReferenceError(
+            `stack ${opts.stack} would be planned twice, with ${earlier ?? `Pulumi.${opts.stack}.yaml`} and with ${opts.configFile ?? `Pulumi.${opts.stack}.yaml`}: one plan sees one config per stack`,
+        );
     }
     walk.files.set(opts.stack, opts.configFile);
     walk.chain.push(opts.stack);
@@ -68,7 +72,14 @@ async function planOne(opts: PlanStackOptions, walk: PlanWalk): Promise<{ run: O
     const role = config.values[`${config.project}:role`] ?? null;
     const cache = opts.cache ?? new Map<string, Record<string, unknown>>();
     const once = (stackReference: (name: string) => Promise<Record<string, unknown>>) =>
-        runOffline({ project: config.project, stack: opts.stack, config: config.values, secretKeys: config.secretKeys, program: opts.program, stackReference });
+        runOffline({
+            project: config.project,
+            stack: opts.stack,
+            config: config.values,
+            secretKeys: config.secretKeys,
+            program: opts.program,
+            stackReference,
+        });
 
     const asked = new Set<string>();
     let discovery: OfflineRun | undefined;
@@ -93,8 +104,13 @@ async function planOne(opts: PlanStackOptions, walk: PlanWalk): Promise<{ run: O
             planned = await planStackOffline({ ...opts, stack, configFile: file, cache, walk });
         } catch (err) {
             if (err instanceof StackReferenceError && /^(reference cycle|stack \S+ would be planned twice)/.test(err.message)) throw err;
-            const cause = err instanceof ProgramError && ConfigError.isConfigError(err.cause) ? `stack ${stack}: ${err.cause.message}` : (err as Error).message;
-            throw new StackReferenceError(`StackReference ${name}: planning stack ${stack}${file ? ` with ${file}` : ""} failed:\n${cause}`);
+            const cause =
+                err instanceof ProgramError && ConfigError.isConfigError(err.cause)
+                    ? `stack ${stack}: ${err.cause.message}`
+                    : (err as Error).message;
+            throw new StackReferenceError(
+                `StackReference ${name}: planning stack ${stack}${file ? ` with ${file}` : ""} failed:\n${cause}`,
+            );
         }
         cache.set(name, opts.adjustReferenced ? opts.adjustReferenced(stack, planned.run.outputs) : planned.run.outputs);
     }

@@ -35,7 +35,11 @@ export function renderDeck(run: OfflineRun): string {
         .filter((r) => r.type === KONG_SERVICE)
         .map((r) => {
             const relaxed = r.inputs.relaxed as Record<string, number> | null;
-            const extra = relaxed ? `, ${Object.entries(relaxed).map(([k, v]) => `${k}=${v}`).join(", ")}` : "";
+            const extra = relaxed
+                ? `, ${Object.entries(relaxed)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(", ")}`
+                : "";
             return ` service ${String(r.inputs.service)}: host=${String(r.inputs.host)}${extra}`;
         });
     const doc = new Document({ _format_version: "3.0", upstreams });
@@ -51,7 +55,14 @@ export interface PlanDocument {
     project: string;
     stack: string;
     role: string | null;
-    resources: { urn: string; type: string; name: string; parent: string | null; inputs: Record<string, unknown>; options: RecordedOptions }[];
+    resources: {
+        urn: string;
+        type: string;
+        name: string;
+        parent: string | null;
+        inputs: Record<string, unknown>;
+        options: RecordedOptions;
+    }[];
     outputs: Record<string, unknown>;
     /** One row per legacy host and traffic layer: where its requests go in this phase. */
     traffic: TrafficRow[];
@@ -69,7 +80,12 @@ function convergenceOf(run: OfflineRun): ConvergenceRow[] {
 
 function table(rows: string[][]): string[] {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-    return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd());
+    return rows.map((row) =>
+        row
+            .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+            .join("  ")
+            .trimEnd(),
+    );
 }
 
 function trafficOf(run: OfflineRun): TrafficRow[] {
@@ -81,7 +97,14 @@ export function toPlanDocument(run: OfflineRun, role: string | null): PlanDocume
         project: run.project,
         stack: run.stack,
         role,
-        resources: run.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs, options: r.options })),
+        resources: run.resources.map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            parent: r.parent ?? null,
+            inputs: r.inputs,
+            options: r.options,
+        })),
         outputs: run.outputs,
         traffic: trafficOf(run),
         convergence: convergenceOf(run),
@@ -93,7 +116,13 @@ export function toPlanDocument(run: OfflineRun, role: string | null): PlanDocume
 export function renderTraffic(rows: TrafficRow[]): string[] {
     return table([
         ["HOST", "LAYER", "PHASE", "TTL", "TARGETS (side address weight%)"],
-        ...rows.map((r) => [r.host, r.layer, r.phase, `${r.ttl}s`, r.targets.map((t) => `${t.side} ${t.address} ${t.weight}`).join("  |  ")]),
+        ...rows.map((r) => [
+            r.host,
+            r.layer,
+            r.phase,
+            `${r.ttl}s`,
+            r.targets.map((t) => `${t.side} ${t.address} ${t.weight}`).join("  |  "),
+        ]),
     ]);
 }
 
@@ -101,7 +130,13 @@ export function renderTraffic(rows: TrafficRow[]): string[] {
 export function renderConvergence(rows: ConvergenceRow[]): string[] {
     return table([
         ["HOST", "DNS (TTL held)", "KONG (re-resolve)", "WORST CASE", "THEN OBSERVE"],
-        ...rows.map((r) => [r.host, `${r.dnsSeconds}s`, r.kongSeconds ? `${r.kongSeconds}s` : "-", `${r.worstCaseSeconds}s`, `${r.observeSeconds}s`]),
+        ...rows.map((r) => [
+            r.host,
+            `${r.dnsSeconds}s`,
+            r.kongSeconds ? `${r.kongSeconds}s` : "-",
+            `${r.worstCaseSeconds}s`,
+            `${r.observeSeconds}s`,
+        ]),
     ]);
 }
 
@@ -192,11 +227,15 @@ export function renderText(run: OfflineRun, role: string | null): string {
         out.push("Wait before the next step:");
         for (const n of notes) out.push(`  - ${n}`);
     }
-    const decommission = run.outputs.decommission as { allowed: boolean; reasons: string[]; clock?: string; phaseAppliedAt?: string | null } | undefined;
+    const decommission = run.outputs.decommission as
+        { allowed: boolean; reasons: string[]; clock?: string; phaseAppliedAt?: string | null } | undefined;
     if (decommission) {
         out.push("");
         out.push(decommission.allowed ? "decommission: allowed" : `decommission: blocked (${decommission.reasons.join("; ")})`);
-        if (decommission.clock) out.push(`  guard clock ${decommission.clock}; cutover phase applied at ${decommission.phaseAppliedAt ?? "unknown (taken as now)"}`);
+        if (decommission.clock)
+            out.push(
+                `  guard clock ${decommission.clock}; cutover phase applied at ${decommission.phaseAppliedAt ?? "unknown (taken as now)"}`,
+            );
     }
     out.push("");
     out.push("Outputs:");

@@ -25,7 +25,12 @@ export function topologyOf(config: CutoverConfig, platform?: Record<string, unkn
     return {
         sourceAddress: config.cutover.sourceAddress,
         short: config.domains.short,
-        apis: config.apis.map((a) => ({ name: a.name, namespace: a.namespace, service: a.service, long: longHost(a.name, config.domains) })),
+        apis: config.apis.map((a) => ({
+            name: a.name,
+            namespace: a.namespace,
+            service: a.service,
+            long: longHost(a.name, config.domains),
+        })),
         ...(ingress?.className ? { teamClass: ingress.className } : {}),
         ...(short?.className ? { shortClass: short.className } : {}),
         ...(short?.mode ? { shortMode: short.mode } : {}),

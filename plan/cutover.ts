@@ -111,7 +111,10 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
                     { key: "b", side: "B", weight: w },
                 ],
                 ttl: dns.ttl.cutover,
-                wait: { seconds: dns.ttl.cutover, reason: `clients follow the new weights within one TTL (${dns.ttl.cutover} s); watch B's error rate and latency before the next step` },
+                wait: {
+                    seconds: dns.ttl.cutover,
+                    reason: `clients follow the new weights within one TTL (${dns.ttl.cutover} s); watch B's error rate and latency before the next step`,
+                },
             };
         case "complete": {
             const final: RecordPlan =
@@ -160,7 +163,14 @@ export function planApiCutovers(config: CutoverConfig): ApiCutoverPlan[] {
             const dns = planLegacyName(intent);
             const kongIntent = kongUpstreamIntent(config, api);
             const kong = kongIntent && planKongUpstream(kongIntent);
-            return { api: api.name, intent, dns, ...(kongIntent && kong ? { kongIntent, kong } : {}), convergence: convergenceOf(config, dns, kong !== undefined), note: `${dns.host}: wait ${dns.wait.seconds} s after this apply: ${dns.wait.reason}` };
+            return {
+                api: api.name,
+                intent,
+                dns,
+                ...(kongIntent && kong ? { kongIntent, kong } : {}),
+                convergence: convergenceOf(config, dns, kong !== undefined),
+                note: `${dns.host}: wait ${dns.wait.seconds} s after this apply: ${dns.wait.reason}`,
+            };
         })
         .sort((x, y) => (x.dns.host < y.dns.host ? -1 : x.dns.host > y.dns.host ? 1 : 0));
 }
@@ -187,6 +197,12 @@ function convergenceOf(config: CutoverConfig, h: HostCutoverPlan, kong: boolean)
     // prepare lowers the TTL: clients may hold the previous answer for the earlier (steady) TTL.
     const dnsSeconds = h.phase === "prepare" ? ttl.steady : ttl.cutover;
     const kongSeconds = kong ? Math.ceil(dnsSeconds + KONG_RERESOLVE_DELAY_SECONDS) : 0;
-    return { host: h.host, phase: h.phase, dnsSeconds, kongSeconds, worstCaseSeconds: Math.max(dnsSeconds, kongSeconds), observeSeconds: h.wait.seconds };
+    return {
+        host: h.host,
+        phase: h.phase,
+        dnsSeconds,
+        kongSeconds,
+        worstCaseSeconds: Math.max(dnsSeconds, kongSeconds),
+        observeSeconds: h.wait.seconds,
+    };
 }
-

@@ -28,7 +28,11 @@ export interface Verdict {
  */
 export function guardInput(phase: unknown, phaseAppliedAt: unknown, traffic: unknown): CutoverState {
     const time = typeof phaseAppliedAt === "string" && !Number.isNaN(Date.parse(phaseAppliedAt)) ? phaseAppliedAt : undefined;
-    return { ...(typeof phase === "string" ? { phase } : {}), ...(time ? { phaseAppliedAt: time } : {}), traffic: Array.isArray(traffic) ? (traffic as GuardTrafficRow[]) : [] };
+    return {
+        ...(typeof phase === "string" ? { phase } : {}),
+        ...(time ? { phaseAppliedAt: time } : {}),
+        traffic: Array.isArray(traffic) ? (traffic as GuardTrafficRow[]) : [],
+    };
 }
 
 /** Reasons one traffic row does not show its API wholly on B (empty when it does). */
@@ -56,18 +60,22 @@ function rowReasons(api: string, row: GuardTrafficRow): string[] {
  */
 export function decommissionVerdict(config: SourceConfig, cutover: CutoverState, now: Date): Verdict {
     const reasons: string[] = [];
-    if (cutover.phase !== "complete") reasons.push(`cutover phase is ${JSON.stringify(cutover.phase ?? "(unknown)")}; decommissioning needs "complete"`);
+    if (cutover.phase !== "complete")
+        reasons.push(`cutover phase is ${JSON.stringify(cutover.phase ?? "(unknown)")}; decommissioning needs "complete"`);
 
     for (const { name } of config.apis) {
         const rows = cutover.traffic.filter((r) => r.api === name);
         const dns = rows.filter((r) => r.layer === "dns");
         if (rows.length === 0) reasons.push(`${name}: the cutover stack does not route it (no DNS or Kong row): it may still run on A`);
-        else if (dns.length === 0) reasons.push(`${name}: the cutover stack has no DNS row for it: where its legacy name answers is not shown`);
+        else if (dns.length === 0)
+            reasons.push(`${name}: the cutover stack has no DNS row for it: where its legacy name answers is not shown`);
         for (const row of rows) reasons.push(...rowReasons(name, row));
     }
     const served = new Set(config.apis.map((a) => a.namespace));
     for (const ns of config.source.namespaces.filter((n) => !served.has(n))) {
-        reasons.push(`namespace ${ns}: adopted for deletion, but no API in migration:apis lives in it: nothing shows that what runs there has moved`);
+        reasons.push(
+            `namespace ${ns}: adopted for deletion, but no API in migration:apis lives in it: nothing shows that what runs there has moved`,
+        );
     }
 
     if (cutover.phase === "complete") {
@@ -86,7 +94,9 @@ export function decommissionVerdict(config: SourceConfig, cutover: CutoverState,
     const retiring = config.apis.map((a) => a.name).sort();
     const confirmed = [...config.decommission.confirm].sort();
     if (JSON.stringify(retiring) !== JSON.stringify(confirmed)) {
-        reasons.push(`decommission.confirm is [${config.decommission.confirm.join(", ")}]; it must list exactly the APIs being retired: [${retiring.join(", ")}]`);
+        reasons.push(
+            `decommission.confirm is [${config.decommission.confirm.join(", ")}]; it must list exactly the APIs being retired: [${retiring.join(", ")}]`,
+        );
     }
     return { allowed: reasons.length === 0, reasons, clock: now.toISOString(), phaseAppliedAt: cutover.phaseAppliedAt ?? null };
 }
@@ -106,10 +116,22 @@ export function planFootprint(config: SourceConfig): AdoptedPlan[] {
     const s = config.source;
     const out: AdoptedPlan[] = s.namespaces.map((ns) => ({ key: `namespace-${ns}`, kind: "namespace", importId: ns }));
     if (s.ingress.kind === "helm-release") {
-        out.push({ key: `release-${s.ingress.name}`, kind: "helm-release", importId: `${s.ingress.namespace}/${s.ingress.name}`, namespace: s.ingress.namespace });
+        out.push({
+            key: `release-${s.ingress.name}`,
+            kind: "helm-release",
+            importId: `${s.ingress.namespace}/${s.ingress.name}`,
+            namespace: s.ingress.namespace,
+        });
     } else {
-        for (const i of s.ingress.ingresses) out.push({ key: `ingress-${i.namespace}-${i.name}`, kind: "ingress", importId: `${i.namespace}/${i.name}`, namespace: i.namespace });
-        if (s.ingress.ingressClass) out.push({ key: `ingressclass-${s.ingress.ingressClass}`, kind: "ingress-class", importId: s.ingress.ingressClass });
+        for (const i of s.ingress.ingresses)
+            out.push({
+                key: `ingress-${i.namespace}-${i.name}`,
+                kind: "ingress",
+                importId: `${i.namespace}/${i.name}`,
+                namespace: i.namespace,
+            });
+        if (s.ingress.ingressClass)
+            out.push({ key: `ingressclass-${s.ingress.ingressClass}`, kind: "ingress-class", importId: s.ingress.ingressClass });
     }
     if (s.loadBalancerId) out.push({ key: "slb", kind: "load-balancer", importId: s.loadBalancerId });
     if (s.wildcardRecord) out.push({ key: "wildcard-record", kind: "dns-record", importId: s.wildcardRecord.id });

@@ -141,7 +141,12 @@ export function kongUpstreamIntent(config: CutoverConfig, api: Api): KongUpstrea
         weight: kongWeight(config, api.name),
         upstream: upstreamName(kong.upstreamPrefix, api.name),
         service: s.service,
-        targets: { source: s.sourceTarget, target: s.targetTarget, originHost: s.originHost, ...(s.hostHeader ? { hostHeader: s.hostHeader } : {}) },
+        targets: {
+            source: s.sourceTarget,
+            target: s.targetTarget,
+            originHost: s.originHost,
+            ...(s.hostHeader ? { hostHeader: s.hostHeader } : {}),
+        },
         healthPath: api.healthPath,
         ...(kong.relaxed ? { relaxed: kong.relaxed } : {}),
     };
@@ -157,14 +162,24 @@ export function planKongUpstream(i: KongUpstreamIntent): KongUpstreamPlan {
         host: i.host,
         phase: i.phase,
         mode: i.mode,
-        upstream: { name: i.upstream, host_header: t.hostHeader ?? null, healthchecks: activeHealthcheck(i.healthPath, t.target), tags: ["migration", `api:${i.api}`] },
+        upstream: {
+            name: i.upstream,
+            host_header: t.hostHeader ?? null,
+            healthchecks: activeHealthcheck(i.healthPath, t.target),
+            tags: ["migration", `api:${i.api}`],
+        },
         targets: stable
             ? [{ side: w === 100 ? "B" : "A", target: hostPort(t.originHost, portOf(t.target)), weight: 100 }]
             : [
                   { side: "A", target: t.source, weight: 100 - w },
                   { side: "B", target: t.target, weight: w },
               ],
-        service: { name: i.service, host: i.upstream, relaxed: relaxedFields(i.relaxed, i.phase), fallbackOriginal: { host: hostOf(t.source), port: portOf(t.source) } },
+        service: {
+            name: i.service,
+            host: i.upstream,
+            relaxed: relaxedFields(i.relaxed, i.phase),
+            fallbackOriginal: { host: hostOf(t.source), port: portOf(t.source) },
+        },
         ...(stable ? { origin: { host: t.originHost, cname: hostOf(w === 100 ? t.target : t.source) } } : {}),
     };
 }
@@ -186,6 +201,8 @@ export function kongConnection(kong: KongSettings): KongConnection {
 export function cutoverWarnings(config: CutoverConfig): string[] {
     const kong = config.kong;
     return kong && !kong.token
-        ? [`Kong layer without migration:kongAdminToken: the Admin API at ${kong.adminUrl} must accept unauthenticated requests (Kong OSS without RBAC); set the token if it has RBAC`]
+        ? [
+              `Kong layer without migration:kongAdminToken: the Admin API at ${kong.adminUrl} must accept unauthenticated requests (Kong OSS without RBAC); set the token if it has RBAC`,
+          ]
         : [];
 }

@@ -158,7 +158,9 @@ export function planIsolatedIngress(name: string, intent: IsolatedIngressIntent)
     const controller = planController(intent.controller);
     const routes = intent.routes ?? [];
     if (routes.length > 0 && !intent.tls) throw new Error(`IsolatedIngress ${name}: tls is required when routes are given`);
-    const tls: TlsSecretsPlan = intent.tls ? tlsSecrets(intent.tls, tlsSecretName(name), routes) : { kind: "existing", secretName: tlsSecretName(name), namespaces: [] };
+    const tls: TlsSecretsPlan = intent.tls
+        ? tlsSecrets(intent.tls, tlsSecretName(name), routes)
+        : { kind: "existing", secretName: tlsSecretName(name), namespaces: [] };
     const hostsByApi: Record<string, string[]> = {};
     const ingresses = routes.map((r): IngressPlan => {
         hostsByApi[r.api] = r.hosts;
@@ -179,7 +181,8 @@ export function planIsolatedIngress(name: string, intent: IsolatedIngressIntent)
 export interface ShortDomainIntent {
     host: string;
     /** Its own controller (`dedicated`), or the class and implementation of the team's controller it shares. */
-    controller: { kind: "dedicated"; config: ControllerConfig } | { kind: "shared"; className: string; implementation: IngressImplementationName };
+    controller:
+        { kind: "dedicated"; config: ControllerConfig } | { kind: "shared"; className: string; implementation: IngressImplementationName };
     routes: Omit<Route, "hosts">[];
     tls: TlsConfig;
 }
@@ -188,7 +191,10 @@ export interface ShortDomainIntent {
 export function planShortDomain(name: string, intent: ShortDomainIntent): ShortDomainPlan {
     const dedicated = intent.controller.kind === "dedicated" ? planController(intent.controller.config) : undefined;
     const className = dedicated?.className ?? (intent.controller as { className: string }).className;
-    const impl = INGRESS_IMPLEMENTATIONS[intent.controller.kind === "dedicated" ? intent.controller.config.implementation : intent.controller.implementation];
+    const impl =
+        INGRESS_IMPLEMENTATIONS[
+            intent.controller.kind === "dedicated" ? intent.controller.config.implementation : intent.controller.implementation
+        ];
     const tls = tlsSecrets(intent.tls, tlsSecretName(name), intent.routes);
     const urls: Record<string, string> = {};
     const ingresses = intent.routes.map((r): IngressPlan => {
@@ -204,7 +210,15 @@ export function planShortDomain(name: string, intent: ShortDomainIntent): ShortD
             tls: { hosts: [intent.host], secretName: tls.secretName },
         };
     });
-    return { host: intent.host, mode: intent.controller.kind, className, ...(dedicated ? { controller: dedicated } : {}), ingresses, tls, urls };
+    return {
+        host: intent.host,
+        mode: intent.controller.kind,
+        className,
+        ...(dedicated ? { controller: dedicated } : {}),
+        ingresses,
+        tls,
+        urls,
+    };
 }
 
 /** The platform stack as the components are asked for it, with the checks that come before. */
@@ -235,11 +249,27 @@ export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
     }
     if (config.ingress.replicas < 2) warnings.push(`ingress.replicas is 1: no PodDisruptionBudget, a node drain takes the controller down`);
     const dedicated = config.shortDomain.mode === "dedicated" ? config.shortDomain.controller : undefined;
-    if (dedicated && dedicated.replicas < 2) warnings.push(`shortDomain.controller.replicas is 1: no PodDisruptionBudget, a node drain takes the short host down`);
+    if (dedicated && dedicated.replicas < 2)
+        warnings.push(`shortDomain.controller.replicas is 1: no PodDisruptionBudget, a node drain takes the short host down`);
     const { acceptLegacyHosts: _, ...controller } = config.ingress;
     return {
-        team: { controller, routes: config.apis.map((api) => ({ api: api.name, namespace: api.namespace, service: api.service, port: api.port, hosts: apiHosts(config, api) })), tls: config.tls },
-        shortDomain: { host: config.domains.short, ...(dedicated ? { dedicated } : {}), routes: config.apis.map((api) => ({ api: api.name, namespace: api.namespace, service: api.service, port: api.port })), tls: config.tls },
+        team: {
+            controller,
+            routes: config.apis.map((api) => ({
+                api: api.name,
+                namespace: api.namespace,
+                service: api.service,
+                port: api.port,
+                hosts: apiHosts(config, api),
+            })),
+            tls: config.tls,
+        },
+        shortDomain: {
+            host: config.domains.short,
+            ...(dedicated ? { dedicated } : {}),
+            routes: config.apis.map((api) => ({ api: api.name, namespace: api.namespace, service: api.service, port: api.port })),
+            tls: config.tls,
+        },
         ...(certificate ? { certificate } : {}),
         warnings,
     };

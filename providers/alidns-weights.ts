@@ -57,9 +57,13 @@ export interface DnsWeightsState {
 }
 
 type Client = {
-    describeDNSSLBSubDomains(req: unknown): Promise<{ body?: { slbSubDomains?: { slbSubDomain?: { subDomain?: string; open?: boolean }[] } } }>;
+    describeDNSSLBSubDomains(
+        req: unknown,
+    ): Promise<{ body?: { slbSubDomains?: { slbSubDomain?: { subDomain?: string; open?: boolean }[] } } }>;
     setDNSSLBStatus(req: unknown): Promise<unknown>;
-    describeSubDomainRecords(req: unknown): Promise<{ body?: { domainRecords?: { record?: { recordId?: string; weight?: number; status?: string }[] } } }>;
+    describeSubDomainRecords(
+        req: unknown,
+    ): Promise<{ body?: { domainRecords?: { record?: { recordId?: string; weight?: number; status?: string }[] } } }>;
     updateDNSSLBWeight(req: unknown): Promise<unknown>;
     setDomainRecordStatus(req: unknown): Promise<unknown>;
 };
@@ -81,14 +85,22 @@ function connect(state: Pick<DnsWeightsState, "endpoint" | "retry">): Api {
 
 /** Creates the SDK client inside a provider method (nothing is captured by the serialiser). */
 function sdk(endpoint: string): { client: Client; models: Models } {
-    /* eslint-disable @typescript-eslint/no-var-requires */
+    /* eslint-disable @typescript-eslint/no-require-imports */
     const alidns = require("@alicloud/alidns20150109");
     const { $OpenApiUtil } = require("@alicloud/openapi-core");
     const Credential = require("@alicloud/credentials").default;
-    /* eslint-enable @typescript-eslint/no-var-requires */
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const loopback = endpoint.startsWith("127.0.0.1:");
     const Client = alidns.default;
-    const client = new Client(new $OpenApiUtil.Config({ credential: new Credential(), endpoint, protocol: loopback ? "http" : "https", readTimeout: 10_000, connectTimeout: 5_000 }));
+    const client = new Client(
+        new $OpenApiUtil.Config({
+            credential: new Credential(),
+            endpoint,
+            protocol: loopback ? "http" : "https",
+            readTimeout: 10_000,
+            connectTimeout: 5_000,
+        }),
+    );
     return { client, models: alidns };
 }
 
@@ -107,9 +119,15 @@ export interface AlidnsError extends Error {
  */
 export function alidnsError(action: string, target: string, cause: unknown, attempts = 1): AlidnsError {
     const e = cause as { code?: string; message?: string; requestId?: string };
-    const detail = e?.code ? `${e.code}: ${String(e.message ?? "").replace(/^[\w.]+: code: \d+, /, "").replace(/ request id: \S+$/, "")}` : String(e?.message ?? cause);
+    const detail = e?.code
+        ? `${e.code}: ${String(e.message ?? "")
+              .replace(/^[\w.]+: code: \d+, /, "")
+              .replace(/ request id: \S+$/, "")}`
+        : String(e?.message ?? cause);
     const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-    const err = new Error(`Alidns ${action} failed for ${target}${tries}: ${detail}${e?.requestId ? ` (request ${e.requestId})` : ""}`) as AlidnsError;
+    const err = new Error(
+        `Alidns ${action} failed for ${target}${tries}: ${detail}${e?.requestId ? ` (request ${e.requestId})` : ""}`,
+    ) as AlidnsError;
     err.name = "AlidnsError";
     err.action = action;
     err.target = target;
@@ -133,7 +151,12 @@ function transient(err: unknown): boolean {
  * SDK reports as `retryAfter`, ms); at most `retry.retries` more attempts. Anything else
  * fails at once, named after the call and the record.
  */
-async function call<T>(action: string, target: string, fn: () => Promise<T>, retry: { retries: number; backoffMs: number } = { retries: 5, backoffMs: 250 }): Promise<T> {
+async function call<T>(
+    action: string,
+    target: string,
+    fn: () => Promise<T>,
+    retry: { retries: number; backoffMs: number } = { retries: 5, backoffMs: 250 },
+): Promise<T> {
     for (let attempt = 1; ; attempt++) {
         try {
             return await fn();
@@ -164,11 +187,16 @@ interface Live {
 
 async function readLive({ client, models, call }: Api, zone: string, subDomain: string): Promise<Live> {
     const rr = relativeName(subDomain, zone);
-    const slb = await call("DescribeDNSSLBSubDomains", subDomain, () => client.describeDNSSLBSubDomains(new models.DescribeDNSSLBSubDomainsRequest({ domainName: zone, rr, pageSize: 100 })));
+    const slb = await call("DescribeDNSSLBSubDomains", subDomain, () =>
+        client.describeDNSSLBSubDomains(new models.DescribeDNSSLBSubDomainsRequest({ domainName: zone, rr, pageSize: 100 })),
+    );
     const open = (slb.body?.slbSubDomains?.slbSubDomain ?? []).some((s) => s.subDomain === subDomain && s.open === true);
-    const recs = await call("DescribeSubDomainRecords", subDomain, () => client.describeSubDomainRecords(new models.DescribeSubDomainRecordsRequest({ domainName: zone, subDomain, pageSize: 100 })));
+    const recs = await call("DescribeSubDomainRecords", subDomain, () =>
+        client.describeSubDomainRecords(new models.DescribeSubDomainRecordsRequest({ domainName: zone, subDomain, pageSize: 100 })),
+    );
     const records = new Map<string, { weight: number; status: string }>();
-    for (const r of recs.body?.domainRecords?.record ?? []) if (r.recordId) records.set(r.recordId, { weight: r.weight ?? 0, status: r.status ?? "ENABLE" });
+    for (const r of recs.body?.domainRecords?.record ?? [])
+        if (r.recordId) records.set(r.recordId, { weight: r.weight ?? 0, status: r.status ?? "ENABLE" });
     return { open, records };
 }
 
@@ -176,37 +204,54 @@ async function readLive({ client, models, call }: Api, zone: string, subDomain: 
  * Brings each record to its target: weight w > 0 is ENABLE + weight w, 0 is DISABLE. Calls the
  * API only where the known state differs; `known` is what the caller believes is applied.
  */
-async function converge({ client, models, call }: Api, subDomain: string, records: WeightedRecord[], known: Map<string, { weight: number; status: string }>): Promise<void> {
+async function converge(
+    { client, models, call }: Api,
+    subDomain: string,
+    records: WeightedRecord[],
+    known: Map<string, { weight: number; status: string }>,
+): Promise<void> {
     const before = new Map([...known].map(([id, s]) => [id, s.status === "DISABLE" ? 0 : s.weight]));
     for (const record of applicationOrder(records, before)) {
         const current = known.get(record.recordId);
         const target = recordLabel(record, subDomain);
         if (record.weight > 0) {
             if (current?.status !== "ENABLE") {
-                await call("SetDomainRecordStatus", target, () => client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: record.recordId, status: "ENABLE" })));
+                await call("SetDomainRecordStatus", target, () =>
+                    client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: record.recordId, status: "ENABLE" })),
+                );
             }
             if (current?.weight !== record.weight) {
-                await call("UpdateDNSSLBWeight", target, () => client.updateDNSSLBWeight(new models.UpdateDNSSLBWeightRequest({ recordId: record.recordId, weight: record.weight })));
+                await call("UpdateDNSSLBWeight", target, () =>
+                    client.updateDNSSLBWeight(new models.UpdateDNSSLBWeightRequest({ recordId: record.recordId, weight: record.weight })),
+                );
             }
         } else if (current?.status !== "DISABLE") {
-            await call("SetDomainRecordStatus", target, () => client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: record.recordId, status: "DISABLE" })));
+            await call("SetDomainRecordStatus", target, () =>
+                client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: record.recordId, status: "DISABLE" })),
+            );
         }
     }
 }
 
 function knownFrom(records: WeightedRecord[]): Map<string, { weight: number; status: string }> {
     // A paused record keeps its last Alidns weight; re-enabling it sets the weight again anyway.
-    return new Map(records.map((r) => [r.recordId, r.weight > 0 ? { weight: r.weight, status: "ENABLE" } : { weight: -1, status: "DISABLE" }]));
+    return new Map(
+        records.map((r) => [r.recordId, r.weight > 0 ? { weight: r.weight, status: "ENABLE" } : { weight: -1, status: "DISABLE" }]),
+    );
 }
 
 export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds: DnsWeightsState, news: DnsWeightsState): Promise<pulumi.dynamic.CheckResult> {
         const failures: pulumi.dynamic.CheckFailure[] = [];
-        if (!Array.isArray(news.records) || news.records.length === 0) failures.push({ property: "records", reason: "at least one record to weight" });
+        if (!Array.isArray(news.records) || news.records.length === 0)
+            failures.push({ property: "records", reason: "at least one record to weight" });
         const ids = new Set<string>();
         (news.records ?? []).forEach((r, i) => {
             if ((r.weight as unknown) !== UNKNOWN && (!Number.isInteger(r.weight) || r.weight < 0 || r.weight > 100)) {
-                failures.push({ property: `records[${i}].weight`, reason: `${JSON.stringify(r.weight)} is not a whole percentage 0..100 (0 pauses the record)` });
+                failures.push({
+                    property: `records[${i}].weight`,
+                    reason: `${JSON.stringify(r.weight)} is not a whole percentage 0..100 (0 pauses the record)`,
+                });
             }
             // An unknown id is a record still to be created: never a duplicate of another one.
             if (r.recordId === UNKNOWN) return;
@@ -215,7 +260,10 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
         });
         const known = news.subDomain !== UNKNOWN && news.zone !== UNKNOWN;
         if (known && (typeof news.subDomain !== "string" || typeof news.zone !== "string" || !news.subDomain.endsWith(`.${news.zone}`))) {
-            failures.push({ property: "subDomain", reason: `${JSON.stringify(news.subDomain)} is not a name inside zone ${JSON.stringify(news.zone)}` });
+            failures.push({
+                property: "subDomain",
+                reason: `${JSON.stringify(news.subDomain)} is not a name inside zone ${JSON.stringify(news.zone)}`,
+            });
         }
         return { inputs: news, failures };
     },
@@ -223,10 +271,16 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
     async diff(_id: string, olds: DnsWeightsState, news: DnsWeightsState): Promise<pulumi.dynamic.DiffResult> {
         // An unknown name may turn out the same: only a known, different name replaces.
         const replaces = (["zone", "subDomain"] as const).filter((k) => news[k] !== UNKNOWN && olds[k] !== news[k]);
-        const same = (a: WeightedRecord[], b: WeightedRecord[]) => JSON.stringify(a.map((r) => [r.side, r.recordId, r.weight])) === JSON.stringify(b.map((r) => [r.side, r.recordId, r.weight]));
+        const same = (a: WeightedRecord[], b: WeightedRecord[]) =>
+            JSON.stringify(a.map((r) => [r.side, r.recordId, r.weight])) === JSON.stringify(b.map((r) => [r.side, r.recordId, r.weight]));
         // An unknown record id (a record being replaced) differs from the known one: an update.
         const changes =
-            replaces.length > 0 || !same(olds.records ?? [], news.records) || olds.endpoint !== news.endpoint || JSON.stringify(olds.retry) !== JSON.stringify(news.retry) || olds.version !== news.version || olds.weightingOpen === false;
+            replaces.length > 0 ||
+            !same(olds.records ?? [], news.records) ||
+            olds.endpoint !== news.endpoint ||
+            JSON.stringify(olds.retry) !== JSON.stringify(news.retry) ||
+            olds.version !== news.version ||
+            olds.weightingOpen === false;
         // A weight change is an update in place; only a different name is a different resource.
         return { changes, replaces, deleteBeforeReplace: false, stables: ["zone", "subDomain"] };
     },
@@ -236,11 +290,18 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
         const { client, models, call } = api;
         const live = await readLive(api, inputs.zone, inputs.subDomain);
         for (const r of inputs.records) {
-            if (!live.records.has(r.recordId)) throw alidnsError("DescribeSubDomainRecords", recordLabel(r, inputs.subDomain), { message: "the record is not under this sub-domain" });
+            if (!live.records.has(r.recordId))
+                throw alidnsError("DescribeSubDomainRecords", recordLabel(r, inputs.subDomain), {
+                    message: "the record is not under this sub-domain",
+                });
         }
         let enabledByUs = false;
         if (!live.open) {
-            await call("SetDNSSLBStatus", inputs.subDomain, () => client.setDNSSLBStatus(new models.SetDNSSLBStatusRequest({ domainName: inputs.zone, subDomain: inputs.subDomain, open: true })));
+            await call("SetDNSSLBStatus", inputs.subDomain, () =>
+                client.setDNSSLBStatus(
+                    new models.SetDNSSLBStatusRequest({ domainName: inputs.zone, subDomain: inputs.subDomain, open: true }),
+                ),
+            );
             enabledByUs = true;
         }
         await converge(api, inputs.subDomain, inputs.records, live.records);
@@ -251,7 +312,9 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
         const api = connect(news);
         const { client, models, call } = api;
         if (olds.weightingOpen === false) {
-            await call("SetDNSSLBStatus", news.subDomain, () => client.setDNSSLBStatus(new models.SetDNSSLBStatusRequest({ domainName: news.zone, subDomain: news.subDomain, open: true })));
+            await call("SetDNSSLBStatus", news.subDomain, () =>
+                client.setDNSSLBStatus(new models.SetDNSSLBStatusRequest({ domainName: news.zone, subDomain: news.subDomain, open: true })),
+            );
         }
         await converge(api, news.subDomain, news.records, knownFrom(olds.records ?? []));
         return { outs: { ...news, enabledByUs: olds.enabledByUs ?? false, weightingOpen: true } };
@@ -276,11 +339,17 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
         // Without weighting the name answers with every enabled record: A must answer again (rollback to prepare).
         for (const r of props.records.filter((x) => x.side === "A")) {
             if (live.records.get(r.recordId)?.status === "DISABLE") {
-                await call("SetDomainRecordStatus", recordLabel(r, props.subDomain), () => client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: r.recordId, status: "ENABLE" })));
+                await call("SetDomainRecordStatus", recordLabel(r, props.subDomain), () =>
+                    client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: r.recordId, status: "ENABLE" })),
+                );
             }
         }
         if (props.enabledByUs && live.open) {
-            await call("SetDNSSLBStatus", props.subDomain, () => client.setDNSSLBStatus(new models.SetDNSSLBStatusRequest({ domainName: props.zone, subDomain: props.subDomain, open: false })));
+            await call("SetDNSSLBStatus", props.subDomain, () =>
+                client.setDNSSLBStatus(
+                    new models.SetDNSSLBStatusRequest({ domainName: props.zone, subDomain: props.subDomain, open: false }),
+                ),
+            );
         }
     },
 };
@@ -304,7 +373,13 @@ export class DnsWeights extends pulumi.dynamic.Resource {
         super(
             alidnsWeightsProvider,
             name,
-            { ...args, endpoint: args.endpoint ?? "alidns.aliyuncs.com", version: ALIDNS_WEIGHTS_PROVIDER_VERSION, enabledByUs: undefined, weightingOpen: undefined },
+            {
+                ...args,
+                endpoint: args.endpoint ?? "alidns.aliyuncs.com",
+                version: ALIDNS_WEIGHTS_PROVIDER_VERSION,
+                enabledByUs: undefined,
+                weightingOpen: undefined,
+            },
             opts,
             "migration",
             "DnsWeights",

@@ -78,7 +78,9 @@ interface KongResponse {
 function describeFields(fields: unknown, prefix = ""): string[] {
     if (typeof fields !== "object" || fields === null) return [];
     return Object.entries(fields as Record<string, unknown>).flatMap(([k, v]) =>
-        typeof v === "object" && v !== null && !Array.isArray(v) ? describeFields(v, `${prefix}${k}.`) : [`${prefix}${k}: ${Array.isArray(v) ? v.join("; ") : String(v)}`],
+        typeof v === "object" && v !== null && !Array.isArray(v)
+            ? describeFields(v, `${prefix}${k}.`)
+            : [`${prefix}${k}: ${Array.isArray(v) ? v.join("; ") : String(v)}`],
     );
 }
 
@@ -95,7 +97,10 @@ function failure(entity: string, res: KongResponse, attempts: number): KongError
         case res.status === 409:
             return kongError(`Kong refused ${entity}: it already exists (${message})`, 409, fields);
         default:
-            return kongError(`Kong Admin API answered HTTP ${res.status} for ${entity} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${message}`, res.status);
+            return kongError(
+                `Kong Admin API answered HTTP ${res.status} for ${entity} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${message}`,
+                res.status,
+            );
     }
 }
 
@@ -120,7 +125,7 @@ export async function kongRequest(
         if (conn.auth === "bearer") headers.authorization = `Bearer ${token}`;
         else headers["kong-admin-token"] = token;
     }
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const dispatcher = conn.tlsVerify ? undefined : new (require("undici").Agent)({ connect: { rejectUnauthorized: false } });
     const attempts = 1 + (conn.retries ?? 3);
     const timeoutMs = conn.timeoutMs ?? 10_000;
@@ -163,7 +168,10 @@ export async function kongRequest(
         if (response.status < 300 || tolerate.includes(response.status)) return last;
         throw failure(entity, last, attempt);
     }
-    if (timedOut || !last) throw kongError(`the Kong Admin API at ${conn.adminUrl} did not answer within ${timeoutMs} ms for ${entity} after ${attempts} attempts`);
+    if (timedOut || !last)
+        throw kongError(
+            `the Kong Admin API at ${conn.adminUrl} did not answer within ${timeoutMs} ms for ${entity} after ${attempts} attempts`,
+        );
     throw failure(entity, last, attempts);
 }
 
@@ -216,14 +224,28 @@ async function applyTargets(s: UpstreamState, known: Map<string, number>): Promi
         const entity = `target ${t.target} of upstream ${u}`;
         const was = known.get(t.target);
         if (was === t.weight) continue;
-        const post = () => kongRequest(s.connection, s.adminToken, "POST", path, entity, { target: t.target, weight: t.weight, tags: s.upstream.tags }, [409]);
-        const patch = () => kongRequest(s.connection, s.adminToken, "PATCH", `${path}/${enc(t.target)}`, entity, { weight: t.weight }, [404]);
+        const post = () =>
+            kongRequest(
+                s.connection,
+                s.adminToken,
+                "POST",
+                path,
+                entity,
+                { target: t.target, weight: t.weight, tags: s.upstream.tags },
+                [409],
+            );
+        const patch = () =>
+            kongRequest(s.connection, s.adminToken, "PATCH", `${path}/${enc(t.target)}`, entity, { weight: t.weight }, [404]);
         // PATCH answers 404 for a missing target, POST 409 for an existing one: switch on each.
         let write = was !== undefined ? patch : post;
         for (let tries = 0; ; tries++) {
             const res = await write();
             if (res.status < 300) break;
-            if (tries === 2) throw kongError(`${entity} kept appearing and disappearing while it was written (HTTP ${res.status}); re-run the apply`, res.status);
+            if (tries === 2)
+                throw kongError(
+                    `${entity} kept appearing and disappearing while it was written (HTTP ${res.status}); re-run the apply`,
+                    res.status,
+                );
             write = write === patch ? post : patch;
         }
     }
@@ -241,19 +263,30 @@ export const kongUpstreamProvider: pulumi.dynamic.ResourceProvider = {
     async check(_olds: UpstreamState, news: UpstreamState): Promise<pulumi.dynamic.CheckResult> {
         const failures: pulumi.dynamic.CheckFailure[] = [];
         news.targets.forEach((t, i) => {
-            if (!/^[^:\s]+:\d{1,5}$/.test(t.target)) failures.push({ property: `targets[${i}].target`, reason: `${JSON.stringify(t.target)} needs an explicit port (Kong stores 8000 otherwise)` });
-            if (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > 65535) failures.push({ property: `targets[${i}].weight`, reason: `${JSON.stringify(t.weight)} is not a Kong weight (0..65535)` });
+            if (!/^[^:\s]+:\d{1,5}$/.test(t.target))
+                failures.push({
+                    property: `targets[${i}].target`,
+                    reason: `${JSON.stringify(t.target)} needs an explicit port (Kong stores 8000 otherwise)`,
+                });
+            if (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > 65535)
+                failures.push({ property: `targets[${i}].weight`, reason: `${JSON.stringify(t.weight)} is not a Kong weight (0..65535)` });
         });
-        if (news.targets.length > 0 && news.targets.every((t) => t.weight === 0)) failures.push({ property: "targets", reason: "every target at weight 0: Kong would answer 503" });
+        if (news.targets.length > 0 && news.targets.every((t) => t.weight === 0))
+            failures.push({ property: "targets", reason: "every target at weight 0: Kong would answer 503" });
         return { inputs: news, failures };
     },
 
     async diff(_id: string, olds: UpstreamState, news: UpstreamState): Promise<pulumi.dynamic.DiffResult> {
         const replaces: string[] = [];
         if (olds.upstream?.name !== news.upstream.name) replaces.push("upstream.name");
-        if (olds.connection?.adminUrl !== news.connection.adminUrl || olds.connection?.workspace !== news.connection.workspace) replaces.push("connection");
+        if (olds.connection?.adminUrl !== news.connection.adminUrl || olds.connection?.workspace !== news.connection.workspace)
+            replaces.push("connection");
         const changes =
-            replaces.length > 0 || !sameUpstream(olds.upstream, news.upstream) || JSON.stringify(olds.targets) !== JSON.stringify(news.targets) || JSON.stringify(olds.connection) !== JSON.stringify(news.connection) || olds.version !== news.version;
+            replaces.length > 0 ||
+            !sameUpstream(olds.upstream, news.upstream) ||
+            JSON.stringify(olds.targets) !== JSON.stringify(news.targets) ||
+            JSON.stringify(olds.connection) !== JSON.stringify(news.connection) ||
+            olds.version !== news.version;
         // A weight change is an update in place, never a replacement.
         return { changes, replaces, deleteBeforeReplace: false };
     },
@@ -271,7 +304,15 @@ export const kongUpstreamProvider: pulumi.dynamic.ResourceProvider = {
         const kept = new Set(news.targets.map((t) => t.target));
         for (const t of olds.targets.filter((x) => !kept.has(x.target))) {
             // Already gone (removed by hand, or by an interrupted run): Kong answers 404, which is the goal.
-            await kongRequest(news.connection, news.adminToken, "DELETE", `/upstreams/${enc(news.upstream.name)}/targets/${enc(t.target)}`, `target ${t.target} of upstream ${news.upstream.name}`, undefined, [404]);
+            await kongRequest(
+                news.connection,
+                news.adminToken,
+                "DELETE",
+                `/upstreams/${enc(news.upstream.name)}/targets/${enc(t.target)}`,
+                `target ${t.target} of upstream ${news.upstream.name}`,
+                undefined,
+                [404],
+            );
         }
         return { outs: { ...news, upstreamId } };
     },
@@ -282,19 +323,45 @@ export const kongUpstreamProvider: pulumi.dynamic.ResourceProvider = {
         if (up.status === 404) return { id: "", props: {} };
         const targets: TargetSpec[] = [];
         for (const t of props.targets) {
-            const found = await kongRequest(props.connection, props.adminToken, "GET", `/upstreams/${enc(u)}/targets/${enc(t.target)}`, `target ${t.target} of upstream ${u}`, undefined, [404]);
+            const found = await kongRequest(
+                props.connection,
+                props.adminToken,
+                "GET",
+                `/upstreams/${enc(u)}/targets/${enc(t.target)}`,
+                `target ${t.target} of upstream ${u}`,
+                undefined,
+                [404],
+            );
             if (found.status !== 404) targets.push({ ...t, weight: Number(found.body?.weight) });
         }
         const b = up.body ?? {};
         return {
             id,
-            props: { ...props, upstreamId: String(b.id ?? ""), upstream: { name: u, host_header: (b.host_header as string | null) ?? null, healthchecks: props.upstream.healthchecks, tags: (b.tags as string[]) ?? [] }, targets },
+            props: {
+                ...props,
+                upstreamId: String(b.id ?? ""),
+                upstream: {
+                    name: u,
+                    host_header: (b.host_header as string | null) ?? null,
+                    healthchecks: props.upstream.healthchecks,
+                    tags: (b.tags as string[]) ?? [],
+                },
+                targets,
+            },
         };
     },
 
     async delete(_id: string, props: UpstreamState): Promise<void> {
         // Kong deletes the upstream's targets with it; the service binding was restored first (it depends on this).
-        await kongRequest(props.connection, props.adminToken, "DELETE", `/upstreams/${enc(props.upstream.name)}`, `upstream ${props.upstream.name}`, undefined, [404]);
+        await kongRequest(
+            props.connection,
+            props.adminToken,
+            "DELETE",
+            `/upstreams/${enc(props.upstream.name)}`,
+            `upstream ${props.upstream.name}`,
+            undefined,
+            [404],
+        );
     },
 };
 
@@ -318,7 +385,9 @@ export interface ServiceBindingState {
 
 /** The fields a binding wants on the service: the upstream as host, relaxed or original settings. */
 function wanted(s: ServiceBindingState, original: ServiceFields): ServiceFields {
-    const own = Object.fromEntries(SERVICE_FIELDS.filter((f) => f !== "host" && f !== "port" && original[f] !== undefined).map((f) => [f, original[f]!]));
+    const own = Object.fromEntries(
+        SERVICE_FIELDS.filter((f) => f !== "host" && f !== "port" && original[f] !== undefined).map((f) => [f, original[f]!]),
+    );
     return { ...own, ...(s.relaxed ?? {}), host: s.host };
 }
 
@@ -333,14 +402,32 @@ function changed(from: ServiceFields, to: ServiceFields): ServiceFields {
 
 export const kongServiceBindingProvider: pulumi.dynamic.ResourceProvider = {
     async diff(_id: string, olds: ServiceBindingState, news: ServiceBindingState): Promise<pulumi.dynamic.DiffResult> {
-        const replaces = olds.service !== news.service || olds.connection?.adminUrl !== news.connection.adminUrl || olds.connection?.workspace !== news.connection.workspace ? ["service"] : [];
-        const changes = replaces.length > 0 || olds.host !== news.host || JSON.stringify(olds.relaxed) !== JSON.stringify(news.relaxed) || JSON.stringify(olds.connection) !== JSON.stringify(news.connection) || olds.version !== news.version;
+        const replaces =
+            olds.service !== news.service ||
+            olds.connection?.adminUrl !== news.connection.adminUrl ||
+            olds.connection?.workspace !== news.connection.workspace
+                ? ["service"]
+                : [];
+        const changes =
+            replaces.length > 0 ||
+            olds.host !== news.host ||
+            JSON.stringify(olds.relaxed) !== JSON.stringify(news.relaxed) ||
+            JSON.stringify(olds.connection) !== JSON.stringify(news.connection) ||
+            olds.version !== news.version;
         return { changes, replaces, deleteBeforeReplace: true };
     },
 
     async create(inputs: ServiceBindingState): Promise<pulumi.dynamic.CreateResult> {
-        const res = await kongRequest(inputs.connection, inputs.adminToken, "GET", `/services/${enc(inputs.service)}`, `service ${inputs.service}`);
-        const current = Object.fromEntries(SERVICE_FIELDS.map((f) => [f, res.body?.[f]]).filter(([, v]) => v !== undefined && v !== null)) as ServiceFields;
+        const res = await kongRequest(
+            inputs.connection,
+            inputs.adminToken,
+            "GET",
+            `/services/${enc(inputs.service)}`,
+            `service ${inputs.service}`,
+        );
+        const current = Object.fromEntries(
+            SERVICE_FIELDS.map((f) => [f, res.body?.[f]]).filter(([, v]) => v !== undefined && v !== null),
+        ) as ServiceFields;
         // Adopted after an interrupted run, the service already points here: its original is A's runtime.
         const original: ServiceFields = current.host === inputs.host ? { ...current, ...inputs.fallbackOriginal } : current;
         await patchService(inputs, changed(current, wanted(inputs, original)));
@@ -354,7 +441,15 @@ export const kongServiceBindingProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async read(id: string, props: ServiceBindingState): Promise<pulumi.dynamic.ReadResult> {
-        const res = await kongRequest(props.connection, props.adminToken, "GET", `/services/${enc(props.service)}`, `service ${props.service}`, undefined, [404]);
+        const res = await kongRequest(
+            props.connection,
+            props.adminToken,
+            "GET",
+            `/services/${enc(props.service)}`,
+            `service ${props.service}`,
+            undefined,
+            [404],
+        );
         if (res.status === 404) return { id: "", props: {} };
         const relaxed = props.relaxed ? Object.fromEntries(Object.keys(props.relaxed).map((k) => [k, Number(res.body?.[k])])) : null;
         return { id, props: { ...props, host: String(res.body?.host ?? ""), relaxed } };
@@ -381,7 +476,14 @@ export interface KongUpstreamEntityArgs extends ConnectionArgs {
 export class KongUpstreamEntity extends pulumi.dynamic.Resource {
     declare readonly upstreamId: pulumi.Output<string>;
     constructor(name: string, args: KongUpstreamEntityArgs, opts?: pulumi.CustomResourceOptions) {
-        super(kongUpstreamProvider, name, { ...args, version: KONG_PROVIDER_VERSION, upstreamId: undefined }, { ...opts, additionalSecretOutputs: ["adminToken"] }, "migration", "KongUpstreamEntity");
+        super(
+            kongUpstreamProvider,
+            name,
+            { ...args, version: KONG_PROVIDER_VERSION, upstreamId: undefined },
+            { ...opts, additionalSecretOutputs: ["adminToken"] },
+            "migration",
+            "KongUpstreamEntity",
+        );
     }
 }
 
@@ -396,6 +498,13 @@ export interface KongServiceBindingArgs extends ConnectionArgs {
 export class KongServiceBinding extends pulumi.dynamic.Resource {
     declare readonly original: pulumi.Output<ServiceFields>;
     constructor(name: string, args: KongServiceBindingArgs, opts?: pulumi.CustomResourceOptions) {
-        super(kongServiceBindingProvider, name, { ...args, version: KONG_PROVIDER_VERSION, original: undefined }, { ...opts, additionalSecretOutputs: ["adminToken"] }, "migration", "KongServiceBinding");
+        super(
+            kongServiceBindingProvider,
+            name,
+            { ...args, version: KONG_PROVIDER_VERSION, original: undefined },
+            { ...opts, additionalSecretOutputs: ["adminToken"] },
+            "migration",
+            "KongServiceBinding",
+        );
     }
 }

@@ -32,6 +32,13 @@ export const phaseMarkerProvider: pulumi.dynamic.ResourceProvider = {
 export class PhaseMarker extends pulumi.dynamic.Resource {
     declare readonly appliedAt: pulumi.Output<string>;
     constructor(name: string, args: { phase: string }, opts?: pulumi.CustomResourceOptions) {
-        super(phaseMarkerProvider, name, { phase: args.phase, version: PHASE_MARKER_VERSION, appliedAt: undefined }, opts, "migration", "PhaseMarker");
+        super(
+            phaseMarkerProvider,
+            name,
+            { phase: args.phase, version: PHASE_MARKER_VERSION, appliedAt: undefined },
+            opts,
+            "migration",
+            "PhaseMarker",
+        );
     }
 }

@@ -17,7 +17,10 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
         process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = "test-secret";
     });
     after(() => {
-        for (const [k, v] of [["ALIBABA_CLOUD_ACCESS_KEY_ID", saved.id], ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", saved.secret]] as const) {
+        for (const [k, v] of [
+            ["ALIBABA_CLOUD_ACCESS_KEY_ID", saved.id],
+            ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", saved.secret],
+        ] as const) {
             if (v === undefined) delete process.env[k];
             else process.env[k] = v;
         }
@@ -56,7 +59,10 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
             `UpdateDNSSLBWeight RecordId=${b} Weight=20`,
         ]);
         assert.deepEqual(result, { id: SUB, outs: { ...state(80, 20), enabledByUs: true, weightingOpen: true } });
-        assert.deepEqual([dns.records.get(a)!.Weight, dns.records.get(b)!.Weight, dns.records.get(b)!.Status, dns.weighting.get(SUB)], [80, 20, "ENABLE", true]);
+        assert.deepEqual(
+            [dns.records.get(a)!.Weight, dns.records.get(b)!.Weight, dns.records.get(b)!.Status, dns.weighting.get(SUB)],
+            [80, 20, "ENABLE", true],
+        );
     });
 
     it("create at weight 0 for B leaves B paused and does not claim weighting it found on", async () => {
@@ -94,17 +100,34 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
         const created = await provider.create!(state(0, 100));
         dns.calls.length = 0;
         await provider.update!(SUB, created.outs, state(100, 0));
-        assert.deepEqual(dns.log(), [`SetDomainRecordStatus RecordId=${a} Status=ENABLE`, `UpdateDNSSLBWeight RecordId=${a} Weight=100`, `SetDomainRecordStatus RecordId=${b} Status=DISABLE`]);
+        assert.deepEqual(dns.log(), [
+            `SetDomainRecordStatus RecordId=${a} Status=ENABLE`,
+            `UpdateDNSSLBWeight RecordId=${a} Weight=100`,
+            `SetDomainRecordStatus RecordId=${b} Status=DISABLE`,
+        ]);
     });
 
     it("diff: a weight change is an update in place; only another name replaces", async () => {
         const olds = { ...state(80, 20), enabledByUs: true, weightingOpen: true };
-        assert.deepEqual(await provider.diff!(SUB, olds, state(60, 40)), { changes: true, replaces: [], deleteBeforeReplace: false, stables: ["zone", "subDomain"] });
-        assert.deepEqual((await provider.diff!(SUB, olds, state(80, 20, { subDomain: `api02.source-team1.dev.${ZONE}` }))).replaces, ["subDomain"]);
+        assert.deepEqual(await provider.diff!(SUB, olds, state(60, 40)), {
+            changes: true,
+            replaces: [],
+            deleteBeforeReplace: false,
+            stables: ["zone", "subDomain"],
+        });
+        assert.deepEqual((await provider.diff!(SUB, olds, state(80, 20, { subDomain: `api02.source-team1.dev.${ZONE}` }))).replaces, [
+            "subDomain",
+        ]);
     });
 
     it("check refuses weights that are not whole percentages", async () => {
-        const result = await provider.check!(state(80, 20), { ...state(80, 20), records: [{ side: "A", recordId: a, weight: 120 }, { side: "B", recordId: b, weight: 2.5 }] });
+        const result = await provider.check!(state(80, 20), {
+            ...state(80, 20),
+            records: [
+                { side: "A", recordId: a, weight: 120 },
+                { side: "B", recordId: b, weight: 2.5 },
+            ],
+        });
         assert.deepEqual(result.failures, [
             { property: "records[0].weight", reason: "120 is not a whole percentage 0..100 (0 pauses the record)" },
             { property: "records[1].weight", reason: "2.5 is not a whole percentage 0..100 (0 pauses the record)" },
@@ -121,14 +144,20 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
         assert.equal(diff.changes, true);
         dns.calls.length = 0;
         await provider.update!(SUB, read.props, state(80, 20));
-        assert.deepEqual(dns.log(), [`SetDNSSLBStatus DomainName=${ZONE} Open=true SubDomain=${SUB}`, `UpdateDNSSLBWeight RecordId=${b} Weight=20`]);
+        assert.deepEqual(dns.log(), [
+            `SetDNSSLBStatus DomainName=${ZONE} Open=true SubDomain=${SUB}`,
+            `UpdateDNSSLBWeight RecordId=${b} Weight=20`,
+        ]);
     });
 
     it("delete re-enables A and switches weighting off only when it switched it on", async () => {
         const created = await provider.create!(state(0, 100));
         dns.calls.length = 0;
         await provider.delete!(SUB, created.outs);
-        assert.deepEqual(dns.log().slice(2), [`SetDomainRecordStatus RecordId=${a} Status=ENABLE`, `SetDNSSLBStatus DomainName=${ZONE} Open=false SubDomain=${SUB}`]);
+        assert.deepEqual(dns.log().slice(2), [
+            `SetDomainRecordStatus RecordId=${a} Status=ENABLE`,
+            `SetDNSSLBStatus DomainName=${ZONE} Open=false SubDomain=${SUB}`,
+        ]);
 
         dns.weighting.set(SUB, true);
         dns.calls.length = 0;
@@ -140,14 +169,22 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
         dns.failNext("UpdateDNSSLBWeight", { status: 400, code: "QuotaExceeded.TTL", message: "The TTL is out of range." });
         await assert.rejects(provider.create!(state(80, 20)), (err: Error) => {
             assert.ok(isAlidnsError(err));
-            assert.match(err.message, new RegExp(`^Alidns UpdateDNSSLBWeight failed for record ${a} \\(side A\\) of ${SUB.replace(/\./g, "\\.")}: QuotaExceeded\\.TTL: The TTL is out of range\\. \\(request REQ-\\d+\\)$`));
+            assert.match(
+                err.message,
+                new RegExp(
+                    `^Alidns UpdateDNSSLBWeight failed for record ${a} \\(side A\\) of ${SUB.replace(/\./g, "\\.")}: QuotaExceeded\\.TTL: The TTL is out of range\\. \\(request REQ-\\d+\\)$`,
+                ),
+            );
             return true;
         });
     });
 
     it("the double answers as Alidns does when weights are misused", async () => {
         dns.weighting.set(SUB, true);
-        await assert.rejects(provider.create!(state(80, 0, { records: [{ side: "A", recordId: "999", weight: 80 }] })), /DescribeSubDomainRecords failed for record 999 \(side A\).*: the record is not under this sub-domain/);
+        await assert.rejects(
+            provider.create!(state(80, 0, { records: [{ side: "A", recordId: "999", weight: 80 }] })),
+            /DescribeSubDomainRecords failed for record 999 \(side A\).*: the record is not under this sub-domain/,
+        );
     });
 });
 
@@ -166,6 +203,9 @@ describe("applicationOrder", () => {
             ],
             before,
         );
-        assert.deepEqual(order.map((r) => r.recordId), ["b", "c", "a"]);
+        assert.deepEqual(
+            order.map((r) => r.recordId),
+            ["b", "c", "a"],
+        );
     });
 });

@@ -49,7 +49,16 @@ describe("npm run plan", () => {
         assert.equal(doc.resources.length, 16);
         for (const r of doc.resources) {
             assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "inputs", "options"]);
-            assert.deepEqual(Object.keys(r.options), ["protect", "dependsOn", "deleteBeforeReplace", "ignoreChanges", "import", "replaceOnChanges", "retainOnDelete", "deletedWith"]);
+            assert.deepEqual(Object.keys(r.options), [
+                "protect",
+                "dependsOn",
+                "deleteBeforeReplace",
+                "ignoreChanges",
+                "import",
+                "replaceOnChanges",
+                "retainOnDelete",
+                "deletedWith",
+            ]);
         }
         const secret = doc.resources.find((r: { name: string }) => r.name === "team1-tls-team1-ns");
         assert.deepEqual(secret.inputs.stringData, { "tls.crt": "[secret]", "tls.key": "[secret]" });
@@ -72,7 +81,9 @@ describe("npm run plan", () => {
 
     it("bad config exits 2 with the validation message on stderr and no stack trace", async () => {
         const file = editedStackFile("dev", dir, (c) => {
-            (c as Record<string, unknown>)["migration:apis"] = [{ name: "api01", namespace: "team1-ns", service: "api01-service", port: 70000, healthPath: "/health" }];
+            (c as Record<string, unknown>)["migration:apis"] = [
+                { name: "api01", namespace: "team1-ns", service: "api01-service", port: 70000, healthPath: "/health" },
+            ];
             c["migration:ingress"].className = "nginx";
         });
         const { code, stdout, stderr } = planProcess(["--stack", "dev", "--config", file]);
@@ -82,7 +93,7 @@ describe("npm run plan", () => {
             stderr,
             "plan: stack dev: invalid stack configuration (2 problems):\n" +
                 "  migration:apis[0].port: 70000 is not accepted; expected an integer from 1 to 65535\n" +
-                "  migration:ingress.className: \"nginx\" is not accepted; expected a class other than nginx (cluster B's existing controller owns it)\n",
+                '  migration:ingress.className: "nginx" is not accepted; expected a class other than nginx (cluster B\'s existing controller owns it)\n',
         );
     });
 
@@ -187,7 +198,12 @@ describe("npm run plan", () => {
                 "decommission.confirm is []; it must list exactly the APIs being retired: [api01, api02])",
         );
 
-        const completeFile = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }), "cutover-complete.yaml");
+        const completeFile = editedStackFile(
+            "cutover",
+            dir,
+            (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }),
+            "cutover-complete.yaml",
+        );
         const whatIf = await plan(["--stack", "source", "--ref", `cutover=${completeFile}`]);
         assert.equal(whatIf.code, 0);
         assert.equal(
@@ -197,7 +213,12 @@ describe("npm run plan", () => {
     });
 
     it("--against FILE prints what the edit would do, as text and as JSON", async () => {
-        const file = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], weights: { api01: 50, api02: 0 } }), "cutover-50.yaml");
+        const file = editedStackFile(
+            "cutover",
+            dir,
+            (c) => (c["migration:cutover"] = { ...c["migration:cutover"], weights: { api01: 50, api02: 0 } }),
+            "cutover-50.yaml",
+        );
         const text = await plan(["--stack", "cutover", "--against", file]);
         assert.equal(text.code, 0);
         assert.deepEqual(text.stdout.split("\n").slice(2), [

@@ -12,13 +12,32 @@ import { A_ADDRESS, B_ADDRESS, byName, EXAMPLE_CERT, inventory, NO_OPTIONS, T, u
 
 /** Runs `build` as the whole program: the component alone in a stack. */
 function construct(build: () => Record<string, unknown> | void, transformation?: pulumi.ResourceTransformation): Promise<OfflineRun> {
-    return runOffline({ project: "lib", stack: "test", config: {}, program: async () => build() ?? {}, ...(transformation ? { transformation } : {}) });
+    return runOffline({
+        project: "lib",
+        stack: "test",
+        config: {},
+        program: async () => build() ?? {},
+        ...(transformation ? { transformation } : {}),
+    });
 }
 
 describe("IsolatedIngress, constructed directly", () => {
     const args = {
-        controller: { name: "edge", implementation: "ingress-nginx" as const, replicas: 3, loadBalancer: { kind: "new" as const, addressType: "intranet" as const } },
-        routes: [{ api: "orders", namespace: "shop", service: "orders-svc", port: 8080, hosts: ["orders.new.example.cn", "orders.old.example.cn"] }],
+        controller: {
+            name: "edge",
+            implementation: "ingress-nginx" as const,
+            replicas: 3,
+            loadBalancer: { kind: "new" as const, addressType: "intranet" as const },
+        },
+        routes: [
+            {
+                api: "orders",
+                namespace: "shop",
+                service: "orders-svc",
+                port: 8080,
+                hosts: ["orders.new.example.cn", "orders.old.example.cn"],
+            },
+        ],
         tls: { kind: "certificate" as const, certificatePem: EXAMPLE_CERT, key: pulumi.secret("KEY") },
     };
 
@@ -27,18 +46,38 @@ describe("IsolatedIngress, constructed directly", () => {
         const run = await construct(
             () => {
                 const ingress = new IsolatedIngress("edge", args);
-                return { hosts: ingress.hostsByApi, className: ingress.className, controllerValue: ingress.controllerValue, namespace: ingress.namespace.metadata.name, ingress: ingress.ingresses.orders.metadata.name };
+                return {
+                    hosts: ingress.hostsByApi,
+                    className: ingress.className,
+                    controllerValue: ingress.controllerValue,
+                    namespace: ingress.namespace.metadata.name,
+                    ingress: ingress.ingresses.orders.metadata.name,
+                };
             },
             (t) => {
                 if (t.type === T.chart) aliases.push(...(t.opts.aliases ?? []));
                 return undefined;
             },
         );
-        assert.deepEqual(inventory(run), [`${T.namespace} edge-namespace`, `${T.secret} edge-tls-shop`, `${T.service} edge-lb`, `${T.chart} edge-chart`, `${T.ingress} edge-orders`, `${T.isolated} edge`]);
+        assert.deepEqual(inventory(run), [
+            `${T.namespace} edge-namespace`,
+            `${T.secret} edge-tls-shop`,
+            `${T.service} edge-lb`,
+            `${T.chart} edge-chart`,
+            `${T.ingress} edge-orders`,
+            `${T.isolated} edge`,
+        ]);
         assert.deepEqual(aliases, [{ name: "edge-controller" }], "the chart keeps its old name as an alias: renaming it replaces nothing");
         assert.deepEqual(byName(run, T.namespace, "edge-namespace").inputs.metadata, { name: "ingress-edge" });
         const chart = byName(run, T.chart, "edge-chart");
-        assert.deepEqual([chart.inputs.name, chart.inputs.version, (chart.inputs.values as { controller: { ingressClass: string; replicaCount: number } }).controller.ingressClass], ["ingress-nginx-edge", "4.15.1", "nginx-edge"]);
+        assert.deepEqual(
+            [
+                chart.inputs.name,
+                chart.inputs.version,
+                (chart.inputs.values as { controller: { ingressClass: string; replicaCount: number } }).controller.ingressClass,
+            ],
+            ["ingress-nginx-edge", "4.15.1", "nginx-edge"],
+        );
         const ingress = byName(run, T.ingress, "edge-orders");
         assert.deepEqual(ingress.inputs, {
             apiVersion: "networking.k8s.io/v1",
@@ -47,10 +86,18 @@ describe("IsolatedIngress, constructed directly", () => {
             spec: {
                 ingressClassName: "nginx-edge",
                 tls: [{ hosts: ["orders.new.example.cn", "orders.old.example.cn"], secretName: "edge-tls" }],
-                rules: ["orders.new.example.cn", "orders.old.example.cn"].map((host) => ({ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "orders-svc", port: { number: 8080 } } } }] } })),
+                rules: ["orders.new.example.cn", "orders.old.example.cn"].map((host) => ({
+                    host,
+                    http: {
+                        paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "orders-svc", port: { number: 8080 } } } }],
+                    },
+                })),
             },
         });
-        assert.deepEqual(ingress.options, { ...NO_OPTIONS, dependsOn: [urnOf(run, T.chart, "edge-chart"), urnOf(run, T.secret, "edge-tls-shop")] });
+        assert.deepEqual(ingress.options, {
+            ...NO_OPTIONS,
+            dependsOn: [urnOf(run, T.chart, "edge-chart"), urnOf(run, T.secret, "edge-tls-shop")],
+        });
         assert.deepEqual(byName(run, T.secret, "edge-tls-shop").inputs.stringData, { "tls.crt": "[secret]", "tls.key": "[secret]" });
         assert.deepEqual(run.outputs, {
             hosts: { orders: ["orders.new.example.cn", "orders.old.example.cn"] },
@@ -62,7 +109,11 @@ describe("IsolatedIngress, constructed directly", () => {
     });
 
     it("GIVEN routes without TLS THEN it refuses, naming the component", async () => {
-        await assert.rejects(construct(() => void new IsolatedIngress("edge", { controller: args.controller, routes: args.routes })), (err: Error) => /IsolatedIngress edge: tls is required when routes are given/.test(String((err as { cause?: Error }).cause ?? err)));
+        await assert.rejects(
+            construct(() => void new IsolatedIngress("edge", { controller: args.controller, routes: args.routes })),
+            (err: Error) =>
+                /IsolatedIngress edge: tls is required when routes are given/.test(String((err as { cause?: Error }).cause ?? err)),
+        );
     });
 });
 
@@ -81,10 +132,31 @@ describe("DnsCutover, constructed directly", () => {
 
     it("GIVEN shift at 30 % THEN A's and B's records (B born paused) and the weights, named from the component", async () => {
         const run = await construct(() => ({ traffic: new DnsCutover("legacy-orders", intent).traffic }));
-        assert.deepEqual(inventory(run), [`${T.record} legacy-orders-a`, `${T.record} legacy-orders-b`, `${T.weights} legacy-orders-weights`, `${T.cutover} legacy-orders`]);
+        assert.deepEqual(inventory(run), [
+            `${T.record} legacy-orders-a`,
+            `${T.record} legacy-orders-b`,
+            `${T.weights} legacy-orders-weights`,
+            `${T.cutover} legacy-orders`,
+        ]);
         const record = (key: string) => byName(run, T.record, `legacy-orders-${key}`);
-        assert.deepEqual(record("a").inputs, { domainName: ZONE, rr: "orders.legacy", type: "A", value: A_ADDRESS, ttl: 60, status: "ENABLE", remark: "migration: orders side A" });
-        assert.deepEqual(record("b").inputs, { domainName: ZONE, rr: "orders.legacy", type: "A", value: B_ADDRESS, ttl: 60, status: "DISABLE", remark: "migration: orders side B" });
+        assert.deepEqual(record("a").inputs, {
+            domainName: ZONE,
+            rr: "orders.legacy",
+            type: "A",
+            value: A_ADDRESS,
+            ttl: 60,
+            status: "ENABLE",
+            remark: "migration: orders side A",
+        });
+        assert.deepEqual(record("b").inputs, {
+            domainName: ZONE,
+            rr: "orders.legacy",
+            type: "A",
+            value: B_ADDRESS,
+            ttl: 60,
+            status: "DISABLE",
+            remark: "migration: orders side B",
+        });
         assert.deepEqual(record("b").options, { ...NO_OPTIONS, ignoreChanges: ["status"] });
         assert.deepEqual(byName(run, T.weights, "legacy-orders-weights").inputs, {
             zone: ZONE,
@@ -111,8 +183,18 @@ describe("DnsCutover, constructed directly", () => {
     });
 
     it("GIVEN complete with a CNAME THEN one CNAME to the long host at the steady TTL, and no weights", async () => {
-        const run = await construct(() => void new DnsCutover("legacy-orders", { ...intent, phase: "complete", weight: 100, completeWith: "cname" }));
+        const run = await construct(
+            () => void new DnsCutover("legacy-orders", { ...intent, phase: "complete", weight: 100, completeWith: "cname" }),
+        );
         assert.deepEqual(inventory(run), [`${T.record} legacy-orders-b`, `${T.cutover} legacy-orders`]);
-        assert.deepEqual(byName(run, T.record, "legacy-orders-b").inputs, { domainName: ZONE, rr: "orders.legacy", type: "CNAME", value: `orders.new.${ZONE}`, ttl: 600, status: "ENABLE", remark: "migration: orders side B" });
+        assert.deepEqual(byName(run, T.record, "legacy-orders-b").inputs, {
+            domainName: ZONE,
+            rr: "orders.legacy",
+            type: "CNAME",
+            value: `orders.new.${ZONE}`,
+            ttl: 600,
+            status: "ENABLE",
+            remark: "migration: orders side B",
+        });
     });
 });

@@ -21,20 +21,72 @@ describe("cutover config", () => {
             role: "cutover",
             domains: DOMAINS,
             apis: [api("api01"), api("api02")],
-            cutover: { phase: "shift", weights: { api01: 20, api02: 0 }, sourceAddress: "10.72.10.88", target: { kind: "stack", stack: "organization/migration/dev" }, completeWith: "address" },
-            dns: { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 }, endpoint: "alidns.aliyuncs.com", retry: { retries: 5, backoffMs: 250 } },
+            cutover: {
+                phase: "shift",
+                weights: { api01: 20, api02: 0 },
+                sourceAddress: "10.72.10.88",
+                target: { kind: "stack", stack: "organization/migration/dev" },
+                completeWith: "address",
+            },
+            dns: {
+                zone: "aliyun.cloud.cn.aibang",
+                edition: "standard",
+                ttl: { cutover: 60, steady: 600 },
+                endpoint: "alidns.aliyuncs.com",
+                retry: { retries: 5, backoffMs: 250 },
+            },
         });
     });
 
     describe("refuses before anything registers", () => {
         const cases: [string, RawConfig, string[]][] = [
-            ["a TTL below the edition's floor", raw({}, { edition: "basic", ttl: { cutover: 60, steady: 600 } }), ["migration:dns.ttl.cutover: 60 is not accepted; expected an integer number of seconds from 120 to 86400 (the basic edition's floor is 120 s)"]],
-            ["a free-edition steady TTL below 600", raw({}, { edition: "free", ttl: { cutover: 600, steady: 300 } }), ["migration:dns.ttl.steady: 300 is not accepted; expected an integer number of seconds from 600 to 86400 (the free edition's floor is 600 s)"]],
-            ["a cutover TTL longer than the steady one", raw({}, { ttl: { cutover: 900, steady: 600 } }), ["migration:dns.ttl.cutover: 900 is not accepted; expected a TTL no longer than dns.ttl.steady (600): the cutover TTL is the short one"]],
-            ["an unknown edition", raw({}, { edition: "premium" }), ['migration:dns.edition: "premium" is not accepted; expected one of free | basic | standard | ultimate | exclusive']],
-            ["a weight above 100", raw({ weights: { api01: 120 } }), ["migration:cutover.weights.api01: 120 is not accepted; expected a whole percentage from 0 to 100 (the share of traffic on B)"]],
-            ["a fractional weight", raw({ weights: { api01: 12.5 } }), ["migration:cutover.weights.api01: 12.5 is not accepted; expected a whole percentage from 0 to 100 (the share of traffic on B)"]],
-            ["a negative weight", raw({ weights: { api01: -1 } }), ["migration:cutover.weights.api01: -1 is not accepted; expected a whole percentage from 0 to 100 (the share of traffic on B)"]],
+            [
+                "a TTL below the edition's floor",
+                raw({}, { edition: "basic", ttl: { cutover: 60, steady: 600 } }),
+                [
+                    "migration:dns.ttl.cutover: 60 is not accepted; expected an integer number of seconds from 120 to 86400 (the basic edition's floor is 120 s)",
+                ],
+            ],
+            [
+                "a free-edition steady TTL below 600",
+                raw({}, { edition: "free", ttl: { cutover: 600, steady: 300 } }),
+                [
+                    "migration:dns.ttl.steady: 300 is not accepted; expected an integer number of seconds from 600 to 86400 (the free edition's floor is 600 s)",
+                ],
+            ],
+            [
+                "a cutover TTL longer than the steady one",
+                raw({}, { ttl: { cutover: 900, steady: 600 } }),
+                [
+                    "migration:dns.ttl.cutover: 900 is not accepted; expected a TTL no longer than dns.ttl.steady (600): the cutover TTL is the short one",
+                ],
+            ],
+            [
+                "an unknown edition",
+                raw({}, { edition: "premium" }),
+                ['migration:dns.edition: "premium" is not accepted; expected one of free | basic | standard | ultimate | exclusive'],
+            ],
+            [
+                "a weight above 100",
+                raw({ weights: { api01: 120 } }),
+                [
+                    "migration:cutover.weights.api01: 120 is not accepted; expected a whole percentage from 0 to 100 (the share of traffic on B)",
+                ],
+            ],
+            [
+                "a fractional weight",
+                raw({ weights: { api01: 12.5 } }),
+                [
+                    "migration:cutover.weights.api01: 12.5 is not accepted; expected a whole percentage from 0 to 100 (the share of traffic on B)",
+                ],
+            ],
+            [
+                "a negative weight",
+                raw({ weights: { api01: -1 } }),
+                [
+                    "migration:cutover.weights.api01: -1 is not accepted; expected a whole percentage from 0 to 100 (the share of traffic on B)",
+                ],
+            ],
             [
                 "complete while a weight is below 100 (and one left out)",
                 raw({ phase: "complete", weights: { api01: 90 } }),
@@ -43,19 +95,41 @@ describe("cutover config", () => {
                     "migration:cutover.weights.api02: 0 is not accepted; expected 100 for every API in phase complete (shift them all to 100 first)",
                 ],
             ],
-            ["a weight for an API the shared config does not define", raw({ weights: { api09: 10 } }), ["migration:cutover.weights.api09: 10 is not accepted; expected weights only for APIs defined in migration:apis (api01, api02)"]],
-            ["A's address not IPv4", raw({ sourceAddress: "slb-a.internal" }), ['migration:cutover.sourceAddress: "slb-a.internal" is not accepted; expected A\'s SLB address as IPv4, e.g. 10.72.10.88']],
-            ["B's address not IPv4", raw({ targetAddress: "10.72.11.999" }), ['migration:cutover.targetAddress: "10.72.11.999" is not accepted; expected B\'s SLB address as IPv4, e.g. 10.72.11.99']],
+            [
+                "a weight for an API the shared config does not define",
+                raw({ weights: { api09: 10 } }),
+                [
+                    "migration:cutover.weights.api09: 10 is not accepted; expected weights only for APIs defined in migration:apis (api01, api02)",
+                ],
+            ],
+            [
+                "A's address not IPv4",
+                raw({ sourceAddress: "slb-a.internal" }),
+                ['migration:cutover.sourceAddress: "slb-a.internal" is not accepted; expected A\'s SLB address as IPv4, e.g. 10.72.10.88'],
+            ],
+            [
+                "B's address not IPv4",
+                raw({ targetAddress: "10.72.11.999" }),
+                ['migration:cutover.targetAddress: "10.72.11.999" is not accepted; expected B\'s SLB address as IPv4, e.g. 10.72.11.99'],
+            ],
             [
                 "B's address given twice",
                 raw({ targetAddress: "10.72.11.99", platformStack: "dev" }),
-                ['migration:cutover.targetAddress: "10.72.11.99" is not accepted; expected either cutover.targetAddress or cutover.platformStack (B\'s address from that stack\'s outputs), not both'],
+                [
+                    "migration:cutover.targetAddress: \"10.72.11.99\" is not accepted; expected either cutover.targetAddress or cutover.platformStack (B's address from that stack's outputs), not both",
+                ],
             ],
-            ["an unknown phase", raw({ phase: "rollback" }), ['migration:cutover.phase: "rollback" is not accepted; expected one of prepare | shift | complete']],
+            [
+                "an unknown phase",
+                raw({ phase: "rollback" }),
+                ['migration:cutover.phase: "rollback" is not accepted; expected one of prepare | shift | complete'],
+            ],
             [
                 "a zone that does not hold the legacy names",
                 raw({}, { zone: "example.cn" }),
-                ['migration:dns.zone: "example.cn" is not accepted; expected a zone that contains the legacy hosts (api01.source-team1.dev.aliyun.cloud.cn.aibang, api02.source-team1.dev.aliyun.cloud.cn.aibang)'],
+                [
+                    'migration:dns.zone: "example.cn" is not accepted; expected a zone that contains the legacy hosts (api01.source-team1.dev.aliyun.cloud.cn.aibang, api02.source-team1.dev.aliyun.cloud.cn.aibang)',
+                ],
             ],
         ];
         for (const [what, input, expected] of cases) it(what, () => assert.deepEqual(problems(input), expected));

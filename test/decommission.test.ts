@@ -20,7 +20,13 @@ function cutover(phase: string, a: Record<string, [number | null, number]>, phas
             layer: "dns",
             phase,
             ttl: phase === "complete" ? 600 : 60,
-            targets: dnsA === null ? [{ side: "B", address: "10.72.11.99", weight: 100 }] : [{ side: "A", address: "10.72.10.88", weight: dnsA }, { side: "B", address: "10.72.11.99", weight: 100 - dnsA }],
+            targets:
+                dnsA === null
+                    ? [{ side: "B", address: "10.72.11.99", weight: 100 }]
+                    : [
+                          { side: "A", address: "10.72.10.88", weight: dnsA },
+                          { side: "B", address: "10.72.11.99", weight: 100 - dnsA },
+                      ],
         },
         {
             api,
@@ -49,7 +55,9 @@ const ADOPTED = [
 const CONFIRM = "decommission.confirm is []; it must list exactly the APIs being retired: [api01, api02]";
 
 function adoptedOf(run: OfflineRun) {
-    return run.resources.filter((r) => r.options.import !== null).map((r) => [r.type, r.name, r.options.import, r.options.ignoreChanges, r.options.protect]);
+    return run.resources
+        .filter((r) => r.options.import !== null)
+        .map((r) => [r.type, r.name, r.options.import, r.options.ignoreChanges, r.options.protect]);
 }
 
 describe("decommissioning A (the committed source stack)", () => {
@@ -60,7 +68,10 @@ describe("decommissioning A (the committed source stack)", () => {
 
     it("adopts each piece of A by id, with ignoreChanges * so `up` changes nothing, protected while blocked", async () => {
         const { run } = await verdict(cutover("shift", { api01: [80, 80], api02: [100, 100] }));
-        assert.deepEqual(adoptedOf(run), ADOPTED.map(([type, name, id]) => [type, name, id, ["*"], true]));
+        assert.deepEqual(
+            adoptedOf(run),
+            ADOPTED.map(([type, name, id]) => [type, name, id, ["*"], true]),
+        );
         const ingress = run.resources.find((r) => r.name === "source-a-ingress-team1-ns-api01")!;
         const namespace = run.resources.find((r) => r.name === "source-a-namespace-team1-ns")!;
         assert.deepEqual([ingress.options.deletedWith, ingress.options.dependsOn], [namespace.urn, [namespace.urn]]);
@@ -93,20 +104,40 @@ describe("decommissioning A (the committed source stack)", () => {
                 CONFIRM,
             ],
         ],
-        ["shift at 100 %", cutover("shift", { api01: [0, 0], api02: [0, 0] }), ['cutover phase is "shift"; decommissioning needs "complete"', CONFIRM]],
-        ["complete but applied 2 h ago", cutover("complete", { api01: [null, 0], api02: [null, 0] }, HOURS(2)), [`complete was applied 2.0 h ago (${HOURS(2)}); the observation window is 24 h`, CONFIRM]],
+        [
+            "shift at 100 %",
+            cutover("shift", { api01: [0, 0], api02: [0, 0] }),
+            ['cutover phase is "shift"; decommissioning needs "complete"', CONFIRM],
+        ],
+        [
+            "complete but applied 2 h ago",
+            cutover("complete", { api01: [null, 0], api02: [null, 0] }, HOURS(2)),
+            [`complete was applied 2.0 h ago (${HOURS(2)}); the observation window is 24 h`, CONFIRM],
+        ],
         [
             "complete with one Kong A target at weight 5",
             cutover("complete", { api01: [null, 0], api02: [null, 5] }, HOURS(30)),
             [`api02: Kong target ${HOST("api02")}:443 of upstream team1-api02 still has weight 5`, CONFIRM],
         ],
-        ["complete, clean and past the window, but not confirmed", cutover("complete", { api01: [null, 0], api02: [null, 0] }, HOURS(30)), [CONFIRM]],
+        [
+            "complete, clean and past the window, but not confirmed",
+            cutover("complete", { api01: [null, 0], api02: [null, 0] }, HOURS(30)),
+            [CONFIRM],
+        ],
     ];
     for (const [state, outputs, reasons] of states) {
         it(`${state}: blocked, listing exactly the unmet conditions`, async () => {
             const { run, decommission } = await verdict(outputs);
-            assert.deepEqual(decommission, { allowed: false, reasons, clock: NOW.toISOString(), phaseAppliedAt: (outputs.phaseAppliedAt as string | undefined) ?? null });
-            assert.ok(adoptedOf(run).every(([, , , , protect]) => protect === true), "everything stays protected");
+            assert.deepEqual(decommission, {
+                allowed: false,
+                reasons,
+                clock: NOW.toISOString(),
+                phaseAppliedAt: (outputs.phaseAppliedAt as string | undefined) ?? null,
+            });
+            assert.ok(
+                adoptedOf(run).every(([, , , , protect]) => protect === true),
+                "everything stays protected",
+            );
             assert.deepEqual(run.warnings, [`decommission blocked, A stays protected:\n  - ${reasons.join("\n  - ")}`]);
         });
     }
@@ -116,20 +147,33 @@ describe("decommissioning A (the committed source stack)", () => {
         let confirmed: string;
         before(() => {
             dir = fs.mkdtempSync(path.join(os.tmpdir(), "source-"));
-            confirmed = editedStackFile("source", dir, (c) => (c["migration:decommission"] = { ...c["migration:decommission"], confirm: ["api02", "api01"] }), "confirmed.yaml");
+            confirmed = editedStackFile(
+                "source",
+                dir,
+                (c) => (c["migration:decommission"] = { ...c["migration:decommission"], confirm: ["api02", "api01"] }),
+                "confirmed.yaml",
+            );
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
         it("complete, clean, past the window: allowed, and protection is lifted from every adopted piece", async () => {
             const { run, decommission } = await verdict(cutover("complete", { api01: [null, 0], api02: [null, 0] }, HOURS(30)), confirmed);
             assert.deepEqual(decommission, { allowed: true, reasons: [], clock: NOW.toISOString(), phaseAppliedAt: HOURS(30) });
-            assert.deepEqual(adoptedOf(run), ADOPTED.map(([type, name, id]) => [type, name, id, ["*"], false]));
+            assert.deepEqual(
+                adoptedOf(run),
+                ADOPTED.map(([type, name, id]) => [type, name, id, ["*"], false]),
+            );
             assert.deepEqual(run.warnings, []);
         });
 
         it("offline, the apply time of complete is unknown and taken as now: still blocked by the window", async () => {
             const { decommission } = await verdict(cutover("complete", { api01: [null, 0], api02: [null, 0] }), confirmed);
-            assert.deepEqual(decommission, { allowed: false, reasons: ["the time complete was applied is unknown (taken as now); the observation window is 24 h"], clock: NOW.toISOString(), phaseAppliedAt: null });
+            assert.deepEqual(decommission, {
+                allowed: false,
+                reasons: ["the time complete was applied is unknown (taken as now); the observation window is 24 h"],
+                clock: NOW.toISOString(),
+                phaseAppliedAt: null,
+            });
         });
     });
 });
@@ -140,7 +184,15 @@ describe("PhaseMarker", () => {
         const created = await phaseMarkerProvider.create!({ phase: "complete", version: "1" });
         const appliedAt = Date.parse((created.outs as { appliedAt: string }).appliedAt);
         assert.ok(appliedAt >= before && appliedAt <= Date.now());
-        assert.deepEqual(await phaseMarkerProvider.diff!(created.id, created.outs, { phase: "complete", version: "1" }), { changes: false, replaces: [], deleteBeforeReplace: true });
-        assert.deepEqual(await phaseMarkerProvider.diff!(created.id, created.outs, { phase: "shift", version: "1" }), { changes: true, replaces: ["phase"], deleteBeforeReplace: true });
+        assert.deepEqual(await phaseMarkerProvider.diff!(created.id, created.outs, { phase: "complete", version: "1" }), {
+            changes: false,
+            replaces: [],
+            deleteBeforeReplace: true,
+        });
+        assert.deepEqual(await phaseMarkerProvider.diff!(created.id, created.outs, { phase: "shift", version: "1" }), {
+            changes: true,
+            replaces: ["phase"],
+            deleteBeforeReplace: true,
+        });
     });
 });

@@ -30,13 +30,25 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
 
     it("keeps the private key secret (the secure value is never decrypted offline)", () => {
         assert.deepEqual(byName(run, T.secret, "team1-tls-team1-ns").inputs.stringData, { "tls.crt": "[secret]", "tls.key": "[secret]" });
-        assert.deepEqual(byName(run, T.secret, "short-domain-tls-team1-ns").inputs.stringData, { "tls.crt": "[secret]", "tls.key": "[secret]" });
+        assert.deepEqual(byName(run, T.secret, "short-domain-tls-team1-ns").inputs.stringData, {
+            "tls.crt": "[secret]",
+            "tls.key": "[secret]",
+        });
     });
 
     it("serves each API on its long and legacy host, and on the short host by path", () => {
-        const hosts = (name: string) => (byName(run, T.ingress, name).inputs.spec as { rules: { host: string; http: { paths: { path: string }[] } }[] }).rules.map((r) => `${r.host}${r.http.paths[0].path}`);
-        assert.deepEqual(hosts("team1-api01"), ["api01.target-team2.dev.aliyun.cloud.cn.aibang/", "api01.source-team1.dev.aliyun.cloud.cn.aibang/"]);
-        assert.deepEqual(hosts("team1-api02"), ["api02.target-team2.dev.aliyun.cloud.cn.aibang/", "api02.source-team1.dev.aliyun.cloud.cn.aibang/"]);
+        const hosts = (name: string) =>
+            (byName(run, T.ingress, name).inputs.spec as { rules: { host: string; http: { paths: { path: string }[] } }[] }).rules.map(
+                (r) => `${r.host}${r.http.paths[0].path}`,
+            );
+        assert.deepEqual(hosts("team1-api01"), [
+            "api01.target-team2.dev.aliyun.cloud.cn.aibang/",
+            "api01.source-team1.dev.aliyun.cloud.cn.aibang/",
+        ]);
+        assert.deepEqual(hosts("team1-api02"), [
+            "api02.target-team2.dev.aliyun.cloud.cn.aibang/",
+            "api02.source-team1.dev.aliyun.cloud.cn.aibang/",
+        ]);
         assert.deepEqual(hosts("short-domain-api01"), ["dev-01.aliyun.cloud.cn.aibang/api01(/|$)(.*)"]);
         assert.deepEqual(hosts("short-domain-api02"), ["dev-01.aliyun.cloud.cn.aibang/api02(/|$)(.*)"]);
     });
@@ -62,7 +74,11 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
             },
             tls: {
                 managed: true,
-                dnsNames: ["dev-01.aliyun.cloud.cn.aibang", "*.target-team2.dev.aliyun.cloud.cn.aibang", "*.source-team1.dev.aliyun.cloud.cn.aibang"],
+                dnsNames: [
+                    "dev-01.aliyun.cloud.cn.aibang",
+                    "*.target-team2.dev.aliyun.cloud.cn.aibang",
+                    "*.source-team1.dev.aliyun.cloud.cn.aibang",
+                ],
                 notAfter: "2036-11-18T16:15:42.000Z",
             },
         });
@@ -71,7 +87,11 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
 
     it("marks no resource protected, imported or retained", () => {
         for (const r of run.resources) {
-            assert.deepEqual([r.options.protect, r.options.import, r.options.retainOnDelete, r.options.ignoreChanges], [false, null, false, []], r.urn);
+            assert.deepEqual(
+                [r.options.protect, r.options.import, r.options.retainOnDelete, r.options.ignoreChanges],
+                [false, null, false, []],
+                r.urn,
+            );
         }
     });
 });

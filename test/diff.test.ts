@@ -5,8 +5,25 @@ import { api, DOMAINS, NO_OPTIONS, planConfig, platformConfig } from "./helpers"
 
 const OPTIONS: RecordedOptions = NO_OPTIONS;
 
-function resource(type: string, name: string, inputs: Record<string, unknown>, options: Partial<RecordedOptions> = {}, parent = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s"): RecordedResource {
-    return { urn: `urn:pulumi:s::p::${parent.endsWith("::p-s") ? "pulumi:pulumi:Stack$" : "migration:index:C$"}${type}::${name}`, type, name, parent, custom: true, remote: false, read: false, inputs, options: { ...OPTIONS, ...options }, seq: 0 };
+function resource(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    options: Partial<RecordedOptions> = {},
+    parent = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s",
+): RecordedResource {
+    return {
+        urn: `urn:pulumi:s::p::${parent.endsWith("::p-s") ? "pulumi:pulumi:Stack$" : "migration:index:C$"}${type}::${name}`,
+        type,
+        name,
+        parent,
+        custom: true,
+        remote: false,
+        read: false,
+        inputs,
+        options: { ...OPTIONS, ...options },
+        seq: 0,
+    };
 }
 
 function run(...resources: RecordedResource[]): OfflineRun {
@@ -19,7 +36,10 @@ function summary(d: PlanDiff): string[] {
         ...d.created.map((e) => `created ${e.type} ${e.name}`),
         ...d.deleted.map((e) => `deleted ${e.type} ${e.name}`),
         ...d.replaced.map((e) => `replaced ${e.type} ${e.name}: ${(e.reasons ?? []).join("; ")}`),
-        ...d.updated.map((e) => `updated ${e.type} ${e.name}: ${(e.changes ?? []).map((c) => `${c.path} ${JSON.stringify(c.old)}→${JSON.stringify(c.new)}`).join(", ")}`),
+        ...d.updated.map(
+            (e) =>
+                `updated ${e.type} ${e.name}: ${(e.changes ?? []).map((c) => `${c.path} ${JSON.stringify(c.old)}→${JSON.stringify(c.new)}`).join(", ")}`,
+        ),
         `unchanged ${d.unchanged}`,
     ];
 }
@@ -38,7 +58,9 @@ describe("changedPaths", () => {
 
 describe("diffRuns: what counts as a replacement", () => {
     for (const rule of REPLACE_ON_CHANGE) {
-        const type = { "^kubernetes:": "kubernetes:core/v1:ConfigMap" }[rule.type.source] ?? rule.type.source.replace(/^\^|\$$/g, "").replace(/\\/g, "");
+        const type =
+            { "^kubernetes:": "kubernetes:core/v1:ConfigMap" }[rule.type.source] ??
+            rule.type.source.replace(/^\^|\$$/g, "").replace(/\\/g, "");
         for (const p of rule.paths) {
             it(`${type}: a change of ${p} replaces (${rule.source})`, async () => {
                 const set = (v: string) => p.split(".").reduceRight<unknown>((acc, key) => ({ [key]: acc }), v) as Record<string, unknown>;
@@ -49,24 +71,42 @@ describe("diffRuns: what counts as a replacement", () => {
     }
 
     it("a changed path listed in replaceOnChanges replaces", async () => {
-        const d = await diffRuns(run(resource("test:index:T", "r", { size: 1 }, { replaceOnChanges: ["size"] })), run(resource("test:index:T", "r", { size: 2 }, { replaceOnChanges: ["size"] })));
+        const d = await diffRuns(
+            run(resource("test:index:T", "r", { size: 1 }, { replaceOnChanges: ["size"] })),
+            run(resource("test:index:T", "r", { size: 2 }, { replaceOnChanges: ["size"] })),
+        );
         assert.deepEqual(summary(d), ["replaced test:index:T r: size is in replaceOnChanges", "unchanged 0"]);
     });
 
     it("the project's dynamic provider decides for its own resources (called, not guessed)", async () => {
         const marker = (phase: string) => resource("pulumi-nodejs:dynamic/migration:PhaseMarker", "phase", { phase, version: "1" });
-        assert.deepEqual(summary(await diffRuns(run(marker("shift")), run(marker("complete")))), ["replaced pulumi-nodejs:dynamic/migration:PhaseMarker phase: the PhaseMarker provider replaces on phase", "unchanged 0"]);
+        assert.deepEqual(summary(await diffRuns(run(marker("shift")), run(marker("complete")))), [
+            "replaced pulumi-nodejs:dynamic/migration:PhaseMarker phase: the PhaseMarker provider replaces on phase",
+            "unchanged 0",
+        ]);
         const weights = (w: number) =>
-            resource("pulumi-nodejs:dynamic/migration:DnsWeights", "w", { zone: "z.cn", subDomain: "a.z.cn", records: [{ side: "A", recordId: "1", weight: 100 - w }, { side: "B", recordId: "2", weight: w }], endpoint: "e", version: "1" });
+            resource("pulumi-nodejs:dynamic/migration:DnsWeights", "w", {
+                zone: "z.cn",
+                subDomain: "a.z.cn",
+                records: [
+                    { side: "A", recordId: "1", weight: 100 - w },
+                    { side: "B", recordId: "2", weight: w },
+                ],
+                endpoint: "e",
+                version: "1",
+            });
         assert.deepEqual(summary(await diffRuns(run(weights(20)), run(weights(50)))), [
-            'updated pulumi-nodejs:dynamic/migration:DnsWeights w: records[side=A].weight 80→50, records[side=B].weight 20→50',
+            "updated pulumi-nodejs:dynamic/migration:DnsWeights w: records[side=A].weight 80→50, records[side=B].weight 20→50",
             "unchanged 0",
         ]);
     });
 
     it("a new parent (URN change) replaces; new and gone resources are created and deleted", async () => {
         const before = run(resource("test:index:T", "moved", {}), resource("test:index:T", "gone", {}));
-        const after = run(resource("test:index:T", "moved", {}, {}, "urn:pulumi:s::p::migration:index:C::c"), resource("test:index:T", "new", {}));
+        const after = run(
+            resource("test:index:T", "moved", {}, {}, "urn:pulumi:s::p::migration:index:C::c"),
+            resource("test:index:T", "new", {}),
+        );
         assert.deepEqual(summary(await diffRuns(before, after)), [
             "created test:index:T new",
             "deleted test:index:T gone",
@@ -76,7 +116,16 @@ describe("diffRuns: what counts as a replacement", () => {
     });
 
     it("ignoreChanges hides what it names", async () => {
-        const d = await diffRuns(run(resource("test:index:T", "r", { a: 1, b: 1 }, { ignoreChanges: ["*"] }), resource("test:index:T", "s", { a: 1, b: 1 }, { ignoreChanges: ["a"] })), run(resource("test:index:T", "r", { a: 2, b: 2 }, { ignoreChanges: ["*"] }), resource("test:index:T", "s", { a: 2, b: 2 }, { ignoreChanges: ["a"] })));
+        const d = await diffRuns(
+            run(
+                resource("test:index:T", "r", { a: 1, b: 1 }, { ignoreChanges: ["*"] }),
+                resource("test:index:T", "s", { a: 1, b: 1 }, { ignoreChanges: ["a"] }),
+            ),
+            run(
+                resource("test:index:T", "r", { a: 2, b: 2 }, { ignoreChanges: ["*"] }),
+                resource("test:index:T", "s", { a: 2, b: 2 }, { ignoreChanges: ["a"] }),
+            ),
+        );
         assert.deepEqual(summary(d), ["updated test:index:T s: b 1→2", "unchanged 1"]);
     });
 });
@@ -86,9 +135,21 @@ describe("blast radius: one edit updates only what carries it", () => {
         role: "cutover",
         domains: DOMAINS,
         apis: [api("api01"), api("api02")],
-        cutover: { phase: "shift", weights: { api01: 20 }, sourceAddress: "10.72.10.88", targetAddress: "10.72.11.99", ...cutoverOverrides },
+        cutover: {
+            phase: "shift",
+            weights: { api01: 20 },
+            sourceAddress: "10.72.10.88",
+            targetAddress: "10.72.11.99",
+            ...cutoverOverrides,
+        },
         dns: { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 }, ...dns },
-        kong: { adminUrl: "https://kong.example.internal:8444", upstreamPrefix: "team1", migrationSettings: { retries: 10 }, apis: { api01: { service: "api01" }, api02: { service: "api02" } }, ...kong },
+        kong: {
+            adminUrl: "https://kong.example.internal:8444",
+            upstreamPrefix: "team1",
+            migrationSettings: { retries: 10 },
+            apis: { api01: { service: "api01" }, api02: { service: "api02" } },
+            ...kong,
+        },
     });
 
     async function between(a: Record<string, unknown>, b: Record<string, unknown>) {
@@ -115,16 +176,24 @@ describe("blast radius: one edit updates only what carries it", () => {
     });
 
     it("Kong: a per-layer weight override updates only that upstream", async () => {
-        assert.deepEqual(await between(cutover({}), cutover({}, {}, { apis: { api01: { service: "api01", weight: 35 }, api02: { service: "api02" } } })), [
-            "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 80→65, targets[side=B].weight 20→35",
-            "unchanged 14",
-        ]);
+        assert.deepEqual(
+            await between(cutover({}), cutover({}, {}, { apis: { api01: { service: "api01", weight: 35 }, api02: { service: "api02" } } })),
+            [
+                "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 80→65, targets[side=B].weight 20→35",
+                "unchanged 14",
+            ],
+        );
     });
 
     it("Platform: a replica edit updates only the controller's chart values", async () => {
-        assert.deepEqual(await between(platformConfig(), platformConfig({ ingress: { name: "team1", className: "team1-nginx", loadBalancer: { spec: "slb.s1.small" }, replicas: 3 } })), [
-            "updated kubernetes:helm.sh/v4:Chart team1-chart: values.controller.replicaCount 2→3",
-            "unchanged 8",
-        ]);
+        assert.deepEqual(
+            await between(
+                platformConfig(),
+                platformConfig({
+                    ingress: { name: "team1", className: "team1-nginx", loadBalancer: { spec: "slb.s1.small" }, replicas: 3 },
+                }),
+            ),
+            ["updated kubernetes:helm.sh/v4:Chart team1-chart: values.controller.replicaCount 2→3", "unchanged 8"],
+        );
     });
 });

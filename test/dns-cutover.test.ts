@@ -25,7 +25,10 @@ function weights(apiName: string, a: number | undefined, b: number) {
     return {
         zone: ZONE,
         subDomain: `${apiName}.source-team1.dev.${ZONE}`,
-        records: [...(a === undefined ? [] : [{ side: "A", recordId: "[known after apply]", weight: a }]), { side: "B", recordId: "[known after apply]", weight: b }],
+        records: [
+            ...(a === undefined ? [] : [{ side: "A", recordId: "[known after apply]", weight: a }]),
+            { side: "B", recordId: "[known after apply]", weight: b },
+        ],
         endpoint: "alidns.aliyuncs.com",
         retry: { retries: 5, backoffMs: 250 },
         version: "1",
@@ -33,7 +36,14 @@ function weights(apiName: string, a: number | undefined, b: number) {
 }
 
 function traffic(apiName: string, phase: string, ttl: number, targets: [string, string, number][]) {
-    return { api: apiName, host: `${apiName}.source-team1.dev.${ZONE}`, layer: "dns", phase, ttl, targets: targets.map(([side, address, weight]) => ({ side, address, weight })) };
+    return {
+        api: apiName,
+        host: `${apiName}.source-team1.dev.${ZONE}`,
+        layer: "dns",
+        phase,
+        ttl,
+        targets: targets.map(([side, address, weight]) => ({ side, address, weight })),
+    };
 }
 
 describe("DnsCutover", () => {
@@ -63,21 +73,49 @@ describe("DnsCutover", () => {
         for (const w of [0, 5, 20, 100]) {
             it(`at ${w} % keeps both records (B born paused) and weights them ${100 - w} / ${w}`, async () => {
                 const run = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: w } }));
-                assert.deepEqual(inventory(run), [`${T.record} dns-api01-a`, `${T.record} dns-api01-b`, `${T.weights} dns-api01-weights`, `${T.cutover} dns-api01`, MARKER]);
-                assert.deepEqual(byName(run, T.record, "dns-api01-a").inputs, record("api01", "A", { type: "A", value: A, ttl: 60, status: "ENABLE" }));
-                assert.deepEqual(byName(run, T.record, "dns-api01-b").inputs, record("api01", "B", { type: "A", value: B, ttl: 60, status: "DISABLE" }));
+                assert.deepEqual(inventory(run), [
+                    `${T.record} dns-api01-a`,
+                    `${T.record} dns-api01-b`,
+                    `${T.weights} dns-api01-weights`,
+                    `${T.cutover} dns-api01`,
+                    MARKER,
+                ]);
+                assert.deepEqual(
+                    byName(run, T.record, "dns-api01-a").inputs,
+                    record("api01", "A", { type: "A", value: A, ttl: 60, status: "ENABLE" }),
+                );
+                assert.deepEqual(
+                    byName(run, T.record, "dns-api01-b").inputs,
+                    record("api01", "B", { type: "A", value: B, ttl: 60, status: "DISABLE" }),
+                );
                 assert.deepEqual(byName(run, T.record, "dns-api01-b").options, { ...NO_OPTIONS, ignoreChanges: ["status"] });
                 assert.deepEqual(byName(run, T.weights, "dns-api01-weights").inputs, weights("api01", 100 - w, w));
                 assert.deepEqual(byName(run, T.weights, "dns-api01-weights").options, NO_OPTIONS);
-                assert.deepEqual(run.outputs.traffic, [traffic("api01", "shift", 60, [["A", A, 100 - w], ["B", B, w]])]);
+                assert.deepEqual(run.outputs.traffic, [
+                    traffic("api01", "shift", 60, [
+                        ["A", A, 100 - w],
+                        ["B", B, w],
+                    ]),
+                ]);
             });
         }
 
         it("gives each of three APIs its own records and weights", async () => {
-            const run = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: 5, api03: 100 } }, [api("api01"), api("api02"), api("api03", "team3-ns")]));
-            assert.deepEqual(inventory(run).filter((r) => r.startsWith(T.weights)), [`${T.weights} dns-api01-weights`, `${T.weights} dns-api02-weights`, `${T.weights} dns-api03-weights`]);
+            const run = await planConfig(
+                cutoverConfig({ phase: "shift", weights: { api01: 5, api03: 100 } }, [
+                    api("api01"),
+                    api("api02"),
+                    api("api03", "team3-ns"),
+                ]),
+            );
             assert.deepEqual(
-                ["api01", "api02", "api03"].map((n) => (byName(run, T.weights, `dns-${n}-weights`).inputs.records as { weight: number }[]).map((r) => r.weight)),
+                inventory(run).filter((r) => r.startsWith(T.weights)),
+                [`${T.weights} dns-api01-weights`, `${T.weights} dns-api02-weights`, `${T.weights} dns-api03-weights`],
+            );
+            assert.deepEqual(
+                ["api01", "api02", "api03"].map((n) =>
+                    (byName(run, T.weights, `dns-${n}-weights`).inputs.records as { weight: number }[]).map((r) => r.weight),
+                ),
                 [
                     [95, 5],
                     [100, 0],
@@ -91,8 +129,16 @@ describe("DnsCutover", () => {
     describe("phase complete", () => {
         it("with an A record: only B's record, steady TTL, weighting kept on B alone while A's record goes", async () => {
             const run = await planConfig(cutoverConfig({ phase: "complete", weights: { api01: 100 } }));
-            assert.deepEqual(inventory(run), [`${T.record} dns-api01-b`, `${T.weights} dns-api01-weights`, `${T.cutover} dns-api01`, MARKER]);
-            assert.deepEqual(byName(run, T.record, "dns-api01-b").inputs, record("api01", "B", { type: "A", value: B, ttl: 600, status: "DISABLE" }));
+            assert.deepEqual(inventory(run), [
+                `${T.record} dns-api01-b`,
+                `${T.weights} dns-api01-weights`,
+                `${T.cutover} dns-api01`,
+                MARKER,
+            ]);
+            assert.deepEqual(
+                byName(run, T.record, "dns-api01-b").inputs,
+                record("api01", "B", { type: "A", value: B, ttl: 600, status: "DISABLE" }),
+            );
             assert.deepEqual(byName(run, T.weights, "dns-api01-weights").inputs, weights("api01", undefined, 100));
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "complete", 600, [["B", B, 100]])]);
         });
@@ -100,8 +146,13 @@ describe("DnsCutover", () => {
         it("with a CNAME: one CNAME to the long name, steady TTL, serving at once, no weighting", async () => {
             const run = await planConfig(cutoverConfig({ phase: "complete", completeWith: "cname", weights: { api01: 100 } }));
             assert.deepEqual(inventory(run), [`${T.record} dns-api01-b`, `${T.cutover} dns-api01`, MARKER]);
-            assert.deepEqual(byName(run, T.record, "dns-api01-b").inputs, record("api01", "B", { type: "CNAME", value: "api01.target-team2.dev.aliyun.cloud.cn.aibang", ttl: 600, status: "ENABLE" }));
-            assert.deepEqual(run.outputs.traffic, [traffic("api01", "complete", 600, [["B", "api01.target-team2.dev.aliyun.cloud.cn.aibang", 100]])]);
+            assert.deepEqual(
+                byName(run, T.record, "dns-api01-b").inputs,
+                record("api01", "B", { type: "CNAME", value: "api01.target-team2.dev.aliyun.cloud.cn.aibang", ttl: 600, status: "ENABLE" }),
+            );
+            assert.deepEqual(run.outputs.traffic, [
+                traffic("api01", "complete", 600, [["B", "api01.target-team2.dev.aliyun.cloud.cn.aibang", 100]]),
+            ]);
         });
     });
 
@@ -114,14 +165,21 @@ describe("DnsCutover", () => {
         ] as const) {
             it(`${phase}: clients may hold answers for ${dns} s${phase === "prepare" ? " (the earlier TTL, before this phase lowered it)" : ""}`, async () => {
                 const run = await planConfig(cutoverConfig({ phase, weights }));
-                assert.deepEqual(run.outputs.convergence, [{ host, phase, dnsSeconds: dns, kongSeconds: 0, worstCaseSeconds: dns, observeSeconds: observe }]);
+                assert.deepEqual(run.outputs.convergence, [
+                    { host, phase, dnsSeconds: dns, kongSeconds: 0, worstCaseSeconds: dns, observeSeconds: observe },
+                ]);
             });
         }
 
         it("with a Kong layer, its data planes re-resolve the target half a second after the record expires", async () => {
-            const config = { ...cutoverConfig({ phase: "prepare" }), kong: { adminUrl: "https://kong.example.internal:8444", upstreamPrefix: "team1", apis: { api01: { service: "api01" } } } };
+            const config = {
+                ...cutoverConfig({ phase: "prepare" }),
+                kong: { adminUrl: "https://kong.example.internal:8444", upstreamPrefix: "team1", apis: { api01: { service: "api01" } } },
+            };
             const run = await planConfig(config);
-            assert.deepEqual(run.outputs.convergence, [{ host, phase: "prepare", dnsSeconds: 600, kongSeconds: 601, worstCaseSeconds: 601, observeSeconds: 600 }]);
+            assert.deepEqual(run.outputs.convergence, [
+                { host, phase: "prepare", dnsSeconds: 600, kongSeconds: 601, worstCaseSeconds: 601, observeSeconds: 600 },
+            ]);
         });
     });
 
@@ -134,7 +192,11 @@ describe("DnsCutover", () => {
         // …and B's record the same from shift to complete, so it exists before A's record is removed.
         assert.equal(byName(shift, T.record, "dns-api01-b").urn, byName(complete, T.record, "dns-api01-b").urn);
         for (const r of [...shift.resources, ...complete.resources].filter((x) => x.type === T.record)) {
-            assert.deepEqual([r.options.deleteBeforeReplace, r.options.replaceOnChanges], [false, []], `${r.name} is never deleted before its replacement`);
+            assert.deepEqual(
+                [r.options.deleteBeforeReplace, r.options.replaceOnChanges],
+                [false, []],
+                `${r.name} is never deleted before its replacement`,
+            );
         }
     });
 });
@@ -148,14 +210,26 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
 
     it("reads B's address from the dev stack, whose SLB address is known only after apply", () => {
         assert.deepEqual(byName(run, T.stackRef, "platform").inputs, { name: "organization/migration/dev" });
-        assert.deepEqual(byName(run, T.record, "dns-api01-b").inputs, record("api01", "B", { type: "A", value: "[known after apply]", ttl: 60, status: "DISABLE" }));
+        assert.deepEqual(
+            byName(run, T.record, "dns-api01-b").inputs,
+            record("api01", "B", { type: "A", value: "[known after apply]", ttl: 60, status: "DISABLE" }),
+        );
     });
 
     it("shifts api01 to 20 % and keeps api02 on A", () => {
         assert.deepEqual(run.outputs.phase, "shift");
         assert.deepEqual(
             (run.outputs.traffic as { layer: string }[]).filter((r) => r.layer === "dns"),
-            [traffic("api01", "shift", 60, [["A", A, 80], ["B", "[known after apply]", 20]]), traffic("api02", "shift", 60, [["A", A, 100], ["B", "[known after apply]", 0]])],
+            [
+                traffic("api01", "shift", 60, [
+                    ["A", A, 80],
+                    ["B", "[known after apply]", 20],
+                ]),
+                traffic("api02", "shift", 60, [
+                    ["A", A, 100],
+                    ["B", "[known after apply]", 0],
+                ]),
+            ],
         );
         assert.deepEqual(byName(run, T.weights, "dns-api02-weights").inputs, weights("api02", 100, 0));
     });

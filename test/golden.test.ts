@@ -16,7 +16,10 @@ describe("the committed stacks' plans are unchanged (test/golden/)", () => {
             const { code, stdout, stderr } = await plan(["--stack", stack, "--json", "--now", "2026-11-26T00:00:00Z"]);
             assert.deepEqual([code, stderr], [0, ""]);
             const golden = fs.readFileSync(path.join(ROOT, "test", "golden", `${stack}.json`), "utf8");
-            assert.ok(stdout === golden, `the ${stack} plan changed; if intended, regenerate test/golden/${stack}.json (see this file's header)`);
+            assert.ok(
+                stdout === golden,
+                `the ${stack} plan changed; if intended, regenerate test/golden/${stack}.json (see this file's header)`,
+            );
             assert.deepEqual(JSON.parse(stdout), JSON.parse(golden));
         });
     }

@@ -81,7 +81,9 @@ describe("the offline harness", () => {
                 new Thing("same", {});
                 new Thing("same", {});
             }),
-            (err: Error) => err instanceof HarnessError && err.message.includes("duplicate URN urn:pulumi:s::p::pulumi:pulumi:Stack$test:index:Thing::same"),
+            (err: Error) =>
+                err instanceof HarnessError &&
+                err.message.includes("duplicate URN urn:pulumi:s::p::pulumi:pulumi:Stack$test:index:Thing::same"),
         );
     });
 
@@ -121,7 +123,10 @@ describe("the offline harness", () => {
             offline(async () => {
                 throw new TypeError("a bug in the program");
             }),
-            (err: Error) => err instanceof ProgramError && err.cause instanceof TypeError && /^TypeError: a bug in the program\n\s+at /.test((err.cause as Error).stack ?? ""),
+            (err: Error) =>
+                err instanceof ProgramError &&
+                err.cause instanceof TypeError &&
+                /^TypeError: a bug in the program\n\s+at /.test((err.cause as Error).stack ?? ""),
         );
         assert.equal((Error as { prepareStackTrace?: unknown }).prepareStackTrace, before);
     });
@@ -143,7 +148,15 @@ describe("loadStackConfig", () => {
     it("applies Pulumi.yaml's project config under the stack file, and keeps secure values secret", () => {
         const config = loadStackConfig(ROOT, "dev");
         assert.equal(config.project, "migration");
-        assert.deepEqual(Object.keys(config.values).sort(), ["migration:apis", "migration:domains", "migration:ingress", "migration:role", "migration:shortDomain", "migration:tls", "migration:tlsKey"]);
+        assert.deepEqual(Object.keys(config.values).sort(), [
+            "migration:apis",
+            "migration:domains",
+            "migration:ingress",
+            "migration:role",
+            "migration:shortDomain",
+            "migration:tls",
+            "migration:tlsKey",
+        ]);
         assert.deepEqual(JSON.parse(config.values["migration:domains"]), {
             source: "source-team1.dev.aliyun.cloud.cn.aibang",
             target: "target-team2.dev.aliyun.cloud.cn.aibang",
@@ -164,9 +177,16 @@ describe("loadStackConfig", () => {
 
         it("lets the file override project config, including nested secure values", () => {
             const file = path.join(dir, "override.yaml");
-            fs.writeFileSync(file, "config:\n  migration:role: cutover\n  migration:domains:\n    source: a.example\n    target: b.example\n    short: c.example\n  migration:tls:\n    key:\n      secure: v1:abc:def\n");
+            fs.writeFileSync(
+                file,
+                "config:\n  migration:role: cutover\n  migration:domains:\n    source: a.example\n    target: b.example\n    short: c.example\n  migration:tls:\n    key:\n      secure: v1:abc:def\n",
+            );
             const config = loadStackConfig(ROOT, "dev", file);
-            assert.deepEqual(JSON.parse(config.values["migration:domains"]), { source: "a.example", target: "b.example", short: "c.example" });
+            assert.deepEqual(JSON.parse(config.values["migration:domains"]), {
+                source: "a.example",
+                target: "b.example",
+                short: "c.example",
+            });
             assert.equal(config.values["migration:role"], "cutover");
             assert.equal(config.values["migration:tlsKey"], undefined);
             assert.deepEqual(JSON.parse(config.values["migration:tls"]), { key: SECRET_PLACEHOLDER });
@@ -174,10 +194,16 @@ describe("loadStackConfig", () => {
         });
 
         it("names a file that is missing or not YAML", () => {
-            assert.throws(() => loadStackConfig(ROOT, "dev", path.join(dir, "absent.yaml")), (err: Error) => err instanceof StackFileError && err.message === `${path.join(dir, "absent.yaml")}: cannot be read`);
+            assert.throws(
+                () => loadStackConfig(ROOT, "dev", path.join(dir, "absent.yaml")),
+                (err: Error) => err instanceof StackFileError && err.message === `${path.join(dir, "absent.yaml")}: cannot be read`,
+            );
             const bad = path.join(dir, "bad.yaml");
             fs.writeFileSync(bad, "config: [unclosed\n");
-            assert.throws(() => loadStackConfig(ROOT, "dev", bad), (err: Error) => err instanceof StackFileError && err.message.startsWith(`${bad}: not valid YAML (`));
+            assert.throws(
+                () => loadStackConfig(ROOT, "dev", bad),
+                (err: Error) => err instanceof StackFileError && err.message.startsWith(`${bad}: not valid YAML (`),
+            );
         });
     });
 });

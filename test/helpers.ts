@@ -43,9 +43,15 @@ export function platformConfig(overrides: Record<string, unknown> = {}): Record<
 }
 
 /** Engine-encoded config (what `pulumi config` hands the program) from plain values. */
-export function engineConfig(values: Record<string, unknown>, secrets: Record<string, string> = values.role === "platform" ? { tlsKey: "-----BEGIN PRIVATE KEY-----\ntest\n-----END PRIVATE KEY-----\n" } : {}) {
+export function engineConfig(
+    values: Record<string, unknown>,
+    secrets: Record<string, string> = values.role === "platform"
+        ? { tlsKey: "-----BEGIN PRIVATE KEY-----\ntest\n-----END PRIVATE KEY-----\n" }
+        : {},
+) {
     const config: Record<string, string> = {};
-    for (const [k, v] of Object.entries(values)) if (v !== undefined) config[`migration:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    for (const [k, v] of Object.entries(values))
+        if (v !== undefined) config[`migration:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     for (const [k, v] of Object.entries(secrets)) config[`migration:${k}`] = v;
     return { config, secretKeys: Object.keys(secrets).map((k) => `migration:${k}`) };
 }
@@ -63,7 +69,10 @@ function resolver(refs: Refs | undefined) {
         : undefined;
 }
 
-export function planConfig(values: Record<string, unknown>, opts: { now?: Date; secrets?: Record<string, string>; plainKeys?: string[]; refs?: Refs } = {}): Promise<OfflineRun> {
+export function planConfig(
+    values: Record<string, unknown>,
+    opts: { now?: Date; secrets?: Record<string, string>; plainKeys?: string[]; refs?: Refs } = {},
+): Promise<OfflineRun> {
     const { config, secretKeys } = engineConfig(values, opts.secrets);
     const stackReference = resolver(opts.refs);
     return runOffline({
@@ -84,9 +93,18 @@ export function planConfig(values: Record<string, unknown>, opts: { now?: Date; 
  */
 export async function planStack(stack: string, opts: { configFile?: string; refs?: Refs; now?: Date } = {}): Promise<OfflineRun> {
     const program = () => run(opts.now ? { now: opts.now } : {});
-    if (!opts.refs) return (await planStackOffline({ projectDir: ROOT, stack, ...(opts.configFile ? { configFile: opts.configFile } : {}), program })).run;
+    if (!opts.refs)
+        return (await planStackOffline({ projectDir: ROOT, stack, ...(opts.configFile ? { configFile: opts.configFile } : {}), program }))
+            .run;
     const config = loadStackConfig(ROOT, stack, opts.configFile);
-    return runOffline({ project: config.project, stack, config: config.values, secretKeys: config.secretKeys, program, stackReference: resolver(opts.refs)! });
+    return runOffline({
+        project: config.project,
+        stack,
+        config: config.values,
+        secretKeys: config.secretKeys,
+        program,
+        stackReference: resolver(opts.refs)!,
+    });
 }
 
 export function byName(run: OfflineRun, type: string, name: string): RecordedResource {
@@ -105,7 +123,16 @@ export function urnOf(run: OfflineRun, type: string, name: string): string {
 }
 
 /** Resource options a resource has when the program sets none. */
-export const NO_OPTIONS: RecordedOptions = { protect: false, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], import: null, replaceOnChanges: [], retainOnDelete: false, deletedWith: null };
+export const NO_OPTIONS: RecordedOptions = {
+    protect: false,
+    dependsOn: [],
+    deleteBeforeReplace: false,
+    ignoreChanges: [],
+    import: null,
+    replaceOnChanges: [],
+    retainOnDelete: false,
+    deletedWith: null,
+};
 
 /** The zone of the legacy names, and A's and B's load-balancer addresses, as the committed stacks have them. */
 export const ZONE = "aliyun.cloud.cn.aibang";
@@ -129,8 +156,15 @@ export const T = {
 };
 
 /** Writes a copy of a committed `Pulumi.<stack>.yaml` with its config edited, as a runbook step would, and returns its path. */
-export function editedStackFile(stack: string, dir: string, edit: (config: Record<string, Record<string, unknown>>) => void, name = `${stack}-edited.yaml`): string {
-    const doc = parseYaml(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, Record<string, unknown>> };
+export function editedStackFile(
+    stack: string,
+    dir: string,
+    edit: (config: Record<string, Record<string, unknown>>) => void,
+    name = `${stack}-edited.yaml`,
+): string {
+    const doc = parseYaml(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, Record<string, unknown>>;
+    };
     edit(doc.config);
     const file = path.join(dir, name);
     fs.writeFileSync(file, stringify(doc));

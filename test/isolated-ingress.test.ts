@@ -2,7 +2,11 @@ import * as assert from "node:assert/strict";
 import { OfflineRun } from "../offline/harness";
 import { api, byName, EXAMPLE_CERT, inventory, NO_OPTIONS, planConfig, platformConfig, STACK, T, urnOf } from "./helpers";
 
-const SELECTOR = { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx-team1", "app.kubernetes.io/component": "controller" };
+const SELECTOR = {
+    "app.kubernetes.io/name": "ingress-nginx",
+    "app.kubernetes.io/instance": "ingress-nginx-team1",
+    "app.kubernetes.io/component": "controller",
+};
 const TEAM = `urn:pulumi:test::migration::pulumi:pulumi:Stack$${T.isolated}::team1`;
 
 function chartValues(replicas: number) {
@@ -14,7 +18,14 @@ function chartValues(replicas: number) {
             watchIngressWithoutClass: false,
             replicaCount: replicas,
             minAvailable: 1,
-            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: SELECTOR } }],
+            topologySpreadConstraints: [
+                {
+                    maxSkew: 1,
+                    topologyKey: "topology.kubernetes.io/zone",
+                    whenUnsatisfiable: "ScheduleAnyway",
+                    labelSelector: { matchLabels: SELECTOR },
+                },
+            ],
             service: { enabled: false },
             publishService: { enabled: true, pathOverride: "ingress-team1/ingress-nginx-team1-lb" },
         },
@@ -30,7 +41,12 @@ function longIngress(name: string, namespace: string, port = 80) {
         spec: {
             ingressClassName: "team1-nginx",
             tls: [{ hosts, secretName: "team1-tls" }],
-            rules: hosts.map((host) => ({ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: `${name}-service`, port: { number: port } } } }] } })),
+            rules: hosts.map((host) => ({
+                host,
+                http: {
+                    paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: `${name}-service`, port: { number: port } } } }],
+                },
+            })),
         },
     };
 }
@@ -62,7 +78,11 @@ describe("IsolatedIngress", () => {
         });
 
         it("THEN the namespace is its own", () => {
-            assert.deepEqual(byName(run, T.namespace, "team1-namespace").inputs, { apiVersion: "v1", kind: "Namespace", metadata: { name: "ingress-team1" } });
+            assert.deepEqual(byName(run, T.namespace, "team1-namespace").inputs, {
+                apiVersion: "v1",
+                kind: "Namespace",
+                metadata: { name: "ingress-team1" },
+            });
         });
 
         it("THEN ingress-nginx is a pinned chart with a distinct class, controller value and election id, 2 replicas, a PDB floor and zone spread", () => {
@@ -105,13 +125,22 @@ describe("IsolatedIngress", () => {
 
         it("THEN the TLS Secret holds the certificate and a secret key", () => {
             const secret = byName(run, T.secret, "team1-tls-team1-ns");
-            assert.deepEqual(secret.inputs, { apiVersion: "v1", kind: "Secret", metadata: { name: "team1-tls", namespace: "team1-ns" }, type: "kubernetes.io/tls", stringData: { "tls.crt": "[secret]", "tls.key": "[secret]" } });
+            assert.deepEqual(secret.inputs, {
+                apiVersion: "v1",
+                kind: "Secret",
+                metadata: { name: "team1-tls", namespace: "team1-ns" },
+                type: "kubernetes.io/tls",
+                stringData: { "tls.crt": "[secret]", "tls.key": "[secret]" },
+            });
         });
 
         it("THEN the Ingress serves the long and the legacy host in the API's namespace, after the chart and its Secret", () => {
             const ingress = byName(run, T.ingress, "team1-api01");
             assert.deepEqual(ingress.inputs, longIngress("api01", "team1-ns"));
-            assert.deepEqual(ingress.options, { ...NO_OPTIONS, dependsOn: [urnOf(run, T.chart, "team1-chart"), urnOf(run, T.secret, "team1-tls-team1-ns")] });
+            assert.deepEqual(ingress.options, {
+                ...NO_OPTIONS,
+                dependsOn: [urnOf(run, T.chart, "team1-chart"), urnOf(run, T.secret, "team1-tls-team1-ns")],
+            });
         });
 
         it("THEN its outputs are the class, the controller value, an address known after apply and the hosts", () => {
@@ -127,7 +156,12 @@ describe("IsolatedIngress", () => {
     describe("GIVEN three APIs in two namespaces", () => {
         let run: OfflineRun;
         before(async () => {
-            run = await planConfig(platformConfig({ apis: [api("api01"), { ...api("api02"), port: 8080 }, api("api03", "team3-ns")], ingress: { name: "team1", className: "team1-nginx", replicas: 3 } }));
+            run = await planConfig(
+                platformConfig({
+                    apis: [api("api01"), { ...api("api02"), port: 8080 }, api("api03", "team3-ns")],
+                    ingress: { name: "team1", className: "team1-nginx", replicas: 3 },
+                }),
+            );
         });
 
         it("THEN there is one Ingress per API and one TLS Secret per namespace", () => {
@@ -146,7 +180,10 @@ describe("IsolatedIngress", () => {
             );
             assert.deepEqual(byName(run, T.ingress, "team1-api02").inputs, longIngress("api02", "team1-ns", 8080));
             assert.deepEqual(byName(run, T.ingress, "team1-api03").inputs, longIngress("api03", "team3-ns"));
-            assert.deepEqual(byName(run, T.ingress, "team1-api03").options.dependsOn, [urnOf(run, T.chart, "team1-chart"), urnOf(run, T.secret, "team1-tls-team3-ns")]);
+            assert.deepEqual(byName(run, T.ingress, "team1-api03").options.dependsOn, [
+                urnOf(run, T.chart, "team1-chart"),
+                urnOf(run, T.secret, "team1-tls-team3-ns"),
+            ]);
         });
 
         it("THEN the replica count reaches the chart", () => {
@@ -156,7 +193,11 @@ describe("IsolatedIngress", () => {
 
     describe("GIVEN an existing SLB id", () => {
         it("THEN the Service reuses it with force-override-listeners and no spec", async () => {
-            const run = await planConfig(platformConfig({ ingress: { name: "team1", className: "team1-nginx", loadBalancer: { id: "lb-2ze1abc", vswitchId: "vsw-2zeabc" } } }));
+            const run = await planConfig(
+                platformConfig({
+                    ingress: { name: "team1", className: "team1-nginx", loadBalancer: { id: "lb-2ze1abc", vswitchId: "vsw-2zeabc" } },
+                }),
+            );
             assert.deepEqual((byName(run, T.service, "team1-lb").inputs.metadata as { annotations: unknown }).annotations, {
                 "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type": "intranet",
                 "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id": "lb-2ze1abc",
@@ -168,9 +209,17 @@ describe("IsolatedIngress", () => {
 
     describe("GIVEN legacy hosts turned off and one replica", () => {
         it("THEN the Ingress serves only the long host, and the plan warns about the missing disruption budget", async () => {
-            const run = await planConfig(platformConfig({ ingress: { name: "team1", className: "team1-nginx", acceptLegacyHosts: false, replicas: 1 }, tls: { certificate: EXAMPLE_CERT } }));
+            const run = await planConfig(
+                platformConfig({
+                    ingress: { name: "team1", className: "team1-nginx", acceptLegacyHosts: false, replicas: 1 },
+                    tls: { certificate: EXAMPLE_CERT },
+                }),
+            );
             const spec = byName(run, T.ingress, "team1-api01").inputs.spec as { rules: { host: string }[]; tls: unknown };
-            assert.deepEqual(spec.rules.map((r) => r.host), ["api01.target-team2.dev.aliyun.cloud.cn.aibang"]);
+            assert.deepEqual(
+                spec.rules.map((r) => r.host),
+                ["api01.target-team2.dev.aliyun.cloud.cn.aibang"],
+            );
             assert.deepEqual(spec.tls, [{ hosts: ["api01.target-team2.dev.aliyun.cloud.cn.aibang"], secretName: "team1-tls" }]);
             assert.deepEqual(run.warnings, ["ingress.replicas is 1: no PodDisruptionBudget, a node drain takes the controller down"]);
         });

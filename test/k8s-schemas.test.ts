@@ -35,11 +35,32 @@ describe("every Kubernetes object validates against the Kubernetes JSON schemas"
     });
 
     it("three APIs in two namespaces, shared short domain, existing SLB: 1 namespace, 1 Service, 4 Secrets, 6 Ingresses", async () => {
-        const run = await planConfig(platformConfig({ apis: [api("api01"), api("api02"), api("api03", "team3-ns")], ingress: { name: "team1", loadBalancer: { id: "lb-abc" } } }));
+        const run = await planConfig(
+            platformConfig({
+                apis: [api("api01"), api("api02"), api("api03", "team3-ns")],
+                ingress: { name: "team1", loadBalancer: { id: "lb-abc" } },
+            }),
+        );
         assert.equal(validateAll(run), 12);
     });
 
     it("the check itself rejects a malformed object", () => {
-        assert.throws(() => new Ingress({ metadata: { name: "x" }, spec: { rules: [{ host: "a.example", http: { paths: [{ path: "/", pathType: "Regex" as never, backend: { service: { name: "s", port: { number: 80 } } } }] } }] } }).validate());
+        assert.throws(() =>
+            new Ingress({
+                metadata: { name: "x" },
+                spec: {
+                    rules: [
+                        {
+                            host: "a.example",
+                            http: {
+                                paths: [
+                                    { path: "/", pathType: "Regex" as never, backend: { service: { name: "s", port: { number: 80 } } } },
+                                ],
+                            },
+                        },
+                    ],
+                },
+            }).validate(),
+        );
     });
 });

@@ -3,14 +3,33 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { isKongError, KongConnection, kongRequest, kongServiceBindingProvider as binding, kongUpstreamProvider as upstreams, ServiceBindingState, targetOrder, UpstreamState } from "../providers/kong";
+import {
+    isKongError,
+    KongConnection,
+    kongRequest,
+    kongServiceBindingProvider as binding,
+    kongUpstreamProvider as upstreams,
+    ServiceBindingState,
+    targetOrder,
+    UpstreamState,
+} from "../providers/kong";
 import { contractViolations } from "./contracts/kong-contract";
 import { KongDouble } from "./doubles/kong";
 import { ROOT } from "./helpers";
 
 const A = "api01.source-team1.dev.aliyun.cloud.cn.aibang:443";
 const B = "api01.target-team2.dev.aliyun.cloud.cn.aibang:443";
-const HEALTH = { active: { type: "https", http_path: "/health", timeout: 2, concurrency: 2, https_verify_certificate: true, healthy: { interval: 5, successes: 2 }, unhealthy: { interval: 5, http_failures: 3, tcp_failures: 3, timeouts: 3 } } };
+const HEALTH = {
+    active: {
+        type: "https",
+        http_path: "/health",
+        timeout: 2,
+        concurrency: 2,
+        https_verify_certificate: true,
+        healthy: { interval: 5, successes: 2 },
+        unhealthy: { interval: 5, http_failures: 3, tcp_failures: 3, timeouts: 3 },
+    },
+};
 
 describe("the Kong providers, against a loopback Kong Admin API", () => {
     let kong: KongDouble;
@@ -44,9 +63,16 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
     }
 
     function bind(relaxed: Record<string, number> | null): ServiceBindingState {
-        return { connection: conn, adminToken: "s3cret-token", service: "api01", host: "team1-api01", relaxed, fallbackOriginal: { host: "api01.source-team1.dev.aliyun.cloud.cn.aibang", port: 443 }, version: "1" };
+        return {
+            connection: conn,
+            adminToken: "s3cret-token",
+            service: "api01",
+            host: "team1-api01",
+            relaxed,
+            fallbackOriginal: { host: "api01.source-team1.dev.aliyun.cloud.cn.aibang", port: 443 },
+            version: "1",
+        };
     }
-
 
     describe("KongUpstreamEntity", () => {
         it("create upserts the upstream by name, then POSTs each target, heavier first, with no read", async () => {
@@ -66,13 +92,20 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
             assert.deepEqual(diff, { changes: true, replaces: [], deleteBeforeReplace: false });
             kong.exchanges.length = 0;
             await upstreams.update!("team1-api01", created.outs, up(30, 70));
-            assert.deepEqual(kong.log(), [`PATCH /upstreams/team1-api01/targets/${B} {"weight":70} → 200`, `PATCH /upstreams/team1-api01/targets/${A} {"weight":30} → 200`]);
+            assert.deepEqual(kong.log(), [
+                `PATCH /upstreams/team1-api01/targets/${B} {"weight":70} → 200`,
+                `PATCH /upstreams/team1-api01/targets/${A} {"weight":30} → 200`,
+            ]);
         });
 
         it("only a new upstream name or Admin API replaces the resource", async () => {
             const olds = { ...up(80, 20), upstreamId: "x" };
             assert.deepEqual((await upstreams.diff!("team1-api01", olds, up(80, 20))).changes, false);
-            assert.deepEqual((await upstreams.diff!("team1-api01", olds, { ...up(80, 20), upstream: { ...up(80, 20).upstream, name: "team2-api01" } })).replaces, ["upstream.name"]);
+            assert.deepEqual(
+                (await upstreams.diff!("team1-api01", olds, { ...up(80, 20), upstream: { ...up(80, 20).upstream, name: "team2-api01" } }))
+                    .replaces,
+                ["upstream.name"],
+            );
         });
 
         it("adopts an upstream and targets that already exist: a POST that meets an existing target (409) becomes a PATCH", async () => {
@@ -82,14 +115,21 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
             await upstreams.create!(up(100, 0));
             assert.deepEqual(
                 kong.log().map((l) => l.replace(/ \{.*\}/, "")),
-                [`PUT /upstreams/team1-api01 → 200`, `POST /upstreams/team1-api01/targets → 409`, `PATCH /upstreams/team1-api01/targets/${A} → 200`, `POST /upstreams/team1-api01/targets → 201`],
+                [
+                    `PUT /upstreams/team1-api01 → 200`,
+                    `POST /upstreams/team1-api01/targets → 409`,
+                    `PATCH /upstreams/team1-api01/targets/${A} → 200`,
+                    `POST /upstreams/team1-api01/targets → 201`,
+                ],
             );
             assert.deepEqual(kong.weights("team1-api01"), { [A]: 100, [B]: 0 });
         });
 
         it("read reports drift made outside Pulumi, and a missing upstream as gone", async () => {
             const created = await upstreams.create!(up(80, 20));
-            await kongRequest(conn, "s3cret-token", "PATCH", `/upstreams/team1-api01/targets/${encodeURIComponent(B)}`, "drift", { weight: 55 });
+            await kongRequest(conn, "s3cret-token", "PATCH", `/upstreams/team1-api01/targets/${encodeURIComponent(B)}`, "drift", {
+                weight: 55,
+            });
             const read = await upstreams.read!("team1-api01", created.outs);
             assert.deepEqual((read.props as UpstreamState).targets, up(80, 55).targets);
             await kongRequest(conn, "s3cret-token", "DELETE", "/upstreams/team1-api01", "drift");
@@ -97,12 +137,20 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
         });
 
         it("check refuses targets without a port, weights out of range, and all targets at 0", async () => {
-            const bad = { ...up(0, 0), targets: [{ side: "A" as const, target: "api01.example", weight: 70000 }, { side: "B" as const, target: B, weight: 0 }] };
+            const bad = {
+                ...up(0, 0),
+                targets: [
+                    { side: "A" as const, target: "api01.example", weight: 70000 },
+                    { side: "B" as const, target: B, weight: 0 },
+                ],
+            };
             assert.deepEqual((await upstreams.check!(up(80, 20), bad)).failures, [
                 { property: "targets[0].target", reason: '"api01.example" needs an explicit port (Kong stores 8000 otherwise)' },
                 { property: "targets[0].weight", reason: "70000 is not a Kong weight (0..65535)" },
             ]);
-            assert.deepEqual((await upstreams.check!(up(80, 20), up(0, 0))).failures, [{ property: "targets", reason: "every target at weight 0: Kong would answer 503" }]);
+            assert.deepEqual((await upstreams.check!(up(80, 20), up(0, 0))).failures, [
+                { property: "targets", reason: "every target at weight 0: Kong would answer 503" },
+            ]);
         });
 
         it("delete removes the upstream (Kong removes its targets with it)", async () => {
@@ -117,12 +165,26 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
     describe("KongServiceBinding", () => {
         it("records the service's original, points host at the upstream with relaxed settings, and restores everything on delete", async () => {
             const created = await binding.create!(bind({ retries: 10, read_timeout: 120000 }));
-            assert.deepEqual(kong.log(), ["GET /services/api01 → 200", 'PATCH /services/api01 {"retries":10,"read_timeout":120000,"host":"team1-api01"} → 200']);
-            assert.deepEqual((created.outs as ServiceBindingState).original, { host: "api01.source-team1.dev.aliyun.cloud.cn.aibang", port: 443, retries: 5, connect_timeout: 60000, read_timeout: 60000, write_timeout: 60000 });
+            assert.deepEqual(kong.log(), [
+                "GET /services/api01 → 200",
+                'PATCH /services/api01 {"retries":10,"read_timeout":120000,"host":"team1-api01"} → 200',
+            ]);
+            assert.deepEqual((created.outs as ServiceBindingState).original, {
+                host: "api01.source-team1.dev.aliyun.cloud.cn.aibang",
+                port: 443,
+                retries: 5,
+                connect_timeout: 60000,
+                read_timeout: 60000,
+                write_timeout: 60000,
+            });
 
             kong.exchanges.length = 0;
             const completed = await binding.update!("api01", created.outs, bind(null));
-            assert.deepEqual(kong.log(), ['PATCH /services/api01 {"retries":5,"read_timeout":60000} → 200'], "complete restores the relaxed settings");
+            assert.deepEqual(
+                kong.log(),
+                ['PATCH /services/api01 {"retries":5,"read_timeout":60000} → 200'],
+                "complete restores the relaxed settings",
+            );
 
             kong.exchanges.length = 0;
             await binding.delete!("api01", completed.outs);
@@ -140,13 +202,19 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
         });
 
         it("a missing service fails with a message naming it", async () => {
-            await assert.rejects(binding.create!({ ...bind(null), service: "api09" }), (err: Error) => isKongError(err) && err.message === "service api09 does not exist in Kong (HTTP 404)");
+            await assert.rejects(
+                binding.create!({ ...bind(null), service: "api09" }),
+                (err: Error) => isKongError(err) && err.message === "service api09 does not exist in Kong (HTTP 404)",
+            );
         });
     });
 
     describe("Kong's errors become messages naming the entity and the field", () => {
         it("400 schema violation names the field", async () => {
-            await assert.rejects(binding.create!(bind({ retries: 40000 })), (err: Error) => err.message === "Kong rejected service api01: retries: value should be between 0 and 32767");
+            await assert.rejects(
+                binding.create!(bind({ retries: 40000 })),
+                (err: Error) => err.message === "Kong rejected service api01: retries: value should be between 0 and 32767",
+            );
         });
 
         it("a target that appeared meanwhile (POST answers 409) is PATCHed: the apply converges", async () => {
@@ -161,14 +229,26 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
             await kongRequest(conn, "s3cret-token", "DELETE", `/upstreams/team1-api01/targets/${B}`, "by hand");
             kong.exchanges.length = 0;
             await upstreams.update!("team1-api01", created.outs, up(30, 70));
-            assert.deepEqual(kong.log().map((l) => l.replace(/ \{.*\}/, "")), [`PATCH /upstreams/team1-api01/targets/${B} → 404`, `POST /upstreams/team1-api01/targets → 201`, `PATCH /upstreams/team1-api01/targets/${A} → 200`]);
+            assert.deepEqual(
+                kong.log().map((l) => l.replace(/ \{.*\}/, "")),
+                [
+                    `PATCH /upstreams/team1-api01/targets/${B} → 404`,
+                    `POST /upstreams/team1-api01/targets → 201`,
+                    `PATCH /upstreams/team1-api01/targets/${A} → 200`,
+                ],
+            );
             assert.deepEqual(kong.weights("team1-api01"), { [A]: 30, [B]: 70 });
         });
 
         it("a target that keeps flipping between absent and present fails with the target named", async () => {
             const created = await upstreams.create!(up(80, 20));
             kong.inject({ method: "PATCH", pathIncludes: "/targets/", status: 404, body: { message: "Not found" }, times: 5 });
-            await assert.rejects(upstreams.update!("team1-api01", created.outs, up(30, 70)), (err: Error) => err.message === `target ${B} of upstream team1-api01 kept appearing and disappearing while it was written (HTTP 404); re-run the apply`);
+            await assert.rejects(
+                upstreams.update!("team1-api01", created.outs, up(30, 70)),
+                (err: Error) =>
+                    err.message ===
+                    `target ${B} of upstream team1-api01 kept appearing and disappearing while it was written (HTTP 404); re-run the apply`,
+            );
         });
 
         it("5xx is retried with backoff and the apply converges", async () => {
@@ -180,7 +260,11 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
 
         it("5xx that persists fails after the bounded attempts", async () => {
             kong.inject({ method: "PUT", pathIncludes: "/upstreams/", status: 503, body: { message: "database unavailable" }, times: 10 });
-            await assert.rejects(upstreams.create!(up(80, 20)), (err: Error) => err.message === "Kong Admin API answered HTTP 503 for upstream team1-api01 after 4 attempts: database unavailable");
+            await assert.rejects(
+                upstreams.create!(up(80, 20)),
+                (err: Error) =>
+                    err.message === "Kong Admin API answered HTTP 503 for upstream team1-api01 after 4 attempts: database unavailable",
+            );
             assert.equal(kong.exchanges.length, 4);
         });
 
@@ -189,24 +273,39 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
             kong.inject({ method: "GET", pathIncludes: "/services/", delayMs: 300, times: 1 });
             await binding.create!({ ...bind(null), connection: fast });
             kong.inject({ method: "GET", pathIncludes: "/services/", delayMs: 300, times: 4 });
-            await assert.rejects(binding.create!({ ...bind(null), connection: fast }), (err: Error) => err.message === `the Kong Admin API at ${kong.url} did not answer within 100 ms for service api01 after 4 attempts`);
+            await assert.rejects(
+                binding.create!({ ...bind(null), connection: fast }),
+                (err: Error) =>
+                    err.message === `the Kong Admin API at ${kong.url} did not answer within 100 ms for service api01 after 4 attempts`,
+            );
             await new Promise((r) => setTimeout(r, 350));
             kong.exchanges.length = 0;
         });
 
         it("connection refused fails at once with the address", async () => {
             await kong.stop();
-            await assert.rejects(upstreams.create!(up(80, 20)), (err: Error) => err.message === `cannot reach the Kong Admin API at ${kong.url} for upstream team1-api01: ECONNREFUSED`);
+            await assert.rejects(
+                upstreams.create!(up(80, 20)),
+                (err: Error) => err.message === `cannot reach the Kong Admin API at ${kong.url} for upstream team1-api01: ECONNREFUSED`,
+            );
         });
 
         it("a wrong token is named as a credentials problem", async () => {
-            await assert.rejects(upstreams.create!({ ...up(80, 20), adminToken: "wrong" }), (err: Error) => err.message === "Kong refused the Admin credentials for upstream team1-api01 (HTTP 401): Invalid credentials. Token or User credentials required");
+            await assert.rejects(
+                upstreams.create!({ ...up(80, 20), adminToken: "wrong" }),
+                (err: Error) =>
+                    err.message ===
+                    "Kong refused the Admin credentials for upstream team1-api01 (HTTP 401): Invalid credentials. Token or User credentials required",
+            );
         });
     });
 
     it("the double stores a target without a port as port 8000, which is why the provider always sends one", async () => {
         await kongRequest(conn, "s3cret-token", "PUT", "/upstreams/team1-api01", "setup", { name: "team1-api01" });
-        await kongRequest(conn, "s3cret-token", "POST", "/upstreams/team1-api01/targets", "setup", { target: "api01.source-team1.dev.aliyun.cloud.cn.aibang", weight: 100 });
+        await kongRequest(conn, "s3cret-token", "POST", "/upstreams/team1-api01/targets", "setup", {
+            target: "api01.source-team1.dev.aliyun.cloud.cn.aibang",
+            weight: 100,
+        });
         assert.deepEqual(kong.weights("team1-api01"), { "api01.source-team1.dev.aliyun.cloud.cn.aibang:8000": 100 });
     });
 
@@ -222,7 +321,7 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
 
     it("property: over random weight sequences no upstream ever has every target at weight 0", async () => {
         let seed = 20261121;
-        const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+        const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
         const pick = () => [0, 100, 0, 100, 1, 5, 20, 50, 99][Math.floor(random() * 9)] ?? Math.floor(random() * 101);
         let state = (await upstreams.create!(up(100, 0))).outs as UpstreamState;
         for (let step = 0; step < 60; step++) {
@@ -258,21 +357,35 @@ describe("Kong Admin API TLS", () => {
     let url: string;
     before(async () => {
         const tls = path.join(ROOT, "examples/tls");
-        server = https.createServer({ cert: fs.readFileSync(path.join(tls, "dev-example.crt")), key: fs.readFileSync(path.join(tls, "dev-example.key")) }, (_q, r) => {
-            r.writeHead(404, { "content-type": "application/json" });
-            r.end('{"message":"Not found"}');
-        });
+        server = https.createServer(
+            { cert: fs.readFileSync(path.join(tls, "dev-example.crt")), key: fs.readFileSync(path.join(tls, "dev-example.key")) },
+            (_q, r) => {
+                r.writeHead(404, { "content-type": "application/json" });
+                r.end('{"message":"Not found"}');
+            },
+        );
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
     after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     it("verifies the certificate by default and refuses a self-signed one", async () => {
-        await assert.rejects(kongRequest({ adminUrl: url, tlsVerify: true, auth: "kong-admin-token" }, undefined, "GET", "/upstreams/x", "upstream x"), (err: Error) => err.message === `cannot reach the Kong Admin API at ${url} for upstream x: DEPTH_ZERO_SELF_SIGNED_CERT`);
+        await assert.rejects(
+            kongRequest({ adminUrl: url, tlsVerify: true, auth: "kong-admin-token" }, undefined, "GET", "/upstreams/x", "upstream x"),
+            (err: Error) => err.message === `cannot reach the Kong Admin API at ${url} for upstream x: DEPTH_ZERO_SELF_SIGNED_CERT`,
+        );
     });
 
     it("skips verification only when told to", async () => {
-        const res = await kongRequest({ adminUrl: url, tlsVerify: false, auth: "kong-admin-token" }, undefined, "GET", "/upstreams/x", "upstream x", undefined, [404]);
+        const res = await kongRequest(
+            { adminUrl: url, tlsVerify: false, auth: "kong-admin-token" },
+            undefined,
+            "GET",
+            "/upstreams/x",
+            "upstream x",
+            undefined,
+            [404],
+        );
         assert.equal(res.status, 404);
     });
 });

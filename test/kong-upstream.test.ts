@@ -15,9 +15,24 @@ const RECORD = "alicloud:dns/alidnsRecord:AlidnsRecord";
 const A1 = "api01.source-team1.dev.aliyun.cloud.cn.aibang:443";
 const B1 = "api01.target-team2.dev.aliyun.cloud.cn.aibang:443";
 const HEALTH = {
-    active: { type: "https", http_path: "/health", timeout: 2, concurrency: 2, https_verify_certificate: true, healthy: { interval: 5, successes: 2 }, unhealthy: { interval: 5, http_failures: 3, tcp_failures: 3, timeouts: 3 } },
+    active: {
+        type: "https",
+        http_path: "/health",
+        timeout: 2,
+        concurrency: 2,
+        https_verify_certificate: true,
+        healthy: { interval: 5, successes: 2 },
+        unhealthy: { interval: 5, http_failures: 3, tcp_failures: 3, timeouts: 3 },
+    },
 };
-const CONNECTION = { adminUrl: "https://kong-admin.example.internal:8444", tlsVerify: true, auth: "kong-admin-token", timeoutMs: 10000, retries: 3, backoffMs: 500 };
+const CONNECTION = {
+    adminUrl: "https://kong-admin.example.internal:8444",
+    tlsVerify: true,
+    auth: "kong-admin-token",
+    timeoutMs: 10000,
+    retries: 3,
+    backoffMs: 500,
+};
 
 function config(cutover: Record<string, unknown>, kong: Record<string, unknown> = {}, apis = [api("api01")]) {
     return {
@@ -26,14 +41,24 @@ function config(cutover: Record<string, unknown>, kong: Record<string, unknown> 
         apis,
         cutover: { sourceAddress: "10.72.10.88", targetAddress: "10.72.11.99", ...cutover },
         dns: { zone: ZONE, edition: "standard", ttl: { cutover: 60, steady: 600 } },
-        kong: { adminUrl: "https://kong-admin.example.internal:8444", upstreamPrefix: "team1", apis: { api01: { service: "api01" } }, ...kong },
+        kong: {
+            adminUrl: "https://kong-admin.example.internal:8444",
+            upstreamPrefix: "team1",
+            apis: { api01: { service: "api01" } },
+            ...kong,
+        },
     };
 }
 
 function upstream(name: string, targets: [string, string, number][], hostHeader?: string) {
     return {
         connection: CONNECTION,
-        upstream: { name, ...(hostHeader ? { host_header: hostHeader } : { host_header: null }), healthchecks: HEALTH, tags: ["migration", `api:${name.split("-")[1]}`] },
+        upstream: {
+            name,
+            ...(hostHeader ? { host_header: hostHeader } : { host_header: null }),
+            healthchecks: HEALTH,
+            tags: ["migration", `api:${name.split("-")[1]}`],
+        },
         targets: targets.map(([side, target, weight]) => ({ side, target, weight })),
         version: "1",
     };
@@ -53,7 +78,10 @@ describe("KongUpstream", () => {
 
         it("gives each API an upstream with A's and B's targets at 80/20 and 100/0, the token kept secret", () => {
             assert.deepEqual(byName(run, UPSTREAM, "kong-api01-upstream").inputs, {
-                ...upstream("team1-api01", [["A", A1, 80], ["B", B1, 20]]),
+                ...upstream("team1-api01", [
+                    ["A", A1, 80],
+                    ["B", B1, 20],
+                ]),
                 connection: { ...CONNECTION, adminUrl: "https://kong-admin.team1.internal:8444" },
                 adminToken: "[secret]",
             });
@@ -78,7 +106,18 @@ describe("KongUpstream", () => {
         it("adds a kong row per legacy host to the traffic section", () => {
             const rows = (run.outputs.traffic as { layer: string }[]).filter((r) => r.layer === "kong");
             assert.deepEqual(rows, [
-                { api: "api01", host: "api01.source-team1.dev.aliyun.cloud.cn.aibang", layer: "kong", phase: "shift", ttl: 0, upstream: "team1-api01", targets: [{ side: "A", address: A1, weight: 80 }, { side: "B", address: B1, weight: 20 }] },
+                {
+                    api: "api01",
+                    host: "api01.source-team1.dev.aliyun.cloud.cn.aibang",
+                    layer: "kong",
+                    phase: "shift",
+                    ttl: 0,
+                    upstream: "team1-api01",
+                    targets: [
+                        { side: "A", address: A1, weight: 80 },
+                        { side: "B", address: B1, weight: 20 },
+                    ],
+                },
                 {
                     api: "api02",
                     host: "api02.source-team1.dev.aliyun.cloud.cn.aibang",
@@ -105,22 +144,49 @@ describe("KongUpstream", () => {
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
         async function atPhase(phase: string, weights: Record<string, number>): Promise<OfflineRun> {
-            const file = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase, weights }), `${phase}.yaml`);
+            const file = editedStackFile(
+                "cutover",
+                dir,
+                (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase, weights }),
+                `${phase}.yaml`,
+            );
             return planStack("cutover", { configFile: file, refs: { "organization/migration/dev": dev.outputs } });
         }
 
         it("prepare: Kong 100/0 for both APIs, relaxed settings on; DNS has A's record only", async () => {
             const run = await atPhase("prepare", {});
-            assert.deepEqual([weightsOf(run, "kong-api01-upstream"), weightsOf(run, "kong-api02-upstream")], [[100, 0], [100, 0]]);
-            assert.deepEqual(byName(run, SERVICE, "kong-api02-service").inputs.relaxed, { retries: 10, connect_timeout: 10000, read_timeout: 120000 });
-            assert.deepEqual(inventory(run).filter((r) => r.startsWith(RECORD)), [`${RECORD} dns-api01-a`, `${RECORD} dns-api02-a`]);
+            assert.deepEqual(
+                [weightsOf(run, "kong-api01-upstream"), weightsOf(run, "kong-api02-upstream")],
+                [
+                    [100, 0],
+                    [100, 0],
+                ],
+            );
+            assert.deepEqual(byName(run, SERVICE, "kong-api02-service").inputs.relaxed, {
+                retries: 10,
+                connect_timeout: 10000,
+                read_timeout: 120000,
+            });
+            assert.deepEqual(
+                inventory(run).filter((r) => r.startsWith(RECORD)),
+                [`${RECORD} dns-api01-a`, `${RECORD} dns-api02-a`],
+            );
         });
 
         it("complete: Kong 0/100 for both APIs, services' own settings back; DNS has B's record only", async () => {
             const run = await atPhase("complete", { api01: 100, api02: 100 });
-            assert.deepEqual([weightsOf(run, "kong-api01-upstream"), weightsOf(run, "kong-api02-upstream")], [[0, 100], [0, 100]]);
+            assert.deepEqual(
+                [weightsOf(run, "kong-api01-upstream"), weightsOf(run, "kong-api02-upstream")],
+                [
+                    [0, 100],
+                    [0, 100],
+                ],
+            );
             assert.equal(byName(run, SERVICE, "kong-api01-service").inputs.relaxed, null);
-            assert.deepEqual(inventory(run).filter((r) => r.startsWith(RECORD)), [`${RECORD} dns-api01-b`, `${RECORD} dns-api02-b`]);
+            assert.deepEqual(
+                inventory(run).filter((r) => r.startsWith(RECORD)),
+                [`${RECORD} dns-api01-b`, `${RECORD} dns-api02-b`],
+            );
         });
     });
 
@@ -136,7 +202,13 @@ describe("KongUpstream", () => {
         for (const w of [0, 5, 20, 100]) {
             it(`shift at ${w} %: targets ${100 - w}/${w}`, async () => {
                 const run = await planConfig(config({ phase: "shift", weights: { api01: w } }));
-                assert.deepEqual(byName(run, UPSTREAM, "kong-api01-upstream").inputs, upstream("team1-api01", [["A", A1, 100 - w], ["B", B1, w]]));
+                assert.deepEqual(
+                    byName(run, UPSTREAM, "kong-api01-upstream").inputs,
+                    upstream("team1-api01", [
+                        ["A", A1, 100 - w],
+                        ["B", B1, w],
+                    ]),
+                );
             });
         }
 
@@ -147,20 +219,50 @@ describe("KongUpstream", () => {
         });
 
         it("a per-layer override moves Kong independently of DNS", async () => {
-            const run = await planConfig(config({ phase: "shift", weights: { api01: 20 } }, { apis: { api01: { service: "api01", weight: 50, hostHeader: "api01.source-team1.dev.aliyun.cloud.cn.aibang" } } }));
+            const run = await planConfig(
+                config(
+                    { phase: "shift", weights: { api01: 20 } },
+                    { apis: { api01: { service: "api01", weight: 50, hostHeader: "api01.source-team1.dev.aliyun.cloud.cn.aibang" } } },
+                ),
+            );
             assert.deepEqual(weightsOf(run, "kong-api01-upstream"), [50, 50]);
-            assert.deepEqual((byName(run, UPSTREAM, "kong-api01-upstream").inputs.upstream as { host_header: string }).host_header, "api01.source-team1.dev.aliyun.cloud.cn.aibang");
-            assert.deepEqual((byName(run, "pulumi-nodejs:dynamic/migration:DnsWeights", "dns-api01-weights").inputs.records as { weight: number }[]).map((r) => r.weight), [80, 20]);
+            assert.deepEqual(
+                (byName(run, UPSTREAM, "kong-api01-upstream").inputs.upstream as { host_header: string }).host_header,
+                "api01.source-team1.dev.aliyun.cloud.cn.aibang",
+            );
+            assert.deepEqual(
+                (byName(run, "pulumi-nodejs:dynamic/migration:DnsWeights", "dns-api01-weights").inputs.records as { weight: number }[]).map(
+                    (r) => r.weight,
+                ),
+                [80, 20],
+            );
         });
 
         it("only APIs with Kong settings get an upstream", async () => {
-            const run = await planConfig(config({ phase: "shift", weights: { api01: 20 } }, { apis: { api01: { service: "api01" }, api03: { service: "api03-svc", targetTarget: "api03.target-team2.dev.aliyun.cloud.cn.aibang:8443" } } }, [api("api01"), api("api02"), api("api03")]));
+            const run = await planConfig(
+                config(
+                    { phase: "shift", weights: { api01: 20 } },
+                    {
+                        apis: {
+                            api01: { service: "api01" },
+                            api03: { service: "api03-svc", targetTarget: "api03.target-team2.dev.aliyun.cloud.cn.aibang:8443" },
+                        },
+                    },
+                    [api("api01"), api("api02"), api("api03")],
+                ),
+            );
             assert.deepEqual(
                 inventory(run).filter((r) => r.startsWith(COMPONENT)),
                 [`${COMPONENT} kong-api01`, `${COMPONENT} kong-api03`],
             );
-            const api03 = byName(run, UPSTREAM, "kong-api03-upstream").inputs as { targets: { target: string }[]; upstream: { healthchecks: { active: { type: string } } } };
-            assert.deepEqual(api03.targets.map((t) => t.target), ["api03.source-team1.dev.aliyun.cloud.cn.aibang:443", "api03.target-team2.dev.aliyun.cloud.cn.aibang:8443"]);
+            const api03 = byName(run, UPSTREAM, "kong-api03-upstream").inputs as {
+                targets: { target: string }[];
+                upstream: { healthchecks: { active: { type: string } } };
+            };
+            assert.deepEqual(
+                api03.targets.map((t) => t.target),
+                ["api03.source-team1.dev.aliyun.cloud.cn.aibang:443", "api03.target-team2.dev.aliyun.cloud.cn.aibang:8443"],
+            );
             assert.equal(api03.upstream.healthchecks.active.type, "http", "a non-443 target port is checked over http");
         });
     });
@@ -175,7 +277,11 @@ describe("KongUpstream", () => {
                 const run = await planConfig(config({ phase, weights: { api01: w } }, { mode: "stable-hostname" }));
                 assert.deepEqual(
                     byName(run, UPSTREAM, "kong-api01-upstream").inputs,
-                    upstream("team1-api01", [[side, "origin-api01.source-team1.dev.aliyun.cloud.cn.aibang:443", 100]], "api01.source-team1.dev.aliyun.cloud.cn.aibang"),
+                    upstream(
+                        "team1-api01",
+                        [[side, "origin-api01.source-team1.dev.aliyun.cloud.cn.aibang:443", 100]],
+                        "api01.source-team1.dev.aliyun.cloud.cn.aibang",
+                    ),
                 );
                 assert.deepEqual(byName(run, RECORD, "dns-api01-origin").inputs, {
                     domainName: ZONE,
@@ -190,16 +296,50 @@ describe("KongUpstream", () => {
     });
 
     describe("refuses bad Kong config before anything registers", () => {
-        function problems(kong: Record<string, unknown>, cutover: Record<string, unknown> = { phase: "shift", weights: { api01: 20 } }, extra: Partial<RawConfig> = {}): string[] {
+        function problems(
+            kong: Record<string, unknown>,
+            cutover: Record<string, unknown> = { phase: "shift", weights: { api01: 20 } },
+            extra: Partial<RawConfig> = {},
+        ): string[] {
             return configProblems({ ...config(cutover, kong), ...extra } as RawConfig);
         }
         const cases: [string, Record<string, unknown>, Record<string, unknown> | undefined, string][] = [
-            ["a target without a port", { apis: { api01: { service: "api01", targetTarget: "api01.target-team2.dev.aliyun.cloud.cn.aibang" } } }, undefined, 'migration:kong.apis.api01.targetTarget: "api01.target-team2.dev.aliyun.cloud.cn.aibang" is not accepted; expected host:port with an explicit port (Kong stores port 8000 when it is omitted)'],
-            ["settings for an API not in the shared config", { apis: { api01: { service: "api01" }, api07: { service: "x" } } }, undefined, 'migration:kong.apis.api07: {"service":"x"} is not accepted; expected Kong settings only for APIs defined in migration:apis (api01)'],
-            ["a split weight in stable-hostname mode", { mode: "stable-hostname" }, undefined, "migration:cutover.weights.api01: 20 is not accepted; expected 0 or 100 in kong.mode stable-hostname (one CNAME points at A or at B; it cannot split traffic)"],
-            ["an override below 100 at complete", { apis: { api01: { service: "api01", weight: 90 } } }, { phase: "complete", weights: { api01: 100 } }, "migration:kong.apis.api01.weight: 90 is not accepted; expected 100 in phase complete (or no override)"],
-            ["an Admin URL that is not http(s)", { adminUrl: "kong-admin:8001" }, undefined, 'migration:kong.adminUrl: "kong-admin:8001" is not accepted; expected the Kong Admin API base URL, http(s)://host[:port][/path]'],
-            ["relaxed retries out of Kong's range", { migrationSettings: { retries: 40000 } }, undefined, "migration:kong.migrationSettings.retries: 40000 is not accepted; expected an integer from 0 to 32767"],
+            [
+                "a target without a port",
+                { apis: { api01: { service: "api01", targetTarget: "api01.target-team2.dev.aliyun.cloud.cn.aibang" } } },
+                undefined,
+                'migration:kong.apis.api01.targetTarget: "api01.target-team2.dev.aliyun.cloud.cn.aibang" is not accepted; expected host:port with an explicit port (Kong stores port 8000 when it is omitted)',
+            ],
+            [
+                "settings for an API not in the shared config",
+                { apis: { api01: { service: "api01" }, api07: { service: "x" } } },
+                undefined,
+                'migration:kong.apis.api07: {"service":"x"} is not accepted; expected Kong settings only for APIs defined in migration:apis (api01)',
+            ],
+            [
+                "a split weight in stable-hostname mode",
+                { mode: "stable-hostname" },
+                undefined,
+                "migration:cutover.weights.api01: 20 is not accepted; expected 0 or 100 in kong.mode stable-hostname (one CNAME points at A or at B; it cannot split traffic)",
+            ],
+            [
+                "an override below 100 at complete",
+                { apis: { api01: { service: "api01", weight: 90 } } },
+                { phase: "complete", weights: { api01: 100 } },
+                "migration:kong.apis.api01.weight: 90 is not accepted; expected 100 in phase complete (or no override)",
+            ],
+            [
+                "an Admin URL that is not http(s)",
+                { adminUrl: "kong-admin:8001" },
+                undefined,
+                'migration:kong.adminUrl: "kong-admin:8001" is not accepted; expected the Kong Admin API base URL, http(s)://host[:port][/path]',
+            ],
+            [
+                "relaxed retries out of Kong's range",
+                { migrationSettings: { retries: 40000 } },
+                undefined,
+                "migration:kong.migrationSettings.retries: 40000 is not accepted; expected an integer from 0 to 32767",
+            ],
         ];
         for (const [what, kong, cutover, expected] of cases) it(what, () => assert.deepEqual(problems(kong, cutover), [expected]));
 

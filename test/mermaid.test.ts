@@ -27,7 +27,9 @@ describe("phase diagrams (--mermaid)", () => {
             dns: { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 } },
         };
         const run = await planConfig(values);
-        const topology = topologyOf(cutoverConfigOf({ project: "migration", stack: "test", ...engineConfig(values), values: engineConfig(values).config }));
+        const topology = topologyOf(
+            cutoverConfigOf({ project: "migration", stack: "test", ...engineConfig(values), values: engineConfig(values).config }),
+        );
         const lines = renderMermaid(run, topology).split("\n");
         for (const expected of [
             '    slbB["SLB B 10.72.11.99"]',

@@ -26,7 +26,13 @@ function cutoverOutputs(rows: Record<string, { dnsA: number; kongA?: number }>, 
             layer: "dns",
             phase: "complete",
             ttl: 600,
-            targets: dnsA === 0 ? [{ side: "B", address: "10.72.11.99", weight: 100 }] : [{ side: "A", address: "10.72.10.88", weight: dnsA }, { side: "B", address: "10.72.11.99", weight: 100 - dnsA }],
+            targets:
+                dnsA === 0
+                    ? [{ side: "B", address: "10.72.11.99", weight: 100 }]
+                    : [
+                          { side: "A", address: "10.72.10.88", weight: dnsA },
+                          { side: "B", address: "10.72.11.99", weight: 100 - dnsA },
+                      ],
         },
         ...(kongA === undefined
             ? []
@@ -62,19 +68,30 @@ describe("operator mistakes", () => {
 
     /** The committed source stack, confirming both APIs with no observation window (explicitly accepted). */
     function eagerSource(name = "eager.yaml") {
-        return editedStackFile("source", dir, (c) => (c["migration:decommission"] = { observationHours: 0, acceptNoObservationWindow: true, confirm: ["api01", "api02"] }), name);
+        return editedStackFile(
+            "source",
+            dir,
+            (c) => (c["migration:decommission"] = { observationHours: 0, acceptNoObservationWindow: true, confirm: ["api01", "api02"] }),
+            name,
+        );
     }
 
     describe("the decommission guard fails closed (the real Pulumi.source.yaml)", () => {
         async function guard(outputs: Record<string, unknown>) {
             const run = await planStack("source", { configFile: eagerSource(), refs: { [CUTOVER]: outputs }, now: NOW });
             const adopted = run.resources.filter((r) => r.options.import !== null);
-            return { decommission: run.outputs.decommission as { allowed: boolean; reasons: string[] }, protect: [...new Set(adopted.map((r) => r.options.protect))], warnings: run.warnings };
+            return {
+                decommission: run.outputs.decommission as { allowed: boolean; reasons: string[] },
+                protect: [...new Set(adopted.map((r) => r.options.protect))],
+                warnings: run.warnings,
+            };
         }
 
         it("a cutover stack that does not route api02 keeps everything protected, naming api02", async () => {
             const { decommission, protect } = await guard(cutoverOutputs({ api01: { dnsA: 0, kongA: 0 } }));
-            assert.deepEqual(decommission.reasons, ["api02: the cutover stack does not route it (no DNS or Kong row): it may still run on A"]);
+            assert.deepEqual(decommission.reasons, [
+                "api02: the cutover stack does not route it (no DNS or Kong row): it may still run on A",
+            ]);
             assert.equal(decommission.allowed, false);
             assert.deepEqual(protect, [true]);
         });
@@ -95,7 +112,9 @@ describe("operator mistakes", () => {
             const outputs = cutoverOutputs({ api01: { dnsA: 0, kongA: 0 }, api02: { dnsA: 0, kongA: 0 } });
             outputs.traffic = outputs.traffic.filter((r) => !(r.api === "api02" && r.layer === "dns"));
             const { decommission } = await guard(outputs);
-            assert.deepEqual(decommission.reasons, ["api02: the cutover stack has no DNS row for it: where its legacy name answers is not shown"]);
+            assert.deepEqual(decommission.reasons, [
+                "api02: the cutover stack has no DNS row for it: where its legacy name answers is not shown",
+            ]);
         });
 
         it("B short of 100 with no A answer at all (an unweighted remainder) blocks", async () => {
@@ -106,11 +125,20 @@ describe("operator mistakes", () => {
         });
 
         it("an adopted namespace no listed API lives in blocks", async () => {
-            const file = editedStackFile("source", dir, (c) => {
-                c["migration:source"].namespaces = ["team1-ns", "team9-ns"];
-                c["migration:decommission"] = { observationHours: 0, acceptNoObservationWindow: true, confirm: ["api01", "api02"] };
-            }, "extra-ns.yaml");
-            const run = await planStack("source", { configFile: file, refs: { [CUTOVER]: cutoverOutputs({ api01: { dnsA: 0 }, api02: { dnsA: 0 } }) }, now: NOW });
+            const file = editedStackFile(
+                "source",
+                dir,
+                (c) => {
+                    c["migration:source"].namespaces = ["team1-ns", "team9-ns"];
+                    c["migration:decommission"] = { observationHours: 0, acceptNoObservationWindow: true, confirm: ["api01", "api02"] };
+                },
+                "extra-ns.yaml",
+            );
+            const run = await planStack("source", {
+                configFile: file,
+                refs: { [CUTOVER]: cutoverOutputs({ api01: { dnsA: 0 }, api02: { dnsA: 0 } }) },
+                now: NOW,
+            });
             assert.deepEqual((run.outputs.decommission as { reasons: string[] }).reasons, [
                 "namespace team9-ns: adopted for deletion, but no API in migration:apis lives in it: nothing shows that what runs there has moved",
             ]);
@@ -128,13 +156,22 @@ describe("operator mistakes", () => {
                     "invalid stack configuration (1 problem):\n" +
                         '  migration:source.cutoverStack: "organization/migration/cutover" is not accepted; expected a stack of role cutover (its outputs say role "platform")',
                 );
-                assert.deepEqual((err as ProgramError).run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack"), [], "nothing registered");
+                assert.deepEqual(
+                    (err as ProgramError).run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack"),
+                    [],
+                    "nothing registered",
+                );
                 return true;
             });
         });
 
         it("a cutover reference to itself is refused", async () => {
-            const file = editedStackFile("source", dir, (c) => (c["migration:source"].cutoverStack = "organization/migration/source"), "self.yaml");
+            const file = editedStackFile(
+                "source",
+                dir,
+                (c) => (c["migration:source"].cutoverStack = "organization/migration/source"),
+                "self.yaml",
+            );
             await assert.rejects(planStack("source", { configFile: file, refs: {}, now: NOW }), (err) => {
                 assert.equal(
                     configError(err),
@@ -222,29 +259,63 @@ describe("operator mistakes", () => {
             it(`${title}: exit 2, the message, no plan`, async () => {
                 const file = editedStackFile(stack, dir, edit, `${title.replace(/\W+/g, "-")}.yaml`);
                 const { code, stdout, stderr } = await plan(["--stack", stack, "--config", file]);
-                assert.deepEqual({ code, stdout, stderr }, { code: 2, stdout: "", stderr: `plan: stack ${stack}: invalid stack configuration (1 problem):\n${problem}\n` });
+                assert.deepEqual(
+                    { code, stdout, stderr },
+                    { code: 2, stdout: "", stderr: `plan: stack ${stack}: invalid stack configuration (1 problem):\n${problem}\n` },
+                );
             });
         }
 
         it("a cutover stack whose platformStack is a source stack: an error naming the role, nothing registered", async () => {
-            await assert.rejects(planStack("cutover", { refs: { "organization/migration/dev": { role: "source", decommission: {} } } }), (err) => {
-                assert.equal(
-                    configError(err),
-                    "invalid stack configuration (1 problem):\n" +
-                        '  migration:cutover.platformStack: "organization/migration/dev" is not accepted; expected a stack of role platform (its outputs say role "source")',
-                );
-                assert.deepEqual((err as ProgramError).run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack"), []);
-                return true;
-            });
+            await assert.rejects(
+                planStack("cutover", { refs: { "organization/migration/dev": { role: "source", decommission: {} } } }),
+                (err) => {
+                    assert.equal(
+                        configError(err),
+                        "invalid stack configuration (1 problem):\n" +
+                            '  migration:cutover.platformStack: "organization/migration/dev" is not accepted; expected a stack of role platform (its outputs say role "source")',
+                    );
+                    assert.deepEqual(
+                        (err as ProgramError).run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack"),
+                        [],
+                    );
+                    return true;
+                },
+            );
             // Planned for real, a source stack there reads the cutover stack back: a cycle, stopped at once.
-            const file = editedStackFile("cutover", dir, (c) => (c["migration:cutover"].platformStack = "organization/migration/source"), "platform-is-source.yaml");
+            const file = editedStackFile(
+                "cutover",
+                dir,
+                (c) => (c["migration:cutover"].platformStack = "organization/migration/source"),
+                "platform-is-source.yaml",
+            );
             const { code, stdout, stderr } = await plan(["--stack", "cutover", "--config", file]);
-            assert.deepEqual({ code, stdout, stderr }, { code: 2, stdout: "", stderr: "plan: stack cutover: reference cycle: cutover → source → cutover (a stack cannot depend on its own outputs)\n" });
+            assert.deepEqual(
+                { code, stdout, stderr },
+                {
+                    code: 2,
+                    stdout: "",
+                    stderr: "plan: stack cutover: reference cycle: cutover → source → cutover (a stack cannot depend on its own outputs)\n",
+                },
+            );
         });
 
         it("http:// is accepted for a loopback Admin API or with the explicit opt-in; a Kong layer without a token says so", async () => {
-            for (const [url, optIn] of [["http://127.0.0.1:8001", false], ["http://kong-admin.team1.internal:8001", true]] as const) {
-                const file = editedStackFile("cutover", dir, (c) => (c["migration:kong"] = { ...c["migration:kong"], adminUrl: url, ...(optIn ? { allowPlainHttpWithToken: true } : {}) }), `kong-http-${optIn}.yaml`);
+            for (const [url, optIn] of [
+                ["http://127.0.0.1:8001", false],
+                ["http://kong-admin.team1.internal:8001", true],
+            ] as const) {
+                const file = editedStackFile(
+                    "cutover",
+                    dir,
+                    (c) =>
+                        (c["migration:kong"] = {
+                            ...c["migration:kong"],
+                            adminUrl: url,
+                            ...(optIn ? { allowPlainHttpWithToken: true } : {}),
+                        }),
+                    `kong-http-${optIn}.yaml`,
+                );
                 const run = await planStack("cutover", { configFile: file });
                 assert.equal(run.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/migration:KongUpstreamEntity").length, 2);
             }
@@ -256,8 +327,14 @@ describe("operator mistakes", () => {
         });
 
         it("a private key pasted into tls.certificate is refused without showing it", async () => {
-            const keyPem = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPcE7aQ0example0not0a0real0key0but0shaped0like0oneAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n";
-            const file = editedStackFile("dev", dir, (c) => (c["migration:tls"].certificate = `${c["migration:tls"].certificate as string}${keyPem}`), "key-in-cert.yaml");
+            const keyPem =
+                "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPcE7aQ0example0not0a0real0key0but0shaped0like0oneAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n";
+            const file = editedStackFile(
+                "dev",
+                dir,
+                (c) => (c["migration:tls"].certificate = `${c["migration:tls"].certificate as string}${keyPem}`),
+                "key-in-cert.yaml",
+            );
             const { code, stdout, stderr } = await plan(["--stack", "dev", "--config", file]);
             assert.deepEqual(
                 { code, stdout, stderr },
@@ -278,7 +355,20 @@ describe("operator mistakes", () => {
                 const { code, stdout, stderr } = await plan([flag]);
                 assert.equal(code, 0);
                 assert.equal(stderr, "");
-                for (const f of ["--stack", "--config", "--ref", "--against", "--json", "--kong-deck", "--mermaid", "--out", "--now", "--applied-at", "--help"]) assert.ok(stdout.includes(f), `usage lists ${f}`);
+                for (const f of [
+                    "--stack",
+                    "--config",
+                    "--ref",
+                    "--against",
+                    "--json",
+                    "--kong-deck",
+                    "--mermaid",
+                    "--out",
+                    "--now",
+                    "--applied-at",
+                    "--help",
+                ])
+                    assert.ok(stdout.includes(f), `usage lists ${f}`);
             }
         });
 
@@ -304,32 +394,66 @@ describe("operator mistakes", () => {
 
         it("--ref NAME that the stack never references is refused, listing what it does reference", async () => {
             const { code, stdout, stderr } = await plan(["--stack", "source", "--ref", "cutvoer=Pulumi.cutover.yaml"]);
-            assert.deepEqual({ code, stdout, stderr }, { code: 2, stdout: "", stderr: "plan: --ref cutvoer: stack source never references a stack of that name; it references cutover, dev\n" });
+            assert.deepEqual(
+                { code, stdout, stderr },
+                {
+                    code: 2,
+                    stdout: "",
+                    stderr: "plan: --ref cutvoer: stack source never references a stack of that name; it references cutover, dev\n",
+                },
+            );
         });
 
         it("a reference cycle exits 2 within 5 seconds, naming the stacks in it", async () => {
-            const loop = editedStackFile("cutover", dir, (c) => (c["migration:cutover"].platformStack = "organization/migration/cutover"), "loop-back.yaml");
+            const loop = editedStackFile(
+                "cutover",
+                dir,
+                (c) => (c["migration:cutover"].platformStack = "organization/migration/cutover"),
+                "loop-back.yaml",
+            );
             const viaDev = planProcess(["--stack", "cutover", "--ref", `dev=${loop}`]);
             assert.deepEqual({ code: viaDev.code, stdout: viaDev.stdout }, { code: 2, stdout: "" });
-            assert.equal(viaDev.stderr, "plan: stack cutover: reference cycle: cutover → dev → cutover (a stack cannot depend on its own outputs)\n");
+            assert.equal(
+                viaDev.stderr,
+                "plan: stack cutover: reference cycle: cutover → dev → cutover (a stack cannot depend on its own outputs)\n",
+            );
             assert.ok(viaDev.ms < 5000, `took ${viaDev.ms} ms`);
 
             const self = planProcess(["--stack", "cutover", "--ref", "dev=Pulumi.cutover.yaml"]);
             assert.equal(self.code, 2);
             assert.ok(self.ms < 5000, `took ${self.ms} ms`);
-            assert.match(self.stderr, /planning stack dev with .*Pulumi\.cutover\.yaml failed:\n.*\n {2}migration:cutover\.platformStack: "organization\/migration\/dev" is not accepted; .*a stack referencing itself is a reference cycle/);
+            assert.match(
+                self.stderr,
+                /planning stack dev with .*Pulumi\.cutover\.yaml failed:\n.*\n {2}migration:cutover\.platformStack: "organization\/migration\/dev" is not accepted; .*a stack referencing itself is a reference cycle/,
+            );
         });
 
         it("--kong-deck without a Kong layer and --mermaid on a stack that is not a cutover stack are usage errors", async () => {
             const deck = await plan(["--stack", "dev", "--kong-deck"]);
-            assert.deepEqual([deck.code, deck.stdout, deck.stderr], [2, "", "plan: --kong-deck: stack dev has no Kong layer (migration:kong is not set), so there is nothing to export\n"]);
+            assert.deepEqual(
+                [deck.code, deck.stdout, deck.stderr],
+                [2, "", "plan: --kong-deck: stack dev has no Kong layer (migration:kong is not set), so there is nothing to export\n"],
+            );
             const mermaid = await plan(["--stack", "source", "--mermaid"]);
-            assert.deepEqual([mermaid.code, mermaid.stdout, mermaid.stderr], [2, "", "plan: --mermaid draws a cutover stack's phase; stack source has role source\n"]);
+            assert.deepEqual(
+                [mermaid.code, mermaid.stdout, mermaid.stderr],
+                [2, "", "plan: --mermaid draws a cutover stack's phase; stack source has role source\n"],
+            );
         });
 
         it("--now and --applied-at: the guard's verdict reachable offline without weakening the window, and printed with its clock", async () => {
-            const complete = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }), "complete.yaml");
-            const confirmed = editedStackFile("source", dir, (c) => (c["migration:decommission"].confirm = ["api01", "api02"]), "confirmed.yaml");
+            const complete = editedStackFile(
+                "cutover",
+                dir,
+                (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }),
+                "complete.yaml",
+            );
+            const confirmed = editedStackFile(
+                "source",
+                dir,
+                (c) => (c["migration:decommission"].confirm = ["api01", "api02"]),
+                "confirmed.yaml",
+            );
             const args = ["--stack", "source", "--config", confirmed, "--ref", `cutover=${complete}`, "--now", "2026-11-28T12:00:00Z"];
             const early = await plan([...args, "--applied-at", "2026-11-28T00:00:00Z"]);
             assert.equal(early.code, 0);
@@ -339,15 +463,37 @@ describe("operator mistakes", () => {
                 "  guard clock 2026-11-28T12:00:00.000Z; cutover phase applied at 2026-11-28T00:00:00.000Z",
             ]);
             const late = await plan([...args, "--applied-at", "2026-11-27T00:00:00Z"]);
-            assert.deepEqual(lines(late.stdout), ["decommission: allowed", "  guard clock 2026-11-28T12:00:00.000Z; cutover phase applied at 2026-11-27T00:00:00.000Z"]);
+            assert.deepEqual(lines(late.stdout), [
+                "decommission: allowed",
+                "  guard clock 2026-11-28T12:00:00.000Z; cutover phase applied at 2026-11-27T00:00:00.000Z",
+            ]);
         });
     });
 
     describe("the diff shows the edit that lifts protection", () => {
         it("confirm [] → [api01, api02] with complete observed: every protect change, a summary, and the same in --json", async () => {
-            const complete = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }), "complete-2.yaml");
-            const confirmed = editedStackFile("source", dir, (c) => (c["migration:decommission"].confirm = ["api01", "api02"]), "confirmed-2.yaml");
-            const args = ["--stack", "source", "--ref", `cutover=${complete}`, "--applied-at", "2026-11-01T00:00:00Z", "--against", confirmed];
+            const complete = editedStackFile(
+                "cutover",
+                dir,
+                (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }),
+                "complete-2.yaml",
+            );
+            const confirmed = editedStackFile(
+                "source",
+                dir,
+                (c) => (c["migration:decommission"].confirm = ["api01", "api02"]),
+                "confirmed-2.yaml",
+            );
+            const args = [
+                "--stack",
+                "source",
+                "--ref",
+                `cutover=${complete}`,
+                "--applied-at",
+                "2026-11-01T00:00:00Z",
+                "--against",
+                confirmed,
+            ];
             const text = await plan(args);
             assert.equal(text.code, 0);
             const lines = text.stdout.split("\n");
@@ -362,7 +508,13 @@ describe("operator mistakes", () => {
                 "protect lifted on 5 resources: source-a-wildcard-record, source-a-slb, source-a-namespace-team1-ns, source-a-ingress-team1-ns-api01, source-a-ingress-team1-ns-api02",
             );
             const json = JSON.parse((await plan([...args, "--json"])).stdout);
-            assert.deepEqual(json.diff.protection.lifted, ["source-a-wildcard-record", "source-a-slb", "source-a-namespace-team1-ns", "source-a-ingress-team1-ns-api01", "source-a-ingress-team1-ns-api02"]);
+            assert.deepEqual(json.diff.protection.lifted, [
+                "source-a-wildcard-record",
+                "source-a-slb",
+                "source-a-namespace-team1-ns",
+                "source-a-ingress-team1-ns-api01",
+                "source-a-ingress-team1-ns-api02",
+            ]);
             assert.deepEqual(json.diff.updated[0].optionChanges, [{ path: "protect", old: true, new: false }]);
             assert.equal(json.diff.updated[0].changes, undefined, "no input changed");
         });

@@ -18,7 +18,12 @@ export async function phaseDiagram(phase: string, weights: Record<string, number
     const dev = await planStack("dev");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phase-"));
     try {
-        const file = editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase, weights }), `${phase}.yaml`);
+        const file = editedStackFile(
+            "cutover",
+            dir,
+            (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase, weights }),
+            `${phase}.yaml`,
+        );
         const run = await planStack("cutover", { configFile: file, refs: { "organization/migration/dev": dev.outputs } });
         return renderMermaid(run, topologyOf(cutoverConfigOf(loadStackConfig(ROOT, "cutover", file)), dev.outputs));
     } finally {

@@ -6,6 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import { builtinModules } from "node:module";
 import * as net from "node:net";
 import * as path from "node:path";
 import { planStack, ROOT } from "./helpers";
@@ -56,13 +57,19 @@ describe("providers through the real dynamic-provider host", function () {
         const { run } = await w.engine.program(w.stackFile({ phase: "shift", weights: { api01: 20 } }), false);
         const required = new Set<string>();
         for (const r of run.resources.filter((x) => x.wire?.__provider)) {
-            for (const m of String(r.wire!.__provider).matchAll(/require\("([^"./][^"]*)"\)/g)) required.add(m[1].startsWith("@") ? m[1].split("/").slice(0, 2).join("/") : m[1].split("/")[0]);
+            for (const m of String(r.wire!.__provider).matchAll(/require\("([^"./][^"]*)"\)/g))
+                required.add(m[1].startsWith("@") ? m[1].split("/").slice(0, 2).join("/") : m[1].split("/")[0]);
         }
-        const builtins = new Set(require("node:module").builtinModules as string[]);
+        const builtins = new Set(builtinModules);
         const modules = [...required].filter((m) => !builtins.has(m) && !m.startsWith("node:")).sort();
-        const deps = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies);
+        const deps = Object.keys(
+            (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies,
+        );
         assert.deepEqual(modules, ["@alicloud/alidns20150109", "@alicloud/credentials", "@alicloud/openapi-core", "undici"]);
-        assert.deepEqual(modules.filter((m) => !deps.includes(m)), []);
+        assert.deepEqual(
+            modules.filter((m) => !deps.includes(m)),
+            [],
+        );
     });
 
     it("Configure: the host accepts no secrets and no previews, so secrets arrive plain and previews only Check and Diff", async () => {
@@ -94,7 +101,11 @@ describe("providers through the real dynamic-provider host", function () {
                 "same KongServiceBinding kong-api02-service",
                 "replace PhaseMarker phase",
             ]);
-            assert.deepEqual(view(w), { dns: both("A on 1 ttl 60; weighting off"), kong: both("A 100 B 0; service → team1-{api} retries 10") }, "a preview writes nothing");
+            assert.deepEqual(
+                view(w),
+                { dns: both("A on 1 ttl 60; weighting off"), kong: both("A 100 B 0; service → team1-{api} retries 10") },
+                "a preview writes nothing",
+            );
         });
 
         it("Check reports a real duplicate record id, and refuses a bad weight", async () => {
@@ -102,7 +113,13 @@ describe("providers through the real dynamic-provider host", function () {
             const { run } = await w.engine.program(w.stackFile({ phase: "shift", weights: { api01: 20 } }), false);
             const weights = run.resources.find((r) => r.name === "dns-api01-weights")!;
             const wire = weights.wire as { records: { recordId: string; weight: number }[] };
-            const bad = { ...wire, records: [{ ...wire.records[0], recordId: "1000", weight: 120 }, { ...wire.records[1], recordId: "1000" }] };
+            const bad = {
+                ...wire,
+                records: [
+                    { ...wire.records[0], recordId: "1000", weight: 120 },
+                    { ...wire.records[1], recordId: "1000" },
+                ],
+            };
             assert.deepEqual((await host.check(weights.urn, {}, bad)).failures, [
                 { property: "records[0].weight", reason: "120 is not a whole percentage 0..100 (0 pauses the record)" },
                 { property: "records[1].recordId", reason: "record 1000 is listed twice" },
@@ -115,35 +132,72 @@ describe("providers through the real dynamic-provider host", function () {
             w = await new World(host).start();
             const shift = (n: number) => w.stackFile({ phase: "shift", weights: { api01: n, api02: n } });
 
-            assert.deepEqual(await w.engine.up(w.stackFile({ phase: "prepare" })), steps({ upstream: "create", binding: "create", phase: "create" }));
-            assert.deepEqual(view(w), { dns: both("A on 1 ttl 60; weighting off"), kong: both("A 100 B 0; service → team1-{api} retries 10") });
+            assert.deepEqual(
+                await w.engine.up(w.stackFile({ phase: "prepare" })),
+                steps({ upstream: "create", binding: "create", phase: "create" }),
+            );
+            assert.deepEqual(view(w), {
+                dns: both("A on 1 ttl 60; weighting off"),
+                kong: both("A 100 B 0; service → team1-{api} retries 10"),
+            });
 
             assert.deepEqual(await w.engine.up(shift(5)), steps({ dns: "create", upstream: "update", binding: "same", phase: "replace" }));
-            assert.deepEqual(view(w), { dns: both("A on 95 ttl 60, B on 5 ttl 60; weighting on"), kong: both("A 95 B 5; service → team1-{api} retries 10") });
+            assert.deepEqual(view(w), {
+                dns: both("A on 95 ttl 60, B on 5 ttl 60; weighting on"),
+                kong: both("A 95 B 5; service → team1-{api} retries 10"),
+            });
 
             for (const n of [20, 50]) {
                 assert.deepEqual(await w.engine.up(shift(n)), steps({ dns: "update", upstream: "update", binding: "same", phase: "same" }));
-                assert.deepEqual(view(w), { dns: both(`A on ${100 - n} ttl 60, B on ${n} ttl 60; weighting on`), kong: both(`A ${100 - n} B ${n}; service → team1-{api} retries 10`) });
+                assert.deepEqual(view(w), {
+                    dns: both(`A on ${100 - n} ttl 60, B on ${n} ttl 60; weighting on`),
+                    kong: both(`A ${100 - n} B ${n}; service → team1-{api} retries 10`),
+                });
             }
 
             await w.engine.up(shift(100));
-            assert.deepEqual(view(w), { dns: both("A off ttl 60, B on 100 ttl 60; weighting on"), kong: both("A 0 B 100; service → team1-{api} retries 10") });
+            assert.deepEqual(view(w), {
+                dns: both("A off ttl 60, B on 100 ttl 60; weighting on"),
+                kong: both("A 0 B 100; service → team1-{api} retries 10"),
+            });
 
             assert.deepEqual(
                 await w.engine.up(w.stackFile({ phase: "complete", weights: { api01: 100, api02: 100 } })),
-                steps({ dns: "update", upstream: "same", binding: "update", phase: "replace", after: ["delete AlidnsRecord dns-api01-a", "delete AlidnsRecord dns-api02-a"] }),
+                steps({
+                    dns: "update",
+                    upstream: "same",
+                    binding: "update",
+                    phase: "replace",
+                    after: ["delete AlidnsRecord dns-api01-a", "delete AlidnsRecord dns-api02-a"],
+                }),
             );
-            assert.deepEqual(view(w), { dns: both("B on 100 ttl 600; weighting on"), kong: both("A 0 B 100; service → team1-{api} retries 5") }, "complete: A's record gone, the services' own retries back");
+            assert.deepEqual(
+                view(w),
+                { dns: both("B on 100 ttl 600; weighting on"), kong: both("A 0 B 100; service → team1-{api} retries 5") },
+                "complete: A's record gone, the services' own retries back",
+            );
 
             // refresh: Read finds what was applied, and the same program then diffs to no change.
-            assert.deepEqual((await w.engine.refresh()).sort(), steps({ dns: "same", upstream: "same", binding: "same", phase: "same" }).sort());
-            assert.deepEqual(await w.engine.preview(w.stackFile({ phase: "complete", weights: { api01: 100, api02: 100 } })), steps({ dns: "same", upstream: "same", binding: "same", phase: "same" }));
+            assert.deepEqual(
+                (await w.engine.refresh()).sort(),
+                steps({ dns: "same", upstream: "same", binding: "same", phase: "same" }).sort(),
+            );
+            assert.deepEqual(
+                await w.engine.preview(w.stackFile({ phase: "complete", weights: { api01: 100, api02: 100 } })),
+                steps({ dns: "same", upstream: "same", binding: "same", phase: "same" }),
+            );
 
             // rollback: complete → shift 50 re-creates A's record and weights it again; → prepare removes B.
             await w.engine.up(shift(50));
-            assert.deepEqual(view(w), { dns: both("B on 50 ttl 60, A on 50 ttl 60; weighting on"), kong: both("A 50 B 50; service → team1-{api} retries 10") });
+            assert.deepEqual(view(w), {
+                dns: both("B on 50 ttl 60, A on 50 ttl 60; weighting on"),
+                kong: both("A 50 B 50; service → team1-{api} retries 10"),
+            });
             await w.engine.up(w.stackFile({ phase: "prepare" }));
-            assert.deepEqual(view(w), { dns: both("A on 50 ttl 60; weighting off"), kong: both("A 100 B 0; service → team1-{api} retries 10") });
+            assert.deepEqual(view(w), {
+                dns: both("A on 50 ttl 60; weighting off"),
+                kong: both("A 100 B 0; service → team1-{api} retries 10"),
+            });
 
             assert.deepEqual(await w.engine.destroy(), [
                 "delete PhaseMarker phase",
@@ -154,7 +208,10 @@ describe("providers through the real dynamic-provider host", function () {
                 "delete AlidnsRecord dns-api01-a",
                 "delete AlidnsRecord dns-api02-a",
             ]);
-            assert.deepEqual(view(w), { dns: both("(no record); weighting off"), kong: both("(no upstream); service → {api}.source-team1.dev.aliyun.cloud.cn.aibang retries 5") });
+            assert.deepEqual(view(w), {
+                dns: both("(no record); weighting off"),
+                kong: both("(no upstream); service → {api}.source-team1.dev.aliyun.cloud.cn.aibang retries 5"),
+            });
             assert.deepEqual(w.kong.zeroWeightMoments, [], "no upstream ever had every target at 0");
         });
 
@@ -165,7 +222,10 @@ describe("providers through the real dynamic-provider host", function () {
             b.Weight = 55;
             w.kong.targets.forEach((t) => t.target === B_TARGET("api01") && (t.weight = 33));
             const refreshed = await w.engine.refresh();
-            assert.deepEqual(refreshed.filter((s) => s.startsWith("drift")).sort(), ["drift DnsWeights dns-api01-weights", "drift KongUpstreamEntity kong-api01-upstream"]);
+            assert.deepEqual(refreshed.filter((s) => s.startsWith("drift")).sort(), [
+                "drift DnsWeights dns-api01-weights",
+                "drift KongUpstreamEntity kong-api01-upstream",
+            ]);
             await w.engine.up(w.stackFile({ phase: "shift", weights: { api01: 20, api02: 0 } }));
             assert.deepEqual(view(w).dns.api01, "A on 80 ttl 60, B on 20 ttl 60; weighting on");
             assert.deepEqual(view(w).kong.api01, "A 80 B 20; service → team1-api01 retries 10");
@@ -173,7 +233,8 @@ describe("providers through the real dynamic-provider host", function () {
     });
 
     describe("faults reach the engine as messages naming entity, field and vendor code", () => {
-        const shift20 = (x: World, extra?: (c: Record<string, Record<string, unknown>>) => void) => x.stackFile({ phase: "shift", weights: { api01: 20, api02: 0 } }, extra);
+        const shift20 = (x: World, extra?: (c: Record<string, Record<string, unknown>>) => void) =>
+            x.stackFile({ phase: "shift", weights: { api01: 20, api02: 0 } }, extra);
 
         it("Kong 404: a service that does not exist", async () => {
             w = await new World(host).start();
@@ -185,15 +246,31 @@ describe("providers through the real dynamic-provider host", function () {
             w = new World(host);
             (w.kong.options as { token?: string }).token = "another-token";
             await w.start();
-            assert.equal(await engineError(w.engine.up(shift20(w))), "2 Kong refused the Admin credentials for upstream team1-api01 (HTTP 401): Invalid credentials. Token or User credentials required");
+            assert.equal(
+                await engineError(w.engine.up(shift20(w))),
+                "2 Kong refused the Admin credentials for upstream team1-api01 (HTTP 401): Invalid credentials. Token or User credentials required",
+            );
             assert.deepEqual(w.kongView().api01, "(no upstream); service → api01.source-team1.dev.aliyun.cloud.cn.aibang retries 5");
         });
 
         it("Kong 400: a schema violation names the field", async () => {
             w = await new World(host).start();
             const file = shift20(w, (c) => (c["migration:kong"].migrationSettings = { retries: 32767 }));
-            w.kong.inject({ method: "PATCH", pathIncludes: "/services/api01", status: 400, body: { code: 2, name: "schema violation", message: "schema violation (retries: value should be between 0 and 32767)", fields: { retries: "value should be between 0 and 32767" } } });
-            assert.equal(await engineError(w.engine.up(file)), "2 Kong rejected service api01: retries: value should be between 0 and 32767");
+            w.kong.inject({
+                method: "PATCH",
+                pathIncludes: "/services/api01",
+                status: 400,
+                body: {
+                    code: 2,
+                    name: "schema violation",
+                    message: "schema violation (retries: value should be between 0 and 32767)",
+                    fields: { retries: "value should be between 0 and 32767" },
+                },
+            });
+            assert.equal(
+                await engineError(w.engine.up(file)),
+                "2 Kong rejected service api01: retries: value should be between 0 and 32767",
+            );
         });
 
         it("Kong 409: a target that already exists is adopted; the apply converges", async () => {
@@ -210,13 +287,29 @@ describe("providers through the real dynamic-provider host", function () {
             w.kong.inject({ method: "PUT", pathIncludes: "/upstreams/team1-api01", status: 500, times: 2 });
             await w.engine.up(shift20(w));
             assert.deepEqual(w.kong.weights("team1-api01"), { [A_TARGET("api01")]: 80, [B_TARGET("api01")]: 20 });
-            w.kong.inject({ method: "PATCH", pathIncludes: "/targets/", status: 503, body: { message: "database unavailable" }, times: 10 });
-            assert.equal(await engineError(w.engine.up(w.stackFile({ phase: "shift", weights: { api01: 30, api02: 0 } }))), `2 Kong Admin API answered HTTP 503 for target ${B_TARGET("api01")} of upstream team1-api01 after 3 attempts: database unavailable`);
+            w.kong.inject({
+                method: "PATCH",
+                pathIncludes: "/targets/",
+                status: 503,
+                body: { message: "database unavailable" },
+                times: 10,
+            });
+            assert.equal(
+                await engineError(w.engine.up(w.stackFile({ phase: "shift", weights: { api01: 30, api02: 0 } }))),
+                `2 Kong Admin API answered HTTP 503 for target ${B_TARGET("api01")} of upstream team1-api01 after 3 attempts: database unavailable`,
+            );
         });
 
         it("Kong 429 with Retry-After is waited out", async () => {
             w = await new World(host).start();
-            w.kong.inject({ method: "PUT", pathIncludes: "/upstreams/", status: 429, body: { message: "API rate limit exceeded" }, headers: { "retry-after": "0" }, times: 2 });
+            w.kong.inject({
+                method: "PUT",
+                pathIncludes: "/upstreams/",
+                status: 429,
+                body: { message: "API rate limit exceeded" },
+                headers: { "retry-after": "0" },
+                times: 2,
+            });
             await w.engine.up(shift20(w));
             assert.deepEqual(w.kong.weights("team1-api02"), { [A_TARGET("api02")]: 100, [B_TARGET("api02")]: 0 });
         });
@@ -224,39 +317,62 @@ describe("providers through the real dynamic-provider host", function () {
         it("Kong timeout: retried, and one that persists names the timeout", async () => {
             w = await new World(host).start();
             w.kong.inject({ method: "PUT", pathIncludes: "/upstreams/team1-api01", delayMs: 800, times: 3 });
-            assert.equal(await engineError(w.engine.up(shift20(w))), `2 the Kong Admin API at ${w.kong.url} did not answer within 500 ms for upstream team1-api01 after 3 attempts`);
+            assert.equal(
+                await engineError(w.engine.up(shift20(w))),
+                `2 the Kong Admin API at ${w.kong.url} did not answer within 500 ms for upstream team1-api01 after 3 attempts`,
+            );
         });
 
         it("Kong unreachable: connection refused is named", async () => {
             w = await new World(host).start();
             const closed = await closedPort();
             const file = shift20(w, (c) => (c["migration:kong"].adminUrl = `http://127.0.0.1:${closed}`));
-            assert.equal(await engineError(w.engine.up(file)), `2 cannot reach the Kong Admin API at http://127.0.0.1:${closed} for upstream team1-api01: ECONNREFUSED`);
+            assert.equal(
+                await engineError(w.engine.up(file)),
+                `2 cannot reach the Kong Admin API at http://127.0.0.1:${closed} for upstream team1-api01: ECONNREFUSED`,
+            );
         });
 
         it("Kong DELETE of a target removed by hand is success: a mode switch removes targets and converges", async () => {
             w = await new World(host).start();
             await w.engine.up(shift20(w));
             w.kong.targets.forEach((t) => t.target === B_TARGET("api02") && w.kong.targets.delete(t.id));
-            await w.engine.up(w.stackFile({ phase: "shift", weights: { api01: 0, api02: 0 } }, (c) => (c["migration:kong"].mode = "stable-hostname")));
+            await w.engine.up(
+                w.stackFile({ phase: "shift", weights: { api01: 0, api02: 0 } }, (c) => (c["migration:kong"].mode = "stable-hostname")),
+            );
             assert.deepEqual(w.kong.weights("team1-api02"), { [`origin-api02.source-team1.dev.aliyun.cloud.cn.aibang:443`]: 100 });
         });
 
         it("Alidns: a vendor error reaches the engine with the call, the record and the code", async () => {
             w = await new World(host).start();
-            w.dns.failNext("SetDNSSLBStatus", { status: 400, code: "DomainRecordNotBelongToUser", message: "The domain record does not belong to this user." });
+            w.dns.failNext("SetDNSSLBStatus", {
+                status: 400,
+                code: "DomainRecordNotBelongToUser",
+                message: "The domain record does not belong to this user.",
+            });
             const message = await engineError(w.engine.up(shift20(w)));
-            assert.match(message, new RegExp(`^2 Alidns SetDNSSLBStatus failed for ${HOST("api01").replace(/\./g, "\\.")}: DomainRecordNotBelongToUser: The domain record does not belong to this user\\. \\(request REQ-\\d+\\)$`));
+            assert.match(
+                message,
+                new RegExp(
+                    `^2 Alidns SetDNSSLBStatus failed for ${HOST("api01").replace(/\./g, "\\.")}: DomainRecordNotBelongToUser: The domain record does not belong to this user\\. \\(request REQ-\\d+\\)$`,
+                ),
+            );
         });
 
         it("Alidns throttling then success converges; throttling that persists fails naming Throttling.User", async () => {
             w = await new World(host).start();
             w.dns.throttle(3, "Throttling.User", 1);
             await w.engine.up(shift20(w));
-            assert.deepEqual(w.dnsView(), { api01: "A on 80 ttl 60, B on 20 ttl 60; weighting on", api02: "A on 100 ttl 60, B off ttl 60; weighting on" });
+            assert.deepEqual(w.dnsView(), {
+                api01: "A on 80 ttl 60, B on 20 ttl 60; weighting on",
+                api02: "A on 100 ttl 60, B off ttl 60; weighting on",
+            });
             w.dns.throttle(100, "Throttling.User", 1);
             const message = await engineError(w.engine.up(w.stackFile({ phase: "shift", weights: { api01: 30, api02: 0 } })));
-            assert.match(message, /^2 Alidns UpdateDNSSLBWeight failed for record \d+ \(side B\) of api01\.source-team1\.dev\.aliyun\.cloud\.cn\.aibang after 4 attempts: Throttling\.User: Request was denied due to user flow control\. \(request REQ-\d+\)$/);
+            assert.match(
+                message,
+                /^2 Alidns UpdateDNSSLBWeight failed for record \d+ \(side B\) of api01\.source-team1\.dev\.aliyun\.cloud\.cn\.aibang after 4 attempts: Throttling\.User: Request was denied due to user flow control\. \(request REQ-\d+\)$/,
+            );
         });
 
         it("Alidns ServiceUnavailable is retried with backoff", async () => {
@@ -273,8 +389,14 @@ describe("providers through the real dynamic-provider host", function () {
             const wire = upstream.wire as { targets: { target: string }[] };
             const bad = { ...wire, targets: wire.targets.map((t) => ({ ...t, target: t.target.replace(":443", "") })) };
             assert.deepEqual((await host.check(upstream.urn, {}, bad)).failures, [
-                { property: "targets[0].target", reason: '"api01.source-team1.dev.aliyun.cloud.cn.aibang" needs an explicit port (Kong stores 8000 otherwise)' },
-                { property: "targets[1].target", reason: '"api01.target-team2.dev.aliyun.cloud.cn.aibang" needs an explicit port (Kong stores 8000 otherwise)' },
+                {
+                    property: "targets[0].target",
+                    reason: '"api01.source-team1.dev.aliyun.cloud.cn.aibang" needs an explicit port (Kong stores 8000 otherwise)',
+                },
+                {
+                    property: "targets[1].target",
+                    reason: '"api01.target-team2.dev.aliyun.cloud.cn.aibang" needs an explicit port (Kong stores 8000 otherwise)',
+                },
             ]);
         });
     });
@@ -287,9 +409,21 @@ describe("providers through the real dynamic-provider host", function () {
         w.dns.calls.length = 0;
         w.kong.exchanges.length = 0;
         const taken = await w.engine.up(w.stackFile({ phase: "shift", weights: { ...all(10), api007: 25 } }));
-        assert.deepEqual(taken.filter((s) => !s.startsWith("same")), ["update DnsWeights dns-api007-weights", "update KongUpstreamEntity kong-api007-upstream"]);
-        assert.deepEqual(w.dns.log().map((l) => l.replace(/RecordId=\d+/, "RecordId=…")), ["UpdateDNSSLBWeight RecordId=… Weight=25", "UpdateDNSSLBWeight RecordId=… Weight=75"]);
-        assert.deepEqual(w.kong.log().map((l) => l.replace(/ → .*/, "")), [`PATCH /upstreams/team1-api007/targets/${B_TARGET("api007")} {"weight":25}`, `PATCH /upstreams/team1-api007/targets/${A_TARGET("api007")} {"weight":75}`]);
+        assert.deepEqual(
+            taken.filter((s) => !s.startsWith("same")),
+            ["update DnsWeights dns-api007-weights", "update KongUpstreamEntity kong-api007-upstream"],
+        );
+        assert.deepEqual(
+            w.dns.log().map((l) => l.replace(/RecordId=\d+/, "RecordId=…")),
+            ["UpdateDNSSLBWeight RecordId=… Weight=25", "UpdateDNSSLBWeight RecordId=… Weight=75"],
+        );
+        assert.deepEqual(
+            w.kong.log().map((l) => l.replace(/ → .*/, "")),
+            [
+                `PATCH /upstreams/team1-api007/targets/${B_TARGET("api007")} {"weight":25}`,
+                `PATCH /upstreams/team1-api007/targets/${A_TARGET("api007")} {"weight":75}`,
+            ],
+        );
     });
 
     it("a 200-API phase edit under throttling converges with no error, each call within the configured 4 attempts", async function () {

@@ -46,23 +46,50 @@ const valid: Record<string, Record<string, unknown>> = {
         role: "platform",
         domains: DOMAINS,
         apis: [api("api01")],
-        ingress: { name: "team1", className: "team1-nginx", loadBalancer: { addressType: "intranet", spec: "slb.s1.small", vswitchId: "vsw-abc" } },
-        shortDomain: { mode: "dedicated", controller: { name: "short", className: "short-nginx", loadBalancer: { addressType: "intranet" } } },
+        ingress: {
+            name: "team1",
+            className: "team1-nginx",
+            loadBalancer: { addressType: "intranet", spec: "slb.s1.small", vswitchId: "vsw-abc" },
+        },
+        shortDomain: {
+            mode: "dedicated",
+            controller: { name: "short", className: "short-nginx", loadBalancer: { addressType: "intranet" } },
+        },
         tls: { certificate: EXAMPLE_CERT },
     },
     cutover: {
         role: "cutover",
         domains: DOMAINS,
         apis: [api("api01")],
-        cutover: { phase: "shift", weights: { api01: 20 }, sourceAddress: "10.72.10.88", platformStack: "organization/migration/dev", completeWith: "address" },
+        cutover: {
+            phase: "shift",
+            weights: { api01: 20 },
+            sourceAddress: "10.72.10.88",
+            platformStack: "organization/migration/dev",
+            completeWith: "address",
+        },
         dns: { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 } },
-        kong: { adminUrl: "https://kong:8444", workspace: "team1", auth: "kong-admin-token", upstreamPrefix: "team1", mode: "weighted", migrationSettings: { retries: 10 }, apis: { api01: { service: "api01", sourceTarget: "a:443", hostHeader: "api01.x.cn" } } },
+        kong: {
+            adminUrl: "https://kong:8444",
+            workspace: "team1",
+            auth: "kong-admin-token",
+            upstreamPrefix: "team1",
+            mode: "weighted",
+            migrationSettings: { retries: 10 },
+            apis: { api01: { service: "api01", sourceTarget: "a:443", hostHeader: "api01.x.cn" } },
+        },
     },
     source: {
         role: "source",
         domains: DOMAINS,
         apis: [api("api01")],
-        source: { kubeContext: "cluster-a", address: "10.72.10.88", ingress: { kind: "objects", ingresses: ["team1-ns/api01"], ingressClass: "nginx-a" }, loadBalancerId: "lb-abc", wildcardRecord: { id: "1", zone: "aliyun.cloud.cn.aibang" } },
+        source: {
+            kubeContext: "cluster-a",
+            address: "10.72.10.88",
+            ingress: { kind: "objects", ingresses: ["team1-ns/api01"], ingressClass: "nginx-a" },
+            loadBalancerId: "lb-abc",
+            wildcardRecord: { id: "1", zone: "aliyun.cloud.cn.aibang" },
+        },
         decommission: { observationHours: 24, confirm: ["api01"] },
     },
 };
@@ -93,7 +120,10 @@ function message(values: Record<string, unknown>, extraPresent: { key: string; v
     const raw: RawConfig = {
         ...values,
         ...(values.role === "platform" ? { tlsKey: pulumi.secret("k"), tlsKeyIsSecret: true } : {}),
-        present: [...Object.entries(values).map(([key, v]) => ({ key, value: typeof v === "string" ? v : JSON.stringify(v), secret: false })), ...extraPresent],
+        present: [
+            ...Object.entries(values).map(([key, v]) => ({ key, value: typeof v === "string" ? v : JSON.stringify(v), secret: false })),
+            ...extraPresent,
+        ],
         self: { project: "migration", stack: "test" },
     };
     try {
@@ -114,10 +144,21 @@ describe("no secret in any message", () => {
             for (const [kind, secret] of Object.entries(SECRETS)) {
                 const cases: [string, string][] = [
                     ...leaves.map((at) => [`leaf ${at.join(".")}`, message(withValue(base, at, secret))] as [string, string]),
-                    ...objects.filter((at) => at.length > 0).map((at) => [`unknown key under ${at.join(".")}`, message(withValue(base, [...at, "token"], secret))] as [string, string]),
+                    ...objects
+                        .filter((at) => at.length > 0)
+                        .map(
+                            (at) =>
+                                [`unknown key under ${at.join(".")}`, message(withValue(base, [...at, "token"], secret))] as [
+                                    string,
+                                    string,
+                                ],
+                        ),
                     ["unknown top-level key", message(base, [{ key: "kongToken", value: secret, secret: false }])],
                     ["flat dotted key", message(base, [{ key: `${Object.keys(base)[3]}.token`, value: secret, secret: false }])],
-                    ["flat dotted key stored as secret", message(base, [{ key: `${Object.keys(base)[3]}.password`, value: secret, secret: true }])],
+                    [
+                        "flat dotted key stored as secret",
+                        message(base, [{ key: `${Object.keys(base)[3]}.password`, value: secret, secret: true }]),
+                    ],
                 ];
                 for (const [where, text] of cases) {
                     if (text) refused++;
@@ -152,7 +193,11 @@ describe("no secret in any message", () => {
             ["an unknown top-level key", "cutover", (s) => (c) => ((c as Record<string, unknown>)["migration:kongToken"] = s)],
             ["a flat dotted key", "cutover", (s) => (c) => ((c as Record<string, unknown>)["migration:kong.token"] = s)],
             ["kong.upstreamPrefix", "cutover", (s) => (c) => (c["migration:kong"].upstreamPrefix = s)],
-            ["source.kubeContext of the wrong role", "dev", (s) => (c) => ((c as Record<string, unknown>)["migration:source"] = { kubeContext: s })],
+            [
+                "source.kubeContext of the wrong role",
+                "dev",
+                (s) => (c) => ((c as Record<string, unknown>)["migration:source"] = { kubeContext: s }),
+            ],
         ];
         for (const [where, stack, edit] of edits) {
             it(`${where}: refused, and no secret in the output`, async () => {

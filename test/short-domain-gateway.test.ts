@@ -23,7 +23,15 @@ function shortIngress(name: string, className: string, namespace = "team1-ns") {
             rules: [
                 {
                     host: "dev-01.aliyun.cloud.cn.aibang",
-                    http: { paths: [{ path: `/${name}(/|$)(.*)`, pathType: "ImplementationSpecific", backend: { service: { name: `${name}-service`, port: { number: 80 } } } }] },
+                    http: {
+                        paths: [
+                            {
+                                path: `/${name}(/|$)(.*)`,
+                                pathType: "ImplementationSpecific",
+                                backend: { service: { name: `${name}-service`, port: { number: 80 } } },
+                            },
+                        ],
+                    },
                 },
             ],
         },
@@ -40,7 +48,13 @@ describe("ShortDomainGateway", () => {
         it("THEN it adds no controller: only a TLS Secret per namespace and one Ingress per API, on the team's class", () => {
             assert.deepEqual(
                 inventory(run).filter((x) => x.includes(" short-domain")),
-                [`${T.secret} short-domain-tls-team1-ns`, `${T.secret} short-domain-tls-team2-ns`, `${T.ingress} short-domain-api01`, `${T.ingress} short-domain-api02`, `${T.gateway} short-domain`],
+                [
+                    `${T.secret} short-domain-tls-team1-ns`,
+                    `${T.secret} short-domain-tls-team2-ns`,
+                    `${T.ingress} short-domain-api01`,
+                    `${T.ingress} short-domain-api02`,
+                    `${T.gateway} short-domain`,
+                ],
             );
             assert.deepEqual(byName(run, T.ingress, "short-domain-api01").inputs, shortIngress("api01", "team1-nginx"));
             assert.deepEqual(byName(run, T.ingress, "short-domain-api02").inputs, shortIngress("api02", "team1-nginx", "team2-ns"));
@@ -49,7 +63,10 @@ describe("ShortDomainGateway", () => {
         it("THEN each Ingress is the gateway's child and waits for the team's chart and its own Secret", () => {
             const ingress = byName(run, T.ingress, "short-domain-api02");
             assert.equal(ingress.parent, GATEWAY);
-            assert.deepEqual(ingress.options.dependsOn, [urnOf(run, T.chart, "team1-chart"), urnOf(run, T.secret, "short-domain-tls-team2-ns")]);
+            assert.deepEqual(ingress.options.dependsOn, [
+                urnOf(run, T.chart, "team1-chart"),
+                urnOf(run, T.secret, "short-domain-tls-team2-ns"),
+            ]);
         });
 
         it("THEN its outputs point at the team controller's address", () => {
@@ -67,7 +84,16 @@ describe("ShortDomainGateway", () => {
         let run: OfflineRun;
         before(async () => {
             run = await planConfig(
-                platformConfig({ shortDomain: { mode: "dedicated", controller: { name: "short", className: "short-nginx", loadBalancer: { addressType: "internet", spec: "slb.s2.small" } } } }),
+                platformConfig({
+                    shortDomain: {
+                        mode: "dedicated",
+                        controller: {
+                            name: "short",
+                            className: "short-nginx",
+                            loadBalancer: { addressType: "internet", spec: "slb.s2.small" },
+                        },
+                    },
+                }),
             );
         });
 
@@ -87,22 +113,36 @@ describe("ShortDomainGateway", () => {
             const controller = byName(run, T.isolated, "short-domain-controller");
             assert.equal(controller.parent, GATEWAY);
             const values = byName(run, T.chart, "short-domain-controller-chart").inputs.values as { controller: Record<string, unknown> };
-            assert.deepEqual(values.controller.ingressClassResource, { name: "short-nginx", enabled: true, default: false, controllerValue: "k8s.io/ingress-nginx-short" });
-            assert.equal(values.controller.electionID, "ingress-nginx-short-leader");
-            assert.deepEqual((byName(run, T.service, "short-domain-controller-lb").inputs.metadata as { annotations: unknown }).annotations, {
-                "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type": "internet",
-                "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec": "slb.s2.small",
+            assert.deepEqual(values.controller.ingressClassResource, {
+                name: "short-nginx",
+                enabled: true,
+                default: false,
+                controllerValue: "k8s.io/ingress-nginx-short",
             });
+            assert.equal(values.controller.electionID, "ingress-nginx-short-leader");
+            assert.deepEqual(
+                (byName(run, T.service, "short-domain-controller-lb").inputs.metadata as { annotations: unknown }).annotations,
+                {
+                    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type": "internet",
+                    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec": "slb.s2.small",
+                },
+            );
         });
 
         it("THEN the short-host Ingress uses the dedicated class and waits for the dedicated chart", () => {
             const ingress = byName(run, T.ingress, "short-domain-api01");
             assert.deepEqual(ingress.inputs, shortIngress("api01", "short-nginx"));
-            assert.deepEqual(ingress.options.dependsOn, [urnOf(run, T.chart, "short-domain-controller-chart"), urnOf(run, T.secret, "short-domain-tls-team1-ns")]);
+            assert.deepEqual(ingress.options.dependsOn, [
+                urnOf(run, T.chart, "short-domain-controller-chart"),
+                urnOf(run, T.secret, "short-domain-tls-team1-ns"),
+            ]);
         });
 
         it("THEN the team controller still serves the long hosts on its own class", () => {
-            assert.equal((byName(run, T.ingress, "team1-api01").inputs.spec as { ingressClassName: string }).ingressClassName, "team1-nginx");
+            assert.equal(
+                (byName(run, T.ingress, "team1-api01").inputs.spec as { ingressClassName: string }).ingressClassName,
+                "team1-nginx",
+            );
             assert.equal((run.outputs.shortDomain as { className: string }).className, "short-nginx");
         });
     });

@@ -15,19 +15,28 @@ describe("sanCovers", () => {
         ["*.aliyun.cloud.cn.aibang", "dev-01.aliyun.cloud.cn.aibang", true],
         ["api01.example.cn", "api02.example.cn", false],
     ];
-    for (const [san, host, expected] of table) it(`${san} ${expected ? "covers" : "does not cover"} ${host}`, () => assert.equal(sanCovers(san, host), expected));
+    for (const [san, host, expected] of table)
+        it(`${san} ${expected ? "covers" : "does not cover"} ${host}`, () => assert.equal(sanCovers(san, host), expected));
 });
 
 describe("checkCertificate", () => {
     const now = new Date(EXAMPLE_NOT_AFTER.getTime() - 3000 * DAY);
 
     it("summarises a certificate that covers every host", () => {
-        const result = checkCertificate(EXAMPLE_CERT, ["api01.target-team2.dev.aliyun.cloud.cn.aibang", "dev-01.aliyun.cloud.cn.aibang"], now);
+        const result = checkCertificate(
+            EXAMPLE_CERT,
+            ["api01.target-team2.dev.aliyun.cloud.cn.aibang", "dev-01.aliyun.cloud.cn.aibang"],
+            now,
+        );
         assert.deepEqual(result, {
             problems: [],
             summary: {
                 subject: "O=EXAMPLE - NOT FOR PRODUCTION, CN=dev-01.aliyun.cloud.cn.aibang",
-                dnsNames: ["dev-01.aliyun.cloud.cn.aibang", "*.target-team2.dev.aliyun.cloud.cn.aibang", "*.source-team1.dev.aliyun.cloud.cn.aibang"],
+                dnsNames: [
+                    "dev-01.aliyun.cloud.cn.aibang",
+                    "*.target-team2.dev.aliyun.cloud.cn.aibang",
+                    "*.source-team1.dev.aliyun.cloud.cn.aibang",
+                ],
                 notAfter: "2036-11-18T16:15:42.000Z",
                 daysLeft: 3000,
             },
@@ -35,7 +44,15 @@ describe("checkCertificate", () => {
     });
 
     it("names every host its SANs miss (a wildcard covers one label only)", () => {
-        const result = checkCertificate(EXAMPLE_CERT, ["api01.target-team2.dev.aliyun.cloud.cn.aibang", "v2.api01.target-team2.dev.aliyun.cloud.cn.aibang", "api01.legacy.example.cn"], now);
+        const result = checkCertificate(
+            EXAMPLE_CERT,
+            [
+                "api01.target-team2.dev.aliyun.cloud.cn.aibang",
+                "v2.api01.target-team2.dev.aliyun.cloud.cn.aibang",
+                "api01.legacy.example.cn",
+            ],
+            now,
+        );
         assert.deepEqual(result.problems, [
             {
                 path: "migration:tls.certificate",
@@ -50,18 +67,25 @@ describe("checkCertificate", () => {
         assert.deepEqual(result.problems, [
             {
                 path: "migration:tls.certificate",
-                message: "expires 2036-11-18T16:15:42.000Z (in 13 days) for dev-01.aliyun.cloud.cn.aibang; expected at least 14 days of validity left",
+                message:
+                    "expires 2036-11-18T16:15:42.000Z (in 13 days) for dev-01.aliyun.cloud.cn.aibang; expected at least 14 days of validity left",
             },
         ]);
     });
 
     it("accepts exactly 14 days left", () => {
-        assert.deepEqual(checkCertificate(EXAMPLE_CERT, ["dev-01.aliyun.cloud.cn.aibang"], new Date(EXAMPLE_NOT_AFTER.getTime() - 14 * DAY)).problems, []);
+        assert.deepEqual(
+            checkCertificate(EXAMPLE_CERT, ["dev-01.aliyun.cloud.cn.aibang"], new Date(EXAMPLE_NOT_AFTER.getTime() - 14 * DAY)).problems,
+            [],
+        );
     });
 
     it("refuses an expired certificate", () => {
         const result = checkCertificate(EXAMPLE_CERT, ["dev-01.aliyun.cloud.cn.aibang"], new Date(EXAMPLE_NOT_AFTER.getTime() + 2 * DAY));
-        assert.equal(result.problems[0].message, "expires 2036-11-18T16:15:42.000Z (already expired) for dev-01.aliyun.cloud.cn.aibang; expected at least 14 days of validity left");
+        assert.equal(
+            result.problems[0].message,
+            "expires 2036-11-18T16:15:42.000Z (already expired) for dev-01.aliyun.cloud.cn.aibang; expected at least 14 days of validity left",
+        );
     });
 
     it("refuses text that is not a certificate", () => {
@@ -84,7 +108,9 @@ describe("the program refuses bad TLS before registering anything", () => {
     }
 
     it("a legacy host the certificate does not cover", async () => {
-        const result = await refusal(platformConfig({ domains: { ...DOMAINS, source: "legacy.example.cn" }, apis: [api("api01"), api("api02")] }));
+        const result = await refusal(
+            platformConfig({ domains: { ...DOMAINS, source: "legacy.example.cn" }, apis: [api("api01"), api("api02")] }),
+        );
         assert.deepEqual(result, {
             message:
                 "invalid stack configuration (1 problem):\n  migration:tls.certificate: does not cover api01.legacy.example.cn, api02.legacy.example.cn; its SANs are dev-01.aliyun.cloud.cn.aibang, *.target-team2.dev.aliyun.cloud.cn.aibang, *.source-team1.dev.aliyun.cloud.cn.aibang (a wildcard covers exactly one label); expected a certificate whose SANs cover every served host",
@@ -102,7 +128,9 @@ describe("the program refuses bad TLS before registering anything", () => {
     });
 
     it("legacy hosts are not required when they are not served", async () => {
-        const run = await planConfig(platformConfig({ domains: { ...DOMAINS, source: "legacy.example.cn" }, ingress: { name: "team1", acceptLegacyHosts: false } }));
+        const run = await planConfig(
+            platformConfig({ domains: { ...DOMAINS, source: "legacy.example.cn" }, ingress: { name: "team1", acceptLegacyHosts: false } }),
+        );
         assert.deepEqual(run.outputs.ingress, {
             className: "nginx-team1",
             controllerValue: "k8s.io/ingress-nginx-team1",
@@ -112,7 +140,10 @@ describe("the program refuses bad TLS before registering anything", () => {
     });
 
     it("an existing Secret is not checked, and the plan says so", async () => {
-        const run = await planConfig(platformConfig({ tls: { existingSecret: "wildcard-tls" }, apis: [api("api01"), api("api02", "team2-ns")] }), { secrets: {} });
+        const run = await planConfig(
+            platformConfig({ tls: { existingSecret: "wildcard-tls" }, apis: [api("api01"), api("api02", "team2-ns")] }),
+            { secrets: {} },
+        );
         assert.deepEqual(run.warnings, [
             "TLS coverage not checked: existing Secret wildcard-tls must exist in team1-ns, team2-ns and cover api01.target-team2.dev.aliyun.cloud.cn.aibang, api01.source-team1.dev.aliyun.cloud.cn.aibang, api02.target-team2.dev.aliyun.cloud.cn.aibang, api02.source-team1.dev.aliyun.cloud.cn.aibang, dev-01.aliyun.cloud.cn.aibang",
         ]);
@@ -124,6 +155,11 @@ describe("the program refuses bad TLS before registering anything", () => {
 describe("checkCertificate validity start", () => {
     it("refuses a certificate not valid yet", () => {
         const result = checkCertificate(EXAMPLE_CERT, ["dev-01.aliyun.cloud.cn.aibang"], new Date("2026-11-01T00:00:00Z"));
-        assert.deepEqual(result.problems, [{ path: "migration:tls.certificate", message: "is not valid before 2026-11-21T16:15:42.000Z; expected a certificate valid now" }]);
+        assert.deepEqual(result.problems, [
+            {
+                path: "migration:tls.certificate",
+                message: "is not valid before 2026-11-21T16:15:42.000Z; expected a certificate valid now",
+            },
+        ]);
     });
 });

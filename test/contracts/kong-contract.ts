@@ -23,14 +23,42 @@ export interface Exchange {
 }
 
 /** Kong's error body (kong/db/errors.lua), which the spec leaves undocumented for 409. */
-const KONG_ERROR = { type: "object", required: ["message"], properties: { code: { type: "integer" }, name: { type: "string" }, message: { type: "string" }, fields: { type: "object" } } };
+const KONG_ERROR = {
+    type: "object",
+    required: ["message"],
+    properties: { code: { type: "integer" }, name: { type: "string" }, message: { type: "string" }, fields: { type: "object" } },
+};
 
 /** Statuses Kong's code answers that the spec does not list, and what they are checked against instead. */
 export const SPEC_GAPS: { method: string; template: string; status: string; checkedAs: string; why: string }[] = [
-    { method: "post", template: "/upstreams/{upstream_id_or_name}/targets", status: "201", checkedAs: "200", why: "Kong answers 201 Created; the spec lists the body under 200" },
-    { method: "post", template: "/upstreams/{upstream_id_or_name}/targets", status: "409", checkedAs: "kong-error", why: "duplicate target: unique constraint violation (shared/notes/kong-admin-api.md)" },
-    { method: "put", template: "/upstreams/{upstream_id_or_name}/targets/{target_id_or_target}", status: "404", checkedAs: "kong-error", why: "PUT on a missing target is a partial update in Kong 3.x and answers 404 (contracts README)" },
-    { method: "*", template: "*", status: "5xx", checkedAs: "kong-error", why: "server errors carry Kong's error body on every endpoint; the spec documents none" },
+    {
+        method: "post",
+        template: "/upstreams/{upstream_id_or_name}/targets",
+        status: "201",
+        checkedAs: "200",
+        why: "Kong answers 201 Created; the spec lists the body under 200",
+    },
+    {
+        method: "post",
+        template: "/upstreams/{upstream_id_or_name}/targets",
+        status: "409",
+        checkedAs: "kong-error",
+        why: "duplicate target: unique constraint violation (shared/notes/kong-admin-api.md)",
+    },
+    {
+        method: "put",
+        template: "/upstreams/{upstream_id_or_name}/targets/{target_id_or_target}",
+        status: "404",
+        checkedAs: "kong-error",
+        why: "PUT on a missing target is a partial update in Kong 3.x and answers 404 (contracts README)",
+    },
+    {
+        method: "*",
+        template: "*",
+        status: "5xx",
+        checkedAs: "kong-error",
+        why: "server errors carry Kong's error body on every endpoint; the spec documents none",
+    },
 ];
 
 /**
@@ -49,13 +77,19 @@ const compiled = new Map<string, ValidateFunction>();
 
 function load() {
     if (loaded) return loaded;
-    if (!fs.existsSync(KONG_OSS_SPEC)) throw new Error(`Kong's OpenAPI contract is not at ${KONG_OSS_SPEC}: it is vendored in the repository (test/contracts/vendor/README.md)`);
+    if (!fs.existsSync(KONG_OSS_SPEC))
+        throw new Error(
+            `Kong's OpenAPI contract is not at ${KONG_OSS_SPEC}: it is vendored in the repository (test/contracts/vendor/README.md)`,
+        );
     const spec = parseYaml(fs.readFileSync(KONG_OSS_SPEC, "utf8")) as Spec;
     // The document is OpenAPI, not JSON Schema: no meta-schema check, unknown keywords (example, x-*) ignored.
     const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, validateFormats: false });
     ajv.addSchema(spec as object, "kong");
     ajv.addSchema(KONG_ERROR, "kong-error");
-    const templates = Object.keys(spec.paths).map((template) => ({ template, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`) }));
+    const templates = Object.keys(spec.paths).map((template) => ({
+        template,
+        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+    }));
     loaded = { spec, ajv, templates };
     return loaded;
 }
@@ -98,13 +132,18 @@ export function contractViolations(x: Exchange): string[] {
         const rb = op.requestBody;
         if (!rb) out.push(`${where}: the operation takes no request body`);
         else {
-            const ref = rb.$ref ? `kong#/components/requestBodies/${rb.$ref.split("/").pop()}/content/application~1json/schema` : jsonSchemaRef(rb.content, `${opPointer}/requestBody`);
+            const ref = rb.$ref
+                ? `kong#/components/requestBodies/${rb.$ref.split("/").pop()}/content/application~1json/schema`
+                : jsonSchemaRef(rb.content, `${opPointer}/requestBody`);
             if (!ref) out.push(`${where}: the operation documents no JSON request body`);
             else {
                 const v = validator(ref);
                 v(x.requestBody);
-                const errors = (v.errors ?? []).filter((e) => !(PARTIAL_METHODS.includes(method) && e.keyword === "required" && e.instancePath === ""));
-                if (errors.length) out.push(`${where}: request body: ${errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`);
+                const errors = (v.errors ?? []).filter(
+                    (e) => !(PARTIAL_METHODS.includes(method) && e.keyword === "required" && e.instancePath === ""),
+                );
+                if (errors.length)
+                    out.push(`${where}: request body: ${errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`);
             }
         }
     }
@@ -114,9 +153,15 @@ export function contractViolations(x: Exchange): string[] {
     let ref: string | undefined;
     if (response) {
         const resolved = resolve(spec, response);
-        ref = response.$ref ? jsonSchemaRef(resolved.content, `/components/responses/${response.$ref.split("/").pop()}`) : jsonSchemaRef(resolved.content, `${opPointer}/responses/${status}`);
+        ref = response.$ref
+            ? jsonSchemaRef(resolved.content, `/components/responses/${response.$ref.split("/").pop()}`)
+            : jsonSchemaRef(resolved.content, `${opPointer}/responses/${status}`);
     } else {
-        const gap = SPEC_GAPS.find((g) => (g.method === method && g.template === match.template && g.status === status) || (g.template === "*" && g.status === "5xx" && x.status >= 500));
+        const gap = SPEC_GAPS.find(
+            (g) =>
+                (g.method === method && g.template === match.template && g.status === status) ||
+                (g.template === "*" && g.status === "5xx" && x.status >= 500),
+        );
         if (!gap) return [...out, `${where}: status ${status} is not documented for this operation`];
         if (gap.checkedAs === "kong-error") ref = "kong-error";
         else {
@@ -124,6 +169,7 @@ export function contractViolations(x: Exchange): string[] {
             ref = jsonSchemaRef(response?.content, `${opPointer}/responses/${gap.checkedAs}`);
         }
     }
-    if (ref && x.responseBody !== undefined && !validator(ref)(x.responseBody)) out.push(`${where} → ${status}: response body: ${errorsOf(validator(ref))}`);
+    if (ref && x.responseBody !== undefined && !validator(ref)(x.responseBody))
+        out.push(`${where} → ${status}: response body: ${errorsOf(validator(ref))}`);
     return out;
 }

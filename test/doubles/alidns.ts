@@ -78,9 +78,27 @@ export class AlidnsDouble {
         await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     }
 
-    addRecord(r: { zone: string; rr: string; type?: string; value: string; ttl?: number; weight?: number; status?: "ENABLE" | "DISABLE" }): string {
+    addRecord(r: {
+        zone: string;
+        rr: string;
+        type?: string;
+        value: string;
+        ttl?: number;
+        weight?: number;
+        status?: "ENABLE" | "DISABLE";
+    }): string {
         const id = String(this.nextId++);
-        this.records.set(id, { RecordId: id, DomainName: r.zone, RR: r.rr, Type: r.type ?? "A", Value: r.value, TTL: r.ttl ?? 600, Weight: r.weight ?? 1, Status: r.status ?? "ENABLE", Line: "default" });
+        this.records.set(id, {
+            RecordId: id,
+            DomainName: r.zone,
+            RR: r.rr,
+            Type: r.type ?? "A",
+            Value: r.value,
+            TTL: r.ttl ?? 600,
+            Weight: r.weight ?? 1,
+            Status: r.status ?? "ENABLE",
+            Line: "default",
+        });
         return id;
     }
 
@@ -127,7 +145,8 @@ export class AlidnsDouble {
                 if (!auth.startsWith(`ACS3-HMAC-SHA256 Credential=${this.accessKeyId},`)) {
                     throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
                 }
-                if (req.headers["x-acs-version"] !== "2015-01-09") throw new ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.");
+                if (req.headers["x-acs-version"] !== "2015-01-09")
+                    throw new ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.");
                 this.calls.push({ action, params });
                 if (this.throttled && this.throttled.left > 0 && this.throttled.seen++ % this.throttled.every === 0) {
                     this.throttled.left--;
@@ -141,7 +160,13 @@ export class AlidnsDouble {
                 if (fault) throw new ApiError(fault.status, fault.code, fault.message);
                 reply(200, this.dispatch(action, params));
             } catch (err) {
-                if (err instanceof ApiError) reply(err.status, { HostId: "alidns.aliyuncs.com", Code: err.code, Message: err.message, Recommend: `https://api.aliyun.com/troubleshoot?q=${err.code}` });
+                if (err instanceof ApiError)
+                    reply(err.status, {
+                        HostId: "alidns.aliyuncs.com",
+                        Code: err.code,
+                        Message: err.message,
+                        Recommend: `https://api.aliyun.com/troubleshoot?q=${err.code}`,
+                    });
                 else reply(500, { HostId: "alidns.aliyuncs.com", Code: "InternalError", Message: String(err) });
             }
         });
@@ -150,35 +175,56 @@ export class AlidnsDouble {
     private dispatch(action: string, p: Record<string, string>): Record<string, unknown> {
         switch (action) {
             case "DescribeDNSSLBSubDomains": {
-                const names = new Set([...this.records.values()].filter((r) => r.DomainName === p.DomainName && (!p.Rr || r.RR === p.Rr) && r.Type === "A").map((r) => this.subDomainOf(r)));
-                const list = [...names].sort().map((sub) => ({ SubDomain: sub, Open: this.weighting.get(sub) ?? false, RecordCount: [...this.records.values()].filter((r) => this.subDomainOf(r) === sub).length, Type: "A" }));
-                return { TotalCount: list.length, PageNumber: 1, PageSize: Number(p.PageSize ?? 20), SlbSubDomains: { SlbSubDomain: list } };
+                const names = new Set(
+                    [...this.records.values()]
+                        .filter((r) => r.DomainName === p.DomainName && (!p.Rr || r.RR === p.Rr) && r.Type === "A")
+                        .map((r) => this.subDomainOf(r)),
+                );
+                const list = [...names].sort().map((sub) => ({
+                    SubDomain: sub,
+                    Open: this.weighting.get(sub) ?? false,
+                    RecordCount: [...this.records.values()].filter((r) => this.subDomainOf(r) === sub).length,
+                    Type: "A",
+                }));
+                return {
+                    TotalCount: list.length,
+                    PageNumber: 1,
+                    PageSize: Number(p.PageSize ?? 20),
+                    SlbSubDomains: { SlbSubDomain: list },
+                };
             }
             case "SetDNSSLBStatus": {
-                const count = [...this.records.values()].filter((r) => this.subDomainOf(r) === p.SubDomain && r.Type === (p.Type ?? "A")).length;
+                const count = [...this.records.values()].filter(
+                    (r) => this.subDomainOf(r) === p.SubDomain && r.Type === (p.Type ?? "A"),
+                ).length;
                 if (count === 0) throw NOT_BELONG();
                 const open = p.Open === undefined ? true : p.Open === "true";
                 this.weighting.set(p.SubDomain, open);
                 return { RecordCount: count, Open: open };
             }
             case "DescribeSubDomainRecords": {
-                const list = [...this.records.values()].filter((r) => this.subDomainOf(r) === p.SubDomain && (!p.DomainName || r.DomainName === p.DomainName));
+                const list = [...this.records.values()].filter(
+                    (r) => this.subDomainOf(r) === p.SubDomain && (!p.DomainName || r.DomainName === p.DomainName),
+                );
                 return { TotalCount: list.length, PageNumber: 1, PageSize: Number(p.PageSize ?? 20), DomainRecords: { Record: list } };
             }
             case "UpdateDNSSLBWeight": {
                 const r = this.records.get(p.RecordId);
                 if (!r) throw NOT_BELONG();
                 const weight = Number(p.Weight);
-                if (!Number.isInteger(weight) || weight < 1 || weight > 100) throw new ApiError(400, "InvalidWeigth", "The weigth value is invalid.");
+                if (!Number.isInteger(weight) || weight < 1 || weight > 100)
+                    throw new ApiError(400, "InvalidWeigth", "The weigth value is invalid.");
                 if (r.Status === "DISABLE") throw new ApiError(400, "DomainRecordDisable", "The domain record is disable.");
-                if (!this.weighting.get(this.subDomainOf(r))) throw new ApiError(400, "DisableDNSSLB", "The subdomain's DNS SLB status is closed.");
+                if (!this.weighting.get(this.subDomainOf(r)))
+                    throw new ApiError(400, "DisableDNSSLB", "The subdomain's DNS SLB status is closed.");
                 r.Weight = weight;
                 return { RecordId: r.RecordId, Weight: weight };
             }
             case "SetDomainRecordStatus": {
                 const r = this.records.get(p.RecordId);
                 if (!r) throw NOT_BELONG();
-                if (p.Status !== "ENABLE" && p.Status !== "DISABLE") throw new ApiError(400, "InvalidStatus", "The specified status is invalid.");
+                if (p.Status !== "ENABLE" && p.Status !== "DISABLE")
+                    throw new ApiError(400, "InvalidStatus", "The specified status is invalid.");
                 r.Status = p.Status;
                 return { RecordId: r.RecordId, Status: r.Status };
             }

@@ -61,9 +61,22 @@ function upstreamDefaults(): Record<string, unknown> {
                 concurrency: 10,
                 https_verify_certificate: true,
                 healthy: { interval: 0, successes: 0, http_statuses: [200, 302] },
-                unhealthy: { interval: 0, http_failures: 0, tcp_failures: 0, timeouts: 0, http_statuses: [429, 404, 500, 501, 502, 503, 504, 505] },
+                unhealthy: {
+                    interval: 0,
+                    http_failures: 0,
+                    tcp_failures: 0,
+                    timeouts: 0,
+                    http_statuses: [429, 404, 500, 501, 502, 503, 504, 505],
+                },
             },
-            passive: { type: "http", healthy: { successes: 0, http_statuses: [200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 306, 307, 308] }, unhealthy: { http_failures: 0, tcp_failures: 0, timeouts: 0, http_statuses: [429, 500, 503] } },
+            passive: {
+                type: "http",
+                healthy: {
+                    successes: 0,
+                    http_statuses: [200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 306, 307, 308],
+                },
+                unhealthy: { http_failures: 0, tcp_failures: 0, timeouts: 0, http_statuses: [429, 500, 503] },
+            },
         },
     };
 }
@@ -72,7 +85,10 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
     const out: Record<string, unknown> = { ...base };
     for (const [k, v] of Object.entries(over)) {
         const b = base[k];
-        out[k] = typeof v === "object" && v !== null && !Array.isArray(v) && typeof b === "object" && b !== null && !Array.isArray(b) ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+        out[k] =
+            typeof v === "object" && v !== null && !Array.isArray(v) && typeof b === "object" && b !== null && !Array.isArray(b)
+                ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>)
+                : v;
     }
     return out;
 }
@@ -102,7 +118,20 @@ export class KongDouble {
     }
 
     addService(fields: { name: string; host: string; port?: number; protocol?: string; retries?: number }): Entity {
-        const s: Entity = { id: randomUUID(), protocol: "http", port: 80, path: "/", retries: 5, connect_timeout: 60000, read_timeout: 60000, write_timeout: 60000, enabled: true, created_at: now(), updated_at: now(), ...fields };
+        const s: Entity = {
+            id: randomUUID(),
+            protocol: "http",
+            port: 80,
+            path: "/",
+            retries: 5,
+            connect_timeout: 60000,
+            read_timeout: 60000,
+            write_timeout: 60000,
+            enabled: true,
+            created_at: now(),
+            updated_at: now(),
+            ...fields,
+        };
         this.services.set(s.id, s);
         return s;
     }
@@ -121,7 +150,9 @@ export class KongDouble {
 
     /** Requests as `METHOD path`, in order. */
     log(): string[] {
-        return this.exchanges.map((x) => `${x.method} ${x.path}${x.requestBody !== undefined ? ` ${JSON.stringify(x.requestBody)}` : ""} → ${x.status}`);
+        return this.exchanges.map(
+            (x) => `${x.method} ${x.path}${x.requestBody !== undefined ? ` ${JSON.stringify(x.requestBody)}` : ""} → ${x.status}`,
+        );
     }
 
     private find(map: Map<string, Entity>, idOrName: string): Entity | undefined {
@@ -158,13 +189,40 @@ export class KongDouble {
             if (fault) {
                 fault.times--;
                 if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-                if (fault.status) return this.reply(res, { method, path, requestBody: body, status: fault.status, responseBody: fault.body ?? { message: "An unexpected error occurred" } }, fault.headers);
+                if (fault.status)
+                    return this.reply(
+                        res,
+                        {
+                            method,
+                            path,
+                            requestBody: body,
+                            status: fault.status,
+                            responseBody: fault.body ?? { message: "An unexpected error occurred" },
+                        },
+                        fault.headers,
+                    );
             }
-            if (this.options.token && req.headers["kong-admin-token"] !== this.options.token && req.headers.authorization !== `Bearer ${this.options.token}`) {
-                return this.reply(res, { method, path, requestBody: body, status: 401, responseBody: { message: "Invalid credentials. Token or User credentials required", status: 401 } });
+            if (
+                this.options.token &&
+                req.headers["kong-admin-token"] !== this.options.token &&
+                req.headers.authorization !== `Bearer ${this.options.token}`
+            ) {
+                return this.reply(res, {
+                    method,
+                    path,
+                    requestBody: body,
+                    status: 401,
+                    responseBody: { message: "Invalid credentials. Token or User credentials required", status: 401 },
+                });
             }
             const [status, responseBody] = this.route(method, path, body);
-            this.reply(res, { method, path, ...(body !== undefined ? { requestBody: body } : {}), status, ...(responseBody !== undefined ? { responseBody } : {}) });
+            this.reply(res, {
+                method,
+                path,
+                ...(body !== undefined ? { requestBody: body } : {}),
+                status,
+                ...(responseBody !== undefined ? { responseBody } : {}),
+            });
             if (method !== "GET") this.checkZeroWeights(`${method} ${path}`);
         });
     }
@@ -172,7 +230,10 @@ export class KongDouble {
     private reply(res: http.ServerResponse, x: Exchange, headers: Record<string, string> = {}): void {
         this.exchanges.push(x);
         if (res.destroyed) return;
-        res.writeHead(x.status, { ...headers, ...(x.responseBody !== undefined ? { "content-type": "application/json; charset=utf-8" } : {}) });
+        res.writeHead(x.status, {
+            ...headers,
+            ...(x.responseBody !== undefined ? { "content-type": "application/json; charset=utf-8" } : {}),
+        });
         res.end(x.responseBody !== undefined ? JSON.stringify(x.responseBody) : undefined);
     }
 
@@ -202,7 +263,8 @@ export class KongDouble {
         if (method === "PATCH") {
             if (!s) return [404, NOT_FOUND];
             const retries = body?.retries;
-            if (retries !== undefined && (!Number.isInteger(retries) || (retries as number) < 0 || (retries as number) > 32767)) return [400, schemaViolation("retries", "value should be between 0 and 32767")];
+            if (retries !== undefined && (!Number.isInteger(retries) || (retries as number) < 0 || (retries as number) > 32767))
+                return [400, schemaViolation("retries", "value should be between 0 and 32767")];
             Object.assign(s, body, { updated_at: now() });
             return [200, s];
         }
@@ -221,10 +283,17 @@ export class KongDouble {
         }
         if (method === "PUT") {
             const slots = body?.slots;
-            if (slots !== undefined && (!Number.isInteger(slots) || (slots as number) < 10 || (slots as number) > 65536)) return [400, schemaViolation("slots", "value should be between 10 and 65536")];
+            if (slots !== undefined && (!Number.isInteger(slots) || (slots as number) < 10 || (slots as number) > 65536))
+                return [400, schemaViolation("slots", "value should be between 10 and 65536")];
             const id = u?.id ?? randomUUID();
             // PUT replaces the whole entity: omitted fields fall back to defaults.
-            const entity: Entity = { ...deepMerge(upstreamDefaults(), body ?? {}), id, name: body?.name ?? idOrName, created_at: (u?.created_at as number) ?? now(), updated_at: now() };
+            const entity: Entity = {
+                ...deepMerge(upstreamDefaults(), body ?? {}),
+                id,
+                name: body?.name ?? idOrName,
+                created_at: (u?.created_at as number) ?? now(),
+                updated_at: now(),
+            };
             this.upstreams.set(id, entity);
             return [200, entity];
         }
@@ -243,16 +312,38 @@ export class KongDouble {
         if (method !== "POST") return [405, { message: "Method not allowed" }];
         const target = normaliseTarget(String(body?.target ?? ""));
         const weight = body?.weight ?? 100;
-        if (!Number.isInteger(weight) || (weight as number) < 0 || (weight as number) > 65535) return [400, schemaViolation("weight", "value should be between 0 and 65535")];
+        if (!Number.isInteger(weight) || (weight as number) < 0 || (weight as number) > 65535)
+            return [400, schemaViolation("weight", "value should be between 0 and 65535")];
         if (this.findTarget(u.id, target)) {
-            return [409, { code: 5, name: "unique constraint violation", message: `UNIQUE violation detected on '{target="${target}",upstream={id="${u.id}"}}'`, fields: { target, upstream: { id: u.id } } }];
+            return [
+                409,
+                {
+                    code: 5,
+                    name: "unique constraint violation",
+                    message: `UNIQUE violation detected on '{target="${target}",upstream={id="${u.id}"}}'`,
+                    fields: { target, upstream: { id: u.id } },
+                },
+            ];
         }
-        const t: Entity = { id: randomUUID(), target, weight, upstream: { id: u.id }, tags: body?.tags ?? [], created_at: Date.now() / 1000, updated_at: Date.now() / 1000 };
+        const t: Entity = {
+            id: randomUUID(),
+            target,
+            weight,
+            upstream: { id: u.id },
+            tags: body?.tags ?? [],
+            created_at: Date.now() / 1000,
+            updated_at: Date.now() / 1000,
+        };
         this.targets.set(t.id, t);
         return [201, t];
     }
 
-    private target(method: string, upstream: string, idOrTarget: string, body?: Record<string, unknown>): [number, Record<string, unknown>?] {
+    private target(
+        method: string,
+        upstream: string,
+        idOrTarget: string,
+        body?: Record<string, unknown>,
+    ): [number, Record<string, unknown>?] {
         const u = this.find(this.upstreams, upstream);
         if (!u) return [404, NOT_FOUND];
         const t = this.findTarget(u.id, idOrTarget);
@@ -265,7 +356,8 @@ export class KongDouble {
         if (method === "GET") return [200, t];
         if (method === "PATCH" || method === "PUT") {
             const weight = body?.weight;
-            if (weight !== undefined && (!Number.isInteger(weight) || (weight as number) < 0 || (weight as number) > 65535)) return [400, schemaViolation("weight", "value should be between 0 and 65535")];
+            if (weight !== undefined && (!Number.isInteger(weight) || (weight as number) < 0 || (weight as number) > 65535))
+                return [400, schemaViolation("weight", "value should be between 0 and 65535")];
             Object.assign(t, body, { target: t.target, updated_at: Date.now() / 1000 });
             return [200, t];
         }

@@ -117,7 +117,8 @@ export class Engine {
         if (!dns) throw new Error("an AlidnsRecord needs the Alidns double");
         const prior = this.records.get(name);
         const { domainName, rr, type, value, ttl } = inputs as { domainName: string; rr: string; type: string; value: string; ttl: number };
-        if (typeof value !== "string" || value === "") throw new Error(`AlidnsRecord ${name}: value is not known (${String(value)}); give B's address to apply`);
+        if (typeof value !== "string" || value === "")
+            throw new Error(`AlidnsRecord ${name}: value is not known (${String(value)}); give B's address to apply`);
         if (prior) {
             const r = dns.records.get(prior.id)!;
             Object.assign(r, { RR: rr, Type: type, Value: value, TTL: ttl });
@@ -181,7 +182,15 @@ export class Engine {
             const label = `${short(r.type)} ${r.name}`;
             if (!prior) {
                 const created = await this.host.create(r.urn, checked.inputs);
-                this.state.set(r.urn, { urn: r.urn, type: r.type, name: r.name, id: created.id, inputs: checked.inputs, outputs: created.outputs, seq: this.seq++ });
+                this.state.set(r.urn, {
+                    urn: r.urn,
+                    type: r.type,
+                    name: r.name,
+                    id: created.id,
+                    inputs: checked.inputs,
+                    outputs: created.outputs,
+                    seq: this.seq++,
+                });
                 steps.push(`create ${label}`);
                 continue;
             }

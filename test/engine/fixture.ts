@@ -53,7 +53,11 @@ export class World {
      * tests stay fast), B's address pinned
      * (so B's record can be applied) unless `platformStack` is kept, and `extra` edits.
      */
-    stackFile(cutover: Record<string, unknown>, extra: (c: Record<string, Record<string, unknown>>) => void = () => undefined, keepPlatformStack = false): string {
+    stackFile(
+        cutover: Record<string, unknown>,
+        extra: (c: Record<string, Record<string, unknown>>) => void = () => undefined,
+        keepPlatformStack = false,
+    ): string {
         return editedStackFile(
             "cutover",
             this.dir,
@@ -65,7 +69,13 @@ export class World {
                 }
                 c["migration:cutover"] = cut;
                 c["migration:dns"] = { ...c["migration:dns"], retries: 3, retryBackoffMs: 5 };
-                c["migration:kong"] = { ...c["migration:kong"], adminUrl: this.kong.url, retries: 2, retryBackoffMs: 5, requestTimeoutMs: 500 };
+                c["migration:kong"] = {
+                    ...c["migration:kong"],
+                    adminUrl: this.kong.url,
+                    retries: 2,
+                    retryBackoffMs: 5,
+                    requestTimeoutMs: 500,
+                };
                 if (this.apis.length !== 2 || this.apis[0] !== "api01") {
                     (c as Record<string, unknown>)["migration:apis"] = this.apis.map((a) => api(a));
                     c["migration:kong"].apis = Object.fromEntries(this.apis.map((a) => [a, { service: a }]));
@@ -81,7 +91,9 @@ export class World {
         const out: Record<string, string> = {};
         for (const a of this.apis) {
             const rr = HOST(a).slice(0, -ZONE.length - 1);
-            const records = [...this.dns.records.values()].filter((r) => r.RR === rr).sort((x, y) => Number(x.RecordId) - Number(y.RecordId));
+            const records = [...this.dns.records.values()]
+                .filter((r) => r.RR === rr)
+                .sort((x, y) => Number(x.RecordId) - Number(y.RecordId));
             const side = (v: string) => (v === "10.72.10.88" ? "A" : v === "10.72.11.99" ? "B" : v);
             const parts = records.map((r) => `${side(r.Value)} ${r.Status === "ENABLE" ? `on ${r.Weight}` : "off"} ttl ${r.TTL}`);
             out[a] = `${parts.join(", ") || "(no record)"}; weighting ${this.dns.weighting.get(HOST(a)) ? "on" : "off"}`;
@@ -94,7 +106,11 @@ export class World {
         const out: Record<string, string> = {};
         for (const a of this.apis) {
             const w = this.kong.weights(`team1-${a}`);
-            const targets = Object.keys(w).length ? Object.entries(w).map(([t, n]) => `${t === A_TARGET(a) ? "A" : t === B_TARGET(a) ? "B" : t} ${n}`).join(" ") : "(no upstream)";
+            const targets = Object.keys(w).length
+                ? Object.entries(w)
+                      .map(([t, n]) => `${t === A_TARGET(a) ? "A" : t === B_TARGET(a) ? "B" : t} ${n}`)
+                      .join(" ")
+                : "(no upstream)";
             const service = [...this.kong.services.values()].find((s) => s.name === a)!;
             out[a] = `${targets}; service → ${String(service.host)} retries ${String(service.retries)}`;
         }

@@ -10,11 +10,11 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import { ROOT } from "../helpers";
 
-/* eslint-disable @typescript-eslint/no-var-requires */
+/* eslint-disable @typescript-eslint/no-require-imports */
 const services = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const proto = require("@pulumi/pulumi/proto/provider_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-/* eslint-enable @typescript-eslint/no-var-requires */
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** What the engine sends for a value not known yet, in previews. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -55,12 +55,20 @@ export class ProviderHost {
         const script = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs");
         // The engine passes its own address; the host does not call back for these methods.
         // Its own process group: the script starts node as a child, and both must go at stop.
-        const child = spawn(script, ["127.0.0.1:1"], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        const child = spawn(script, ["127.0.0.1:1"], {
+            cwd: ROOT,
+            env: { ...process.env, ...this.env },
+            stdio: ["ignore", "pipe", "pipe"],
+            detached: true,
+        });
         this.child = child;
         child.stderr!.on("data", (d) => (this.stderr += String(d)));
         const port = await new Promise<number>((resolve, reject) => {
             let out = "";
-            const timer = setTimeout(() => reject(new Error(`the provider host printed no port within 20 s; stderr: ${this.stderr}`)), 20_000);
+            const timer = setTimeout(
+                () => reject(new Error(`the provider host printed no port within 20 s; stderr: ${this.stderr}`)),
+                20_000,
+            );
             child.stdout!.on("data", (d) => {
                 out += String(d);
                 const m = /^(\d+)\s*$/m.exec(out);
@@ -118,8 +126,14 @@ export class ProviderHost {
         req.setUrn(urn);
         req.setOlds(Struct.fromJavaScript(olds));
         req.setNews(Struct.fromJavaScript(news));
-        const res = await this.rpc<{ getInputs(): { toJavaScript(): Props }; getFailuresList(): { getProperty(): string; getReason(): string }[] }>("check", req);
-        return { inputs: res.getInputs().toJavaScript(), failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
+        const res = await this.rpc<{
+            getInputs(): { toJavaScript(): Props };
+            getFailuresList(): { getProperty(): string; getReason(): string }[];
+        }>("check", req);
+        return {
+            inputs: res.getInputs().toJavaScript(),
+            failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+        };
     }
 
     async diff(urn: string, id: string, olds: Props, news: Props): Promise<DiffResult> {
@@ -129,7 +143,11 @@ export class ProviderHost {
         req.setOlds(Struct.fromJavaScript(olds));
         req.setNews(Struct.fromJavaScript(news));
         const res = await this.rpc<{ getChanges(): number; getReplacesList(): string[]; getDeletebeforereplace(): boolean }>("diff", req);
-        return { changes: DIFF_CHANGES[res.getChanges()], replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace() };
+        return {
+            changes: DIFF_CHANGES[res.getChanges()],
+            replaces: res.getReplacesList(),
+            deleteBeforeReplace: res.getDeletebeforereplace(),
+        };
     }
 
     async create(urn: string, properties: Props): Promise<{ id: string; outputs: Props }> {
