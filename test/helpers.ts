@@ -139,6 +139,19 @@ export const ZONE = "aliyun.cloud.cn.aibang";
 export const A_ADDRESS = "10.72.10.88";
 export const B_ADDRESS = "10.72.11.99";
 
+/** The upstream's active health check the Kong layer plans for an API on /health behind port 443. */
+export const HEALTH = {
+    active: {
+        type: "https",
+        http_path: "/health",
+        timeout: 2,
+        concurrency: 2,
+        https_verify_certificate: true,
+        healthy: { interval: 5, successes: 2 },
+        unhealthy: { interval: 5, http_failures: 3, tcp_failures: 3, timeouts: 3 },
+    },
+};
+
 /** Type tokens: the components' own constants, and the providers' resource types. */
 export const T = {
     isolated: ISOLATED_INGRESS_TYPE,

@@ -15,21 +15,10 @@ import {
 } from "../providers/kong";
 import { contractViolations } from "./contracts/kong-contract";
 import { KongDouble } from "./doubles/kong";
-import { ROOT } from "./helpers";
+import { HEALTH, ROOT } from "./helpers";
 
 const A = "api01.source-team1.dev.aliyun.cloud.cn.aibang:443";
 const B = "api01.target-team2.dev.aliyun.cloud.cn.aibang:443";
-const HEALTH = {
-    active: {
-        type: "https",
-        http_path: "/health",
-        timeout: 2,
-        concurrency: 2,
-        https_verify_certificate: true,
-        healthy: { interval: 5, successes: 2 },
-        unhealthy: { interval: 5, http_failures: 3, tcp_failures: 3, timeouts: 3 },
-    },
-};
 
 describe("the Kong providers, against a loopback Kong Admin API", () => {
     let kong: KongDouble;

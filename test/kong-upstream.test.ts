@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { RawConfig } from "../config/types";
 import { OfflineRun } from "../offline/harness";
-import { api, byName, configProblems, DOMAINS, editedStackFile, inventory, planConfig, planStack } from "./helpers";
+import { api, byName, configProblems, DOMAINS, editedStackFile, HEALTH, inventory, planConfig, planStack } from "./helpers";
 
 const ZONE = "aliyun.cloud.cn.aibang";
 const UPSTREAM = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
@@ -14,17 +14,6 @@ const COMPONENT = "migration:index:KongUpstream";
 const RECORD = "alicloud:dns/alidnsRecord:AlidnsRecord";
 const A1 = "api01.source-team1.dev.aliyun.cloud.cn.aibang:443";
 const B1 = "api01.target-team2.dev.aliyun.cloud.cn.aibang:443";
-const HEALTH = {
-    active: {
-        type: "https",
-        http_path: "/health",
-        timeout: 2,
-        concurrency: 2,
-        https_verify_certificate: true,
-        healthy: { interval: 5, successes: 2 },
-        unhealthy: { interval: 5, http_failures: 3, tcp_failures: 3, timeouts: 3 },
-    },
-};
 const CONNECTION = {
     adminUrl: "https://kong-admin.example.internal:8444",
     tlsVerify: true,

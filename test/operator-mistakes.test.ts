@@ -66,6 +66,23 @@ describe("operator mistakes", () => {
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+    /** The committed cutover stack edited to complete, and the committed source stack confirming both APIs. */
+    function completeAndConfirmed(suffix: string) {
+        const complete = editedStackFile(
+            "cutover",
+            dir,
+            (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }),
+            `complete-${suffix}.yaml`,
+        );
+        const confirmed = editedStackFile(
+            "source",
+            dir,
+            (c) => (c["migration:decommission"].confirm = ["api01", "api02"]),
+            `confirmed-${suffix}.yaml`,
+        );
+        return { complete, confirmed };
+    }
+
     /** The committed source stack, confirming both APIs with no observation window (explicitly accepted). */
     function eagerSource(name = "eager.yaml") {
         return editedStackFile(
@@ -442,18 +459,7 @@ describe("operator mistakes", () => {
         });
 
         it("--now and --applied-at: the guard's verdict reachable offline without weakening the window, and printed with its clock", async () => {
-            const complete = editedStackFile(
-                "cutover",
-                dir,
-                (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }),
-                "complete.yaml",
-            );
-            const confirmed = editedStackFile(
-                "source",
-                dir,
-                (c) => (c["migration:decommission"].confirm = ["api01", "api02"]),
-                "confirmed.yaml",
-            );
+            const { complete, confirmed } = completeAndConfirmed("1");
             const args = ["--stack", "source", "--config", confirmed, "--ref", `cutover=${complete}`, "--now", "2026-11-28T12:00:00Z"];
             const early = await plan([...args, "--applied-at", "2026-11-28T00:00:00Z"]);
             assert.equal(early.code, 0);
@@ -472,18 +478,7 @@ describe("operator mistakes", () => {
 
     describe("the diff shows the edit that lifts protection", () => {
         it("confirm [] → [api01, api02] with complete observed: every protect change, a summary, and the same in --json", async () => {
-            const complete = editedStackFile(
-                "cutover",
-                dir,
-                (c) => (c["migration:cutover"] = { ...c["migration:cutover"], phase: "complete", weights: { api01: 100, api02: 100 } }),
-                "complete-2.yaml",
-            );
-            const confirmed = editedStackFile(
-                "source",
-                dir,
-                (c) => (c["migration:decommission"].confirm = ["api01", "api02"]),
-                "confirmed-2.yaml",
-            );
+            const { complete, confirmed } = completeAndConfirmed("2");
             const args = [
                 "--stack",
                 "source",
