@@ -103,6 +103,16 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
                 },
             };
         case "shift":
+            // A canary moves only the APIs it names: at weight 0 the name stays exactly as in
+            // prepare (A's record alone, no B record, no weighting).
+            if (w === 0) {
+                return {
+                    ...base,
+                    records: [aRecord],
+                    ttl: dns.ttl.cutover,
+                    wait: { seconds: dns.ttl.cutover, reason: `not moving yet (weight 0): the name answers A only, as in prepare` },
+                };
+            }
             return {
                 ...base,
                 records: [aRecord, { ...bAddress, ttl: dns.ttl.cutover }],

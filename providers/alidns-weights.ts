@@ -336,13 +336,22 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
         const api = connect(props);
         const { client, models, call } = api;
         const live = await readLive(api, props.zone, props.subDomain);
-        // Without weighting the name answers with every enabled record: A must answer again (rollback to prepare).
-        for (const r of props.records.filter((x) => x.side === "A")) {
+        // Without weighting the name answers with every enabled record. Rolling back (A's record
+        // still there): A answers again, and B is paused *before* weighting goes off, so the name
+        // never answers A and B unweighted (B's record is deleted after this resource).
+        const aAlive = props.records.filter((x) => x.side === "A" && live.records.has(x.recordId));
+        for (const r of aAlive) {
             if (live.records.get(r.recordId)?.status === "DISABLE") {
                 await call("SetDomainRecordStatus", recordLabel(r, props.subDomain), () =>
                     client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: r.recordId, status: "ENABLE" })),
                 );
             }
+        }
+        const bLive = aAlive.length > 0 ? props.records.filter((x) => x.side === "B" && live.records.get(x.recordId)?.status === "ENABLE") : [];
+        for (const r of bLive) {
+            await call("SetDomainRecordStatus", recordLabel(r, props.subDomain), () =>
+                client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: r.recordId, status: "DISABLE" })),
+            );
         }
         if (props.enabledByUs && live.open) {
             await call("SetDNSSLBStatus", props.subDomain, () =>

@@ -150,14 +150,16 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
         ]);
     });
 
-    it("delete re-enables A and switches weighting off only when it switched it on", async () => {
+    it("delete (a rollback) re-enables A, pauses B before weighting goes off (never A and B unweighted), and switches weighting off only when it switched it on", async () => {
         const created = await provider.create!(state(0, 100));
         dns.calls.length = 0;
         await provider.delete!(SUB, created.outs);
         assert.deepEqual(dns.log().slice(2), [
             `SetDomainRecordStatus RecordId=${a} Status=ENABLE`,
+            `SetDomainRecordStatus RecordId=${b} Status=DISABLE`,
             `SetDNSSLBStatus DomainName=${ZONE} Open=false SubDomain=${SUB}`,
         ]);
+        assert.deepEqual([dns.records.get(a)!.Status, dns.records.get(b)!.Status, dns.weighting.get(SUB)], ["ENABLE", "DISABLE", false]);
 
         dns.weighting.set(SUB, true);
         dns.calls.length = 0;
