@@ -347,7 +347,8 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
                 );
             }
         }
-        const bLive = aAlive.length > 0 ? props.records.filter((x) => x.side === "B" && live.records.get(x.recordId)?.status === "ENABLE") : [];
+        const bLive =
+            aAlive.length > 0 ? props.records.filter((x) => x.side === "B" && live.records.get(x.recordId)?.status === "ENABLE") : [];
         for (const r of bLive) {
             await call("SetDomainRecordStatus", recordLabel(r, props.subDomain), () =>
                 client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: r.recordId, status: "DISABLE" })),

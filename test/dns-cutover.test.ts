@@ -73,9 +73,14 @@ describe("DnsCutover", () => {
         it("at 0 % the name stays exactly as in prepare: A's record alone, no B record, no weighting (a canary moves only what it names)", async () => {
             const run = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: 0 } }));
             assert.deepEqual(inventory(run), [`${T.record} dns-api01-a`, `${T.cutover} dns-api01`, MARKER]);
-            assert.deepEqual(byName(run, T.record, "dns-api01-a").inputs, record("api01", "A", { type: "A", value: A, ttl: 60, status: "ENABLE" }));
+            assert.deepEqual(
+                byName(run, T.record, "dns-api01-a").inputs,
+                record("api01", "A", { type: "A", value: A, ttl: 60, status: "ENABLE" }),
+            );
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "shift", 60, [["A", A, 100]])]);
-            assert.deepEqual(run.outputs.notes, [`api01.source-team1.dev.${ZONE}: wait 60 s after this apply: not moving yet (weight 0): the name answers A only, as in prepare`]);
+            assert.deepEqual(run.outputs.notes, [
+                `api01.source-team1.dev.${ZONE}: wait 60 s after this apply: not moving yet (weight 0): the name answers A only, as in prepare`,
+            ]);
         });
 
         for (const w of [5, 20, 100]) {
@@ -121,13 +126,19 @@ describe("DnsCutover", () => {
                 [`${T.weights} dns-api01-weights`, `${T.weights} dns-api03-weights`],
             );
             assert.deepEqual(
-                ["api01", "api03"].map((n) => (byName(run, T.weights, `dns-${n}-weights`).inputs.records as { weight: number }[]).map((r) => r.weight)),
+                ["api01", "api03"].map((n) =>
+                    (byName(run, T.weights, `dns-${n}-weights`).inputs.records as { weight: number }[]).map((r) => r.weight),
+                ),
                 [
                     [95, 5],
                     [0, 100],
                 ],
             );
-            assert.equal(inventory(run).length, 11, "2 × (2 records, weights, component), api02's A record and component, and the phase marker");
+            assert.equal(
+                inventory(run).length,
+                11,
+                "2 × (2 records, weights, component), api02's A record and component, and the phase marker",
+            );
         });
     });
 
@@ -233,6 +244,9 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
                 traffic("api02", "shift", 60, [["A", A, 100]]),
             ],
         );
-        assert.ok(!inventory(run).some((r) => r.includes("dns-api02-b") || r.includes("dns-api02-weights")), "api02 at 0 has no B record and no weights");
+        assert.ok(
+            !inventory(run).some((r) => r.includes("dns-api02-b") || r.includes("dns-api02-weights")),
+            "api02 at 0 has no B record and no weights",
+        );
     });
 });

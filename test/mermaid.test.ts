@@ -31,12 +31,11 @@ describe("phase diagrams (--mermaid)", () => {
             cutoverConfigOf({ project: "migration", stack: "test", ...engineConfig(values), values: engineConfig(values).config }),
         );
         const lines = renderMermaid(run, topology).split("\n");
-        assert.ok(!lines.some((l) => l.startsWith("    api01_legacy -") && l.endsWith("slbB")), "at 0 the legacy name has no B answer at all");
-        for (const expected of [
-            '    api01_legacy -->|"DNS 100%"| slbA',
-            "    short --> slbB",
-            '    ingB -->|"/api01"| api01_b',
-        ]) {
+        assert.ok(
+            !lines.some((l) => l.startsWith("    api01_legacy -") && l.endsWith("slbB")),
+            "at 0 the legacy name has no B answer at all",
+        );
+        for (const expected of ['    api01_legacy -->|"DNS 100%"| slbA', "    short --> slbB", '    ingB -->|"/api01"| api01_b']) {
             assert.ok(lines.includes(expected), `missing: ${expected}`);
         }
         assert.ok(!lines.some((l) => l.includes("kong")), "no Kong layer, no Kong node");

@@ -86,7 +86,12 @@ describe("providers through the real dynamic-provider host", function () {
             w = await new World(host).start({ refs: { "organization/migration/dev": dev } });
             const taken = await w.engine.preview(path.join(ROOT, "Pulumi.cutover.yaml"));
             // api02 is at 0 in the committed shift: it has no B record and no weights (it stays as in prepare).
-            assert.deepEqual(taken, steps({ dns: "create", upstream: "create", binding: "create", phase: "create" }).filter((x) => x !== "create DnsWeights dns-api02-weights"));
+            assert.deepEqual(
+                taken,
+                steps({ dns: "create", upstream: "create", binding: "create", phase: "create" }).filter(
+                    (x) => x !== "create DnsWeights dns-api02-weights",
+                ),
+            );
         });
 
         it("after an apply of prepare, the committed shift previews: Check and Diff pass for every dynamic resource", async () => {
