@@ -109,7 +109,8 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
             traffic.push(upstream.traffic);
         }
     }
-    const marker = new PhaseMarker("phase", { phase: config.cutover.phase });
+    const { phase, completeWith, allowSkippingShift } = config.cutover;
+    const marker = new PhaseMarker("phase", { phase, completeWith, ...(allowSkippingShift ? { allowSkippingShift } : {}) });
     return {
         role: config.role,
         phase: config.cutover.phase,

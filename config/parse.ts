@@ -384,7 +384,16 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
 function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): CutoverSettings | undefined {
     const obj = c.object("cutover", value);
     if (!obj) return undefined;
-    c.knownKeys("cutover", obj, ["phase", "weights", "sourceAddress", "targetAddress", "platformStack", "completeWith"]);
+    c.knownKeys("cutover", obj, [
+        "phase",
+        "weights",
+        "sourceAddress",
+        "targetAddress",
+        "platformStack",
+        "completeWith",
+        "allowSkippingShift",
+    ]);
+    const allowSkippingShift = c.boolean("cutover.allowSkippingShift", obj.allowSkippingShift, false);
     const phase = c.oneOf("cutover.phase", obj.phase, PHASES);
     const completeWith =
         obj.completeWith === undefined ? "address" : c.oneOf("cutover.completeWith", obj.completeWith, ["address", "cname"] as const);
@@ -432,7 +441,7 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
         }
     }
     if (!phase || !completeWith || !sourceAddress || !target || !weightsObj || !apis) return undefined;
-    return { phase, weights, sourceAddress, target, completeWith };
+    return { phase, weights, sourceAddress, target, completeWith, ...(allowSkippingShift ? { allowSkippingShift } : {}) };
 }
 
 function checkZoneHoldsLegacyNames(c: Checker, zone: string, domains: { source: string }, apis: Api[]): void {

@@ -110,6 +110,8 @@ export interface CutoverSettings {
     target: TargetAddress;
     /** What `complete` leaves on the legacy name: an A record to B's address, or a CNAME to `<api>.<target>`. */
     completeWith: "address" | "cname";
+    /** The explicit override that lets prepare go straight to complete (0 → 100 % in one apply). @default false */
+    allowSkippingShift?: boolean;
 }
 
 /** `migration:dns`: the Alidns zone that holds the legacy names. */

@@ -6,7 +6,8 @@
  * replace-on-change field of its resource type.
  */
 import { DYNAMIC_PROVIDERS } from "./providers";
-import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
+import * as pulumi from "@pulumi/pulumi";
+import { OfflineRun, RecordedOptions, RecordedResource, UNKNOWN } from "./harness";
 
 /**
  * Inputs whose change makes the provider replace the resource, for the resource types the
@@ -54,6 +55,11 @@ export interface PlanDiff {
     unchanged: number;
     /** Resources whose `protect` goes from true to false, and from false to true: the edits that decide what may be deleted. */
     protection: { lifted: string[]; added: string[] };
+    /**
+     * Steps the project's providers refuse (their Check given the old and new inputs, as
+     * `pulumi preview` would call it): `pulumi up` would stop here before anything moves.
+     */
+    refused: { name: string; property: string; reason: string }[];
 }
 
 /** Fields that identify an element of a list of objects, in order of preference. */
@@ -69,6 +75,14 @@ function identityField(before: unknown[], after: unknown[]): string | undefined 
             return values.every((v) => typeof v === "string" || typeof v === "number") && new Set(values).size === values.length;
         }),
     );
+}
+
+/** Rendered inputs as the engine would pass them to Check: "[known after apply]" is the unknown sentinel again. */
+function engineForm(value: unknown): unknown {
+    if (value === UNKNOWN) return (pulumi.runtime as unknown as { unknownValue: string }).unknownValue;
+    if (Array.isArray(value)) return value.map(engineForm);
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, engineForm(v)]));
+    return value;
 }
 
 /** Leaf-level differences between two input objects, as `a.b[0].c` paths. */
@@ -130,10 +144,23 @@ export async function diffRuns(before: OfflineRun, after: OfflineRun): Promise<P
     const relevant = (run: OfflineRun) => run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack");
     const old = new Map(relevant(before).map((r) => [identity(r), r]));
     const now = new Map(relevant(after).map((r) => [identity(r), r]));
-    const diff: PlanDiff = { created: [], deleted: [], replaced: [], updated: [], unchanged: 0, protection: { lifted: [], added: [] } };
+    const diff: PlanDiff = {
+        created: [],
+        deleted: [],
+        replaced: [],
+        updated: [],
+        unchanged: 0,
+        protection: { lifted: [], added: [] },
+        refused: [],
+    };
 
     for (const [key, r] of now) {
         const prior = old.get(key);
+        const check = DYNAMIC_PROVIDERS[r.type]?.check;
+        if (check) {
+            const { failures } = await check(engineForm(prior?.inputs ?? {}), engineForm(r.inputs));
+            for (const f of failures ?? []) diff.refused.push({ name: r.name, property: f.property, reason: f.reason });
+        }
         if (!prior) {
             diff.created.push(entry(r));
             continue;
@@ -175,6 +202,8 @@ function value(v: unknown): string {
 /** The diff as text: one section per kind, changed paths as `old → new`. */
 export function renderDiff(diff: PlanDiff, from: string, to: string): string {
     const out = [`Diff: ${from} → ${to}`, ""];
+    for (const r of diff.refused) out.push(`!! refused by ${r.name} (${r.property}): ${r.reason}`);
+    if (diff.refused.length) out.push("   pulumi preview fails here: nothing would move.", "");
     // The edit that lifts protection is the one a reviewer must not miss: it comes first too.
     if (diff.protection.lifted.length)
         out.push(

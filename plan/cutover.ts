@@ -137,10 +137,18 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
                 // Weighting stays on while A's record is deleted: switching it off first would answer with A's paused record too.
                 ...(final.type === "A" ? { weights: [{ key: "b" as const, side: "B" as const, weight: 100 }] } : {}),
                 ttl: dns.ttl.steady,
-                wait: {
-                    seconds: dns.ttl.cutover,
-                    reason: `answers pointing at A expire within the cutover TTL (${dns.ttl.cutover} s); then watch A's SLB for residual traffic before decommissioning`,
-                },
+                // The CNAME is its own step after complete: what clients may still hold is B's A
+                // record, cached under the steady TTL it has had since complete.
+                wait:
+                    final.type === "CNAME"
+                        ? {
+                              seconds: dns.ttl.steady,
+                              reason: `answers of the A record the CNAME replaces expire within the steady TTL (${dns.ttl.steady} s); both point at B, so nothing moves meanwhile`,
+                          }
+                        : {
+                              seconds: dns.ttl.cutover,
+                              reason: `answers pointing at A expire within the cutover TTL (${dns.ttl.cutover} s); then watch A's SLB for residual traffic before decommissioning`,
+                          },
             };
         }
     }

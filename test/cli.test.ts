@@ -237,7 +237,8 @@ describe("npm run plan", () => {
         ]);
         const json = JSON.parse((await plan(["--stack", "cutover", "--against", file, "--json"])).stdout);
         assert.deepEqual(Object.keys(json), ["diff"]);
-        assert.deepEqual(Object.keys(json.diff), ["created", "deleted", "replaced", "updated", "unchanged", "protection"]);
+        assert.deepEqual(Object.keys(json.diff), ["created", "deleted", "replaced", "updated", "unchanged", "protection", "refused"]);
+        assert.deepEqual(json.diff.refused, []);
         assert.deepEqual(json.diff.protection, { lifted: [], added: [] });
         assert.deepEqual(json.diff.updated[0].changes, [
             { path: "records[side=A].weight", old: 80, new: 50 },

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DnsCutover, DnsCutoverArgs } from "../components/dns-cutover";
 import { IsolatedIngress } from "../components/isolated-ingress";
 import { OfflineRun, runOffline } from "../offline/harness";
+import { planLegacyName } from "../plan/cutover";
 import { A_ADDRESS, B_ADDRESS, byName, EXAMPLE_CERT, inventory, NO_OPTIONS, T, urnOf, ZONE } from "./helpers";
 
 /** Runs `build` as the whole program: the component alone in a stack. */
@@ -195,6 +196,11 @@ describe("DnsCutover, constructed directly", () => {
             ttl: 600,
             status: "ENABLE",
             remark: "migration: orders side B",
+        });
+        // What clients may still hold is B's A record, cached under the steady TTL since complete.
+        assert.deepEqual(planLegacyName({ ...intent, phase: "complete", weight: 100, completeWith: "cname" }).wait, {
+            seconds: 600,
+            reason: "answers of the A record the CNAME replaces expire within the steady TTL (600 s); both point at B, so nothing moves meanwhile",
         });
     });
 });

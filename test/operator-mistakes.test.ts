@@ -476,6 +476,55 @@ describe("operator mistakes", () => {
         });
     });
 
+    describe("steps the services refuse are refused at plan time (--against)", () => {
+        it("prepare → complete skipping shift, and shift → complete with a CNAME: the diff says pulumi preview would fail", async () => {
+            const at = (cutover: Record<string, unknown>, name: string) =>
+                editedStackFile("cutover", dir, (c) => (c["migration:cutover"] = { ...c["migration:cutover"], ...cutover }), name);
+            const all100 = { api01: 100, api02: 100 };
+            const prepare = at({ phase: "prepare" }, "p.yaml");
+            const skip = await plan([
+                "--stack",
+                "cutover",
+                "--config",
+                prepare,
+                "--against",
+                at({ phase: "complete", weights: all100 }, "c.yaml"),
+            ]);
+            assert.equal(skip.code, 0);
+            assert.deepEqual(skip.stdout.split("\n").slice(2, 4), [
+                "!! refused by phase (phase): prepare → complete skips shift: 0 → 100 % of every API's traffic in one apply; go through shift first, or set migration:cutover.allowSkippingShift: true",
+                "   pulumi preview fails here: nothing would move.",
+            ]);
+            const allowed = await plan([
+                "--stack",
+                "cutover",
+                "--config",
+                prepare,
+                "--against",
+                at({ phase: "complete", weights: all100, allowSkippingShift: true }, "ca.yaml"),
+                "--json",
+            ]);
+            assert.deepEqual(JSON.parse(allowed.stdout).diff.refused, []);
+            const shift = at({ phase: "shift", weights: all100 }, "s.yaml");
+            const cname = await plan([
+                "--stack",
+                "cutover",
+                "--config",
+                shift,
+                "--against",
+                at({ phase: "complete", weights: all100, completeWith: "cname" }, "cn.yaml"),
+                "--json",
+            ]);
+            assert.deepEqual(JSON.parse(cname.stdout).diff.refused, [
+                {
+                    name: "phase",
+                    property: "completeWith",
+                    reason: "shift → complete with completeWith: cname in one step: Alidns refuses a CNAME while the name's A records exist; complete with completeWith: address first, then set cname (its own step, its own wait)",
+                },
+            ]);
+        });
+    });
+
     describe("the diff shows the edit that lifts protection", () => {
         it("confirm [] → [api01, api02] with complete observed: every protect change, a summary, and the same in --json", async () => {
             const { complete, confirmed } = completeAndConfirmed("2");

@@ -113,6 +113,34 @@ describe("providers through the real dynamic-provider host", function () {
             );
         });
 
+        it("prepare → complete is refused at preview (0 → 100 % in one apply) unless allowSkippingShift; shift → complete with a CNAME too", async () => {
+            w = await new World(host).start();
+            await w.engine.up(w.stackFile({ phase: "prepare" }));
+            const all100 = { api01: 100, api02: 100 };
+            await assert.rejects(w.engine.preview(w.stackFile({ phase: "complete", weights: all100 })), (err: Error) => {
+                assert.equal(
+                    err.message,
+                    "check failed:\nphase: phase: prepare → complete skips shift: 0 → 100 % of every API's traffic in one apply; go through shift first, or set migration:cutover.allowSkippingShift: true",
+                );
+                return true;
+            });
+            assert.deepEqual(await w.engine.preview(w.stackFile({ phase: "complete", weights: all100, allowSkippingShift: true })), [
+                "create DnsWeights dns-api01-weights",
+                "create DnsWeights dns-api02-weights",
+                "update KongUpstreamEntity kong-api01-upstream",
+                "update KongServiceBinding kong-api01-service",
+                "update KongUpstreamEntity kong-api02-upstream",
+                "update KongServiceBinding kong-api02-service",
+                "replace PhaseMarker phase",
+            ]);
+            await w.engine.up(w.stackFile({ phase: "shift", weights: all100 }));
+            await assert.rejects(
+                w.engine.preview(w.stackFile({ phase: "complete", weights: all100, completeWith: "cname" })),
+                /completeWith: shift → complete with completeWith: cname in one step: Alidns refuses a CNAME while the name's A records exist/,
+            );
+            assert.deepEqual(w.dnsView(), both("A off ttl 60, B on 100 ttl 60; weighting on"), "a refused preview writes nothing");
+        });
+
         it("Check reports a real duplicate record id, and refuses a bad weight", async () => {
             w = await new World(host).start();
             const { run } = await w.engine.program(w.stackFile({ phase: "shift", weights: { api01: 20 } }), false);
