@@ -17,7 +17,7 @@ import { TrafficRow } from "./plan/traffic";
 import { PhaseMarker } from "./providers/phase-marker";
 
 export interface RunOptions {
-    /** The clock for certificate checks. @default new Date() */
+    /** The clock for certificate checks and the decommission guard. @default new Date() */
     now?: Date;
 }
 
