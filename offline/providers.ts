@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { alidnsWeightsProvider, DNS_WEIGHTS_TYPE } from "../providers/alidns-weights";
 import { KONG_SERVICE_BINDING_TYPE, KONG_UPSTREAM_ENTITY_TYPE, kongServiceBindingProvider, kongUpstreamProvider } from "../providers/kong";
 import { PHASE_MARKER_TYPE, phaseMarkerProvider } from "../providers/phase-marker";
+import { PVTZ_WEIGHTS_TYPE, pvtzWeightsProvider } from "../providers/privatezone-weights";
 
 /** The project's dynamic providers by the type token their resources register with. */
 export const DYNAMIC_PROVIDERS: Record<string, pulumi.dynamic.ResourceProvider> = {
@@ -10,4 +11,5 @@ export const DYNAMIC_PROVIDERS: Record<string, pulumi.dynamic.ResourceProvider> 
     [KONG_UPSTREAM_ENTITY_TYPE]: kongUpstreamProvider,
     [KONG_SERVICE_BINDING_TYPE]: kongServiceBindingProvider,
     [PHASE_MARKER_TYPE]: phaseMarkerProvider,
+    [PVTZ_WEIGHTS_TYPE]: pvtzWeightsProvider,
 };

@@ -1,0 +1,215 @@
+/**
+ * A loopback stand-in for the PrivateZone API (pvtz 2018-01-01) that Alibaba's
+ * `@alicloud/openapi-core` generic RPC call can be pointed at. It keeps records (with weight
+ * and status) and the per-name weighting switch, and answers as the documentation and the
+ * team's checked notes (shared/notes/alibaba-cloud.md) say:
+ * - `UpdateZoneRecordWeight(RecordId, Weight)` (help.aliyun.com, api-pvtz-2018-01-01-
+ *   updatezonerecordweight: RecordId and Weight required) takes 0..100;
+ * - `SetZoneRecordStatus(RecordId, Status ENABLE|DISABLE)` (document 66251);
+ * - `SetZoneLbaStatus(ZoneId, Rr, Type, Open)`, `DescribeZoneRecords(ZoneId, Keyword,
+ *   SearchMode EXACT, PageSize)` returning `Records.Record[]` with Weight and Status (notes);
+ * - throttling as every Alibaba Cloud API (`Throttling.User`, HTTP 400; the SDK reads
+ *   `x-acs-retry-after`).
+ * Error codes for an unknown record are not in the documentation we have: an unknown record
+ * answers `InvalidParameter` here, and no test asserts that code.
+ *
+ * After every call it records what the name answers (`moments`): with weighting on, the
+ * enabled records above 0 by weight — or, when every enabled record is at 0, all of them
+ * unweighted (PrivateZone's rule); with weighting off, every enabled record, unweighted.
+ */
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+
+export interface PvtzRecord {
+    RecordId: string;
+    ZoneId: string;
+    Rr: string;
+    Type: string;
+    Value: string;
+    Ttl: number;
+    Weight: number;
+    Status: "ENABLE" | "DISABLE";
+    Line: string;
+}
+
+/** What one name answers at one moment: each value with its share of answers (0..1). */
+export interface Moment {
+    after: string;
+    weighted: boolean;
+    shares: Record<string, number>;
+}
+
+class ApiError extends Error {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+export class PrivateZoneDouble {
+    readonly records = new Map<string, PvtzRecord>();
+    /** Weighting switched on, by `zoneId/rr/type`. */
+    readonly lba = new Map<string, boolean>();
+    readonly calls: { action: string; params: Record<string, string> }[] = [];
+    /** What each watched name answered after every call, in order. */
+    readonly moments = new Map<string, Moment[]>();
+    private server?: http.Server;
+    private nextId = 5000;
+    private nextRequest = 1;
+    private throttled = 0;
+    endpoint = "";
+
+    constructor(readonly accessKeyId = "test-access-key") {}
+
+    async start(): Promise<void> {
+        this.server = http.createServer((req, res) => this.handle(req, res));
+        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+        this.endpoint = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    }
+
+    async stop(): Promise<void> {
+        await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    }
+
+    /** A record as AddZoneRecord leaves it (answered from the moment it exists; weight 1 by default). */
+    addRecord(r: {
+        zoneId: string;
+        rr: string;
+        value: string;
+        type?: string;
+        ttl?: number;
+        weight?: number;
+        status?: "ENABLE" | "DISABLE";
+    }): string {
+        const id = String(this.nextId++);
+        this.records.set(id, {
+            RecordId: id,
+            ZoneId: r.zoneId,
+            Rr: r.rr,
+            Type: r.type ?? "A",
+            Value: r.value,
+            Ttl: r.ttl ?? 60,
+            Weight: r.weight ?? 1,
+            Status: r.status ?? "ENABLE",
+            Line: "default",
+        });
+        this.observe(`add ${id}`);
+        return id;
+    }
+
+    /** Watch a name: record what it answers after every call from now on. */
+    watch(zoneId: string, rr: string): void {
+        this.moments.set(`${zoneId}/${rr}`, []);
+        this.observe("watch");
+    }
+
+    /** The next `calls` calls answer Throttling.User with `x-acs-retry-after: 1`. */
+    throttle(calls: number): void {
+        this.throttled = calls;
+    }
+
+    log(): string[] {
+        return this.calls.map((c) => [c.action, ...Object.entries(c.params).map(([k, v]) => `${k}=${v}`)].join(" "));
+    }
+
+    /** What `zoneId/rr` answers now, by the rules in this file's header. */
+    answer(zoneId: string, rr: string): Omit<Moment, "after"> {
+        const enabled = [...this.records.values()].filter((r) => r.ZoneId === zoneId && r.Rr === rr && r.Status === "ENABLE");
+        const on = [...this.lba.entries()].some(([k, v]) => v && k.startsWith(`${zoneId}/${rr}/`));
+        const positive = enabled.filter((r) => r.Weight > 0);
+        const weighted = on && positive.length > 0;
+        const set = weighted ? positive : enabled;
+        const total = weighted ? positive.reduce((n, r) => n + r.Weight, 0) : enabled.length;
+        const shares: Record<string, number> = {};
+        for (const r of set) shares[r.Value] = (shares[r.Value] ?? 0) + (weighted ? r.Weight : 1) / total;
+        return { weighted, shares };
+    }
+
+    private observe(after: string): void {
+        for (const [key, list] of this.moments) {
+            const [zoneId, rr] = key.split("/");
+            list.push({ after, ...this.answer(zoneId, rr) });
+        }
+    }
+
+    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+        let body = "";
+        req.on("data", (chunk) => (body += chunk));
+        req.on("end", () => {
+            const requestId = `PVTZ-${this.nextRequest++}`;
+            let headers: Record<string, string> = {};
+            const reply = (status: number, payload: Record<string, unknown>) => {
+                res.writeHead(status, { ...headers, "content-type": "application/json;charset=utf-8" });
+                res.end(JSON.stringify({ RequestId: requestId, ...payload }));
+            };
+            try {
+                const url = new URL(req.url ?? "/", "http://pvtz.local");
+                const params: Record<string, string> = Object.fromEntries(url.searchParams);
+                if (body) Object.assign(params, Object.fromEntries(new URLSearchParams(body)));
+                const action = String(req.headers["x-acs-action"] ?? params.Action ?? "");
+                if (!String(req.headers.authorization ?? "").startsWith(`ACS3-HMAC-SHA256 Credential=${this.accessKeyId},`)) {
+                    throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+                }
+                if (req.headers["x-acs-version"] !== "2018-01-01")
+                    throw new ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.");
+                this.calls.push({ action, params });
+                if (this.throttled > 0) {
+                    this.throttled--;
+                    headers = { "x-acs-retry-after": "1" };
+                    throw new ApiError(400, "Throttling.User", "Request was denied due to user flow control.");
+                }
+                const payload = this.dispatch(action, params);
+                this.observe(
+                    `${action} ${Object.entries(params)
+                        .map(([k, v]) => `${k}=${v}`)
+                        .join(" ")}`,
+                );
+                reply(200, payload);
+            } catch (err) {
+                if (err instanceof ApiError) reply(err.status, { Code: err.code, Message: err.message });
+                else reply(500, { Code: "InternalError", Message: String(err) });
+            }
+        });
+    }
+
+    private record(id: string): PvtzRecord {
+        const r = this.records.get(id);
+        if (!r) throw new ApiError(400, "InvalidParameter", `The record ${id} does not exist.`);
+        return r;
+    }
+
+    private dispatch(action: string, p: Record<string, string>): Record<string, unknown> {
+        switch (action) {
+            case "DescribeZoneRecords": {
+                const list = [...this.records.values()].filter(
+                    (r) =>
+                        r.ZoneId === p.ZoneId && (!p.Keyword || (p.SearchMode === "EXACT" ? r.Rr === p.Keyword : r.Rr.includes(p.Keyword))),
+                );
+                return { TotalItems: list.length, PageNumber: 1, PageSize: Number(p.PageSize ?? 20), Records: { Record: list } };
+            }
+            case "UpdateZoneRecordWeight": {
+                const r = this.record(p.RecordId);
+                const weight = Number(p.Weight);
+                if (!Number.isInteger(weight) || weight < 0 || weight > 100)
+                    throw new ApiError(400, "InvalidParameter", "The weight is invalid.");
+                r.Weight = weight;
+                return { RecordId: Number(r.RecordId) };
+            }
+            case "SetZoneRecordStatus": {
+                const r = this.record(p.RecordId);
+                if (p.Status !== "ENABLE" && p.Status !== "DISABLE") throw new ApiError(400, "InvalidParameter", "The status is invalid.");
+                r.Status = p.Status;
+                return { RecordId: Number(r.RecordId), Status: r.Status };
+            }
+            case "SetZoneLbaStatus": {
+                this.lba.set(`${p.ZoneId}/${p.Rr}/${p.Type ?? "A"}`, p.Open === "true");
+                return {};
+            }
+            default:
+                throw new ApiError(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
+        }
+    }
+}
