@@ -10,6 +10,7 @@ import { NAMESPACE, readRawConfig } from "./config/read";
 import { CutoverConfig, PlatformConfig, SourceConfig, StackConfig } from "./config/types";
 import { planApiCutovers } from "./plan/cutover";
 import { decommissionVerdict, guardInput, planFootprint } from "./plan/decommission";
+import { dnsService } from "./plan/cutover";
 import { cutoverWarnings, kongConnection } from "./plan/kong";
 import { cutoverChildren, legacyWildcard, relativeName } from "./plan/naming";
 import { planPlatform, SHORT_DOMAIN_COMPONENT } from "./plan/platform";
@@ -94,8 +95,7 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
         const dns = new DnsCutover(cutoverChildren.dns(p.api), {
             ...p.intent,
             targetAddress,
-            endpoint: config.dns.endpoint,
-            retry: config.dns.retry,
+            service: dnsService(config.dns),
             ...(origin ? { origin } : {}),
         });
         traffic.push(dns.traffic);

@@ -1,9 +1,9 @@
-import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { HostCutoverPlan, LegacyNameCutover, planLegacyName } from "../plan/cutover";
 import { relativeName } from "../plan/naming";
 import { TrafficRow } from "../plan/traffic";
-import { DnsWeights } from "../providers/alidns-weights";
+import { DnsService } from "../plan/cutover";
+import { dnsAdapter } from "./dns-services";
 
 /** The component's type token, shared by the class, the offline side and the tests. */
 export const DNS_CUTOVER_TYPE = "migration:index:DnsCutover";
@@ -12,15 +12,11 @@ export interface DnsCutoverArgs extends LegacyNameCutover {
     /** B's load-balancer address (from the platform stack, or pinned). */
     targetAddress: pulumi.Input<string>;
     /**
-     * Alidns API endpoint for the weights.
-     * @default "alidns.aliyuncs.com"
+     * The DNS service that answers the name (public Alidns, or PrivateZone with its zone id),
+     * its API endpoint and retries.
+     * @default { kind: "alidns" }
      */
-    endpoint?: string;
-    /**
-     * Retries of a throttled or unavailable Alidns call and the first backoff in ms.
-     * @default { retries: 5, backoffMs: 250 }
-     */
-    retry?: { retries: number; backoffMs: number };
+    service?: DnsService;
     /**
      * Kong's stable host name for this API and the long name its CNAME points at in this phase.
      * @default undefined (no stable host name)
@@ -41,30 +37,32 @@ export class DnsCutover extends pulumi.ComponentResource {
     /** The records and weights this phase comes to (pure data, for readers of the component). */
     readonly plan: HostCutoverPlan;
     /** The name's records by key (`a`: A's, `b`: B's) as they exist in this phase. */
-    readonly records: Record<string, alicloud.dns.AlidnsRecord>;
+    readonly records: Record<string, pulumi.CustomResource>;
 
     constructor(name: string, args: DnsCutoverArgs, opts?: pulumi.ComponentResourceOptions) {
         super(DNS_CUTOVER_TYPE, name, {}, opts);
         const plan = planLegacyName(args);
         this.plan = plan;
         const values = new Map<string, pulumi.Input<string>>();
-        const records = new Map<string, alicloud.dns.AlidnsRecord>();
+        const dns = dnsAdapter(args.service ?? { kind: "alidns" });
+        const records = new Map<string, pulumi.CustomResource>();
         for (const r of plan.records) {
             const value = r.value ?? args.targetAddress;
             values.set(r.key, value);
+            // B's record is born paused while a weights resource will enable it once its weight is
+            // set; the weights resource owns the status from then on.
+            const paused = r.side === "B" && plan.weights !== undefined;
             records.set(
                 r.key,
-                new alicloud.dns.AlidnsRecord(
+                dns.record(
                     `${name}-${r.key}`,
                     {
-                        domainName: plan.zone,
+                        zone: plan.zone,
                         rr: plan.rr,
                         type: r.type,
                         value,
                         ttl: r.ttl,
-                        // B's record is born paused while a weights resource will enable it once its weight is set,
-                        // so it never answers unweighted; DnsWeights owns the status from then on.
-                        status: r.side === "B" && plan.weights ? "DISABLE" : "ENABLE",
+                        paused,
                         remark: `migration: ${plan.api} side ${r.side}`,
                     },
                     { parent: this, ignoreChanges: ["status"] },
@@ -72,14 +70,13 @@ export class DnsCutover extends pulumi.ComponentResource {
             );
         }
         if (plan.weights) {
-            new DnsWeights(
+            dns.weights(
                 `${name}-weights`,
                 {
                     zone: plan.zone,
+                    rr: plan.rr,
                     subDomain: plan.host,
                     records: plan.weights.map((w) => ({ side: w.side, recordId: records.get(w.key)!.id, weight: w.weight })),
-                    ...(args.endpoint ? { endpoint: args.endpoint } : {}),
-                    retry: args.retry ?? { retries: 5, backoffMs: 250 },
                 },
                 { parent: this },
             );
@@ -87,10 +84,10 @@ export class DnsCutover extends pulumi.ComponentResource {
 
         if (args.origin) {
             // One record whose value moves from A's long name to B's: an in-place update, so it always answers.
-            new alicloud.dns.AlidnsRecord(
+            dns.record(
                 `${name}-origin`,
                 {
-                    domainName: plan.zone,
+                    zone: plan.zone,
                     rr: relativeName(args.origin.host, plan.zone),
                     type: "CNAME",
                     value: args.origin.cname,

@@ -333,28 +333,52 @@ export function isIpv4(value: string): boolean {
     return IPV4.test(value);
 }
 
+/** TTLs PrivateZone accepts, in seconds. */
+export const PRIVATEZONE_TTLS = [5, 30, 60, 3600, 43200, 86400];
+
 function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
     const obj = c.object("dns", value);
     if (!obj) return undefined;
-    c.knownKeys("dns", obj, ["zone", "edition", "ttl", "endpoint", "retries", "retryBackoffMs"]);
+    const service = obj.service === undefined ? "alidns" : c.oneOf("dns.service", obj.service, ["alidns", "privatezone"] as const);
+    const pvtz = service === "privatezone";
+    c.knownKeys("dns", obj, [
+        "service",
+        "zone",
+        ...(pvtz ? ["zoneId", "vpcIds"] : ["edition"]),
+        "ttl",
+        "endpoint",
+        "retries",
+        "retryBackoffMs",
+    ]);
     const retries = obj.retries === undefined ? 5 : c.integer("dns.retries", obj.retries, 0, 10);
     const backoffMs = obj.retryBackoffMs === undefined ? 250 : c.integer("dns.retryBackoffMs", obj.retryBackoffMs, 1, 10_000);
     const zone = c.string(
         "dns.zone",
         obj.zone,
-        "the Alidns zone (domain) that holds the legacy names, e.g. aliyun.cloud.cn.aibang",
+        `the ${pvtz ? "PrivateZone" : "Alidns"} zone (domain) that holds the legacy names, e.g. aliyun.cloud.cn.aibang`,
         isDnsName,
     );
-    const edition = c.oneOf<DnsEdition>("dns.edition", obj.edition, DNS_EDITIONS);
+    const edition = pvtz ? undefined : c.oneOf<DnsEdition>("dns.edition", obj.edition, DNS_EDITIONS);
+    const zoneId = pvtz
+        ? c.string("dns.zoneId", obj.zoneId, "the PrivateZone zone id (letters and digits)", (x) => /^[A-Za-z0-9-]{1,64}$/.test(x))
+        : undefined;
+    let vpcIds: string[] | undefined;
+    if (pvtz) {
+        const list = obj.vpcIds;
+        if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== "string" || !/^vpc-[a-z0-9]+$/.test(v))) {
+            c.fail(
+                "dns.vpcIds",
+                list,
+                "a non-empty list of VPC ids (vpc-…) whose clients resolve the legacy names (cluster A's, B's, Kong's)",
+            );
+        } else if (new Set(list).size !== list.length) c.fail("dns.vpcIds", list, "each VPC listed once");
+        else vpcIds = list as string[];
+    }
+    const defaultEndpoint = pvtz ? "pvtz.aliyuncs.com" : "alidns.aliyuncs.com";
     const endpoint =
         obj.endpoint === undefined
-            ? "alidns.aliyuncs.com"
-            : c.string(
-                  "dns.endpoint",
-                  obj.endpoint,
-                  "an Alidns API host name, e.g. alidns.aliyuncs.com or a regional/VPC endpoint",
-                  isDnsName,
-              );
+            ? defaultEndpoint
+            : c.string("dns.endpoint", obj.endpoint, `an API host name, e.g. ${defaultEndpoint} or a regional/VPC endpoint`, isDnsName);
     const ttlObj = c.object("dns.ttl", obj.ttl);
     let ttl: DnsSettings["ttl"] | undefined;
     if (ttlObj) {
@@ -363,6 +387,13 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
         const why = edition ? ` (the ${edition} edition's floor is ${floor} s)` : "";
         const check = (key: "cutover" | "steady") => {
             const v = ttlObj[key];
+            if (pvtz) {
+                if (typeof v !== "number" || !PRIVATEZONE_TTLS.includes(v)) {
+                    c.fail(`dns.ttl.${key}`, v, `one of ${PRIVATEZONE_TTLS.join(", ")} (the TTLs PrivateZone accepts, in seconds)`);
+                    return undefined;
+                }
+                return v;
+            }
             if (typeof v !== "number" || !Number.isInteger(v) || v < floor || v > TTL_CEILING) {
                 c.fail(`dns.ttl.${key}`, v, `an integer number of seconds from ${floor} to ${TTL_CEILING}${why}`);
                 return undefined;
@@ -377,8 +408,10 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
     }
     const tooMany = edition ? weightedRecordLimitProblem(edition, WEIGHTED_RECORDS_PER_NAME) : undefined;
     if (tooMany) c.fail("dns.edition", edition, tooMany);
-    if (!zone || !edition || !ttl || !endpoint || retries === undefined || backoffMs === undefined) return undefined;
-    return { zone, edition, ttl, endpoint, retry: { retries, backoffMs } };
+    if (!zone || !ttl || !endpoint || retries === undefined || backoffMs === undefined) return undefined;
+    const retry = { retries, backoffMs };
+    if (pvtz) return zoneId && vpcIds ? { service: "privatezone", zone, zoneId, vpcIds, ttl, endpoint, retry } : undefined;
+    return edition ? { service: "alidns", zone, edition, ttl, endpoint, retry } : undefined;
 }
 
 function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): CutoverSettings | undefined {

@@ -114,16 +114,31 @@ export interface CutoverSettings {
     allowSkippingShift?: boolean;
 }
 
-/** `migration:dns`: the Alidns zone that holds the legacy names. */
-export interface DnsSettings {
+/** What both DNS services share in `migration:dns`. */
+interface DnsCommon {
+    /** The zone (domain) that holds the legacy names. */
     zone: string;
-    edition: DnsEdition;
     ttl: { cutover: number; steady: number };
-    /** Alidns API endpoint. @default "alidns.aliyuncs.com" */
+    /** The service's API endpoint. @default "alidns.aliyuncs.com" / "pvtz.aliyuncs.com" */
     endpoint: string;
-    /** Retries of a throttled or unavailable Alidns call, and the first backoff (ms, doubling, jittered). @default {retries: 5, backoffMs: 250} */
+    /** Retries of a throttled or unavailable call, and the first backoff (ms, doubling, jittered). @default {retries: 5, backoffMs: 250} */
     retry: { retries: number; backoffMs: number };
 }
+
+/**
+ * `migration:dns`: the service that answers the legacy names. Public Alidns (`alidns`, the
+ * default) or PrivateZone (`privatezone`: internal zones bound to VPCs, where names like
+ * `*.aibang` that resolve to 10.x addresses usually live).
+ */
+export type DnsSettings =
+    | (DnsCommon & { service: "alidns"; edition: DnsEdition })
+    | (DnsCommon & {
+          service: "privatezone";
+          /** The PrivateZone zone id. */
+          zoneId: string;
+          /** The VPCs whose clients resolve the names: the zone must be bound to each (printed for review). */
+          vpcIds: string[];
+      });
 
 /** Kong settings of one API (`migration:kong.apis.<api>`). */
 export interface KongApiSettings {

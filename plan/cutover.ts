@@ -224,3 +224,29 @@ function convergenceOf(config: CutoverConfig, h: HostCutoverPlan, kong: boolean)
         observeSeconds: h.wait.seconds,
     };
 }
+
+/** Which DNS service answers a legacy name, and how to reach its API. */
+export type DnsService =
+    | {
+          kind: "alidns";
+          /** @default "alidns.aliyuncs.com" */
+          endpoint?: string;
+          /** @default { retries: 5, backoffMs: 250 } */
+          retry?: { retries: number; backoffMs: number };
+      }
+    | {
+          kind: "privatezone";
+          /** The PrivateZone zone id. */
+          zoneId: string;
+          /** @default "pvtz.aliyuncs.com" */
+          endpoint?: string;
+          /** @default { retries: 5, backoffMs: 250 } */
+          retry?: { retries: number; backoffMs: number };
+      };
+
+/** The DNS service the cutover's components talk to, from the `dns` settings. Pure. */
+export function dnsService(dns: CutoverConfig["dns"]): DnsService {
+    return dns.service === "privatezone"
+        ? { kind: "privatezone", zoneId: dns.zoneId, endpoint: dns.endpoint, retry: dns.retry }
+        : { kind: "alidns", endpoint: dns.endpoint, retry: dns.retry };
+}

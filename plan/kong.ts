@@ -200,9 +200,17 @@ export function kongConnection(kong: KongSettings): KongConnection {
 /** What the plan must say about the cutover stack's settings (printed, and logged by `pulumi up`). */
 export function cutoverWarnings(config: CutoverConfig): string[] {
     const kong = config.kong;
-    return kong && !kong.token
-        ? [
-              `Kong layer without migration:kongAdminToken: the Admin API at ${kong.adminUrl} must accept unauthenticated requests (Kong OSS without RBAC); set the token if it has RBAC`,
-          ]
-        : [];
+    const out: string[] = [];
+    if (config.dns.service === "privatezone") {
+        out.push(
+            `PrivateZone zone ${config.dns.zoneId}: weights apply only in an acceleration zone (DnsGroup FAST_ZONE); a NORMAL zone ignores them and answers every record — check the zone before shift`,
+            `PrivateZone zone ${config.dns.zoneId} must be bound to every VPC whose clients resolve the legacy names: ${config.dns.vpcIds.join(", ")} (cluster A's, B's, Kong's); this stack does not bind them`,
+        );
+    }
+    if (kong && !kong.token) {
+        out.push(
+            `Kong layer without migration:kongAdminToken: the Admin API at ${kong.adminUrl} must accept unauthenticated requests (Kong OSS without RBAC); set the token if it has RBAC`,
+        );
+    }
+    return out;
 }

@@ -29,6 +29,7 @@ describe("cutover config", () => {
                 completeWith: "address",
             },
             dns: {
+                service: "alidns",
                 zone: "aliyun.cloud.cn.aibang",
                 edition: "standard",
                 ttl: { cutover: 60, steady: 600 },

@@ -1,0 +1,106 @@
+/**
+ * The cutover stack on PrivateZone (`dns.service: privatezone`): the same DnsCutover, with
+ * `alicloud.pvtz.ZoneRecord` records and the PvtzWeights provider; PrivateZone's own rules
+ * refused at plan time.
+ */
+import * as assert from "node:assert/strict";
+import { PVTZ_WEIGHTS_TYPE } from "../providers/privatezone-weights";
+import { api, configProblems, DOMAINS, inventory, planConfig, T, ZONE } from "./helpers";
+
+const ZONE_RECORD = "alicloud:pvtz/zoneRecord:ZoneRecord";
+const PVTZ = { service: "privatezone", zone: ZONE, zoneId: "zone-1a2b", vpcIds: ["vpc-a1", "vpc-b2"], ttl: { cutover: 60, steady: 3600 } };
+
+function cutover(phase: string, weights: Record<string, number>, dns: Record<string, unknown> = PVTZ) {
+    return {
+        role: "cutover",
+        domains: DOMAINS,
+        apis: [api("api01")],
+        cutover: { phase, weights, sourceAddress: "10.72.10.88", targetAddress: "10.72.11.99" },
+        dns,
+    };
+}
+
+describe("the cutover stack on PrivateZone", () => {
+    it("prepare: one ZoneRecord to A, no weights; the plan says FAST_ZONE and lists the VPCs to bind", async () => {
+        const run = await planConfig(cutover("prepare", {}));
+        assert.deepEqual(inventory(run), [
+            `${ZONE_RECORD} dns-api01-a`,
+            `${T.cutover} dns-api01`,
+            "pulumi-nodejs:dynamic/migration:PhaseMarker phase",
+        ]);
+        assert.deepEqual(run.resources.find((r) => r.name === "dns-api01-a")!.inputs, {
+            zoneId: "zone-1a2b",
+            rr: "api01.source-team1.dev",
+            type: "A",
+            value: "10.72.10.88",
+            ttl: 60,
+            status: "ENABLE",
+            remark: "migration: api01 side A",
+        });
+        assert.deepEqual(run.warnings, [
+            "PrivateZone zone zone-1a2b: weights apply only in an acceleration zone (DnsGroup FAST_ZONE); a NORMAL zone ignores them and answers every record — check the zone before shift",
+            "PrivateZone zone zone-1a2b must be bound to every VPC whose clients resolve the legacy names: vpc-a1, vpc-b2 (cluster A's, B's, Kong's); this stack does not bind them",
+        ]);
+    });
+
+    it("shift at 20 %: A's and B's ZoneRecords (B born paused) and PvtzWeights 80 / 20", async () => {
+        const run = await planConfig(cutover("shift", { api01: 20 }));
+        assert.deepEqual(inventory(run), [
+            `${ZONE_RECORD} dns-api01-a`,
+            `${ZONE_RECORD} dns-api01-b`,
+            `${PVTZ_WEIGHTS_TYPE} dns-api01-weights`,
+            `${T.cutover} dns-api01`,
+            "pulumi-nodejs:dynamic/migration:PhaseMarker phase",
+        ]);
+        assert.deepEqual(run.resources.find((r) => r.name === "dns-api01-b")!.inputs.status, "DISABLE");
+        assert.deepEqual(run.resources.find((r) => r.name === "dns-api01-weights")!.inputs, {
+            zoneId: "zone-1a2b",
+            rr: "api01.source-team1.dev",
+            subDomain: `api01.source-team1.dev.${ZONE}`,
+            records: [
+                { side: "A", recordId: "[known after apply]", weight: 80 },
+                { side: "B", recordId: "[known after apply]", weight: 20 },
+            ],
+            type: "A",
+            endpoint: "pvtz.aliyuncs.com",
+            retry: { retries: 5, backoffMs: 250 },
+            version: "1",
+        });
+    });
+
+    it("complete: B's ZoneRecord alone at the steady TTL, weighted 100", async () => {
+        const run = await planConfig(cutover("complete", { api01: 100 }));
+        assert.deepEqual(inventory(run), [
+            `${ZONE_RECORD} dns-api01-b`,
+            `${PVTZ_WEIGHTS_TYPE} dns-api01-weights`,
+            `${T.cutover} dns-api01`,
+            "pulumi-nodejs:dynamic/migration:PhaseMarker phase",
+        ]);
+        assert.equal(run.resources.find((r) => r.name === "dns-api01-b")!.inputs.ttl, 3600);
+    });
+
+    describe("refuses PrivateZone's impossible settings, naming the key and what is accepted", () => {
+        const problems = (dns: Record<string, unknown>) => configProblems(cutover("shift", { api01: 20 }, dns) as never);
+        it("a TTL PrivateZone does not accept", () => {
+            assert.deepEqual(problems({ ...PVTZ, ttl: { cutover: 10, steady: 3600 } }), [
+                "migration:dns.ttl.cutover: 10 is not accepted; expected one of 5, 30, 60, 3600, 43200, 86400 (the TTLs PrivateZone accepts, in seconds)",
+            ]);
+        });
+        it("no zone id", () => {
+            const { zoneId: _, ...noId } = PVTZ;
+            assert.deepEqual(problems(noId), [
+                "migration:dns.zoneId: (missing) is not accepted; expected the PrivateZone zone id (letters and digits)",
+            ]);
+        });
+        it("no VPCs to bind", () => {
+            assert.deepEqual(problems({ ...PVTZ, vpcIds: [] }), [
+                "migration:dns.vpcIds: [] is not accepted; expected a non-empty list of VPC ids (vpc-…) whose clients resolve the legacy names (cluster A's, B's, Kong's)",
+            ]);
+        });
+        it("an Alidns edition on a PrivateZone stack", () => {
+            assert.deepEqual(problems({ ...PVTZ, edition: "standard" }), [
+                "migration:dns.edition: not a key this program reads (its value is not shown); known keys: service, zone, zoneId, vpcIds, ttl, endpoint, retries, retryBackoffMs",
+            ]);
+        });
+    });
+});
