@@ -194,9 +194,13 @@ export const pvtzWeightsProvider: pulumi.dynamic.ResourceProvider = {
             if (!live.has(r.recordId))
                 throw new Error(`PrivateZone: ${label(r, inputs.subDomain)} is not a record of that name in zone ${inputs.zoneId}`);
         }
-        // Weights first (records answer as planned the moment weighting is on), then the switch.
+        // Weights first (records answer as planned the moment weighting is on), then the switch,
+        // then the records born paused (B) are enabled: they answer at their weight from the start.
         await converge(call, inputs, new Map([...live].map(([id, l]) => [id, l.weight])));
         await call("SetZoneLbaStatus", inputs.subDomain, { ZoneId: inputs.zoneId, Rr: inputs.rr, Type: inputs.type, Open: true });
+        for (const r of inputs.records.filter((x) => x.weight > 0 && live.get(x.recordId)?.status === "DISABLE")) {
+            await call("SetZoneRecordStatus", label(r, inputs.subDomain), { RecordId: r.recordId, Status: "ENABLE" });
+        }
         return { id: `${inputs.zoneId}/${inputs.rr}`, outs: { ...inputs, enabledByUs: true } };
     },
 

@@ -4,14 +4,17 @@
  * the loopback PrivateZone double, with what the name answers checked after every call.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { OfflineRun, runOffline } from "../offline/harness";
 import { PvtzWeights, PVTZ_WEIGHTS_TYPE } from "../providers/privatezone-weights";
 import { Moment, PrivateZoneDouble } from "./doubles/privatezone";
-import { plain } from "./engine/engine";
+import { Engine, plain } from "./engine/engine";
 import { HOST_ENV } from "./engine/fixture";
 import { engineError } from "./engine/engine";
 import { Props, ProviderHost } from "./engine/host";
-import { A_ADDRESS, B_ADDRESS } from "./helpers";
+import { A_ADDRESS, B_ADDRESS, editedStackFile } from "./helpers";
 
 const ZONE_ID = "zone-1a2b";
 const RR = "api01.source-team1.dev";
@@ -170,5 +173,80 @@ describe("the PrivateZone weights provider through the real dynamic-provider hos
             { side: "A", recordId: a, weight: 80 },
             { side: "B", recordId: b, weight: 35 },
         ]);
+    });
+
+    describe("the cutover stack on PrivateZone, step by step through the engine", () => {
+        let dir: string;
+        before(() => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "pvtz-"));
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        let files = 0;
+        /** The committed cutover stack on PrivateZone, without Kong, B's address pinned. */
+        function stackFile(cutover: Record<string, unknown>): string {
+            return editedStackFile(
+                "cutover",
+                dir,
+                (c) => {
+                    const cut: Record<string, unknown> = { ...c["migration:cutover"], ...cutover, targetAddress: B_ADDRESS };
+                    delete cut.platformStack;
+                    c["migration:cutover"] = cut;
+                    c["migration:dns"] = {
+                        service: "privatezone",
+                        zone: "aliyun.cloud.cn.aibang",
+                        zoneId: ZONE_ID,
+                        vpcIds: ["vpc-a1"],
+                        ttl: { cutover: 60, steady: 3600 },
+                        retries: 3,
+                        retryBackoffMs: 5,
+                    };
+                    delete c["migration:kong"];
+                    delete c["migration:kongAdminToken"];
+                },
+                `pvtz-${files++}.yaml`,
+            );
+        }
+
+        /** Per API: its records (`A on 80`, `B off`), weighting, and what the name answers. */
+        function view(): Record<string, string> {
+            return Object.fromEntries(
+                ["api01", "api02"].map((api) => {
+                    const rr = `${api}.source-team1.dev`;
+                    const records = [...pz.records.values()]
+                        .filter((r) => r.Rr === rr)
+                        .sort((x, y) => Number(x.RecordId) - Number(y.RecordId));
+                    const side = (v: string) => (v === A_ADDRESS ? "A" : v === B_ADDRESS ? "B" : v);
+                    const answer = pz.answer(ZONE_ID, rr);
+                    const shares = Object.entries(answer.shares)
+                        .map(([v, n]) => `${side(v)} ${Math.round(n * 100)}%`)
+                        .join(" ");
+                    return [
+                        api,
+                        `${records.map((r) => `${side(r.Value)} ${r.Status === "ENABLE" ? `on ${r.Weight}` : "off"}`).join(", ")}; answers ${shares}${answer.weighted ? " weighted" : ""}`,
+                    ];
+                }),
+            );
+        }
+
+        it("prepare → shift 20 → 100 → complete → rollback → destroy", async () => {
+            pz.records.clear();
+            const engine = new Engine(host, { pz });
+            await engine.up(stackFile({ phase: "prepare" }));
+            assert.deepEqual(view(), { api01: "A on 1; answers A 100%", api02: "A on 1; answers A 100%" });
+            await engine.up(stackFile({ phase: "shift", weights: { api01: 20, api02: 0 } }));
+            assert.deepEqual(view(), { api01: "A on 80, B on 20; answers A 80% B 20% weighted", api02: "A on 1; answers A 100%" });
+            await engine.up(stackFile({ phase: "shift", weights: { api01: 100, api02: 100 } }));
+            assert.deepEqual(view(), {
+                api01: "A on 0, B on 100; answers B 100% weighted",
+                api02: "A on 0, B on 100; answers B 100% weighted",
+            });
+            await engine.up(stackFile({ phase: "complete", weights: { api01: 100, api02: 100 } }));
+            assert.deepEqual(view(), { api01: "B on 100; answers B 100% weighted", api02: "B on 100; answers B 100% weighted" });
+            await engine.up(stackFile({ phase: "shift", weights: { api01: 50, api02: 0 } }));
+            assert.deepEqual(view(), { api01: "B on 50, A on 50; answers B 50% A 50% weighted", api02: "A on 1; answers A 100%" });
+            await engine.destroy();
+            assert.deepEqual(pz.records.size, 0);
+        });
     });
 });

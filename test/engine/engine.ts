@@ -23,6 +23,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { OfflineRun, RecordedResource, runOffline } from "../../offline/harness";
 import { DNS_WEIGHTS_TYPE } from "../../providers/alidns-weights";
+import { PVTZ_WEIGHTS_TYPE } from "../../providers/privatezone-weights";
+import { PrivateZoneDouble } from "../doubles/privatezone";
 import { loadStackConfig } from "../../offline/stack-files";
 import { run as program } from "../../program";
 import { AlidnsDouble } from "../doubles/alidns";
@@ -30,6 +32,7 @@ import { ROOT } from "../helpers";
 import { HostError, Props, ProviderHost } from "./host";
 
 const RECORD = "alicloud:dns/alidnsRecord:AlidnsRecord";
+const ZONE_RECORD = "alicloud:pvtz/zoneRecord:ZoneRecord";
 const DYNAMIC = "pulumi-nodejs:dynamic/";
 
 const rt = pulumi.runtime as unknown as { specialSigKey: string; specialSecretSig: string };
@@ -68,6 +71,8 @@ export class CheckFailed extends Error {
 export interface EngineOptions {
     /** The Alidns double the emulated AlidnsRecord provider writes to. */
     dns?: AlidnsDouble;
+    /** The PrivateZone double the emulated pvtz ZoneRecord provider writes to. */
+    pz?: PrivateZoneDouble;
     /** Outputs of referenced stacks, by reference name. */
     refs?: Record<string, Record<string, unknown>>;
 }
@@ -97,18 +102,43 @@ export class Engine {
             program: () => program(),
             keepWire: true,
             // The test seam: the Alidns weights provider talks to the loopback double (plain HTTP on 127.0.0.1).
-            ...(this.options.dns ? { transformation: pointAt(this.options.dns.endpoint) } : {}),
+            transformation: pointAt(this.options.dns?.endpoint, this.options.pz?.endpoint),
             stackReference: async (name) => {
                 if (!(name in refs)) throw new Error(`the engine was given no outputs for stack ${name}`);
                 return refs[name];
             },
             resourceId: (r) => {
+                if (r.type === ZONE_RECORD) {
+                    recordNames.add(r.name);
+                    return apply ? this.applyZoneRecord(r.name, r.inputs) : this.records.get(r.name)?.id;
+                }
                 if (r.type !== RECORD) return undefined;
                 recordNames.add(r.name);
                 return apply ? this.applyRecord(r.name, r.inputs) : this.records.get(r.name)?.id;
             },
         });
         return { run, recordNames };
+    }
+
+    /**
+     * terraform-provider-alicloud's alicloud_pvtz_zone_record, against the PrivateZone double:
+     * AddZoneRecord (answered at once, weight 1), SetZoneRecordStatus when `status` is DISABLE,
+     * UpdateZoneRecord for rr/type/value/ttl (status is in the program's ignoreChanges).
+     */
+    private applyZoneRecord(name: string, inputs: Props): string {
+        const pz = this.options.pz;
+        if (!pz) throw new Error("a pvtz ZoneRecord needs the PrivateZone double");
+        const prior = this.records.get(name);
+        const { zoneId, rr, type, value, ttl } = inputs as { zoneId: string; rr: string; type: string; value: string; ttl: number };
+        if (prior) {
+            Object.assign(pz.records.get(prior.id)!, { Rr: rr, Type: type, Value: value, Ttl: ttl });
+            this.records.set(name, { id: prior.id, inputs });
+            return prior.id;
+        }
+        const id = pz.addRecord({ zoneId, rr, type, value, ttl });
+        if (inputs.status === "DISABLE") pz.records.get(id)!.Status = "DISABLE";
+        this.records.set(name, { id, inputs });
+        return id;
     }
 
     /** terraform-provider-alicloud's alicloud_alidns_record, against the double. */
@@ -218,7 +248,8 @@ export class Engine {
             steps.push(`delete ${short(e.type)} ${e.name}`);
         }
         for (const name of [...this.records.keys()].filter((n) => !recordNames.has(n))) {
-            this.options.dns!.records.delete(this.records.get(name)!.id);
+            this.options.dns?.records.delete(this.records.get(name)!.id);
+            this.options.pz?.records.delete(this.records.get(name)!.id);
             this.records.delete(name);
             steps.push(`delete AlidnsRecord ${name}`);
         }
@@ -252,6 +283,7 @@ export class Engine {
         }
         for (const [name, r] of this.records) {
             this.options.dns?.records.delete(r.id);
+            this.options.pz?.records.delete(r.id);
             steps.push(`delete AlidnsRecord ${name}`);
         }
         this.records.clear();
@@ -266,9 +298,12 @@ export class Engine {
     }
 }
 
-/** Points every DnsWeights resource at the Alidns double, as its inputs reach the engine. */
-function pointAt(endpoint: string): pulumi.ResourceTransformation {
-    return (t) => (t.type === DNS_WEIGHTS_TYPE ? { props: { ...t.props, endpoint }, opts: t.opts } : undefined);
+/** Points every weights resource at its service's double, as its inputs reach the engine. */
+function pointAt(alidns?: string, pvtz?: string): pulumi.ResourceTransformation {
+    return (t) => {
+        const endpoint = t.type === DNS_WEIGHTS_TYPE ? alidns : t.type === PVTZ_WEIGHTS_TYPE ? pvtz : undefined;
+        return endpoint ? { props: { ...t.props, endpoint }, opts: t.opts } : undefined;
+    };
 }
 
 function short(type: string): string {
