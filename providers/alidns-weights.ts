@@ -176,8 +176,12 @@ function recordLabel(record: WeightedRecord, subDomain: string): string {
 
 /** Order of application: gaining records (enable + raise) before losing ones (lower + pause). */
 export function applicationOrder(records: WeightedRecord[], before: Map<string, number>): WeightedRecord[] {
+    // A's increases, then B's, then B's decreases, then A's: the name always answers (gains
+    // before losses), and B's share between two steps never exceeds the larger of its shares
+    // before and after (A is raised before B, B is lowered before A). Larger changes first.
     const delta = (r: WeightedRecord) => r.weight - (before.get(r.recordId) ?? 0);
-    return [...records].sort((x, y) => delta(y) - delta(x));
+    const rank = (r: WeightedRecord) => (delta(r) > 0 ? (r.side === "A" ? 0 : 1) : r.side === "B" ? 2 : 3);
+    return [...records].sort((x, y) => rank(x) - rank(y) || Math.abs(delta(y)) - Math.abs(delta(x)));
 }
 
 interface Live {
@@ -226,6 +230,14 @@ async function converge(
                 );
             }
         } else if (current?.status !== "DISABLE") {
+            // A paused record keeps its weight, and answers with it the moment it is enabled
+            // again (weights cannot be set on a paused record): lowered to the least weight
+            // first, a later re-enable gives it at most 1/(1 + the others) until it is weighted.
+            if (current?.weight !== 1) {
+                await call("UpdateDNSSLBWeight", target, () =>
+                    client.updateDNSSLBWeight(new models.UpdateDNSSLBWeightRequest({ recordId: record.recordId, weight: 1 })),
+                );
+            }
             await call("SetDomainRecordStatus", target, () =>
                 client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: record.recordId, status: "DISABLE" })),
             );
@@ -350,6 +362,12 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
         const bLive =
             aAlive.length > 0 ? props.records.filter((x) => x.side === "B" && live.records.get(x.recordId)?.status === "ENABLE") : [];
         for (const r of bLive) {
+            // Lowered first (weighting is still on), so a later re-enable answers with weight 1, not the old share.
+            if (live.open && live.records.get(r.recordId)?.weight !== 1) {
+                await call("UpdateDNSSLBWeight", recordLabel(r, props.subDomain), () =>
+                    client.updateDNSSLBWeight(new models.UpdateDNSSLBWeightRequest({ recordId: r.recordId, weight: 1 })),
+                );
+            }
             await call("SetDomainRecordStatus", recordLabel(r, props.subDomain), () =>
                 client.setDomainRecordStatus(new models.SetDomainRecordStatusRequest({ recordId: r.recordId, status: "DISABLE" })),
             );

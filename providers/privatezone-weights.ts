@@ -133,10 +133,15 @@ function label(r: PvtzWeightedRecord, subDomain: string): string {
     return `record ${r.recordId} (side ${r.side}) of ${subDomain}`;
 }
 
-/** Gaining records first, losing last: the weights never pass through all-zero. */
+/**
+ * A's increases, then B's, then B's decreases, then A's: gains before losses (the weights never
+ * pass through all-zero), and B's share between two steps never exceeds the larger of its
+ * shares before and after.
+ */
 export function pvtzOrder(records: PvtzWeightedRecord[], before: Map<string, number>): PvtzWeightedRecord[] {
     const delta = (r: PvtzWeightedRecord) => r.weight - (before.get(r.recordId) ?? 0);
-    return [...records].sort((x, y) => delta(y) - delta(x));
+    const rank = (r: PvtzWeightedRecord) => (delta(r) > 0 ? (r.side === "A" ? 0 : 1) : r.side === "B" ? 2 : 3);
+    return [...records].sort((x, y) => rank(x) - rank(y) || Math.abs(delta(y)) - Math.abs(delta(x)));
 }
 
 /** Live weights of the name's records (DescribeZoneRecords, exact match on Rr). */

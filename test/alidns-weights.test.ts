@@ -92,7 +92,12 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
         const created = await provider.create!(state(80, 20));
         dns.calls.length = 0;
         await provider.update!(SUB, created.outs, state(0, 100));
-        assert.deepEqual(dns.log(), [`UpdateDNSSLBWeight RecordId=${b} Weight=100`, `SetDomainRecordStatus RecordId=${a} Status=DISABLE`]);
+        // A is lowered to weight 1 before it is paused: a later re-enable answers with 1, not A's old share.
+        assert.deepEqual(dns.log(), [
+            `UpdateDNSSLBWeight RecordId=${b} Weight=100`,
+            `UpdateDNSSLBWeight RecordId=${a} Weight=1`,
+            `SetDomainRecordStatus RecordId=${a} Status=DISABLE`,
+        ]);
         assert.equal(dns.records.get(a)!.Status, "DISABLE");
     });
 
@@ -103,6 +108,7 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
         assert.deepEqual(dns.log(), [
             `SetDomainRecordStatus RecordId=${a} Status=ENABLE`,
             `UpdateDNSSLBWeight RecordId=${a} Weight=100`,
+            `UpdateDNSSLBWeight RecordId=${b} Weight=1`,
             `SetDomainRecordStatus RecordId=${b} Status=DISABLE`,
         ]);
     });
@@ -156,6 +162,7 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
         await provider.delete!(SUB, created.outs);
         assert.deepEqual(dns.log().slice(2), [
             `SetDomainRecordStatus RecordId=${a} Status=ENABLE`,
+            `UpdateDNSSLBWeight RecordId=${b} Weight=1`,
             `SetDomainRecordStatus RecordId=${b} Status=DISABLE`,
             `SetDNSSLBStatus DomainName=${ZONE} Open=false SubDomain=${SUB}`,
         ]);
@@ -191,7 +198,7 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
 });
 
 describe("applicationOrder", () => {
-    it("puts the largest gain first and the largest loss last", () => {
+    it("raises A before B, lowers B before A (larger changes first within each): gains before losses", () => {
         const before = new Map([
             ["a", 80],
             ["b", 20],
@@ -208,6 +215,20 @@ describe("applicationOrder", () => {
         assert.deepEqual(
             order.map((r) => r.recordId),
             ["b", "c", "a"],
+        );
+        assert.deepEqual(
+            applicationOrder(
+                [
+                    { side: "A", recordId: "a", weight: 50 },
+                    { side: "B", recordId: "b", weight: 50 },
+                ],
+                new Map([
+                    ["a", 1],
+                    ["b", 0],
+                ]),
+            ).map((r) => r.recordId),
+            ["a", "b"],
+            "both rising: A first, so B never answers above its planned share",
         );
     });
 });

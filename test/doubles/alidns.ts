@@ -56,6 +56,8 @@ export class AlidnsDouble {
     /** Weighting switched on, by full sub-domain. */
     readonly weighting = new Map<string, boolean>();
     readonly calls: AlidnsCall[] = [];
+    /** What each watched name answered after every successful call, in order. */
+    readonly moments = new Map<string, { after: string; weighted: boolean; shares: Record<string, number> }[]>();
     private readonly faults = new Map<string, Fault[]>();
     private server?: http.Server;
     private nextId = 1000;
@@ -116,6 +118,26 @@ export class AlidnsDouble {
         this.throttled = { left: answers, code, every, seen: 0, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     }
 
+    /** Watch a name: record what it answers after every call from now on. */
+    watch(subDomain: string): void {
+        this.moments.set(subDomain, []);
+    }
+
+    /**
+     * What a name answers now: with weighting on, its enabled A records by weight (Alidns
+     * weights are 1..100); with weighting off, every enabled A record, unweighted.
+     */
+    answer(subDomain: string): { weighted: boolean; shares: Record<string, number> } {
+        const enabled = [...this.records.values()].filter(
+            (r) => this.subDomainOf(r) === subDomain && r.Type === "A" && r.Status === "ENABLE",
+        );
+        const weighted = this.weighting.get(subDomain) === true;
+        const total = weighted ? enabled.reduce((n, r) => n + r.Weight, 0) : enabled.length;
+        const shares: Record<string, number> = {};
+        for (const r of enabled) shares[r.Value] = (shares[r.Value] ?? 0) + (weighted ? r.Weight : 1) / total;
+        return { weighted, shares };
+    }
+
     /** Calls as `Action key=value ...`, the signature-free part, in order. */
     log(): string[] {
         return this.calls.map((c) => [c.action, ...Object.entries(c.params).map(([k, v]) => `${k}=${v}`)].join(" "));
@@ -158,7 +180,9 @@ export class AlidnsDouble {
                 }
                 const fault = this.faults.get(action)?.shift();
                 if (fault) throw new ApiError(fault.status, fault.code, fault.message);
-                reply(200, this.dispatch(action, params));
+                const payload = this.dispatch(action, params);
+                for (const [sub, list] of this.moments) list.push({ after: `${action} ${JSON.stringify(params)}`, ...this.answer(sub) });
+                reply(200, payload);
             } catch (err) {
                 if (err instanceof ApiError)
                     reply(err.status, {
