@@ -15,6 +15,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { relativeName } from "../plan/naming";
+import { AlibabaCallError, callError, RetrySettings, withRetries } from "./alibaba-calls";
 
 /** The resource type the engine and the offline side see for DnsWeights. */
 export const DNS_WEIGHTS_TYPE = "pulumi-nodejs:dynamic/migration:DnsWeights";
@@ -105,69 +106,22 @@ function sdk(endpoint: string): { client: Client; models: Models } {
 }
 
 /** An Alidns failure, named after the call, the record and the sub-domain, with the vendor's code. */
-export interface AlidnsError extends Error {
+export interface AlidnsError extends AlibabaCallError {
     name: "AlidnsError";
-    action: string;
-    target: string;
-    /** The vendor's error code, e.g. DomainRecordNotBelongToUser, Throttling.User. */
-    code?: string;
 }
 
-/**
- * Builds an AlidnsError: a plain `Error` with fields, not a subclass, because the engine runs
- * the provider from its serialised source, where a class extending Error loses its message.
- */
+/** Builds an AlidnsError (a plain Error with fields; see providers/alibaba-calls.ts). */
 export function alidnsError(action: string, target: string, cause: unknown, attempts = 1): AlidnsError {
-    const e = cause as { code?: string; message?: string; requestId?: string };
-    const detail = e?.code
-        ? `${e.code}: ${String(e.message ?? "")
-              .replace(/^[\w.]+: code: \d+, /, "")
-              .replace(/ request id: \S+$/, "")}`
-        : String(e?.message ?? cause);
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-    const err = new Error(
-        `Alidns ${action} failed for ${target}${tries}: ${detail}${e?.requestId ? ` (request ${e.requestId})` : ""}`,
-    ) as AlidnsError;
-    err.name = "AlidnsError";
-    err.action = action;
-    err.target = target;
-    if (e?.code) err.code = e.code;
-    return err;
+    return callError("AlidnsError", "Alidns", action, target, cause, attempts) as AlidnsError;
 }
 
 export function isAlidnsError(err: unknown): err is AlidnsError {
     return err instanceof Error && err.name === "AlidnsError";
 }
 
-/** Codes Alidns answers under load (per-API quotas) or while briefly unavailable: worth another try. */
-function transient(err: unknown): boolean {
-    const e = err as { code?: string; statusCode?: number };
-    return /^Throttling/.test(String(e?.code ?? "")) || e?.code === "ServiceUnavailable" || e?.statusCode === 503;
-}
-
-/**
- * One SDK call, retried while Alidns answers throttled or unavailable: jittered exponential
- * backoff from `retry.backoffMs`, or the wait the server gives (`x-acs-retry-after`, which the
- * SDK reports as `retryAfter`, ms); at most `retry.retries` more attempts. Anything else
- * fails at once, named after the call and the record.
- */
-async function call<T>(
-    action: string,
-    target: string,
-    fn: () => Promise<T>,
-    retry: { retries: number; backoffMs: number } = { retries: 5, backoffMs: 250 },
-): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-        try {
-            return await fn();
-        } catch (err) {
-            if (!transient(err) || attempt > retry.retries) throw alidnsError(action, target, err, attempt);
-            const after = (err as { retryAfter?: number }).retryAfter;
-            const ceiling = Math.min(retry.backoffMs * 2 ** (attempt - 1), 8_000);
-            const wait = typeof after === "number" && after >= 0 ? Math.min(after, 30_000) : ceiling / 2 + Math.random() * (ceiling / 2);
-            await new Promise((r) => setTimeout(r, wait));
-        }
-    }
+/** One SDK call with the resource's retry settings (providers/alibaba-calls.ts); named after the call and the record. */
+function call<T>(action: string, target: string, fn: () => Promise<T>, retry: RetrySettings = { retries: 5, backoffMs: 250 }): Promise<T> {
+    return withRetries(fn, retry, (cause, attempts) => alidnsError(action, target, cause, attempts));
 }
 
 function recordLabel(record: WeightedRecord, subDomain: string): string {

@@ -16,6 +16,7 @@
  * the real dynamic-provider host (test/privatezone-host.test.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AlibabaCallError, callError, withRetries } from "./alibaba-calls";
 
 /** The resource type the engine and the offline side see for PvtzWeights. */
 export const PVTZ_WEIGHTS_TYPE = "pulumi-nodejs:dynamic/migration:PvtzWeights";
@@ -55,10 +56,8 @@ export interface PvtzWeightsState {
 type Call = (action: string, target: string, query: Record<string, string | number | boolean>) => Promise<Record<string, unknown>>;
 
 /** A PrivateZone failure: a plain Error with fields (a class would lose its message in the host). */
-export interface PvtzError extends Error {
+export interface PvtzError extends AlibabaCallError {
     name: "PvtzError";
-    action: string;
-    code?: string;
 }
 
 export function isPvtzError(err: unknown): err is PvtzError {
@@ -96,36 +95,11 @@ function connect(state: Pick<PvtzWeightsState, "endpoint" | "retry">): Call {
             bodyType: "json",
         });
         const request = new core.$OpenApiUtil.OpenApiRequest({ query: core.OpenApiUtil.query(query) });
-        for (let attempt = 1; ; attempt++) {
-            try {
-                const res = (await client.callApi(params, request, new RuntimeOptions({}))) as { body?: Record<string, unknown> };
-                return res.body ?? {};
-            } catch (err) {
-                const e = err as { code?: string; statusCode?: number; message?: string; requestId?: string; retryAfter?: number };
-                const transient = /^Throttling/.test(String(e?.code ?? "")) || e?.code === "ServiceUnavailable" || e?.statusCode === 503;
-                if (!transient || attempt > state.retry.retries) {
-                    const detail = e?.code
-                        ? `${e.code}: ${String(e.message ?? "")
-                              .replace(/^[\w.]+: code: \d+, /, "")
-                              .replace(/ request id: \S+$/, "")}`
-                        : String(e?.message ?? err);
-                    const tries = attempt > 1 ? ` after ${attempt} attempts` : "";
-                    const failure = new Error(
-                        `PrivateZone ${action} failed for ${target}${tries}: ${detail}${e?.requestId ? ` (request ${e.requestId})` : ""}`,
-                    ) as PvtzError;
-                    failure.name = "PvtzError";
-                    failure.action = action;
-                    if (e?.code) failure.code = e.code;
-                    throw failure;
-                }
-                const ceiling = Math.min(state.retry.backoffMs * 2 ** (attempt - 1), 8_000);
-                const wait =
-                    typeof e.retryAfter === "number" && e.retryAfter >= 0
-                        ? Math.min(e.retryAfter, 30_000)
-                        : ceiling / 2 + Math.random() * (ceiling / 2);
-                await new Promise((r) => setTimeout(r, wait));
-            }
-        }
+        return withRetries(
+            async () => ((await client.callApi(params, request, new RuntimeOptions({}))) as { body?: Record<string, unknown> }).body ?? {},
+            state.retry,
+            (cause, attempts) => callError("PvtzError", "PrivateZone", action, target, cause, attempts),
+        );
     };
 }
 

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { alidnsWeightsProvider as provider, applicationOrder, DnsWeightsState, isAlidnsError } from "../providers/alidns-weights";
 import { AlidnsDouble } from "./doubles/alidns";
+import { withAlibabaCredentials } from "./helpers";
 
 const ZONE = "aliyun.cloud.cn.aibang";
 const SUB = "api01.source-team1.dev.aliyun.cloud.cn.aibang";
@@ -10,21 +11,7 @@ describe("the Alidns weights provider, against a loopback Alidns", () => {
     let dns: AlidnsDouble;
     let a: string;
     let b: string;
-    const saved = { id: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET };
-
-    before(() => {
-        process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = "test-access-key";
-        process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = "test-secret";
-    });
-    after(() => {
-        for (const [k, v] of [
-            ["ALIBABA_CLOUD_ACCESS_KEY_ID", saved.id],
-            ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", saved.secret],
-        ] as const) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-        }
-    });
+    withAlibabaCredentials();
     beforeEach(async () => {
         dns = new AlidnsDouble();
         await dns.start();

@@ -14,7 +14,7 @@ import { alidnsWeightsProvider, DnsWeightsState } from "../providers/alidns-weig
 import { pvtzWeightsProvider, PvtzWeightsState } from "../providers/privatezone-weights";
 import { AlidnsDouble } from "./doubles/alidns";
 import { PrivateZoneDouble } from "./doubles/privatezone";
-import { A_ADDRESS, B_ADDRESS, ZONE } from "./helpers";
+import { A_ADDRESS, B_ADDRESS, withAlibabaCredentials, ZONE } from "./helpers";
 
 /** mulberry32: a small seeded PRNG, so a failing sequence can be replayed. */
 function prng(seed: number): () => number {
@@ -59,20 +59,7 @@ interface Service {
 
 describe("what a name answers at every moment of a weight change (200 seeded random sequences per service)", function () {
     this.timeout(120_000);
-    const saved = { id: process.env.ALIBABA_CLOUD_ACCESS_KEY_ID, secret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET };
-    before(() => {
-        process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = "test-access-key";
-        process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = "test-secret";
-    });
-    after(() => {
-        for (const [k, v] of [
-            ["ALIBABA_CLOUD_ACCESS_KEY_ID", saved.id],
-            ["ALIBABA_CLOUD_ACCESS_KEY_SECRET", saved.secret],
-        ] as const) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-        }
-    });
+    withAlibabaCredentials();
 
     async function run(name: string, service: Service): Promise<void> {
         for (let seq = 0; seq < SEQUENCES; seq++) {

@@ -194,3 +194,22 @@ export function configProblems(raw: RawConfig): string[] {
         return err.problems.map((p) => `${p.path}: ${p.message}`);
     }
 }
+
+/**
+ * Registers before/after hooks that set the credentials the providers read from the standard
+ * Alibaba Cloud chain (the doubles expect this access key) and restore what was there.
+ */
+export function withAlibabaCredentials(): void {
+    const keys = ["ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"] as const;
+    const saved = keys.map((k) => process.env[k]);
+    before(() => {
+        process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = "test-access-key";
+        process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = "test-secret";
+    });
+    after(() =>
+        keys.forEach((k, i) => {
+            if (saved[i] === undefined) delete process.env[k];
+            else process.env[k] = saved[i];
+        }),
+    );
+}

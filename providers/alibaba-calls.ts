@@ -1,0 +1,73 @@
+/**
+ * How the DNS providers call Alibaba Cloud APIs through the official SDK (Alidns's generated
+ * client, or `@alicloud/openapi-core`'s generic RPC call for PrivateZone): which failures are
+ * transient, how long to wait, and the error an operator reads. Shared by both providers and
+ * serialised into each (plain functions, plain Errors: a class would lose its message in the
+ * engine's provider host).
+ */
+
+/** Retries of a throttled or unavailable call, and the first backoff in ms. */
+export interface RetrySettings {
+    retries: number;
+    backoffMs: number;
+}
+
+/** A failed Alibaba Cloud call, named after the service, the call and what it was for, with the vendor's code. */
+export interface AlibabaCallError extends Error {
+    action: string;
+    target: string;
+    /** The vendor's error code, e.g. DomainRecordNotBelongToUser, Throttling.User. */
+    code?: string;
+}
+
+/** Codes Alibaba Cloud APIs answer under load (per-API quotas) or while briefly unavailable: worth another try. */
+export function isTransient(err: unknown): boolean {
+    const e = err as { code?: string; statusCode?: number };
+    return /^Throttling/.test(String(e?.code ?? "")) || e?.code === "ServiceUnavailable" || e?.statusCode === 503;
+}
+
+/**
+ * The error the engine shows: `<Service> <Action> failed for <target>[ after N attempts]: <Code>: <Message> (request <id>)`.
+ * `name` is the error class name readers test for (AlidnsError, PvtzError).
+ */
+export function callError(name: string, service: string, action: string, target: string, cause: unknown, attempts = 1): AlibabaCallError {
+    const e = cause as { code?: string; message?: string; requestId?: string };
+    const detail = e?.code
+        ? `${e.code}: ${String(e.message ?? "")
+              .replace(/^[\w.]+: code: \d+, /, "")
+              .replace(/ request id: \S+$/, "")}`
+        : String(e?.message ?? cause);
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+    const err = new Error(
+        `${service} ${action} failed for ${target}${tries}: ${detail}${e?.requestId ? ` (request ${e.requestId})` : ""}`,
+    ) as AlibabaCallError;
+    err.name = name;
+    err.action = action;
+    err.target = target;
+    if (e?.code) err.code = e.code;
+    return err;
+}
+
+/**
+ * Runs `fn`, retrying while the API answers throttled or unavailable: jittered exponential
+ * backoff from `retry.backoffMs`, or the wait the server gives (`x-acs-retry-after`, which the
+ * SDK reports as `retryAfter`, ms); at most `retry.retries` more attempts. Anything else
+ * fails at once through `fail(cause, attempts)`.
+ */
+export async function withRetries<T>(
+    fn: () => Promise<T>,
+    retry: RetrySettings,
+    fail: (cause: unknown, attempts: number) => Error,
+): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return await fn();
+        } catch (err) {
+            if (!isTransient(err) || attempt > retry.retries) throw fail(err, attempt);
+            const after = (err as { retryAfter?: number }).retryAfter;
+            const ceiling = Math.min(retry.backoffMs * 2 ** (attempt - 1), 8_000);
+            const wait = typeof after === "number" && after >= 0 ? Math.min(after, 30_000) : ceiling / 2 + Math.random() * (ceiling / 2);
+            await new Promise((r) => setTimeout(r, wait));
+        }
+    }
+}
