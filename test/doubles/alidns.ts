@@ -13,8 +13,7 @@
  * `retryAfter` is read from the `x-acs-retry-after` header (@alicloud/openapi-core,
  * dist/client.js and utils.js `getThrottlingTimeLeft`). `throttle()` answers that way.
  */
-import * as http from "node:http";
-import { AddressInfo } from "node:net";
+import { AlibabaRpcDouble, ApiError, RpcCall } from "./alibaba-rpc";
 
 export interface AlidnsRecord {
     RecordId: string;
@@ -28,10 +27,7 @@ export interface AlidnsRecord {
     Line: string;
 }
 
-export interface AlidnsCall {
-    action: string;
-    params: Record<string, string>;
-}
+export type AlidnsCall = RpcCall;
 
 interface Fault {
     status: number;
@@ -39,45 +35,19 @@ interface Fault {
     message: string;
 }
 
-class ApiError extends Error {
-    constructor(
-        readonly status: number,
-        readonly code: string,
-        message: string,
-    ) {
-        super(message);
-    }
-}
-
 const NOT_BELONG = () => new ApiError(400, "DomainRecordNotBelongToUser", "The domain record does not belong to this user.");
 
-export class AlidnsDouble {
+export class AlidnsDouble extends AlibabaRpcDouble {
     readonly records = new Map<string, AlidnsRecord>();
     /** Weighting switched on, by full sub-domain. */
     readonly weighting = new Map<string, boolean>();
-    readonly calls: AlidnsCall[] = [];
     /** What each watched name answered after every successful call, in order. */
     readonly moments = new Map<string, { after: string; weighted: boolean; shares: Record<string, number> }[]>();
     private readonly faults = new Map<string, Fault[]>();
-    private server?: http.Server;
     private nextId = 1000;
-    private nextRequest = 1;
-    /** Answers still to be throttled, and how: one in every `every` calls. */
-    private throttled?: { left: number; code: string; retryAfterMs?: number; every: number; seen: number };
 
-    constructor(readonly accessKeyId = "test-access-key") {}
-
-    /** `127.0.0.1:<port>`, the SDK endpoint. */
-    endpoint = "";
-
-    async start(): Promise<void> {
-        this.server = http.createServer((req, res) => this.handle(req, res));
-        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-        this.endpoint = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    }
-
-    async stop(): Promise<void> {
-        await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    constructor(accessKeyId = "test-access-key") {
+        super("2015-01-09", "REQ", accessKeyId);
     }
 
     addRecord(r: {
@@ -109,15 +79,6 @@ export class AlidnsDouble {
         this.faults.set(action, [...(this.faults.get(action) ?? []), fault]);
     }
 
-    /**
-     * `answers` of the coming calls (any action; one in every `every`, from the next one on)
-     * answer throttled with `code` (Throttling.User: HTTP 400; ServiceUnavailable: 503), with
-     * `x-acs-retry-after` when `retryAfterMs` is given.
-     */
-    throttle(answers: number, code = "Throttling.User", retryAfterMs?: number, every = 1): void {
-        this.throttled = { left: answers, code, every, seen: 0, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-    }
-
     /** Watch a name: record what it answers after every call from now on. */
     watch(subDomain: string): void {
         this.moments.set(subDomain, []);
@@ -138,65 +99,20 @@ export class AlidnsDouble {
         return { weighted, shares };
     }
 
-    /** Calls as `Action key=value ...`, the signature-free part, in order. */
-    log(): string[] {
-        return this.calls.map((c) => [c.action, ...Object.entries(c.params).map(([k, v]) => `${k}=${v}`)].join(" "));
-    }
-
     private subDomainOf(r: AlidnsRecord): string {
         return r.RR === "@" ? r.DomainName : `${r.RR}.${r.DomainName}`;
     }
 
-    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-        let body = "";
-        req.on("data", (chunk) => (body += chunk));
-        req.on("end", () => {
-            // Deterministic request ids, so a test can assert the whole message an operator reads.
-            const requestId = `REQ-${this.nextRequest++}`;
-            let headers: Record<string, string> = {};
-            const reply = (status: number, payload: Record<string, unknown>) => {
-                res.writeHead(status, { ...headers, "content-type": "application/json;charset=utf-8" });
-                res.end(JSON.stringify({ RequestId: requestId, ...payload }));
-            };
-            try {
-                const url = new URL(req.url ?? "/", "http://alidns.local");
-                const params: Record<string, string> = Object.fromEntries(url.searchParams);
-                if (body) Object.assign(params, Object.fromEntries(new URLSearchParams(body)));
-                const action = String(req.headers["x-acs-action"] ?? params.Action ?? "");
-                const auth = String(req.headers.authorization ?? "");
-                if (!auth.startsWith(`ACS3-HMAC-SHA256 Credential=${this.accessKeyId},`)) {
-                    throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
-                }
-                if (req.headers["x-acs-version"] !== "2015-01-09")
-                    throw new ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.");
-                this.calls.push({ action, params });
-                if (this.throttled && this.throttled.left > 0 && this.throttled.seen++ % this.throttled.every === 0) {
-                    this.throttled.left--;
-                    const t = this.throttled;
-                    if (t.retryAfterMs !== undefined) headers = { "x-acs-retry-after": String(t.retryAfterMs) };
-                    throw t.code === "ServiceUnavailable"
-                        ? new ApiError(503, t.code, "The request has failed due to a temporary failure of the server.")
-                        : new ApiError(400, t.code, "Request was denied due to user flow control.");
-                }
-                const fault = this.faults.get(action)?.shift();
-                if (fault) throw new ApiError(fault.status, fault.code, fault.message);
-                const payload = this.dispatch(action, params);
-                for (const [sub, list] of this.moments) list.push({ after: `${action} ${JSON.stringify(params)}`, ...this.answer(sub) });
-                reply(200, payload);
-            } catch (err) {
-                if (err instanceof ApiError)
-                    reply(err.status, {
-                        HostId: "alidns.aliyuncs.com",
-                        Code: err.code,
-                        Message: err.message,
-                        Recommend: `https://api.aliyun.com/troubleshoot?q=${err.code}`,
-                    });
-                else reply(500, { HostId: "alidns.aliyuncs.com", Code: "InternalError", Message: String(err) });
-            }
-        });
+    protected faultFor(action: string): ApiError | undefined {
+        const fault = this.faults.get(action)?.shift();
+        return fault ? new ApiError(fault.status, fault.code, fault.message) : undefined;
     }
 
-    private dispatch(action: string, p: Record<string, string>): Record<string, unknown> {
+    protected afterCall(action: string, params: Record<string, string>): void {
+        for (const [sub, list] of this.moments) list.push({ after: `${action} ${JSON.stringify(params)}`, ...this.answer(sub) });
+    }
+
+    protected dispatch(action: string, p: Record<string, string>): Record<string, unknown> {
         switch (action) {
             case "DescribeDNSSLBSubDomains": {
                 const names = new Set(

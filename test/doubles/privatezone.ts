@@ -17,8 +17,7 @@
  * enabled records above 0 by weight — or, when every enabled record is at 0, all of them
  * unweighted (PrivateZone's rule); with weighting off, every enabled record, unweighted.
  */
-import * as http from "node:http";
-import { AddressInfo } from "node:net";
+import { AlibabaRpcDouble, ApiError } from "./alibaba-rpc";
 
 export interface PvtzRecord {
     RecordId: string;
@@ -39,39 +38,16 @@ export interface Moment {
     shares: Record<string, number>;
 }
 
-class ApiError extends Error {
-    constructor(
-        readonly status: number,
-        readonly code: string,
-        message: string,
-    ) {
-        super(message);
-    }
-}
-
-export class PrivateZoneDouble {
+export class PrivateZoneDouble extends AlibabaRpcDouble {
     readonly records = new Map<string, PvtzRecord>();
     /** Weighting switched on, by `zoneId/rr/type`. */
     readonly lba = new Map<string, boolean>();
-    readonly calls: { action: string; params: Record<string, string> }[] = [];
     /** What each watched name answered after every call, in order. */
     readonly moments = new Map<string, Moment[]>();
-    private server?: http.Server;
     private nextId = 5000;
-    private nextRequest = 1;
-    private throttled = 0;
-    endpoint = "";
 
-    constructor(readonly accessKeyId = "test-access-key") {}
-
-    async start(): Promise<void> {
-        this.server = http.createServer((req, res) => this.handle(req, res));
-        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-        this.endpoint = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    }
-
-    async stop(): Promise<void> {
-        await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    constructor(accessKeyId = "test-access-key") {
+        super("2018-01-01", "PVTZ", accessKeyId);
     }
 
     /** A record as AddZoneRecord leaves it (answered from the moment it exists; weight 1 by default). */
@@ -106,15 +82,6 @@ export class PrivateZoneDouble {
         this.observe("watch");
     }
 
-    /** The next `calls` calls answer Throttling.User with `x-acs-retry-after: 1`. */
-    throttle(calls: number): void {
-        this.throttled = calls;
-    }
-
-    log(): string[] {
-        return this.calls.map((c) => [c.action, ...Object.entries(c.params).map(([k, v]) => `${k}=${v}`)].join(" "));
-    }
-
     /** What `zoneId/rr` answers now, by the rules in this file's header. */
     answer(zoneId: string, rr: string): Omit<Moment, "after"> {
         const enabled = [...this.records.values()].filter((r) => r.ZoneId === zoneId && r.Rr === rr && r.Status === "ENABLE");
@@ -135,44 +102,12 @@ export class PrivateZoneDouble {
         }
     }
 
-    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-        let body = "";
-        req.on("data", (chunk) => (body += chunk));
-        req.on("end", () => {
-            const requestId = `PVTZ-${this.nextRequest++}`;
-            let headers: Record<string, string> = {};
-            const reply = (status: number, payload: Record<string, unknown>) => {
-                res.writeHead(status, { ...headers, "content-type": "application/json;charset=utf-8" });
-                res.end(JSON.stringify({ RequestId: requestId, ...payload }));
-            };
-            try {
-                const url = new URL(req.url ?? "/", "http://pvtz.local");
-                const params: Record<string, string> = Object.fromEntries(url.searchParams);
-                if (body) Object.assign(params, Object.fromEntries(new URLSearchParams(body)));
-                const action = String(req.headers["x-acs-action"] ?? params.Action ?? "");
-                if (!String(req.headers.authorization ?? "").startsWith(`ACS3-HMAC-SHA256 Credential=${this.accessKeyId},`)) {
-                    throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
-                }
-                if (req.headers["x-acs-version"] !== "2018-01-01")
-                    throw new ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.");
-                this.calls.push({ action, params });
-                if (this.throttled > 0) {
-                    this.throttled--;
-                    headers = { "x-acs-retry-after": "1" };
-                    throw new ApiError(400, "Throttling.User", "Request was denied due to user flow control.");
-                }
-                const payload = this.dispatch(action, params);
-                this.observe(
-                    `${action} ${Object.entries(params)
-                        .map(([k, v]) => `${k}=${v}`)
-                        .join(" ")}`,
-                );
-                reply(200, payload);
-            } catch (err) {
-                if (err instanceof ApiError) reply(err.status, { Code: err.code, Message: err.message });
-                else reply(500, { Code: "InternalError", Message: String(err) });
-            }
-        });
+    protected afterCall(action: string, params: Record<string, string>): void {
+        this.observe(
+            `${action} ${Object.entries(params)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(" ")}`,
+        );
     }
 
     private record(id: string): PvtzRecord {
@@ -181,7 +116,7 @@ export class PrivateZoneDouble {
         return r;
     }
 
-    private dispatch(action: string, p: Record<string, string>): Record<string, unknown> {
+    protected dispatch(action: string, p: Record<string, string>): Record<string, unknown> {
         switch (action) {
             case "DescribeZoneRecords": {
                 const list = [...this.records.values()].filter(

@@ -1,0 +1,127 @@
+/**
+ * What every loopback double of an Alibaba Cloud RPC API shares (Alidns 2015-01-09,
+ * PrivateZone 2018-01-01): a server on 127.0.0.1 the official SDK can be pointed at; requests
+ * must carry an ACS3 signature for the expected access key (the signature's value is not
+ * checked) and the API's `x-acs-version`; parameters come from the query and the form body;
+ * errors answer `{RequestId, Code, Message, …}` with the HTTP status; request ids are
+ * deterministic (`<prefix>-N`), so a test can assert the whole message an operator reads.
+ * Throttling answers as Alibaba Cloud does under its per-API quotas (`Throttling.User`, HTTP 400;
+ * `ServiceUnavailable`, 503), with `x-acs-retry-after` when asked — the header the official SDK
+ * reads into `retryAfter` (@alicloud/openapi-core dist/utils.js `getThrottlingTimeLeft`).
+ */
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+
+/** A vendor error a double answers with. */
+export class ApiError extends Error {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+/** One call the double received: the action and its parameters (signature-free). */
+export interface RpcCall {
+    action: string;
+    params: Record<string, string>;
+}
+
+export abstract class AlibabaRpcDouble {
+    readonly calls: RpcCall[] = [];
+    /** `127.0.0.1:<port>`, the SDK endpoint. */
+    endpoint = "";
+    private server?: http.Server;
+    private nextRequest = 1;
+    /** Answers still to be throttled, and how: one in every `every` calls. */
+    private throttled?: { left: number; code: string; retryAfterMs?: number; every: number; seen: number };
+
+    protected constructor(
+        private readonly version: string,
+        private readonly requestPrefix: string,
+        readonly accessKeyId: string,
+    ) {}
+
+    async start(): Promise<void> {
+        this.server = http.createServer((req, res) => this.handle(req, res));
+        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+        this.endpoint = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    }
+
+    async stop(): Promise<void> {
+        await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    }
+
+    /**
+     * `answers` of the coming calls (any action; one in every `every`, from the next one on)
+     * answer throttled with `code`, with `x-acs-retry-after` when `retryAfterMs` is given.
+     */
+    throttle(answers: number, code = "Throttling.User", retryAfterMs?: number, every = 1): void {
+        this.throttled = { left: answers, code, every, seen: 0, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    }
+
+    /** Calls as `Action key=value ...`, the signature-free part, in order. */
+    log(): string[] {
+        return this.calls.map((c) => [c.action, ...Object.entries(c.params).map(([k, v]) => `${k}=${v}`)].join(" "));
+    }
+
+    /** The API's answer to one call (throws ApiError for a vendor error). */
+    protected abstract dispatch(action: string, params: Record<string, string>): Record<string, unknown>;
+
+    /** Called after every successful call (e.g. to record what names answer). */
+    protected afterCall(_action: string, _params: Record<string, string>): void {}
+
+    /** A fault to answer this call with instead, if any (tests inject them). */
+    protected faultFor(_action: string): ApiError | undefined {
+        return undefined;
+    }
+
+    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+        let body = "";
+        req.on("data", (chunk) => (body += chunk));
+        req.on("end", () => {
+            const requestId = `${this.requestPrefix}-${this.nextRequest++}`;
+            let headers: Record<string, string> = {};
+            const reply = (status: number, payload: Record<string, unknown>) => {
+                res.writeHead(status, { ...headers, "content-type": "application/json;charset=utf-8" });
+                res.end(JSON.stringify({ RequestId: requestId, ...payload }));
+            };
+            try {
+                const url = new URL(req.url ?? "/", "http://rpc.local");
+                const params: Record<string, string> = Object.fromEntries(url.searchParams);
+                if (body) Object.assign(params, Object.fromEntries(new URLSearchParams(body)));
+                const action = String(req.headers["x-acs-action"] ?? params.Action ?? "");
+                if (!String(req.headers.authorization ?? "").startsWith(`ACS3-HMAC-SHA256 Credential=${this.accessKeyId},`)) {
+                    throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+                }
+                if (req.headers["x-acs-version"] !== this.version)
+                    throw new ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.");
+                this.calls.push({ action, params });
+                const t = this.throttled;
+                if (t && t.left > 0 && t.seen++ % t.every === 0) {
+                    t.left--;
+                    if (t.retryAfterMs !== undefined) headers = { "x-acs-retry-after": String(t.retryAfterMs) };
+                    throw t.code === "ServiceUnavailable"
+                        ? new ApiError(503, t.code, "The request has failed due to a temporary failure of the server.")
+                        : new ApiError(400, t.code, "Request was denied due to user flow control.");
+                }
+                const fault = this.faultFor(action);
+                if (fault) throw fault;
+                const payload = this.dispatch(action, params);
+                this.afterCall(action, params);
+                reply(200, payload);
+            } catch (err) {
+                if (err instanceof ApiError)
+                    reply(err.status, {
+                        HostId: "localhost",
+                        Code: err.code,
+                        Message: err.message,
+                        Recommend: `https://api.aliyun.com/troubleshoot?q=${err.code}`,
+                    });
+                else reply(500, { HostId: "localhost", Code: "InternalError", Message: String(err) });
+            }
+        });
+    }
+}
