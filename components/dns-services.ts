@@ -35,68 +35,36 @@ export interface DnsAdapter {
 
 const DEFAULT_RETRY = { retries: 5, backoffMs: 250 };
 
+/** The record fields both services' record resources take alike. */
+function recordFields(r: RecordSpec) {
+    return {
+        rr: r.rr,
+        type: r.type,
+        value: r.value,
+        ttl: r.ttl,
+        ...(r.paused !== undefined ? { status: r.paused ? "DISABLE" : "ENABLE" } : {}),
+        remark: r.remark,
+    };
+}
+
+/** The inputs both weights resources take alike. */
+function weightsFields(w: WeightsSpec, s: DnsService) {
+    return { subDomain: w.subDomain, records: w.records, ...(s.endpoint ? { endpoint: s.endpoint } : {}), retry: s.retry ?? DEFAULT_RETRY };
+}
+
 /** Public Alidns: `alicloud.dns.AlidnsRecord` and the DnsWeights provider. */
 export function alidnsAdapter(s: Extract<DnsService, { kind: "alidns" }>): DnsAdapter {
     return {
-        record: (name, r, opts) =>
-            new alicloud.dns.AlidnsRecord(
-                name,
-                {
-                    domainName: r.zone,
-                    rr: r.rr,
-                    type: r.type,
-                    value: r.value,
-                    ttl: r.ttl,
-                    ...(r.paused !== undefined ? { status: r.paused ? "DISABLE" : "ENABLE" } : {}),
-                    remark: r.remark,
-                },
-                opts,
-            ),
-        weights: (name, w, opts) =>
-            new DnsWeights(
-                name,
-                {
-                    zone: w.zone,
-                    subDomain: w.subDomain,
-                    records: w.records,
-                    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
-                    retry: s.retry ?? DEFAULT_RETRY,
-                },
-                opts,
-            ),
+        record: (name, r, opts) => new alicloud.dns.AlidnsRecord(name, { domainName: r.zone, ...recordFields(r) }, opts),
+        weights: (name, w, opts) => new DnsWeights(name, { zone: w.zone, ...weightsFields(w, s) }, opts),
     };
 }
 
 /** PrivateZone: `alicloud.pvtz.ZoneRecord` and the PvtzWeights provider. */
 export function privateZoneAdapter(s: Extract<DnsService, { kind: "privatezone" }>): DnsAdapter {
     return {
-        record: (name, r, opts) =>
-            new alicloud.pvtz.ZoneRecord(
-                name,
-                {
-                    zoneId: s.zoneId,
-                    rr: r.rr,
-                    type: r.type,
-                    value: r.value,
-                    ttl: r.ttl,
-                    ...(r.paused !== undefined ? { status: r.paused ? "DISABLE" : "ENABLE" } : {}),
-                    remark: r.remark,
-                },
-                opts,
-            ),
-        weights: (name, w, opts) =>
-            new PvtzWeights(
-                name,
-                {
-                    zoneId: s.zoneId,
-                    rr: w.rr,
-                    subDomain: w.subDomain,
-                    records: w.records,
-                    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
-                    retry: s.retry ?? DEFAULT_RETRY,
-                },
-                opts,
-            ),
+        record: (name, r, opts) => new alicloud.pvtz.ZoneRecord(name, { zoneId: s.zoneId, ...recordFields(r) }, opts),
+        weights: (name, w, opts) => new PvtzWeights(name, { zoneId: s.zoneId, rr: w.rr, ...weightsFields(w, s) }, opts),
     };
 }
 
