@@ -32,11 +32,15 @@ export function isTransient(err: unknown): boolean {
  */
 export function callError(name: string, service: string, action: string, target: string, cause: unknown, attempts = 1): AlibabaCallError {
     const e = cause as { code?: string; message?: string; requestId?: string };
-    const detail = e?.code
-        ? `${e.code}: ${String(e.message ?? "")
-              .replace(/^[\w.]+: code: \d+, /, "")
-              .replace(/ request id: \S+$/, "")}`
-        : String(e?.message ?? cause);
+    // A network failure (ECONNREFUSED, ETIMEDOUT, …): the SDK's message glues the address and the request URL together.
+    const network = /^E[A-Z]+$/.test(String(e?.code ?? ""));
+    const detail = network
+        ? `cannot reach the API (${e.code})`
+        : e?.code
+          ? `${e.code}: ${String(e.message ?? "")
+                .replace(/^[\w.]+: code: \d+, /, "")
+                .replace(/ request id: \S+$/, "")}`
+          : String(e?.message ?? cause);
     const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
     const err = new Error(
         `${service} ${action} failed for ${target}${tries}: ${detail}${e?.requestId ? ` (request ${e.requestId})` : ""}`,

@@ -165,6 +165,22 @@ describe("the PrivateZone weights provider through the real dynamic-provider hos
         );
     });
 
+    it("ServiceUnavailable is retried; an unreachable API fails at once, naming the call and the name", async () => {
+        pz.throttle(2, "ServiceUnavailable");
+        const state = await apply(undefined, 80, 20);
+        assert.deepEqual(pz.answer(ZONE_ID, RR).shares, { [A_ADDRESS]: 0.8, [B_ADDRESS]: 0.2 });
+        const next = await wire(50, 50);
+        await pz.stop();
+        const message = await engineError(host.update(next.urn, state.id, state.outputs, next.inputs));
+        assert.match(
+            message,
+            new RegExp(
+                `^2 PrivateZone UpdateZoneRecordWeight failed for record ${b} \\(side B\\) of ${SUB.replace(/\./g, "\\.")}: cannot reach the API \\(ECONNREFUSED\\)$`,
+            ),
+        );
+        await pz.start();
+    });
+
     it("read (refresh) reports weights changed by hand", async () => {
         const state = await apply(undefined, 80, 20);
         pz.records.get(b)!.Weight = 35;
