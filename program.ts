@@ -84,7 +84,7 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
     if (platform && target.kind === "stack") await requireRole(platform, "platform", "cutover.platformStack", target.stack);
     const targetAddress = platform
         ? (platform.requireOutput("ingress") as pulumi.Output<{ loadBalancerAddress: string }>).apply((i) => i.loadBalancerAddress)
-        : pulumi.output((target as { address: string }).address);
+        : pulumi.output(target.kind === "host" ? target.host : (target as { address: string }).address);
     for (const warning of cutoverWarnings(config)) void pulumi.log.warn(warning);
 
     const kong = config.kong;

@@ -51,19 +51,20 @@ export class DnsCutover extends pulumi.ComponentResource {
             values.set(r.key, value);
             // B's record is born paused while a weights resource will enable it once its weight is
             // set; the weights resource owns the status from then on.
-            const paused = r.side === "B" && plan.weights !== undefined;
+            const paused = r.key === "b" && plan.weights !== undefined;
             records.set(
                 r.key,
                 dns.record(
                     `${name}-${r.key}`,
                     {
                         zone: plan.zone,
-                        rr: plan.rr,
+                        // The intermediate names (B addressed by a host name) have their own.
+                        rr: r.rr ?? plan.rr,
                         type: r.type,
                         value,
                         ttl: r.ttl,
                         paused,
-                        remark: `migration: ${plan.api} side ${r.side}`,
+                        remark: `migration: ${plan.api} ${r.rr ? `intermediate name of side ${r.side}` : `side ${r.side}`}`,
                     },
                     { parent: this, ignoreChanges: ["status"] },
                 ),
@@ -75,6 +76,7 @@ export class DnsCutover extends pulumi.ComponentResource {
                 {
                     zone: plan.zone,
                     rr: plan.rr,
+                    type: plan.records.find((r) => r.key === plan.weights![0].key)!.type,
                     subDomain: plan.host,
                     records: plan.weights.map((w) => ({ side: w.side, recordId: records.get(w.key)!.id, weight: w.weight })),
                 },

@@ -20,6 +20,8 @@ export interface RecordSpec {
 export interface WeightsSpec {
     zone: string;
     rr: string;
+    /** The weighted records' type (A, or CNAME when B is addressed by a host name). */
+    type: "A" | "CNAME";
     subDomain: string;
     records: { side: "A" | "B"; recordId: pulumi.Input<string>; weight: number }[];
 }
@@ -64,7 +66,7 @@ export function alidnsAdapter(s: Extract<DnsService, { kind: "alidns" }>): DnsAd
 export function privateZoneAdapter(s: Extract<DnsService, { kind: "privatezone" }>): DnsAdapter {
     return {
         record: (name, r, opts) => new alicloud.pvtz.ZoneRecord(name, { zoneId: s.zoneId, ...recordFields(r) }, opts),
-        weights: (name, w, opts) => new PvtzWeights(name, { zoneId: s.zoneId, rr: w.rr, ...weightsFields(w, s) }, opts),
+        weights: (name, w, opts) => new PvtzWeights(name, { zoneId: s.zoneId, rr: w.rr, type: w.type, ...weightsFields(w, s) }, opts),
     };
 }
 

@@ -173,6 +173,13 @@ export function parseConfig(raw: RawConfig): StackConfig {
             );
         }
         if (dns && domains && apis) checkZoneHoldsLegacyNames(c, dns.zone, domains, apis);
+        if (cutover?.target.kind === "host" && dns?.service === "alidns") {
+            c.fail(
+                "cutover.targetHost",
+                cutover.target.host,
+                "B's IPv4 in cutover.targetAddress on public Alidns: Alidns weights only A/AAAA records, and a name cannot hold an A record and a CNAME at once, so a B addressed by a host name cannot be weighted against A's address there; use dns.service: privatezone (weighted CNAMEs through <api>-a/<api>-b intermediate names), or pin an IPv4 of B",
+            );
+        }
         const kong = raw.kong === undefined ? undefined : parseKong(c, raw, domains, apis, cutover, dns);
         throwIfProblems(c);
         const config: CutoverConfig = { role, domains: domains!, apis: apis!, cutover: cutover!, dns: dns!, ...(kong ? { kong } : {}) };
@@ -422,6 +429,7 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
         "weights",
         "sourceAddress",
         "targetAddress",
+        "targetHost",
         "platformStack",
         "completeWith",
         "allowSkippingShift",
@@ -432,7 +440,22 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
         obj.completeWith === undefined ? "address" : c.oneOf("cutover.completeWith", obj.completeWith, ["address", "cname"] as const);
     const sourceAddress = c.string("cutover.sourceAddress", obj.sourceAddress, "A's SLB address as IPv4, e.g. 10.72.10.88", isIpv4);
     let target: TargetAddress | undefined;
-    if (obj.targetAddress !== undefined && obj.platformStack !== undefined) {
+    const alongsideHost = (["targetAddress", "platformStack"] as const).filter((k) => obj[k] !== undefined);
+    if (obj.targetHost !== undefined && alongsideHost.length > 0) {
+        c.fail(
+            "cutover.targetHost",
+            obj.targetHost,
+            `either cutover.targetHost or cutover.${alongsideHost[0]} (both say where B is), not both`,
+        );
+    } else if (obj.targetHost !== undefined) {
+        const host = c.string(
+            "cutover.targetHost",
+            obj.targetHost,
+            "B's load balancer as a DNS name, e.g. alb-xxxx.cn-hangzhou.alb.aliyuncs.com",
+            isDnsName,
+        );
+        if (host) target = { kind: "host", host };
+    } else if (obj.targetAddress !== undefined && obj.platformStack !== undefined) {
         c.fail(
             "cutover.targetAddress",
             obj.targetAddress,

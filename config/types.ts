@@ -98,7 +98,11 @@ export type DnsEdition = "free" | "basic" | "standard" | "ultimate" | "exclusive
 export const DNS_EDITIONS: readonly DnsEdition[] = ["free", "basic", "standard", "ultimate", "exclusive"];
 
 /** Where B's address comes from: given, or the `platform` stack's `ingress.loadBalancerAddress` output. */
-export type TargetAddress = { kind: "address"; address: string } | { kind: "stack"; stack: string };
+export type TargetAddress =
+    | { kind: "address"; address: string }
+    | { kind: "stack"; stack: string }
+    /** B's load balancer addressed by a DNS name (ALB, NLB): weighted CNAMEs through intermediate names (PrivateZone only). */
+    | { kind: "host"; host: string };
 
 /** `migration:cutover`: the traffic switch. */
 export interface CutoverSettings {

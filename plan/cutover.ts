@@ -1,18 +1,23 @@
 import { Api, CutoverConfig, Phase } from "../config/types";
 import { KongUpstreamIntent, kongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "./kong";
-import { legacyHost, longHost, relativeName } from "./naming";
+import { intermediateHost, legacyHost, longHost, relativeName } from "./naming";
 import { Side } from "./traffic";
 
 export { Side };
 
 /** One Alidns record on a legacy name. `value` absent means B's SLB address (from the platform stack). */
 export interface RecordPlan {
-    /** Stable child-name suffix: `a` and `b` keep their identity across phases, so a TTL or type change is an in-place update. */
-    key: "a" | "b";
+    /**
+     * Stable child-name suffix: `a` and `b` keep their identity across phases, so a TTL or type
+     * change is an in-place update; `via-a`, `via-b` are the intermediate names (B by host name).
+     */
+    key: "a" | "b" | "via-a" | "via-b";
     side: Side;
     type: "A" | "CNAME";
     value?: string;
     ttl: number;
+    /** The record's own name relative to the zone, when not the legacy name's (the intermediate names). */
+    rr?: string;
 }
 
 /** Per-record weights while the name is weighted. Weight 0 pauses the record (Alidns weights are 1..100). */
@@ -64,6 +69,13 @@ export interface LegacyNameCutover {
     completeWith?: "address" | "cname";
     /** B's long host name, the CNAME's target with `completeWith: cname`. */
     longHost: string;
+    /**
+     * B's load balancer as a DNS name: the legacy name then holds weighted CNAMEs to two
+     * intermediate names (`<api>-a` → A's address, `<api>-b` → this host). The conversion of
+     * the legacy name from an A record to a CNAME happens in prepare, a step of its own.
+     * @default undefined (B by address)
+     */
+    targetHost?: string;
 }
 
 /** The intent for one API's legacy name, from the cutover config. Pure. */
@@ -79,6 +91,7 @@ export function legacyNameIntent(config: CutoverConfig, api: Api): LegacyNameCut
         ttl: dns.ttl,
         completeWith: cutover.completeWith,
         longHost: longHost(api.name, domains),
+        ...(cutover.target.kind === "host" ? { targetHost: cutover.target.host } : {}),
     };
 }
 
@@ -87,9 +100,10 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
     const { host, zone, phase, ttl } = intent;
     const w = intent.weight ?? 0;
     const base = { api: intent.api, host, zone, rr: relativeName(host, zone), phase };
+    const dns = { ttl };
+    if (intent.targetHost) return planByHostName(intent, { ...base, rr: relativeName(host, zone) });
     const aRecord: RecordPlan = { key: "a", side: "A", type: "A", value: intent.sourceAddress, ttl: ttl.cutover };
     const bAddress: Omit<RecordPlan, "ttl"> = { key: "b", side: "B", type: "A" };
-    const dns = { ttl };
 
     switch (phase) {
         case "prepare":
@@ -152,6 +166,64 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
             };
         }
     }
+}
+
+/**
+ * B addressed by a host name: the intermediate names always exist (`via-a`: A record to A's
+ * address, `via-b`: CNAME to B's host); the legacy name is a CNAME to `<api>-a` (prepare, and
+ * shift at 0), weighted CNAMEs to both (shift), then the CNAME to `<api>-b` alone, weighted 100
+ * (complete). Pure.
+ */
+function planByHostName(intent: LegacyNameCutover, base: Omit<HostCutoverPlan, "records" | "ttl" | "wait">): HostCutoverPlan {
+    const { ttl, zone, api } = intent;
+    const w = intent.weight ?? 0;
+    const viaA = intermediateHost(api, "A", zone);
+    const viaB = intermediateHost(api, "B", zone);
+    const via: RecordPlan[] = [
+        { key: "via-a", side: "A", type: "A", value: intent.sourceAddress, ttl: ttl.cutover, rr: relativeName(viaA, zone) },
+        { key: "via-b", side: "B", type: "CNAME", value: intent.targetHost!, ttl: ttl.cutover, rr: relativeName(viaB, zone) },
+    ];
+    const toA: RecordPlan = { key: "a", side: "A", type: "CNAME", value: viaA, ttl: ttl.cutover };
+    const toB: RecordPlan = { key: "b", side: "B", type: "CNAME", value: viaB, ttl: ttl.cutover };
+    if (intent.phase === "prepare" || (intent.phase === "shift" && w === 0)) {
+        return {
+            ...base,
+            records: [...via, toA],
+            ttl: ttl.cutover,
+            wait:
+                intent.phase === "prepare"
+                    ? {
+                          seconds: ttl.steady,
+                          reason: `the legacy name became a CNAME to ${viaA} (same answer, A's address); resolvers may hold the earlier answer for the TTL in force before (${ttl.steady} s): shift only after that`,
+                      }
+                    : { seconds: ttl.cutover, reason: `not moving yet (weight 0): the name answers A only, as in prepare` },
+        };
+    }
+    if (intent.phase === "shift") {
+        return {
+            ...base,
+            records: [...via, toA, toB],
+            weights: [
+                { key: "a", side: "A", weight: 100 - w },
+                { key: "b", side: "B", weight: w },
+            ],
+            ttl: ttl.cutover,
+            wait: {
+                seconds: ttl.cutover,
+                reason: `clients follow the new weights within one TTL (${ttl.cutover} s); watch B's error rate and latency before the next step`,
+            },
+        };
+    }
+    return {
+        ...base,
+        records: [via[1], { ...toB, ttl: ttl.steady }],
+        weights: [{ key: "b", side: "B", weight: 100 }],
+        ttl: ttl.steady,
+        wait: {
+            seconds: ttl.cutover,
+            reason: `answers pointing at A expire within the cutover TTL (${ttl.cutover} s); then watch A's SLB for residual traffic before decommissioning`,
+        },
+    };
 }
 
 /** Everything the cutover does for one API: its DNS, its Kong layer when it has one, and what to wait for. */

@@ -21,6 +21,15 @@ export function longHost(api: string, domains: { target: string }): string {
     return apiHost(api, domains.target);
 }
 
+/**
+ * The intermediate name of one side when B is addressed by a host name: `<api>-a.<zone>` (an A
+ * record to A's address) and `<api>-b.<zone>` (a CNAME to B's host); the legacy name holds
+ * weighted CNAMEs to them.
+ */
+export function intermediateHost(api: string, side: "A" | "B", zone: string): string {
+    return `${api}-${side.toLowerCase()}.${zone}`;
+}
+
 /** Kong's stable host name for an API in stable-hostname mode: `origin-<api>.<domains.source>`. */
 export function originHost(api: string, domains: { source: string }): string {
     return apiHost(`origin-${api}`, domains.source);

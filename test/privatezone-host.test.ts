@@ -200,12 +200,16 @@ describe("the PrivateZone weights provider through the real dynamic-provider hos
 
         let files = 0;
         /** The committed cutover stack on PrivateZone, without Kong, B's address pinned. */
-        function stackFile(cutover: Record<string, unknown>): string {
+        function stackFile(cutover: Record<string, unknown>, targetHost?: string): string {
             return editedStackFile(
                 "cutover",
                 dir,
                 (c) => {
-                    const cut: Record<string, unknown> = { ...c["migration:cutover"], ...cutover, targetAddress: B_ADDRESS };
+                    const cut: Record<string, unknown> = {
+                        ...c["migration:cutover"],
+                        ...cutover,
+                        ...(targetHost ? { targetHost } : { targetAddress: B_ADDRESS }),
+                    };
                     delete cut.platformStack;
                     c["migration:cutover"] = cut;
                     c["migration:dns"] = {
@@ -263,6 +267,27 @@ describe("the PrivateZone weights provider through the real dynamic-provider hos
             assert.deepEqual(view(), { api01: "B on 50, A on 50; answers B 50% A 50% weighted", api02: "A on 1; answers A 100%" });
             await engine.destroy();
             assert.deepEqual(pz.records.size, 0);
+        });
+
+        it("B by host name: the legacy name answers <api>-a, then weighted CNAMEs 80/20, then <api>-b alone (weights on type CNAME)", async () => {
+            pz.records.clear();
+            const ALB = "alb-b2.cn-hangzhou.alb.aliyuncs.com";
+            const engine = new Engine(host, { pz });
+            const answers = () => pz.answer(ZONE_ID, RR);
+            const viaA = "api01-a.aliyun.cloud.cn.aibang";
+            const viaB = "api01-b.aliyun.cloud.cn.aibang";
+            await engine.up(stackFile({ phase: "prepare" }, ALB));
+            assert.deepEqual(answers(), { weighted: false, shares: { [viaA]: 1 } });
+            assert.deepEqual(pz.answer(ZONE_ID, "api01-b"), { weighted: false, shares: { [ALB]: 1 } });
+            await engine.up(stackFile({ phase: "shift", weights: { api01: 20, api02: 0 } }, ALB));
+            assert.deepEqual(answers(), { weighted: true, shares: { [viaA]: 0.8, [viaB]: 0.2 } });
+            assert.deepEqual(
+                [...pz.lba.keys()].filter((k) => pz.lba.get(k)),
+                [`${ZONE_ID}/${RR}/CNAME`],
+            );
+            await engine.up(stackFile({ phase: "complete", weights: { api01: 100, api02: 100 } }, ALB));
+            assert.deepEqual(answers(), { weighted: true, shares: { [viaB]: 1 } });
+            await engine.destroy();
         });
     });
 });

@@ -103,4 +103,59 @@ describe("the cutover stack on PrivateZone", () => {
             ]);
         });
     });
+
+    describe("B addressed by a host name (cutover.targetHost)", () => {
+        const ALB = "alb-b2.cn-hangzhou.alb.aliyuncs.com";
+        const byHost = (phase: string, weights: Record<string, number>, dns: Record<string, unknown> = PVTZ) => {
+            const c = cutover(phase, weights, dns);
+            return { ...c, cutover: { phase, weights, sourceAddress: "10.72.10.88", targetHost: ALB } };
+        };
+        const records = (run: Awaited<ReturnType<typeof planConfig>>) =>
+            run.resources
+                .filter((r) => r.type === ZONE_RECORD)
+                .map(
+                    (r) =>
+                        `${r.name}: ${String(r.inputs.rr)} ${String(r.inputs.type)} ${String(r.inputs.value)} ttl ${String(r.inputs.ttl)}`,
+                );
+
+        it("prepare: the intermediate names exist and the legacy name becomes a CNAME to <api>-a (a step of its own)", async () => {
+            const run = await planConfig(byHost("prepare", {}));
+            assert.deepEqual(records(run), [
+                `dns-api01-a: api01.source-team1.dev CNAME api01-a.${ZONE} ttl 60`,
+                `dns-api01-via-a: api01-a A 10.72.10.88 ttl 60`,
+                `dns-api01-via-b: api01-b CNAME ${ALB} ttl 60`,
+            ]);
+            assert.deepEqual(
+                (run.outputs.notes as string[])[0],
+                `api01.source-team1.dev.${ZONE}: wait 3600 s after this apply: the legacy name became a CNAME to api01-a.${ZONE} (same answer, A's address); resolvers may hold the earlier answer for the TTL in force before (3600 s): shift only after that`,
+            );
+        });
+
+        it("shift at 20 %: weighted CNAMEs to both intermediate names (PvtzWeights type CNAME)", async () => {
+            const run = await planConfig(byHost("shift", { api01: 20 }));
+            assert.deepEqual(records(run), [
+                `dns-api01-a: api01.source-team1.dev CNAME api01-a.${ZONE} ttl 60`,
+                `dns-api01-b: api01.source-team1.dev CNAME api01-b.${ZONE} ttl 60`,
+                `dns-api01-via-a: api01-a A 10.72.10.88 ttl 60`,
+                `dns-api01-via-b: api01-b CNAME ${ALB} ttl 60`,
+            ]);
+            const weights = run.resources.find((r) => r.type === PVTZ_WEIGHTS_TYPE)!.inputs;
+            assert.deepEqual([weights.type, (weights.records as { weight: number }[]).map((r) => r.weight)], ["CNAME", [80, 20]]);
+        });
+
+        it("complete: the legacy name is a CNAME to <api>-b alone, at the steady TTL", async () => {
+            const run = await planConfig(byHost("complete", { api01: 100 }));
+            assert.deepEqual(records(run), [
+                `dns-api01-b: api01.source-team1.dev CNAME api01-b.${ZONE} ttl 3600`,
+                `dns-api01-via-b: api01-b CNAME ${ALB} ttl 60`,
+            ]);
+        });
+
+        it("on public Alidns it is refused, naming the alternative", () => {
+            const alidns = { zone: ZONE, edition: "standard", ttl: { cutover: 60, steady: 600 } };
+            assert.deepEqual(configProblems(byHost("shift", { api01: 20 }, alidns) as never), [
+                `migration:cutover.targetHost: "${ALB}" is not accepted; expected B's IPv4 in cutover.targetAddress on public Alidns: Alidns weights only A/AAAA records, and a name cannot hold an A record and a CNAME at once, so a B addressed by a host name cannot be weighted against A's address there; use dns.service: privatezone (weighted CNAMEs through <api>-a/<api>-b intermediate names), or pin an IPv4 of B`,
+            ]);
+        });
+    });
 });
