@@ -9,7 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { OfflineRun, runOffline } from "../offline/harness";
 import { PvtzWeights, PVTZ_WEIGHTS_TYPE } from "../providers/privatezone-weights";
-import { Moment, PrivateZoneDouble } from "./doubles/privatezone";
+import { assertSafeAnswers, Moment } from "./doubles/answers";
+import { PrivateZoneDouble } from "./doubles/privatezone";
 import { Engine, plain } from "./engine/engine";
 import { HOST_ENV } from "./engine/fixture";
 import { engineError } from "./engine/engine";
@@ -83,15 +84,7 @@ describe("the PrivateZone weights provider through the real dynamic-provider hos
         return { urn, id: prior.id, inputs: checked.inputs, outputs };
     }
 
-    /** Every moment answers something; never A and B unweighted; B never above `maxB`. */
-    function assertSafe(moments: Moment[], maxB: number): void {
-        for (const m of moments) {
-            const values = Object.keys(m.shares);
-            assert.ok(values.length > 0, `the name answered nothing after ${m.after}`);
-            assert.ok(m.weighted || values.length === 1, `A and B answered unweighted after ${m.after}: ${JSON.stringify(m.shares)}`);
-            assert.ok((m.shares[B_ADDRESS] ?? 0) <= maxB + 1e-9, `B got ${m.shares[B_ADDRESS]} (> ${maxB}) after ${m.after}`);
-        }
-    }
+    const assertSafe = (moments: Moment[], maxB: number) => assertSafeAnswers(moments, maxB, B_ADDRESS);
 
     it("Check refuses all weights at 0 (PrivateZone would answer every record, unweighted) and weights outside 0..100", async () => {
         const zero = await wire(0, 0);

@@ -11,6 +11,7 @@
  */
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
+import { Moment } from "./answers";
 
 /** A vendor error a double answers with. */
 export class ApiError extends Error {
@@ -31,6 +32,8 @@ export interface RpcCall {
 
 export abstract class AlibabaRpcDouble {
     readonly calls: RpcCall[] = [];
+    /** What each watched name answered after every successful call, in order, by the double's name key. */
+    readonly moments = new Map<string, Moment[]>();
     /** `127.0.0.1:<port>`, the SDK endpoint. */
     endpoint = "";
     private server?: http.Server;
@@ -67,11 +70,21 @@ export abstract class AlibabaRpcDouble {
         return this.calls.map((c) => [c.action, ...Object.entries(c.params).map(([k, v]) => `${k}=${v}`)].join(" "));
     }
 
+    /** What the name under `key` (the double's own key for a name) answers now. */
+    protected abstract answerFor(key: string): Omit<Moment, "after">;
+
+    /** Starts recording what the name under `key` answers after every call. */
+    protected startWatching(key: string): void {
+        this.moments.set(key, []);
+    }
+
+    /** Records every watched name's answer now, after `after`. */
+    protected observe(after: string): void {
+        for (const [key, list] of this.moments) list.push({ after, ...this.answerFor(key) });
+    }
+
     /** The API's answer to one call (throws ApiError for a vendor error). */
     protected abstract dispatch(action: string, params: Record<string, string>): Record<string, unknown>;
-
-    /** Called after every successful call (e.g. to record what names answer). */
-    protected afterCall(_action: string, _params: Record<string, string>): void {}
 
     /** A fault to answer this call with instead, if any (tests inject them). */
     protected faultFor(_action: string): ApiError | undefined {
@@ -110,7 +123,7 @@ export abstract class AlibabaRpcDouble {
                 const fault = this.faultFor(action);
                 if (fault) throw fault;
                 const payload = this.dispatch(action, params);
-                this.afterCall(action, params);
+                this.observe([action, ...Object.entries(params).map(([k, v]) => `${k}=${v}`)].join(" "));
                 reply(200, payload);
             } catch (err) {
                 if (err instanceof ApiError)

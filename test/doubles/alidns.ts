@@ -14,6 +14,7 @@
  * dist/client.js and utils.js `getThrottlingTimeLeft`). `throttle()` answers that way.
  */
 import { AlibabaRpcDouble, ApiError, RpcCall } from "./alibaba-rpc";
+import { Moment, sharesOf } from "./answers";
 
 export interface AlidnsRecord {
     RecordId: string;
@@ -41,8 +42,6 @@ export class AlidnsDouble extends AlibabaRpcDouble {
     readonly records = new Map<string, AlidnsRecord>();
     /** Weighting switched on, by full sub-domain. */
     readonly weighting = new Map<string, boolean>();
-    /** What each watched name answered after every successful call, in order. */
-    readonly moments = new Map<string, { after: string; weighted: boolean; shares: Record<string, number> }[]>();
     private readonly faults = new Map<string, Fault[]>();
     private nextId = 1000;
 
@@ -81,22 +80,23 @@ export class AlidnsDouble extends AlibabaRpcDouble {
 
     /** Watch a name: record what it answers after every call from now on. */
     watch(subDomain: string): void {
-        this.moments.set(subDomain, []);
+        this.startWatching(subDomain);
     }
 
     /**
      * What a name answers now: with weighting on, its enabled A records by weight (Alidns
      * weights are 1..100); with weighting off, every enabled A record, unweighted.
      */
-    answer(subDomain: string): { weighted: boolean; shares: Record<string, number> } {
+    answer(subDomain: string): Omit<Moment, "after"> {
         const enabled = [...this.records.values()].filter(
             (r) => this.subDomainOf(r) === subDomain && r.Type === "A" && r.Status === "ENABLE",
         );
         const weighted = this.weighting.get(subDomain) === true;
-        const total = weighted ? enabled.reduce((n, r) => n + r.Weight, 0) : enabled.length;
-        const shares: Record<string, number> = {};
-        for (const r of enabled) shares[r.Value] = (shares[r.Value] ?? 0) + (weighted ? r.Weight : 1) / total;
-        return { weighted, shares };
+        return { weighted, shares: sharesOf(enabled, weighted) };
+    }
+
+    protected answerFor(subDomain: string): Omit<Moment, "after"> {
+        return this.answer(subDomain);
     }
 
     private subDomainOf(r: AlidnsRecord): string {
@@ -106,10 +106,6 @@ export class AlidnsDouble extends AlibabaRpcDouble {
     protected faultFor(action: string): ApiError | undefined {
         const fault = this.faults.get(action)?.shift();
         return fault ? new ApiError(fault.status, fault.code, fault.message) : undefined;
-    }
-
-    protected afterCall(action: string, params: Record<string, string>): void {
-        for (const [sub, list] of this.moments) list.push({ after: `${action} ${JSON.stringify(params)}`, ...this.answer(sub) });
     }
 
     protected dispatch(action: string, p: Record<string, string>): Record<string, unknown> {

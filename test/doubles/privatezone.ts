@@ -18,6 +18,7 @@
  * unweighted (PrivateZone's rule); with weighting off, every enabled record, unweighted.
  */
 import { AlibabaRpcDouble, ApiError } from "./alibaba-rpc";
+import { Moment, sharesOf } from "./answers";
 
 export interface PvtzRecord {
     RecordId: string;
@@ -31,19 +32,10 @@ export interface PvtzRecord {
     Line: string;
 }
 
-/** What one name answers at one moment: each value with its share of answers (0..1). */
-export interface Moment {
-    after: string;
-    weighted: boolean;
-    shares: Record<string, number>;
-}
-
 export class PrivateZoneDouble extends AlibabaRpcDouble {
     readonly records = new Map<string, PvtzRecord>();
     /** Weighting switched on, by `zoneId/rr/type`. */
     readonly lba = new Map<string, boolean>();
-    /** What each watched name answered after every call, in order. */
-    readonly moments = new Map<string, Moment[]>();
     private nextId = 5000;
 
     constructor(accessKeyId = "test-access-key") {
@@ -78,7 +70,7 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
 
     /** Watch a name: record what it answers after every call from now on. */
     watch(zoneId: string, rr: string): void {
-        this.moments.set(`${zoneId}/${rr}`, []);
+        this.startWatching(`${zoneId}/${rr}`);
         this.observe("watch");
     }
 
@@ -88,26 +80,12 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
         const on = [...this.lba.entries()].some(([k, v]) => v && k.startsWith(`${zoneId}/${rr}/`));
         const positive = enabled.filter((r) => r.Weight > 0);
         const weighted = on && positive.length > 0;
-        const set = weighted ? positive : enabled;
-        const total = weighted ? positive.reduce((n, r) => n + r.Weight, 0) : enabled.length;
-        const shares: Record<string, number> = {};
-        for (const r of set) shares[r.Value] = (shares[r.Value] ?? 0) + (weighted ? r.Weight : 1) / total;
-        return { weighted, shares };
+        return { weighted, shares: sharesOf(weighted ? positive : enabled, weighted) };
     }
 
-    private observe(after: string): void {
-        for (const [key, list] of this.moments) {
-            const [zoneId, rr] = key.split("/");
-            list.push({ after, ...this.answer(zoneId, rr) });
-        }
-    }
-
-    protected afterCall(action: string, params: Record<string, string>): void {
-        this.observe(
-            `${action} ${Object.entries(params)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(" ")}`,
-        );
+    protected answerFor(key: string): Omit<Moment, "after"> {
+        const [zoneId, rr] = key.split("/");
+        return this.answer(zoneId, rr);
     }
 
     private record(id: string): PvtzRecord {

@@ -1,0 +1,33 @@
+/**
+ * What a DNS name answers, as the loopback doubles record it after every API call, and the
+ * invariants a weight change must keep at every such moment.
+ */
+import * as assert from "node:assert/strict";
+
+/** What one name answers at one moment: each value with its share of answers (0..1). */
+export interface Moment {
+    after: string;
+    weighted: boolean;
+    shares: Record<string, number>;
+}
+
+/** Each value's share among `records`: by weight when weighted, else one share each. */
+export function sharesOf(records: { Value: string; Weight: number }[], weighted: boolean): Record<string, number> {
+    const total = weighted ? records.reduce((n, r) => n + r.Weight, 0) : records.length;
+    const shares: Record<string, number> = {};
+    for (const r of records) shares[r.Value] = (shares[r.Value] ?? 0) + (weighted ? r.Weight : 1) / total;
+    return shares;
+}
+
+/**
+ * At every moment the name answers something, never answers several values unweighted, and
+ * gives `bValue` at most `maxB` of the answers. `where` names the step in the failure.
+ */
+export function assertSafeAnswers(moments: Moment[], maxB: number, bValue: string, where = "the name"): void {
+    for (const m of moments) {
+        const values = Object.keys(m.shares);
+        assert.ok(values.length > 0, `${where}: answered nothing after ${m.after}`);
+        assert.ok(m.weighted || values.length === 1, `${where}: A and B answered unweighted after ${m.after}: ${JSON.stringify(m.shares)}`);
+        assert.ok((m.shares[bValue] ?? 0) <= maxB + 1e-9, `${where}: B got ${m.shares[bValue]} (planned at most ${maxB}) after ${m.after}`);
+    }
+}
