@@ -2,6 +2,7 @@ import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { DnsWeights } from "../providers/alidns-weights";
 import { DnsService } from "../plan/cutover";
+import { DEFAULT_RETRY } from "../providers/alibaba-calls";
 import { PvtzWeights } from "../providers/privatezone-weights";
 
 /** One record a DnsCutover needs, whichever service holds it. */
@@ -34,8 +35,6 @@ export interface DnsAdapter {
     record(name: string, spec: RecordSpec, opts: pulumi.CustomResourceOptions): pulumi.CustomResource;
     weights(name: string, spec: WeightsSpec, opts: pulumi.CustomResourceOptions): pulumi.CustomResource;
 }
-
-const DEFAULT_RETRY = { retries: 5, backoffMs: 250 };
 
 /** The record fields both services' record resources take alike. */
 function recordFields(r: RecordSpec) {

@@ -1,4 +1,5 @@
 import { INGRESS_IMPLEMENTATIONS } from "../plan/ingress-implementation";
+import { DEFAULT_RETRY } from "../providers/alibaba-calls";
 import { resolveController } from "../plan/controller";
 import { inZone, legacyHost, legacyWildcard } from "../plan/naming";
 import { ConfigError, ConfigProblem, PRIVATE_KEY_PEM, REDACTED, redact, show } from "./errors";
@@ -357,8 +358,9 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
         "retries",
         "retryBackoffMs",
     ]);
-    const retries = obj.retries === undefined ? 5 : c.integer("dns.retries", obj.retries, 0, 10);
-    const backoffMs = obj.retryBackoffMs === undefined ? 250 : c.integer("dns.retryBackoffMs", obj.retryBackoffMs, 1, 10_000);
+    const retries = obj.retries === undefined ? DEFAULT_RETRY.retries : c.integer("dns.retries", obj.retries, 0, 10);
+    const backoffMs =
+        obj.retryBackoffMs === undefined ? DEFAULT_RETRY.backoffMs : c.integer("dns.retryBackoffMs", obj.retryBackoffMs, 1, 10_000);
     const zone = c.string(
         "dns.zone",
         obj.zone,

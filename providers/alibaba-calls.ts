@@ -12,6 +12,15 @@ export interface RetrySettings {
     backoffMs: number;
 }
 
+/** The retry settings when config gives none (`migration:dns.retries`, `dns.retryBackoffMs`). */
+export const DEFAULT_RETRY: RetrySettings = { retries: 5, backoffMs: 250 };
+
+/**
+ * What the engine sends for a value not known yet (a preview before a record exists): the same
+ * string for every unknown, so two unknown record ids are equal and are never duplicates.
+ */
+export const ENGINE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 /** A failed Alibaba Cloud call, named after the service, the call and what it was for, with the vendor's code. */
 export interface AlibabaCallError extends Error {
     action: string;

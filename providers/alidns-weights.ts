@@ -15,16 +15,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { relativeName } from "../plan/naming";
-import { AlibabaCallError, callError, RetrySettings, withRetries } from "./alibaba-calls";
+import { AlibabaCallError, callError, DEFAULT_RETRY, ENGINE_UNKNOWN, RetrySettings, withRetries } from "./alibaba-calls";
 
 /** The resource type the engine and the offline side see for DnsWeights. */
 export const DNS_WEIGHTS_TYPE = "pulumi-nodejs:dynamic/migration:DnsWeights";
-
-/**
- * What the engine sends for a value not known yet (a preview before the records exist): the
- * same string for every unknown, so two unknown record ids are equal and are not duplicates.
- */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Bump when the provider's behaviour changes: the engine does not see code changes otherwise. */
 export const ALIDNS_WEIGHTS_PROVIDER_VERSION = "1";
@@ -120,7 +114,7 @@ export function isAlidnsError(err: unknown): err is AlidnsError {
 }
 
 /** One SDK call with the resource's retry settings (providers/alibaba-calls.ts); named after the call and the record. */
-function call<T>(action: string, target: string, fn: () => Promise<T>, retry: RetrySettings = { retries: 5, backoffMs: 250 }): Promise<T> {
+function call<T>(action: string, target: string, fn: () => Promise<T>, retry: RetrySettings = DEFAULT_RETRY): Promise<T> {
     return withRetries(fn, retry, (cause, attempts) => alidnsError(action, target, cause, attempts));
 }
 
@@ -213,18 +207,18 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
             failures.push({ property: "records", reason: "at least one record to weight" });
         const ids = new Set<string>();
         (news.records ?? []).forEach((r, i) => {
-            if ((r.weight as unknown) !== UNKNOWN && (!Number.isInteger(r.weight) || r.weight < 0 || r.weight > 100)) {
+            if ((r.weight as unknown) !== ENGINE_UNKNOWN && (!Number.isInteger(r.weight) || r.weight < 0 || r.weight > 100)) {
                 failures.push({
                     property: `records[${i}].weight`,
                     reason: `${JSON.stringify(r.weight)} is not a whole percentage 0..100 (0 pauses the record)`,
                 });
             }
             // An unknown id is a record still to be created: never a duplicate of another one.
-            if (r.recordId === UNKNOWN) return;
+            if (r.recordId === ENGINE_UNKNOWN) return;
             if (ids.has(r.recordId)) failures.push({ property: `records[${i}].recordId`, reason: `record ${r.recordId} is listed twice` });
             ids.add(r.recordId);
         });
-        const known = news.subDomain !== UNKNOWN && news.zone !== UNKNOWN;
+        const known = news.subDomain !== ENGINE_UNKNOWN && news.zone !== ENGINE_UNKNOWN;
         if (known && (typeof news.subDomain !== "string" || typeof news.zone !== "string" || !news.subDomain.endsWith(`.${news.zone}`))) {
             failures.push({
                 property: "subDomain",
@@ -236,7 +230,7 @@ export const alidnsWeightsProvider: pulumi.dynamic.ResourceProvider = {
 
     async diff(_id: string, olds: DnsWeightsState, news: DnsWeightsState): Promise<pulumi.dynamic.DiffResult> {
         // An unknown name may turn out the same: only a known, different name replaces.
-        const replaces = (["zone", "subDomain"] as const).filter((k) => news[k] !== UNKNOWN && olds[k] !== news[k]);
+        const replaces = (["zone", "subDomain"] as const).filter((k) => news[k] !== ENGINE_UNKNOWN && olds[k] !== news[k]);
         const same = (a: WeightedRecord[], b: WeightedRecord[]) =>
             JSON.stringify(a.map((r) => [r.side, r.recordId, r.weight])) === JSON.stringify(b.map((r) => [r.side, r.recordId, r.weight]));
         // An unknown record id (a record being replaced) differs from the known one: an update.

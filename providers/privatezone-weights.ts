@@ -16,16 +16,13 @@
  * the real dynamic-provider host (test/privatezone-host.test.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AlibabaCallError, callError, withRetries } from "./alibaba-calls";
+import { AlibabaCallError, callError, DEFAULT_RETRY, ENGINE_UNKNOWN, withRetries } from "./alibaba-calls";
 
 /** The resource type the engine and the offline side see for PvtzWeights. */
 export const PVTZ_WEIGHTS_TYPE = "pulumi-nodejs:dynamic/migration:PvtzWeights";
 
 /** Bump when the provider's behaviour changes: the engine does not see code changes otherwise. */
 export const PVTZ_WEIGHTS_PROVIDER_VERSION = "1";
-
-/** What the engine sends for a value not known yet (the same string for every unknown). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export interface PvtzWeightedRecord {
     side: "A" | "B";
@@ -141,7 +138,7 @@ export const pvtzWeightsProvider: pulumi.dynamic.ResourceProvider = {
             if (!Number.isInteger(r.weight) || r.weight < 0 || r.weight > 100) {
                 failures.push({ property: `records[${i}].weight`, reason: `${JSON.stringify(r.weight)} is not a weight 0..100` });
             }
-            if (r.recordId === UNKNOWN) return;
+            if (r.recordId === ENGINE_UNKNOWN) return;
             if (ids.has(r.recordId)) failures.push({ property: `records[${i}].recordId`, reason: `record ${r.recordId} is listed twice` });
             ids.add(r.recordId);
         });
@@ -155,7 +152,7 @@ export const pvtzWeightsProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async diff(_id: string, olds: PvtzWeightsState, news: PvtzWeightsState): Promise<pulumi.dynamic.DiffResult> {
-        const replaces = (["zoneId", "rr", "type"] as const).filter((k) => news[k] !== UNKNOWN && olds[k] !== news[k]);
+        const replaces = (["zoneId", "rr", "type"] as const).filter((k) => news[k] !== ENGINE_UNKNOWN && olds[k] !== news[k]);
         const same = (a: PvtzWeightedRecord[], b: PvtzWeightedRecord[]) =>
             JSON.stringify(a.map((r) => [r.side, r.recordId, r.weight])) === JSON.stringify(b.map((r) => [r.side, r.recordId, r.weight]));
         const changes =
@@ -234,7 +231,7 @@ export class PvtzWeights extends pulumi.dynamic.Resource {
                 ...args,
                 type: args.type ?? "A",
                 endpoint: args.endpoint ?? "pvtz.aliyuncs.com",
-                retry: args.retry ?? { retries: 5, backoffMs: 250 },
+                retry: args.retry ?? DEFAULT_RETRY,
                 version: PVTZ_WEIGHTS_PROVIDER_VERSION,
                 enabledByUs: undefined,
             },
