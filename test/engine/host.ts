@@ -16,9 +16,6 @@ const proto = require("@pulumi/pulumi/proto/provider_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** What the engine sends for a value not known yet, in previews. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 export type Props = Record<string, unknown>;
 
 /** An error the host returned, as the engine receives it. */
