@@ -27,8 +27,9 @@ export interface DnsCutoverArgs extends LegacyNameCutover {
 /**
  * Moves one legacy host name from A to B: its own A record to A's SLB (low TTL), a record
  * to B, and weighted round robin between them; finally one record to B with the steady TTL.
- * The records keep their identity across phases, so TTL and completion are in-place
- * updates and a new record always exists before an old one goes.
+ * The name's records are one NameRecords resource that owns them from first to last, so a
+ * record is never added answering and TTL, weights and completion are updates in place; the
+ * intermediate names (B addressed by a host name) are plain records.
  */
 export class DnsCutover extends pulumi.ComponentResource {
     readonly host: pulumi.Output<string>;
@@ -36,7 +37,7 @@ export class DnsCutover extends pulumi.ComponentResource {
     readonly traffic: TrafficRow<pulumi.Input<string>>;
     /** The records and weights this phase comes to (pure data, for readers of the component). */
     readonly plan: HostCutoverPlan;
-    /** The name's records by key (`a`: A's, `b`: B's) as they exist in this phase. */
+    /** The legacy name's records (NameRecords), and the intermediate names' records by key. */
     readonly records: Record<string, pulumi.CustomResource>;
 
     constructor(name: string, args: DnsCutoverArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -45,44 +46,34 @@ export class DnsCutover extends pulumi.ComponentResource {
         this.plan = plan;
         const values = new Map<string, pulumi.Input<string>>();
         const dns = dnsAdapter(args.service ?? { kind: "alidns" });
-        const records = new Map<string, pulumi.CustomResource>();
-        for (const r of plan.records) {
-            const value = r.value ?? args.targetAddress;
-            values.set(r.key, value);
-            // B's record is born paused while a weights resource will enable it once its weight is
-            // set; the weights resource owns the status from then on.
-            const paused = r.key === "b" && plan.weights !== undefined;
-            records.set(
-                r.key,
-                dns.record(
-                    `${name}-${r.key}`,
-                    {
-                        zone: plan.zone,
-                        // The intermediate names (B addressed by a host name) have their own.
-                        rr: r.rr ?? plan.rr,
-                        type: r.type,
-                        value,
-                        ttl: r.ttl,
-                        paused,
-                        remark: `migration: ${plan.api} ${r.rr ? `intermediate name of side ${r.side}` : `side ${r.side}`}`,
-                    },
-                    { parent: this, ignoreChanges: ["status"] },
-                ),
-            );
-        }
-        if (plan.weights) {
-            dns.weights(
-                `${name}-weights`,
+        const records: Record<string, pulumi.CustomResource> = {};
+        for (const r of plan.records) values.set(r.key, r.value ?? args.targetAddress);
+        for (const r of plan.records.filter((x) => x.rr !== undefined)) {
+            records[r.key] = dns.record(
+                `${name}-${r.key}`,
                 {
                     zone: plan.zone,
-                    rr: plan.rr,
-                    type: plan.records.find((r) => r.key === plan.weights![0].key)!.type,
-                    subDomain: plan.host,
-                    records: plan.weights.map((w) => ({ side: w.side, recordId: records.get(w.key)!.id, weight: w.weight })),
+                    rr: r.rr!,
+                    type: r.type,
+                    value: values.get(r.key)!,
+                    ttl: r.ttl,
+                    remark: `migration: ${plan.api} intermediate name of side ${r.side}`,
                 },
                 { parent: this },
             );
         }
+        const own = plan.records.filter((x) => x.rr === undefined);
+        const weight = (key: string) => (plan.weights ? plan.weights.find((w) => w.key === key)!.weight : 100);
+        records.name = dns.name(
+            `${name}-records`,
+            {
+                zone: plan.zone,
+                rr: plan.rr,
+                stagingRr: plan.stagingRr,
+                records: own.map((r) => ({ side: r.side, type: r.type, value: values.get(r.key)!, ttl: r.ttl, weight: weight(r.key) })),
+            },
+            { parent: this },
+        );
 
         if (args.origin) {
             // One record whose value moves from A's long name to B's: an in-place update, so it always answers.
@@ -100,7 +91,7 @@ export class DnsCutover extends pulumi.ComponentResource {
             );
         }
 
-        this.records = Object.fromEntries(records);
+        this.records = records;
         this.host = pulumi.output(plan.host);
         this.traffic = {
             api: plan.api,

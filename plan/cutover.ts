@@ -1,6 +1,6 @@
 import { Api, CutoverConfig, Phase } from "../config/types";
 import { KongUpstreamIntent, kongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "./kong";
-import { intermediateHost, legacyHost, longHost, relativeName } from "./naming";
+import { intermediateHost, legacyHost, longHost, relativeName, stagingHost } from "./naming";
 import { Side } from "./traffic";
 
 export { Side };
@@ -34,9 +34,11 @@ export interface HostCutoverPlan {
     zone: string;
     /** Host relative to the zone, as Alidns wants it. */
     rr: string;
+    /** Where a second record of the name is born, paused, before it moves onto the name (relative to the zone). */
+    stagingRr: string;
     phase: Phase;
     records: RecordPlan[];
-    /** Present while the name is weighted (shift, and complete with an A record). */
+    /** Present while the name holds A's and B's records (shift at a weight above 0). */
     weights?: WeightPlan[];
     /** TTL clients cache answers for in this phase. */
     ttl: number;
@@ -99,9 +101,16 @@ export function legacyNameIntent(config: CutoverConfig, api: Api): LegacyNameCut
 export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
     const { host, zone, phase, ttl } = intent;
     const w = intent.weight ?? 0;
-    const base = { api: intent.api, host, zone, rr: relativeName(host, zone), phase };
+    const base = {
+        api: intent.api,
+        host,
+        zone,
+        rr: relativeName(host, zone),
+        stagingRr: relativeName(stagingHost(intent.api, zone), zone),
+        phase,
+    };
     const dns = { ttl };
-    if (intent.targetHost) return planByHostName(intent, { ...base, rr: relativeName(host, zone) });
+    if (intent.targetHost) return planByHostName(intent, base);
     const aRecord: RecordPlan = { key: "a", side: "A", type: "A", value: intent.sourceAddress, ttl: ttl.cutover };
     const bAddress: Omit<RecordPlan, "ttl"> = { key: "b", side: "B", type: "A" };
 
@@ -147,9 +156,8 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
                     : { ...bAddress, ttl: dns.ttl.steady };
             return {
                 ...base,
+                // B's record alone: A's is paused, weighting switched off, then A's record deleted (providers/name-records.ts).
                 records: [final],
-                // Weighting stays on while A's record is deleted: switching it off first would answer with A's paused record too.
-                ...(final.type === "A" ? { weights: [{ key: "b" as const, side: "B" as const, weight: 100 }] } : {}),
                 ttl: dns.ttl.steady,
                 // The CNAME is its own step after complete: what clients may still hold is B's A
                 // record, cached under the steady TTL it has had since complete.
@@ -171,7 +179,7 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
 /**
  * B addressed by a host name: the intermediate names always exist (`via-a`: A record to A's
  * address, `via-b`: CNAME to B's host); the legacy name is a CNAME to `<api>-a` (prepare, and
- * shift at 0), weighted CNAMEs to both (shift), then the CNAME to `<api>-b` alone, weighted 100
+ * shift at 0), weighted CNAMEs to both (shift), then the CNAME to `<api>-b` alone
  * (complete). Pure.
  */
 function planByHostName(intent: LegacyNameCutover, base: Omit<HostCutoverPlan, "records" | "ttl" | "wait">): HostCutoverPlan {
@@ -217,7 +225,6 @@ function planByHostName(intent: LegacyNameCutover, base: Omit<HostCutoverPlan, "
     return {
         ...base,
         records: [via[1], { ...toB, ttl: ttl.steady }],
-        weights: [{ key: "b", side: "B", weight: 100 }],
         ttl: ttl.steady,
         wait: {
             seconds: ttl.cutover,

@@ -30,6 +30,15 @@ export function intermediateHost(api: string, side: "A" | "B", zone: string): st
     return `${api}-${side.toLowerCase()}.${zone}`;
 }
 
+/**
+ * Where a second record of a legacy name is born before it joins the name: `<api>-staging.<zone>`.
+ * Neither DNS service can add a record paused, so it is added here (nobody resolves this name),
+ * paused, and moved onto the legacy name.
+ */
+export function stagingHost(api: string, zone: string): string {
+    return `${api}-staging.${zone}`;
+}
+
 /** Kong's stable host name for an API in stable-hostname mode: `origin-<api>.<domains.source>`. */
 export function originHost(api: string, domains: { source: string }): string {
     return apiHost(`origin-${api}`, domains.source);

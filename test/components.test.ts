@@ -131,45 +131,25 @@ describe("DnsCutover, constructed directly", () => {
         longHost: `orders.new.${ZONE}`,
     };
 
-    it("GIVEN shift at 30 % THEN A's and B's records (B born paused) and the weights, named from the component", async () => {
+    it("GIVEN shift at 30 % THEN one NameRecords with A's and B's records weighted 70 / 30, named from the component", async () => {
         const run = await construct(() => ({ traffic: new DnsCutover("legacy-orders", intent).traffic }));
-        assert.deepEqual(inventory(run), [
-            `${T.record} legacy-orders-a`,
-            `${T.record} legacy-orders-b`,
-            `${T.weights} legacy-orders-weights`,
-            `${T.cutover} legacy-orders`,
-        ]);
-        const record = (key: string) => byName(run, T.record, `legacy-orders-${key}`);
-        assert.deepEqual(record("a").inputs, {
-            domainName: ZONE,
-            rr: "orders.legacy",
-            type: "A",
-            value: A_ADDRESS,
-            ttl: 60,
-            status: "ENABLE",
-            remark: "migration: orders side A",
-        });
-        assert.deepEqual(record("b").inputs, {
-            domainName: ZONE,
-            rr: "orders.legacy",
-            type: "A",
-            value: B_ADDRESS,
-            ttl: 60,
-            status: "DISABLE",
-            remark: "migration: orders side B",
-        });
-        assert.deepEqual(record("b").options, { ...NO_OPTIONS, ignoreChanges: ["status"] });
-        assert.deepEqual(byName(run, T.weights, "legacy-orders-weights").inputs, {
+        assert.deepEqual(inventory(run), [`${T.names} legacy-orders-records`, `${T.cutover} legacy-orders`]);
+        const names = byName(run, T.names, "legacy-orders-records");
+        assert.deepEqual(names.inputs, {
+            service: "alidns",
             zone: ZONE,
-            subDomain: `orders.legacy.${ZONE}`,
+            rr: "orders.legacy",
+            stagingRr: "orders-staging",
             records: [
-                { side: "A", recordId: "[known after apply]", weight: 70 },
-                { side: "B", recordId: "[known after apply]", weight: 30 },
+                { side: "A", type: "A", value: A_ADDRESS, ttl: 60, weight: 70 },
+                { side: "B", type: "A", value: B_ADDRESS, ttl: 60, weight: 30 },
             ],
             endpoint: "alidns.aliyuncs.com",
             retry: { retries: 5, backoffMs: 250 },
             version: "1",
         });
+        assert.deepEqual(names.options, NO_OPTIONS);
+        assert.equal(names.parent, byName(run, T.cutover, "legacy-orders").urn);
         assert.deepEqual(run.outputs.traffic, {
             api: "orders",
             host: `orders.legacy.${ZONE}`,
@@ -187,16 +167,10 @@ describe("DnsCutover, constructed directly", () => {
         const run = await construct(
             () => void new DnsCutover("legacy-orders", { ...intent, phase: "complete", weight: 100, completeWith: "cname" }),
         );
-        assert.deepEqual(inventory(run), [`${T.record} legacy-orders-b`, `${T.cutover} legacy-orders`]);
-        assert.deepEqual(byName(run, T.record, "legacy-orders-b").inputs, {
-            domainName: ZONE,
-            rr: "orders.legacy",
-            type: "CNAME",
-            value: `orders.new.${ZONE}`,
-            ttl: 600,
-            status: "ENABLE",
-            remark: "migration: orders side B",
-        });
+        assert.deepEqual(inventory(run), [`${T.names} legacy-orders-records`, `${T.cutover} legacy-orders`]);
+        assert.deepEqual(byName(run, T.names, "legacy-orders-records").inputs.records, [
+            { side: "B", type: "CNAME", value: `orders.new.${ZONE}`, ttl: 600, weight: 100 },
+        ]);
         // What clients may still hold is B's A record, cached under the steady TTL since complete.
         assert.deepEqual(planLegacyName({ ...intent, phase: "complete", weight: 100, completeWith: "cname" }).wait, {
             seconds: 600,

@@ -17,18 +17,14 @@ function cutoverConfig(cutover: Record<string, unknown>, apis = [api("api01")]) 
     };
 }
 
-function record(apiName: string, side: "A" | "B", extra: Record<string, unknown>) {
-    return { domainName: ZONE, rr: `${apiName}.source-team1.dev`, remark: `migration: ${apiName} side ${side}`, ...extra };
-}
-
-function weights(apiName: string, a: number | undefined, b: number) {
+/** The NameRecords inputs for one legacy name: `[side, type, value, ttl, weight]` per record. */
+function names(apiName: string, records: [string, string, string, number, number][]) {
     return {
+        service: "alidns",
         zone: ZONE,
-        subDomain: `${apiName}.source-team1.dev.${ZONE}`,
-        records: [
-            ...(a === undefined ? [] : [{ side: "A", recordId: "[known after apply]", weight: a }]),
-            { side: "B", recordId: "[known after apply]", weight: b },
-        ],
+        rr: `${apiName}.source-team1.dev`,
+        stagingRr: `${apiName}-staging`,
+        records: records.map(([side, type, value, ttl, weight]) => ({ side, type, value, ttl, weight })),
         endpoint: "alidns.aliyuncs.com",
         retry: { retries: 5, backoffMs: 250 },
         version: "1",
@@ -54,11 +50,11 @@ describe("DnsCutover", () => {
         });
 
         it("holds one A record to A with the cutover TTL, and no weighting", () => {
-            assert.deepEqual(inventory(run), [`${T.record} dns-api01-a`, `${T.cutover} dns-api01`, MARKER]);
-            const a = byName(run, T.record, "dns-api01-a");
-            assert.deepEqual(a.inputs, record("api01", "A", { type: "A", value: A, ttl: 60, status: "ENABLE" }));
-            assert.deepEqual(a.options, { ...NO_OPTIONS, ignoreChanges: ["status"] });
-            assert.equal(a.parent, byName(run, T.cutover, "dns-api01").urn);
+            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, MARKER]);
+            const n = byName(run, T.names, "dns-api01-records");
+            assert.deepEqual(n.inputs, names("api01", [["A", "A", A, 60, 100]]));
+            assert.deepEqual(n.options, NO_OPTIONS);
+            assert.equal(n.parent, byName(run, T.cutover, "dns-api01").urn);
         });
 
         it("says how long to wait before the first shift: the TTL in force before", () => {
@@ -72,11 +68,8 @@ describe("DnsCutover", () => {
     describe("phase shift", () => {
         it("at 0 % the name stays exactly as in prepare: A's record alone, no B record, no weighting (a canary moves only what it names)", async () => {
             const run = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: 0 } }));
-            assert.deepEqual(inventory(run), [`${T.record} dns-api01-a`, `${T.cutover} dns-api01`, MARKER]);
-            assert.deepEqual(
-                byName(run, T.record, "dns-api01-a").inputs,
-                record("api01", "A", { type: "A", value: A, ttl: 60, status: "ENABLE" }),
-            );
+            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, MARKER]);
+            assert.deepEqual(byName(run, T.names, "dns-api01-records").inputs, names("api01", [["A", "A", A, 60, 100]]));
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "shift", 60, [["A", A, 100]])]);
             assert.deepEqual(run.outputs.notes, [
                 `api01.source-team1.dev.${ZONE}: wait 60 s after this apply: not moving yet (weight 0): the name answers A only, as in prepare`,
@@ -84,26 +77,17 @@ describe("DnsCutover", () => {
         });
 
         for (const w of [5, 20, 100]) {
-            it(`at ${w} % keeps both records (B born paused) and weights them ${100 - w} / ${w}`, async () => {
+            it(`at ${w} % holds A's and B's records (B born off the name, see providers/name-records.ts) weighted ${100 - w} / ${w}`, async () => {
                 const run = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: w } }));
-                assert.deepEqual(inventory(run), [
-                    `${T.record} dns-api01-a`,
-                    `${T.record} dns-api01-b`,
-                    `${T.weights} dns-api01-weights`,
-                    `${T.cutover} dns-api01`,
-                    MARKER,
-                ]);
+                assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, MARKER]);
                 assert.deepEqual(
-                    byName(run, T.record, "dns-api01-a").inputs,
-                    record("api01", "A", { type: "A", value: A, ttl: 60, status: "ENABLE" }),
+                    byName(run, T.names, "dns-api01-records").inputs,
+                    names("api01", [
+                        ["A", "A", A, 60, 100 - w],
+                        ["B", "A", B, 60, w],
+                    ]),
                 );
-                assert.deepEqual(
-                    byName(run, T.record, "dns-api01-b").inputs,
-                    record("api01", "B", { type: "A", value: B, ttl: 60, status: "DISABLE" }),
-                );
-                assert.deepEqual(byName(run, T.record, "dns-api01-b").options, { ...NO_OPTIONS, ignoreChanges: ["status"] });
-                assert.deepEqual(byName(run, T.weights, "dns-api01-weights").inputs, weights("api01", 100 - w, w));
-                assert.deepEqual(byName(run, T.weights, "dns-api01-weights").options, NO_OPTIONS);
+                assert.deepEqual(byName(run, T.names, "dns-api01-records").options, NO_OPTIONS);
                 assert.deepEqual(run.outputs.traffic, [
                     traffic("api01", "shift", 60, [
                         ["A", A, 100 - w],
@@ -122,49 +106,31 @@ describe("DnsCutover", () => {
                 ]),
             );
             assert.deepEqual(
-                inventory(run).filter((r) => r.startsWith(T.weights)),
-                [`${T.weights} dns-api01-weights`, `${T.weights} dns-api03-weights`],
-            );
-            assert.deepEqual(
-                ["api01", "api03"].map((n) =>
-                    (byName(run, T.weights, `dns-${n}-weights`).inputs.records as { weight: number }[]).map((r) => r.weight),
+                ["api01", "api02", "api03"].map((n) =>
+                    (byName(run, T.names, `dns-${n}-records`).inputs.records as { side: string; weight: number }[]).map(
+                        (r) => `${r.side} ${r.weight}`,
+                    ),
                 ),
-                [
-                    [95, 5],
-                    [0, 100],
-                ],
+                [["A 95", "B 5"], ["A 100"], ["A 0", "B 100"]],
             );
-            assert.equal(
-                inventory(run).length,
-                11,
-                "2 × (2 records, weights, component), api02's A record and component, and the phase marker",
-            );
+            assert.equal(inventory(run).length, 7, "3 × (records, component), and the phase marker");
         });
     });
 
     describe("phase complete", () => {
-        it("with an A record: only B's record, steady TTL, weighting kept on B alone while A's record goes", async () => {
+        it("with an A record: only B's record, steady TTL, no weighting (A's paused, weighting off, then A's record deleted)", async () => {
             const run = await planConfig(cutoverConfig({ phase: "complete", weights: { api01: 100 } }));
-            assert.deepEqual(inventory(run), [
-                `${T.record} dns-api01-b`,
-                `${T.weights} dns-api01-weights`,
-                `${T.cutover} dns-api01`,
-                MARKER,
-            ]);
-            assert.deepEqual(
-                byName(run, T.record, "dns-api01-b").inputs,
-                record("api01", "B", { type: "A", value: B, ttl: 600, status: "DISABLE" }),
-            );
-            assert.deepEqual(byName(run, T.weights, "dns-api01-weights").inputs, weights("api01", undefined, 100));
+            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, MARKER]);
+            assert.deepEqual(byName(run, T.names, "dns-api01-records").inputs, names("api01", [["B", "A", B, 600, 100]]));
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "complete", 600, [["B", B, 100]])]);
         });
 
         it("with a CNAME: one CNAME to the long name, steady TTL, serving at once, no weighting", async () => {
             const run = await planConfig(cutoverConfig({ phase: "complete", completeWith: "cname", weights: { api01: 100 } }));
-            assert.deepEqual(inventory(run), [`${T.record} dns-api01-b`, `${T.cutover} dns-api01`, MARKER]);
+            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, MARKER]);
             assert.deepEqual(
-                byName(run, T.record, "dns-api01-b").inputs,
-                record("api01", "B", { type: "CNAME", value: "api01.target-team2.dev.aliyun.cloud.cn.aibang", ttl: 600, status: "ENABLE" }),
+                byName(run, T.names, "dns-api01-records").inputs,
+                names("api01", [["B", "CNAME", "api01.target-team2.dev.aliyun.cloud.cn.aibang", 600, 100]]),
             );
             assert.deepEqual(run.outputs.traffic, [
                 traffic("api01", "complete", 600, [["B", "api01.target-team2.dev.aliyun.cloud.cn.aibang", 100]]),
@@ -199,21 +165,14 @@ describe("DnsCutover", () => {
         });
     });
 
-    it("records keep their identity across phases, so no transition leaves the name without an answer", async () => {
-        const prepare = await planConfig(cutoverConfig({ phase: "prepare" }));
-        const shift = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: 100 } }));
-        const complete = await planConfig(cutoverConfig({ phase: "complete", weights: { api01: 100 } }));
-        // A's record is the same resource from prepare to shift (a TTL change is an in-place update)…
-        assert.equal(byName(prepare, T.record, "dns-api01-a").urn, byName(shift, T.record, "dns-api01-a").urn);
-        // …and B's record the same from shift to complete, so it exists before A's record is removed.
-        assert.equal(byName(shift, T.record, "dns-api01-b").urn, byName(complete, T.record, "dns-api01-b").urn);
-        for (const r of [...shift.resources, ...complete.resources].filter((x) => x.type === T.record)) {
-            assert.deepEqual(
-                [r.options.deleteBeforeReplace, r.options.replaceOnChanges],
-                [false, []],
-                `${r.name} is never deleted before its replacement`,
-            );
-        }
+    it("one resource holds the name's records in every phase, so each transition is an update in place, never a replacement", async () => {
+        const runs = [
+            await planConfig(cutoverConfig({ phase: "prepare" })),
+            await planConfig(cutoverConfig({ phase: "shift", weights: { api01: 100 } })),
+            await planConfig(cutoverConfig({ phase: "complete", weights: { api01: 100 } })),
+        ];
+        assert.deepEqual(new Set(runs.map((r) => byName(r, T.names, "dns-api01-records").urn)).size, 1);
+        for (const r of runs) assert.deepEqual(byName(r, T.names, "dns-api01-records").options, NO_OPTIONS);
     });
 });
 
@@ -227,8 +186,11 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
     it("reads B's address from the dev stack, whose SLB address is known only after apply", () => {
         assert.deepEqual(byName(run, T.stackRef, "platform").inputs, { name: "organization/migration/dev" });
         assert.deepEqual(
-            byName(run, T.record, "dns-api01-b").inputs,
-            record("api01", "B", { type: "A", value: "[known after apply]", ttl: 60, status: "DISABLE" }),
+            byName(run, T.names, "dns-api01-records").inputs,
+            names("api01", [
+                ["A", "A", A, 60, 80],
+                ["B", "A", "[known after apply]", 60, 20],
+            ]),
         );
     });
 
@@ -244,9 +206,10 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
                 traffic("api02", "shift", 60, [["A", A, 100]]),
             ],
         );
-        assert.ok(
-            !inventory(run).some((r) => r.includes("dns-api02-b") || r.includes("dns-api02-weights")),
-            "api02 at 0 has no B record and no weights",
+        assert.deepEqual(
+            byName(run, T.names, "dns-api02-records").inputs.records,
+            [{ side: "A", type: "A", value: A, ttl: 60, weight: 100 }],
+            "api02 at 0 has A's record alone",
         );
     });
 });

@@ -9,7 +9,7 @@ import { DNS_CUTOVER_TYPE } from "../components/dns-cutover";
 import { ISOLATED_INGRESS_TYPE } from "../components/isolated-ingress";
 import { KONG_UPSTREAM_TYPE } from "../components/kong-upstream";
 import { SHORT_DOMAIN_GATEWAY_TYPE } from "../components/short-domain-gateway";
-import { DNS_WEIGHTS_TYPE } from "../providers/alidns-weights";
+import { NAME_RECORDS_TYPE } from "../providers/name-records";
 import { OfflineRun, RecordedOptions, RecordedResource, runOffline } from "../offline/harness";
 import { planStackOffline } from "../offline/plan-stack";
 import { loadStackConfig } from "../offline/stack-files";
@@ -164,7 +164,7 @@ export const T = {
     cutover: DNS_CUTOVER_TYPE,
     kongUpstream: KONG_UPSTREAM_TYPE,
     record: "alicloud:dns/alidnsRecord:AlidnsRecord",
-    weights: DNS_WEIGHTS_TYPE,
+    names: NAME_RECORDS_TYPE,
     stackRef: "pulumi:pulumi:StackReference",
 };
 

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { RawConfig } from "../config/types";
 import { OfflineRun } from "../offline/harness";
-import { api, byName, configProblems, DOMAINS, editedStackFile, HEALTH, inventory, planConfig, planStack } from "./helpers";
+import { api, byName, configProblems, DOMAINS, editedStackFile, HEALTH, inventory, planConfig, planStack, T } from "./helpers";
 
 const ZONE = "aliyun.cloud.cn.aibang";
 const UPSTREAM = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
@@ -157,8 +157,10 @@ describe("KongUpstream", () => {
                 read_timeout: 120000,
             });
             assert.deepEqual(
-                inventory(run).filter((r) => r.startsWith(RECORD)),
-                [`${RECORD} dns-api01-a`, `${RECORD} dns-api02-a`],
+                ["api01", "api02"].map((a) =>
+                    (byName(run, T.names, `dns-${a}-records`).inputs.records as { side: string }[]).map((r) => r.side),
+                ),
+                [["A"], ["A"]],
             );
         });
 
@@ -173,8 +175,10 @@ describe("KongUpstream", () => {
             );
             assert.equal(byName(run, SERVICE, "kong-api01-service").inputs.relaxed, null);
             assert.deepEqual(
-                inventory(run).filter((r) => r.startsWith(RECORD)),
-                [`${RECORD} dns-api01-b`, `${RECORD} dns-api02-b`],
+                ["api01", "api02"].map((a) =>
+                    (byName(run, T.names, `dns-${a}-records`).inputs.records as { side: string }[]).map((r) => r.side),
+                ),
+                [["B"], ["B"]],
             );
         });
     });
@@ -220,9 +224,7 @@ describe("KongUpstream", () => {
                 "api01.source-team1.dev.aliyun.cloud.cn.aibang",
             );
             assert.deepEqual(
-                (byName(run, "pulumi-nodejs:dynamic/migration:DnsWeights", "dns-api01-weights").inputs.records as { weight: number }[]).map(
-                    (r) => r.weight,
-                ),
+                (byName(run, T.names, "dns-api01-records").inputs.records as { weight: number }[]).map((r) => r.weight),
                 [80, 20],
             );
         });

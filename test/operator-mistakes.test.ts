@@ -515,7 +515,12 @@ describe("operator mistakes", () => {
                 at({ phase: "complete", weights: all100, completeWith: "cname" }, "cn.yaml"),
                 "--json",
             ]);
+            // Refused twice over: by the phase marker (the step), and by each name's records (the service's rule).
+            const retype =
+                "the name's records would change type (A → CNAME) while it holds two records: the service refuses a name with both; change the type of the name's single record first (complete), then add or remove records";
             assert.deepEqual(JSON.parse(cname.stdout).diff.refused, [
+                { name: "dns-api01-records", property: "records", reason: retype },
+                { name: "dns-api02-records", property: "records", reason: retype },
                 {
                     name: "phase",
                     property: "completeWith",

@@ -1,32 +1,33 @@
 /**
- * The PrivateZone weights provider as `pulumi up` runs it: the resource serialised by the SDK
- * from a program that constructs it, driven through the real dynamic-provider host against
- * the loopback PrivateZone double, with what the name answers checked after every call.
+ * NameRecords on PrivateZone as `pulumi up` runs it: the resource serialised by the SDK from a
+ * program that constructs it, driven through the real dynamic-provider host against the
+ * loopback PrivateZone double, with what the name answers checked after every call; then the
+ * cutover stack on PrivateZone through the engine.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { OfflineRun, runOffline } from "../offline/harness";
-import { PvtzWeights, PVTZ_WEIGHTS_TYPE } from "../providers/privatezone-weights";
-import { assertSafeAnswers, Moment } from "./doubles/answers";
+import { NameRecord, NameRecords, NAME_RECORDS_TYPE } from "../providers/name-records";
+import { assertSafeAnswers } from "./doubles/answers";
 import { PrivateZoneDouble } from "./doubles/privatezone";
 import { Engine, plain } from "./engine/engine";
 import { HOST_ENV } from "./engine/fixture";
 import { engineError } from "./engine/engine";
 import { Props, ProviderHost } from "./engine/host";
-import { A_ADDRESS, B_ADDRESS, editedStackFile } from "./helpers";
+import { A_ADDRESS, B_ADDRESS, editedStackFile, ZONE } from "./helpers";
 
 const ZONE_ID = "zone-1a2b";
 const RR = "api01.source-team1.dev";
-const SUB = `${RR}.aliyun.cloud.cn.aibang`;
+const SUB = `${RR}.${ZONE}`;
+const a = (weight = 100, ttl = 60): NameRecord => ({ side: "A", type: "A", value: A_ADDRESS, ttl, weight });
+const b = (weight = 100, ttl = 60): NameRecord => ({ side: "B", type: "A", value: B_ADDRESS, ttl, weight });
 
-describe("the PrivateZone weights provider through the real dynamic-provider host", function () {
+describe("NameRecords on PrivateZone through the real dynamic-provider host", function () {
     this.timeout(30_000);
     let host: ProviderHost;
     let pz: PrivateZoneDouble;
-    let a: string;
-    let b: string;
 
     before(async () => {
         host = new ProviderHost(HOST_ENV);
@@ -37,41 +38,40 @@ describe("the PrivateZone weights provider through the real dynamic-provider hos
     beforeEach(async () => {
         pz = new PrivateZoneDouble();
         await pz.start();
-        // As AddZoneRecord leaves them: both answered, weight 1.
-        a = pz.addRecord({ zoneId: ZONE_ID, rr: RR, value: A_ADDRESS });
-        b = pz.addRecord({ zoneId: ZONE_ID, rr: RR, value: B_ADDRESS });
+        pz.addRecord({ zoneId: ZONE_ID, rr: "*.source-team1.dev", value: A_ADDRESS, ttl: 3600 });
+        pz.watch(ZONE_ID, RR);
     });
     afterEach(() => pz.stop());
 
-    /** The resource's wire inputs at weights A/B, as the SDK serialises them from a program. */
-    async function wire(wa: number, wb: number): Promise<{ urn: string; inputs: Props }> {
+    /** The resource's wire inputs for `records`, as the SDK serialises them from a program. */
+    async function wire(records: NameRecord[]): Promise<{ urn: string; inputs: Props }> {
         const run: OfflineRun = await runOffline({
             project: "lib",
             stack: "test",
             config: {},
             keepWire: true,
             program: async () => {
-                new PvtzWeights("pz-api01", {
+                new NameRecords("dns-api01-records", {
+                    service: "privatezone",
+                    zone: ZONE,
                     zoneId: ZONE_ID,
                     rr: RR,
-                    subDomain: SUB,
-                    records: [
-                        { side: "A", recordId: a, weight: wa },
-                        { side: "B", recordId: b, weight: wb },
-                    ],
+                    stagingRr: "api01-staging",
+                    records,
                     endpoint: pz.endpoint,
                     retry: { retries: 3, backoffMs: 5 },
                 });
                 return {};
             },
         });
-        const r = run.resources.find((x) => x.type === PVTZ_WEIGHTS_TYPE)!;
+        const r = run.resources.find((x) => x.type === NAME_RECORDS_TYPE)!;
         return { urn: r.urn, inputs: plain(r.wire) as Props };
     }
 
+    type Applied = { urn: string; id: string; inputs: Props; outputs: Props };
     /** Steps through the host as the engine would: Check, then Create or Diff + Update. */
-    async function apply(prior: { id: string; inputs: Props; outputs: Props } | undefined, wa: number, wb: number) {
-        const { urn, inputs } = await wire(wa, wb);
+    async function apply(prior: Applied | undefined, records: NameRecord[]): Promise<Applied> {
+        const { urn, inputs } = await wire(records);
         const checked = await host.check(urn, prior?.inputs ?? {}, inputs);
         assert.deepEqual(checked.failures, []);
         if (!prior) {
@@ -84,104 +84,93 @@ describe("the PrivateZone weights provider through the real dynamic-provider hos
         return { urn, id: prior.id, inputs: checked.inputs, outputs };
     }
 
-    const assertSafe = (moments: Moment[], maxB: number) => assertSafeAnswers(moments, maxB, B_ADDRESS);
+    const moments = () => pz.moments.get(`${ZONE_ID}/${RR}`)!;
 
-    it("Check refuses all weights at 0 (PrivateZone would answer every record, unweighted) and weights outside 0..100", async () => {
-        const zero = await wire(0, 0);
+    it("Check refuses all weights at 0 (PrivateZone would answer every record, unweighted) and a TTL PrivateZone does not take", async () => {
+        const zero = await wire([a(0), b(0)]);
         assert.deepEqual((await host.check(zero.urn, {}, zero.inputs)).failures, [
             {
                 property: "records",
-                reason: "every weight is 0: PrivateZone then answers every record, unweighted; keep at least one above 0",
+                reason: "every weight is 0: the name would answer nothing (PrivateZone: every record, unweighted); keep one above 0",
             },
         ]);
-        const big = await wire(101, 0);
-        assert.deepEqual((await host.check(big.urn, {}, big.inputs)).failures, [
-            { property: "records[0].weight", reason: "101 is not a weight 0..100" },
+        const ttl = await wire([a(100, 10)]);
+        assert.deepEqual((await host.check(ttl.urn, {}, ttl.inputs)).failures, [
+            { property: "records[0].ttl", reason: "10 is not a PrivateZone TTL (one of 5, 30, 60, 3600, 43200, 86400)" },
         ]);
     });
 
-    it("shift 20 → 50 → 100 → rollback to 0 → delete: the name always answers, B never above its planned share, never unweighted", async () => {
-        let state = await apply(undefined, 80, 20);
-        assert.deepEqual(pz.log(), [
-            `DescribeZoneRecords ZoneId=${ZONE_ID} Keyword=${RR} SearchMode=EXACT PageSize=100`,
-            `UpdateZoneRecordWeight RecordId=${a} Weight=80`,
-            `UpdateZoneRecordWeight RecordId=${b} Weight=20`,
-            `SetZoneLbaStatus ZoneId=${ZONE_ID} Rr=${RR} Type=A Open=true`,
-        ]);
-        assert.deepEqual(pz.answer(ZONE_ID, RR), { weighted: true, shares: { [A_ADDRESS]: 0.8, [B_ADDRESS]: 0.2 } });
-        pz.watch(ZONE_ID, RR);
-        let maxB = 0.2;
-        for (const [wa, wb] of [
-            [50, 50],
-            [0, 100],
-            [100, 0],
-        ]) {
-            pz.calls.length = 0;
-            state = await apply(state, wa, wb);
-            maxB = Math.max(maxB, wb / 100);
-            assert.equal(pz.log().filter((l) => l.startsWith("Describe")).length, 0, "an update reads nothing");
+    it("prepare → shift 20 → 50 → 100 → complete → back to prepare → delete: every moment safe; updates read only to birth a record", async () => {
+        let state = await apply(undefined, [a()]);
+        let maxB = 0;
+        const staging = [`DescribeZoneRecords ZoneId=${ZONE_ID} Keyword=api01-staging SearchMode=EXACT PageSize=100`];
+        // A record is born (B in shift, A again on the way back) only after a look for a half-born one on the staging name.
+        for (const [records, reads] of [
+            [[a(80), b(20)], staging],
+            [[a(50), b(50)], []],
+            [[a(0), b(100)], []],
+            [[b(100, 3600)], []],
+            [[a()], staging],
+        ] as [NameRecord[], string[]][]) {
+            const from = pz.calls.length;
+            state = await apply(state, records);
+            const share = (records.find((r) => r.side === "B")?.weight ?? 0) / 100;
+            assertSafeAnswers(moments(), Math.max(maxB, share), B_ADDRESS);
+            maxB = share;
+            assert.deepEqual(
+                pz
+                    .log()
+                    .slice(from)
+                    .filter((l) => l.startsWith("Describe")),
+                reads,
+            );
         }
-        assert.deepEqual(pz.answer(ZONE_ID, RR), { weighted: true, shares: { [A_ADDRESS]: 1 } });
+        assert.deepEqual(pz.answer(ZONE_ID, RR), { weighted: false, shares: { [A_ADDRESS]: 1 } });
         await host.delete(state.urn, state.id, state.outputs);
-        assert.deepEqual(pz.answer(ZONE_ID, RR), { weighted: false, shares: { [A_ADDRESS]: 1 } }, "rolled back: A alone, weighting off");
-        assertSafe(pz.moments.get(`${ZONE_ID}/${RR}`)!, 1);
-        // Rising to 100 never let B pass through an unweighted or all-zero moment:
-        const moments = pz.moments.get(`${ZONE_ID}/${RR}`)!;
-        assert.ok(moments.every((m) => m.weighted || Object.keys(m.shares).length === 1));
+        assert.deepEqual(pz.answer(ZONE_ID, RR), { weighted: false, shares: { [A_ADDRESS]: 1 } }, "the wildcard answers A again");
+        assertSafeAnswers(moments(), 1, B_ADDRESS);
+        assert.equal([...pz.records.values()].filter((r) => r.Rr === RR || r.Rr === "api01-staging").length, 0);
     });
 
-    it("gaining first: going from A 100 to B 100 never passes through all-zero", async () => {
-        let state = await apply(undefined, 100, 0);
-        pz.watch(ZONE_ID, RR);
-        pz.calls.length = 0;
-        state = await apply(state, 0, 100);
-        assert.deepEqual(pz.log(), [`UpdateZoneRecordWeight RecordId=${b} Weight=100`, `UpdateZoneRecordWeight RecordId=${a} Weight=0`]);
-        assertSafe(pz.moments.get(`${ZONE_ID}/${RR}`)!, 1);
-        assert.deepEqual(state.outputs.records, [
-            { side: "A", recordId: a, weight: 0 },
-            { side: "B", recordId: b, weight: 100 },
-        ]);
-    });
-
-    it("throttling is retried; an error reaches the engine with the call, the name and the code", async () => {
+    it("throttling is retried; an error reaches the engine with the call, the record, the name and the code", async () => {
         pz.throttle(2);
-        const state = await apply(undefined, 80, 20);
+        const state = await apply(await apply(undefined, [a()]), [a(80), b(20)]);
         assert.deepEqual(pz.answer(ZONE_ID, RR).shares, { [A_ADDRESS]: 0.8, [B_ADDRESS]: 0.2 });
+        const bId = (state.outputs.owned as { side: string; id: string }[]).find((o) => o.side === "B")!.id;
         pz.throttle(10);
-        const next = await wire(50, 50);
+        const next = await wire([a(50), b(50)]);
         const message = await engineError(host.update(next.urn, state.id, state.outputs, next.inputs));
         assert.match(
             message,
             new RegExp(
-                `^2 PrivateZone UpdateZoneRecordWeight failed for record ${b} \\(side B\\) of ${SUB.replace(/\./g, "\\.")} after 4 attempts: Throttling\\.User: Request was denied due to user flow control\\. \\(request PVTZ-\\d+\\)$`,
+                `^2 PrivateZone UpdateZoneRecordWeight failed for B's record ${bId} of ${SUB.replace(/\./g, "\\.")} after 4 attempts: Throttling\\.User: Request was denied due to user flow control\\. \\(request PVTZ-\\d+\\)$`,
             ),
         );
     });
 
     it("ServiceUnavailable is retried; an unreachable API fails at once, naming the call and the name", async () => {
         pz.throttle(2, "ServiceUnavailable");
-        const state = await apply(undefined, 80, 20);
-        assert.deepEqual(pz.answer(ZONE_ID, RR).shares, { [A_ADDRESS]: 0.8, [B_ADDRESS]: 0.2 });
-        const next = await wire(50, 50);
+        const state = await apply(await apply(undefined, [a()]), [a(80), b(20)]);
+        const bId = (state.outputs.owned as { side: string; id: string }[]).find((o) => o.side === "B")!.id;
+        const next = await wire([a(50), b(50)]);
         await pz.stop();
         const message = await engineError(host.update(next.urn, state.id, state.outputs, next.inputs));
-        assert.match(
+        assert.equal(
             message,
-            new RegExp(
-                `^2 PrivateZone UpdateZoneRecordWeight failed for record ${b} \\(side B\\) of ${SUB.replace(/\./g, "\\.")}: cannot reach the API \\(ECONNREFUSED\\)$`,
-            ),
+            `2 PrivateZone UpdateZoneRecordWeight failed for B's record ${bId} of ${SUB}: cannot reach the API (ECONNREFUSED)`,
         );
         await pz.start();
     });
 
     it("read (refresh) reports weights changed by hand", async () => {
-        const state = await apply(undefined, 80, 20);
-        pz.records.get(b)!.Weight = 35;
+        const state = await apply(await apply(undefined, [a()]), [a(80), b(20)]);
+        const bId = (state.outputs.owned as { side: string; id: string }[]).find((o) => o.side === "B")!.id;
+        pz.records.get(bId)!.Weight = 35;
         const read = await host.read(state.urn, state.id, state.outputs);
-        assert.deepEqual(read.outputs.records, [
-            { side: "A", recordId: a, weight: 80 },
-            { side: "B", recordId: b, weight: 35 },
-        ]);
+        assert.deepEqual(
+            (read.outputs.records as { side: string; weight: number }[]).map((r) => `${r.side} ${r.weight}`),
+            ["A 80", "B 35"],
+        );
     });
 
     describe("the cutover stack on PrivateZone, step by step through the engine", () => {
@@ -242,7 +231,7 @@ describe("the PrivateZone weights provider through the real dynamic-provider hos
             );
         }
 
-        it("prepare → shift 20 → 100 → complete → rollback → destroy", async () => {
+        it("prepare → shift 20 → 100 → complete → rollback → destroy: A's record paused, not weighted 0; complete unweighted", async () => {
             pz.records.clear();
             const engine = new Engine(host, { pz });
             await engine.up(stackFile({ phase: "prepare" }));
@@ -251,18 +240,19 @@ describe("the PrivateZone weights provider through the real dynamic-provider hos
             assert.deepEqual(view(), { api01: "A on 80, B on 20; answers A 80% B 20% weighted", api02: "A on 1; answers A 100%" });
             await engine.up(stackFile({ phase: "shift", weights: { api01: 100, api02: 100 } }));
             assert.deepEqual(view(), {
-                api01: "A on 0, B on 100; answers B 100% weighted",
-                api02: "A on 0, B on 100; answers B 100% weighted",
+                api01: "A off, B on 100; answers B 100% weighted",
+                api02: "A off, B on 100; answers B 100% weighted",
             });
             await engine.up(stackFile({ phase: "complete", weights: { api01: 100, api02: 100 } }));
-            assert.deepEqual(view(), { api01: "B on 100; answers B 100% weighted", api02: "B on 100; answers B 100% weighted" });
+            assert.deepEqual(view(), { api01: "B on 100; answers B 100%", api02: "B on 100; answers B 100%" });
             await engine.up(stackFile({ phase: "shift", weights: { api01: 50, api02: 0 } }));
-            assert.deepEqual(view(), { api01: "B on 50, A on 50; answers B 50% A 50% weighted", api02: "A on 1; answers A 100%" });
+            // Back from complete, A's record is born again (on the staging name, paused, then moved).
+            assert.deepEqual(view(), { api01: "B on 50, A on 50; answers B 50% A 50% weighted", api02: "A on 100; answers A 100%" });
             await engine.destroy();
             assert.deepEqual(pz.records.size, 0);
         });
 
-        it("B by host name: the legacy name answers <api>-a, then weighted CNAMEs 80/20, then <api>-b alone (weights on type CNAME)", async () => {
+        it("B by host name: the legacy name answers <api>-a, then weighted CNAMEs 80/20 (weighting on type CNAME), then <api>-b alone", async () => {
             pz.records.clear();
             const ALB = "alb-b2.cn-hangzhou.alb.aliyuncs.com";
             const engine = new Engine(host, { pz });
@@ -279,7 +269,7 @@ describe("the PrivateZone weights provider through the real dynamic-provider hos
                 [`${ZONE_ID}/${RR}/CNAME`],
             );
             await engine.up(stackFile({ phase: "complete", weights: { api01: 100, api02: 100 } }, ALB));
-            assert.deepEqual(answers(), { weighted: true, shares: { [viaB]: 1 } });
+            assert.deepEqual(answers(), { weighted: false, shares: { [viaB]: 1 } });
             await engine.destroy();
         });
     });

@@ -1,10 +1,9 @@
 /**
  * The cutover stack on PrivateZone (`dns.service: privatezone`): the same DnsCutover, with
- * `alicloud.pvtz.ZoneRecord` records and the PvtzWeights provider; PrivateZone's own rules
- * refused at plan time.
+ * the legacy name's records held by NameRecords over the pvtz API and the intermediate names as
+ * `alicloud.pvtz.ZoneRecord`s; PrivateZone's own rules refused at plan time.
  */
 import * as assert from "node:assert/strict";
-import { PVTZ_WEIGHTS_TYPE } from "../providers/privatezone-weights";
 import { api, configProblems, DOMAINS, inventory, planConfig, T, ZONE } from "./helpers";
 
 const ZONE_RECORD = "alicloud:pvtz/zoneRecord:ZoneRecord";
@@ -21,21 +20,34 @@ function cutover(phase: string, weights: Record<string, number>, dns: Record<str
 }
 
 describe("the cutover stack on PrivateZone", () => {
-    it("prepare: one ZoneRecord to A, no weights; the plan says FAST_ZONE and lists the VPCs to bind", async () => {
+    /** Every record the plan holds, one line each: ZoneRecords, and the NameRecords' records with side and weight. */
+    const records = (run: Awaited<ReturnType<typeof planConfig>>) =>
+        run.resources.flatMap((r) => {
+            const i = r.inputs as Record<string, unknown>;
+            if (r.type === ZONE_RECORD) return [`${r.name}: ${String(i.rr)} ${String(i.type)} ${String(i.value)} ttl ${String(i.ttl)}`];
+            if (r.type !== T.names) return [];
+            return (i.records as { side: string; type: string; value: string; ttl: number; weight: number }[]).map(
+                (x) => `${r.name}: ${String(i.rr)} ${x.side} ${x.type} ${x.value} ttl ${x.ttl} weight ${x.weight}`,
+            );
+        });
+
+    it("prepare: A's record alone on the name, no weights; the plan says FAST_ZONE and lists the VPCs to bind", async () => {
         const run = await planConfig(cutover("prepare", {}));
         assert.deepEqual(inventory(run), [
-            `${ZONE_RECORD} dns-api01-a`,
+            `${T.names} dns-api01-records`,
             `${T.cutover} dns-api01`,
             "pulumi-nodejs:dynamic/migration:PhaseMarker phase",
         ]);
-        assert.deepEqual(run.resources.find((r) => r.name === "dns-api01-a")!.inputs, {
+        assert.deepEqual(run.resources.find((r) => r.name === "dns-api01-records")!.inputs, {
+            service: "privatezone",
             zoneId: "zone-1a2b",
+            zone: ZONE,
             rr: "api01.source-team1.dev",
-            type: "A",
-            value: "10.72.10.88",
-            ttl: 60,
-            status: "ENABLE",
-            remark: "migration: api01 side A",
+            stagingRr: "api01-staging",
+            records: [{ side: "A", type: "A", value: "10.72.10.88", ttl: 60, weight: 100 }],
+            retry: { retries: 5, backoffMs: 250 },
+            endpoint: "pvtz.aliyuncs.com",
+            version: "1",
         });
         assert.deepEqual(run.warnings, [
             "PrivateZone zone zone-1a2b: weights apply only in an acceleration zone (DnsGroup FAST_ZONE); a NORMAL zone ignores them and answers every record — check the zone before shift",
@@ -43,40 +55,17 @@ describe("the cutover stack on PrivateZone", () => {
         ]);
     });
 
-    it("shift at 20 %: A's and B's ZoneRecords (B born paused) and PvtzWeights 80 / 20", async () => {
+    it("shift at 20 %: A's and B's records weighted 80 / 20", async () => {
         const run = await planConfig(cutover("shift", { api01: 20 }));
-        assert.deepEqual(inventory(run), [
-            `${ZONE_RECORD} dns-api01-a`,
-            `${ZONE_RECORD} dns-api01-b`,
-            `${PVTZ_WEIGHTS_TYPE} dns-api01-weights`,
-            `${T.cutover} dns-api01`,
-            "pulumi-nodejs:dynamic/migration:PhaseMarker phase",
+        assert.deepEqual(records(run), [
+            "dns-api01-records: api01.source-team1.dev A A 10.72.10.88 ttl 60 weight 80",
+            "dns-api01-records: api01.source-team1.dev B A 10.72.11.99 ttl 60 weight 20",
         ]);
-        assert.deepEqual(run.resources.find((r) => r.name === "dns-api01-b")!.inputs.status, "DISABLE");
-        assert.deepEqual(run.resources.find((r) => r.name === "dns-api01-weights")!.inputs, {
-            zoneId: "zone-1a2b",
-            rr: "api01.source-team1.dev",
-            subDomain: `api01.source-team1.dev.${ZONE}`,
-            records: [
-                { side: "A", recordId: "[known after apply]", weight: 80 },
-                { side: "B", recordId: "[known after apply]", weight: 20 },
-            ],
-            type: "A",
-            endpoint: "pvtz.aliyuncs.com",
-            retry: { retries: 5, backoffMs: 250 },
-            version: "1",
-        });
     });
 
-    it("complete: B's ZoneRecord alone at the steady TTL, weighted 100", async () => {
+    it("complete: B's record alone at the steady TTL", async () => {
         const run = await planConfig(cutover("complete", { api01: 100 }));
-        assert.deepEqual(inventory(run), [
-            `${ZONE_RECORD} dns-api01-b`,
-            `${PVTZ_WEIGHTS_TYPE} dns-api01-weights`,
-            `${T.cutover} dns-api01`,
-            "pulumi-nodejs:dynamic/migration:PhaseMarker phase",
-        ]);
-        assert.equal(run.resources.find((r) => r.name === "dns-api01-b")!.inputs.ttl, 3600);
+        assert.deepEqual(records(run), ["dns-api01-records: api01.source-team1.dev B A 10.72.11.99 ttl 3600 weight 100"]);
     });
 
     describe("refuses PrivateZone's impossible settings, naming the key and what is accepted", () => {
@@ -110,20 +99,12 @@ describe("the cutover stack on PrivateZone", () => {
             const c = cutover(phase, weights, dns);
             return { ...c, cutover: { phase, weights, sourceAddress: "10.72.10.88", targetHost: ALB } };
         };
-        const records = (run: Awaited<ReturnType<typeof planConfig>>) =>
-            run.resources
-                .filter((r) => r.type === ZONE_RECORD)
-                .map(
-                    (r) =>
-                        `${r.name}: ${String(r.inputs.rr)} ${String(r.inputs.type)} ${String(r.inputs.value)} ttl ${String(r.inputs.ttl)}`,
-                );
-
         it("prepare: the intermediate names exist and the legacy name becomes a CNAME to <api>-a (a step of its own)", async () => {
             const run = await planConfig(byHost("prepare", {}));
             assert.deepEqual(records(run), [
-                `dns-api01-a: api01.source-team1.dev CNAME api01-a.${ZONE} ttl 60`,
                 `dns-api01-via-a: api01-a A 10.72.10.88 ttl 60`,
                 `dns-api01-via-b: api01-b CNAME ${ALB} ttl 60`,
+                `dns-api01-records: api01.source-team1.dev A CNAME api01-a.${ZONE} ttl 60 weight 100`,
             ]);
             assert.deepEqual(
                 (run.outputs.notes as string[])[0],
@@ -131,23 +112,21 @@ describe("the cutover stack on PrivateZone", () => {
             );
         });
 
-        it("shift at 20 %: weighted CNAMEs to both intermediate names (PvtzWeights type CNAME)", async () => {
+        it("shift at 20 %: weighted CNAMEs to both intermediate names", async () => {
             const run = await planConfig(byHost("shift", { api01: 20 }));
             assert.deepEqual(records(run), [
-                `dns-api01-a: api01.source-team1.dev CNAME api01-a.${ZONE} ttl 60`,
-                `dns-api01-b: api01.source-team1.dev CNAME api01-b.${ZONE} ttl 60`,
                 `dns-api01-via-a: api01-a A 10.72.10.88 ttl 60`,
                 `dns-api01-via-b: api01-b CNAME ${ALB} ttl 60`,
+                `dns-api01-records: api01.source-team1.dev A CNAME api01-a.${ZONE} ttl 60 weight 80`,
+                `dns-api01-records: api01.source-team1.dev B CNAME api01-b.${ZONE} ttl 60 weight 20`,
             ]);
-            const weights = run.resources.find((r) => r.type === PVTZ_WEIGHTS_TYPE)!.inputs;
-            assert.deepEqual([weights.type, (weights.records as { weight: number }[]).map((r) => r.weight)], ["CNAME", [80, 20]]);
         });
 
         it("complete: the legacy name is a CNAME to <api>-b alone, at the steady TTL", async () => {
             const run = await planConfig(byHost("complete", { api01: 100 }));
             assert.deepEqual(records(run), [
-                `dns-api01-b: api01.source-team1.dev CNAME api01-b.${ZONE} ttl 3600`,
                 `dns-api01-via-b: api01-b CNAME ${ALB} ttl 60`,
+                `dns-api01-records: api01.source-team1.dev B CNAME api01-b.${ZONE} ttl 3600 weight 100`,
             ]);
         });
 

@@ -26,12 +26,12 @@ async function closedPort(): Promise<number> {
 const view = (w: World) => ({ dns: w.dnsView(), kong: w.kongView() });
 const both = (s: string) => ({ api01: s.replace(/\{api\}/g, "api01"), api02: s.replace(/\{api\}/g, "api02") });
 /**
- * The engine's steps for the two APIs, in its order (DNS weights, then per API the Kong
+ * The engine's steps for the two APIs, in its order (the names' records, then per API the Kong
  * upstream and its service binding, then the phase marker); a step left out is not taken.
  */
 function steps(s: { dns?: string; upstream?: string; binding?: string; phase?: string; after?: string[] }): string[] {
     const out: string[] = [];
-    if (s.dns) out.push(`${s.dns} DnsWeights dns-api01-weights`, `${s.dns} DnsWeights dns-api02-weights`);
+    if (s.dns) out.push(`${s.dns} NameRecords dns-api01-records`, `${s.dns} NameRecords dns-api02-records`);
     for (const a of ["api01", "api02"]) {
         if (s.upstream) out.push(`${s.upstream} KongUpstreamEntity kong-${a}-upstream`);
         if (s.binding) out.push(`${s.binding} KongServiceBinding kong-${a}-service`);
@@ -65,7 +65,13 @@ describe("providers through the real dynamic-provider host", function () {
         const deps = Object.keys(
             (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies,
         );
-        assert.deepEqual(modules, ["@alicloud/alidns20150109", "@alicloud/credentials", "@alicloud/openapi-core", "undici"]);
+        assert.deepEqual(modules, [
+            "@alicloud/alidns20150109",
+            "@alicloud/credentials",
+            "@alicloud/openapi-core",
+            "@darabonba/typescript",
+            "undici",
+        ]);
         assert.deepEqual(
             modules.filter((m) => !deps.includes(m)),
             [],
@@ -82,16 +88,10 @@ describe("providers through the real dynamic-provider host", function () {
             dev = (await planStack("dev")).outputs;
         });
 
-        it("a fresh stack previews: both record ids unknown are not duplicates", async () => {
+        it("a fresh stack previews: B's address unknown until the dev stack applies passes Check", async () => {
             w = await new World(host).start({ refs: { "organization/migration/dev": dev } });
             const taken = await w.engine.preview(path.join(ROOT, "Pulumi.cutover.yaml"));
-            // api02 is at 0 in the committed shift: it has no B record and no weights (it stays as in prepare).
-            assert.deepEqual(
-                taken,
-                steps({ dns: "create", upstream: "create", binding: "create", phase: "create" }).filter(
-                    (x) => x !== "create DnsWeights dns-api02-weights",
-                ),
-            );
+            assert.deepEqual(taken, steps({ dns: "create", upstream: "create", binding: "create", phase: "create" }));
         });
 
         it("after an apply of prepare, the committed shift previews: Check and Diff pass for every dynamic resource", async () => {
@@ -99,7 +99,8 @@ describe("providers through the real dynamic-provider host", function () {
             await w.engine.up(w.stackFile({ phase: "prepare" }, undefined, true));
             const taken = await w.engine.preview(w.stackFile({}, undefined, true));
             assert.deepEqual(taken, [
-                "create DnsWeights dns-api01-weights",
+                "update NameRecords dns-api01-records",
+                "same NameRecords dns-api02-records",
                 "update KongUpstreamEntity kong-api01-upstream",
                 "same KongServiceBinding kong-api01-service",
                 "same KongUpstreamEntity kong-api02-upstream",
@@ -125,8 +126,8 @@ describe("providers through the real dynamic-provider host", function () {
                 return true;
             });
             assert.deepEqual(await w.engine.preview(w.stackFile({ phase: "complete", weights: all100, allowSkippingShift: true })), [
-                "create DnsWeights dns-api01-weights",
-                "create DnsWeights dns-api02-weights",
+                "update NameRecords dns-api01-records",
+                "update NameRecords dns-api02-records",
                 "update KongUpstreamEntity kong-api01-upstream",
                 "update KongServiceBinding kong-api01-service",
                 "update KongUpstreamEntity kong-api02-upstream",
@@ -141,21 +142,21 @@ describe("providers through the real dynamic-provider host", function () {
             assert.deepEqual(w.dnsView(), both("A off ttl 60, B on 100 ttl 60; weighting on"), "a refused preview writes nothing");
         });
 
-        it("Check reports a real duplicate record id, and refuses a bad weight", async () => {
+        it("Check, through the host, refuses a bad weight and a side given twice", async () => {
             w = await new World(host).start();
             const { run } = await w.engine.program(w.stackFile({ phase: "shift", weights: { api01: 20 } }), false);
-            const weights = run.resources.find((r) => r.name === "dns-api01-weights")!;
-            const wire = weights.wire as { records: { recordId: string; weight: number }[] };
+            const names = run.resources.find((r) => r.name === "dns-api01-records")!;
+            const wire = names.wire as { records: { side: string; weight: number }[] };
             const bad = {
                 ...wire,
                 records: [
-                    { ...wire.records[0], recordId: "1000", weight: 120 },
-                    { ...wire.records[1], recordId: "1000" },
+                    { ...wire.records[0], weight: 120 },
+                    { ...wire.records[1], side: "A" },
                 ],
             };
-            assert.deepEqual((await host.check(weights.urn, {}, bad)).failures, [
+            assert.deepEqual((await host.check(names.urn, {}, bad)).failures, [
+                { property: "records", reason: "each side at most once" },
                 { property: "records[0].weight", reason: "120 is not a whole percentage 0..100 (0 pauses the record)" },
-                { property: "records[1].recordId", reason: "record 1000 is listed twice" },
             ]);
         });
     });
@@ -167,14 +168,14 @@ describe("providers through the real dynamic-provider host", function () {
 
             assert.deepEqual(
                 await w.engine.up(w.stackFile({ phase: "prepare" })),
-                steps({ upstream: "create", binding: "create", phase: "create" }),
+                steps({ dns: "create", upstream: "create", binding: "create", phase: "create" }),
             );
             assert.deepEqual(view(w), {
                 dns: both("A on 1 ttl 60; weighting off"),
                 kong: both("A 100 B 0; service → team1-{api} retries 10"),
             });
 
-            assert.deepEqual(await w.engine.up(shift(5)), steps({ dns: "create", upstream: "update", binding: "same", phase: "replace" }));
+            assert.deepEqual(await w.engine.up(shift(5)), steps({ dns: "update", upstream: "update", binding: "same", phase: "replace" }));
             assert.deepEqual(view(w), {
                 dns: both("A on 95 ttl 60, B on 5 ttl 60; weighting on"),
                 kong: both("A 95 B 5; service → team1-{api} retries 10"),
@@ -196,18 +197,12 @@ describe("providers through the real dynamic-provider host", function () {
 
             assert.deepEqual(
                 await w.engine.up(w.stackFile({ phase: "complete", weights: { api01: 100, api02: 100 } })),
-                steps({
-                    dns: "update",
-                    upstream: "same",
-                    binding: "update",
-                    phase: "replace",
-                    after: ["delete AlidnsRecord dns-api01-a", "delete AlidnsRecord dns-api02-a"],
-                }),
+                steps({ dns: "update", upstream: "same", binding: "update", phase: "replace" }),
             );
             assert.deepEqual(
                 view(w),
-                { dns: both("B on 100 ttl 600; weighting on"), kong: both("A 0 B 100; service → team1-{api} retries 5") },
-                "complete: A's record gone, the services' own retries back",
+                { dns: both("B on 100 ttl 600; weighting off"), kong: both("A 0 B 100; service → team1-{api} retries 5") },
+                "complete: A's record gone, weighting off (B alone), the services' own retries back",
             );
 
             // refresh: Read finds what was applied, and the same program then diffs to no change.
@@ -220,7 +215,7 @@ describe("providers through the real dynamic-provider host", function () {
                 steps({ dns: "same", upstream: "same", binding: "same", phase: "same" }),
             );
 
-            // rollback: complete → shift 50 re-creates A's record and weights it again; → prepare removes B.
+            // rollback: complete → shift 50 gives A a record again (born paused off the name) and weights it; → prepare removes B.
             await w.engine.up(shift(50));
             assert.deepEqual(view(w), {
                 dns: both("B on 50 ttl 60, A on 50 ttl 60; weighting on"),
@@ -228,7 +223,7 @@ describe("providers through the real dynamic-provider host", function () {
             });
             await w.engine.up(w.stackFile({ phase: "prepare" }));
             assert.deepEqual(view(w), {
-                dns: both("A on 50 ttl 60; weighting off"),
+                dns: both("A on 100 ttl 60; weighting off"),
                 kong: both("A 100 B 0; service → team1-{api} retries 10"),
             });
 
@@ -238,8 +233,8 @@ describe("providers through the real dynamic-provider host", function () {
                 "delete KongUpstreamEntity kong-api02-upstream",
                 "delete KongServiceBinding kong-api01-service",
                 "delete KongUpstreamEntity kong-api01-upstream",
-                "delete AlidnsRecord dns-api01-a",
-                "delete AlidnsRecord dns-api02-a",
+                "delete NameRecords dns-api02-records",
+                "delete NameRecords dns-api01-records",
             ]);
             assert.deepEqual(view(w), {
                 dns: both("(no record); weighting off"),
@@ -256,8 +251,8 @@ describe("providers through the real dynamic-provider host", function () {
             w.kong.targets.forEach((t) => t.target === B_TARGET("api01") && (t.weight = 33));
             const refreshed = await w.engine.refresh();
             assert.deepEqual(refreshed.filter((s) => s.startsWith("drift")).sort(), [
-                "drift DnsWeights dns-api01-weights",
                 "drift KongUpstreamEntity kong-api01-upstream",
+                "drift NameRecords dns-api01-records",
             ]);
             await w.engine.up(w.stackFile({ phase: "shift", weights: { api01: 20, api02: 0 } }));
             assert.deepEqual(view(w).dns.api01, "A on 80 ttl 60, B on 20 ttl 60; weighting on");
@@ -404,7 +399,7 @@ describe("providers through the real dynamic-provider host", function () {
             const message = await engineError(w.engine.up(w.stackFile({ phase: "shift", weights: { api01: 30, api02: 0 } })));
             assert.match(
                 message,
-                /^2 Alidns UpdateDNSSLBWeight failed for record \d+ \(side B\) of api01\.source-team1\.dev\.aliyun\.cloud\.cn\.aibang after 4 attempts: Throttling\.User: Request was denied due to user flow control\. \(request REQ-\d+\)$/,
+                /^2 Alidns UpdateDNSSLBWeight failed for B's record \d+ of api01\.source-team1\.dev\.aliyun\.cloud\.cn\.aibang after 4 attempts: Throttling\.User: Request was denied due to user flow control\. \(request REQ-\d+\)$/,
             );
         });
 
@@ -444,7 +439,7 @@ describe("providers through the real dynamic-provider host", function () {
         const taken = await w.engine.up(w.stackFile({ phase: "shift", weights: { ...all(10), api007: 25 } }));
         assert.deepEqual(
             taken.filter((s) => !s.startsWith("same")),
-            ["update DnsWeights dns-api007-weights", "update KongUpstreamEntity kong-api007-upstream"],
+            ["update NameRecords dns-api007-records", "update KongUpstreamEntity kong-api007-upstream"],
         );
         assert.deepEqual(
             w.dns.log().map((l) => l.replace(/RecordId=\d+/, "RecordId=…")),

@@ -34,6 +34,13 @@ export abstract class AlibabaRpcDouble {
     readonly calls: RpcCall[] = [];
     /** What each watched name answered after every successful call, in order, by the double's name key. */
     readonly moments = new Map<string, Moment[]>();
+    /**
+     * What a weighted name holding a single record answers: undocumented on both services
+     * (Alidns documents weighting among several records). "that record" is the likely reading;
+     * "nothing" the pessimistic one — the property test runs under both, so the provider's
+     * order must be safe either way.
+     */
+    oneRecordWeighting: "that record" | "nothing" = "that record";
     /** `127.0.0.1:<port>`, the SDK endpoint. */
     endpoint = "";
     private server?: http.Server;

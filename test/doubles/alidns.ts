@@ -3,7 +3,10 @@
  * at. It keeps records and per-name weighting state and answers as Alidns documents:
  * JSON bodies with PascalCase fields, errors as HTTP 400/404 with
  * `{RequestId, HostId, Code, Message, Recommend}` and the documented codes
- * (DomainRecordNotBelongToUser, DomainRecordDisable, DisableDNSSLB, InvalidWeigth — sic).
+ * (DomainRecordNotBelongToUser, DomainRecordDisable, DisableDNSSLB, InvalidWeigth — sic,
+ * DomainRecordDuplicate, DomainRecordConflict). `AddDomainRecord` takes no status: a record
+ * answers from the moment it exists (api-alidns-2015-01-09-adddomainrecord); a name holds
+ * either A records or one CNAME; the same RR, type and value twice is a duplicate.
  * It checks that requests carry an ACS3 signature for the expected access key, not the
  * signature's value.
  *
@@ -84,14 +87,18 @@ export class AlidnsDouble extends AlibabaRpcDouble {
     }
 
     /**
-     * What a name answers now: with weighting on, its enabled A records by weight (Alidns
-     * weights are 1..100); with weighting off, every enabled A record, unweighted.
+     * What a name answers now: with weighting on, its enabled records by weight (Alidns
+     * weights are 1..100); with weighting off, every enabled record, unweighted; a name with no
+     * record of its own answers as the wildcard above it.
      */
     answer(subDomain: string): Omit<Moment, "after"> {
-        const enabled = [...this.records.values()].filter(
-            (r) => this.subDomainOf(r) === subDomain && r.Type === "A" && r.Status === "ENABLE",
-        );
-        const weighted = this.weighting.get(subDomain) === true;
+        // A name without records of its own is answered by a wildcard above it (`*.<parent>`), as DNS does.
+        const own = [...this.records.values()].filter((r) => this.subDomainOf(r) === subDomain);
+        const wildcard = `*.${subDomain.slice(subDomain.indexOf(".") + 1)}`;
+        const named = own.length > 0 ? own : [...this.records.values()].filter((r) => this.subDomainOf(r) === wildcard);
+        const enabled = named.filter((r) => r.Status === "ENABLE");
+        const weighted = own.length > 0 && this.weighting.get(subDomain) === true;
+        if (weighted && own.length === 1 && this.oneRecordWeighting === "nothing") return { weighted, shares: {} };
         return { weighted, shares: sharesOf(enabled, weighted) };
     }
 
@@ -108,8 +115,42 @@ export class AlidnsDouble extends AlibabaRpcDouble {
         return fault ? new ApiError(fault.status, fault.code, fault.message) : undefined;
     }
 
+    /** Alidns's rules for a record's name, type and value against the other records of the name. */
+    private admissible(r: { DomainName: string; RR: string; Type: string; Value: string }, self?: string): void {
+        const others = [...this.records.values()].filter((x) => x.RecordId !== self && x.DomainName === r.DomainName && x.RR === r.RR);
+        if (others.some((x) => x.Type === r.Type && x.Value === r.Value))
+            throw new ApiError(400, "DomainRecordDuplicate", "The DNS record already exists.");
+        if (
+            others.some((x) => (x.Type === "CNAME") !== (r.Type === "CNAME")) ||
+            (r.Type === "CNAME" && others.some((x) => x.Type === "CNAME"))
+        )
+            throw new ApiError(400, "DomainRecordConflict", "The DNS record conflicts with other records.");
+    }
+
     protected dispatch(action: string, p: Record<string, string>): Record<string, unknown> {
         switch (action) {
+            case "AddDomainRecord": {
+                const fields = { DomainName: p.DomainName, RR: p.RR, Type: p.Type, Value: p.Value };
+                this.admissible(fields);
+                return {
+                    RecordId: this.addRecord({ zone: p.DomainName, rr: p.RR, type: p.Type, value: p.Value, ttl: Number(p.TTL ?? 600) }),
+                };
+            }
+            case "UpdateDomainRecord": {
+                const r = this.records.get(p.RecordId);
+                if (!r) throw NOT_BELONG();
+                const fields = { DomainName: r.DomainName, RR: p.RR, Type: p.Type, Value: p.Value };
+                // Alidns answers an update that changes nothing as a duplicate of the record itself.
+                if (r.RR === p.RR && r.Type === p.Type && r.Value === p.Value && r.TTL === Number(p.TTL ?? r.TTL))
+                    throw new ApiError(400, "DomainRecordDuplicate", "The DNS record already exists.");
+                this.admissible(fields, r.RecordId);
+                Object.assign(r, { RR: p.RR, Type: p.Type, Value: p.Value, TTL: Number(p.TTL ?? r.TTL) });
+                return { RecordId: r.RecordId };
+            }
+            case "DeleteDomainRecord": {
+                if (!this.records.delete(p.RecordId)) throw NOT_BELONG();
+                return { RecordId: p.RecordId };
+            }
             case "DescribeDNSSLBSubDomains": {
                 const names = new Set(
                     [...this.records.values()]

@@ -21,13 +21,16 @@ export function sharesOf(records: { Value: string; Weight: number }[], weighted:
 
 /**
  * At every moment the name answers something, never answers several values unweighted, and
- * gives `bValue` at most `maxB` of the answers. `where` names the step in the failure.
+ * gives B (`bValues`: B's address, or the name B's CNAME points at) at most `maxB` of the
+ * answers. `where` names the step in the failure.
  */
-export function assertSafeAnswers(moments: Moment[], maxB: number, bValue: string, where = "the name"): void {
+export function assertSafeAnswers(moments: Moment[], maxB: number, bValues: string | string[], where = "the name"): void {
+    const bs = Array.isArray(bValues) ? bValues : [bValues];
     for (const m of moments) {
         const values = Object.keys(m.shares);
+        const b = bs.reduce((n, v) => n + (m.shares[v] ?? 0), 0);
         assert.ok(values.length > 0, `${where}: answered nothing after ${m.after}`);
         assert.ok(m.weighted || values.length === 1, `${where}: A and B answered unweighted after ${m.after}: ${JSON.stringify(m.shares)}`);
-        assert.ok((m.shares[bValue] ?? 0) <= maxB + 1e-9, `${where}: B got ${m.shares[bValue]} (planned at most ${maxB}) after ${m.after}`);
+        assert.ok(b <= maxB + 1e-9, `${where}: B got ${b} (planned at most ${maxB}) after ${m.after}`);
     }
 }

@@ -6,16 +6,20 @@
  * - `UpdateZoneRecordWeight(RecordId, Weight)` (help.aliyun.com, api-pvtz-2018-01-01-
  *   updatezonerecordweight: RecordId and Weight required) takes 0..100;
  * - `SetZoneRecordStatus(RecordId, Status ENABLE|DISABLE)` (document 66251);
+ * - `AddZoneRecord(ZoneId, Rr, Type, Value, Ttl, Weight 1..100 default 1)` answers at once (no
+ *   status); `UpdateZoneRecord(RecordId, Rr, Type, Value, Ttl)`, `DeleteZoneRecord(RecordId)`;
+ *   a name holds A records or CNAMEs, not both (several CNAMEs only weighted — not modelled);
  * - `SetZoneLbaStatus(ZoneId, Rr, Type, Open)`, `DescribeZoneRecords(ZoneId, Keyword,
  *   SearchMode EXACT, PageSize)` returning `Records.Record[]` with Weight and Status (notes);
  * - throttling as every Alibaba Cloud API (`Throttling.User`, HTTP 400; the SDK reads
  *   `x-acs-retry-after`).
- * Error codes for an unknown record are not in the documentation we have: an unknown record
- * answers `InvalidParameter` here, and no test asserts that code.
+ * Error codes for an unknown record, a duplicate or a conflict are not in the documentation we
+ * have: they answer `InvalidParameter` here, and no test asserts those codes.
  *
  * After every call it records what the name answers (`moments`): with weighting on, the
  * enabled records above 0 by weight — or, when every enabled record is at 0, all of them
- * unweighted (PrivateZone's rule); with weighting off, every enabled record, unweighted.
+ * unweighted (PrivateZone's rule); with weighting off, every enabled record, unweighted; a
+ * name with no record of its own answers as the wildcard above it.
  */
 import { AlibabaRpcDouble, ApiError } from "./alibaba-rpc";
 import { Moment, sharesOf } from "./answers";
@@ -76,10 +80,15 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
 
     /** What `zoneId/rr` answers now, by the rules in this file's header. */
     answer(zoneId: string, rr: string): Omit<Moment, "after"> {
-        const enabled = [...this.records.values()].filter((r) => r.ZoneId === zoneId && r.Rr === rr && r.Status === "ENABLE");
-        const on = [...this.lba.entries()].some(([k, v]) => v && k.startsWith(`${zoneId}/${rr}/`));
+        // A name without records of its own is answered by a wildcard above it (`*.<parent>`), as DNS does.
+        const own = [...this.records.values()].filter((r) => r.ZoneId === zoneId && r.Rr === rr);
+        const wildcard = `*.${rr.slice(rr.indexOf(".") + 1)}`;
+        const named = own.length > 0 ? own : [...this.records.values()].filter((r) => r.ZoneId === zoneId && r.Rr === wildcard);
+        const enabled = named.filter((r) => r.Status === "ENABLE");
+        const on = own.length > 0 && [...this.lba.entries()].some(([k, v]) => v && k.startsWith(`${zoneId}/${rr}/`));
         const positive = enabled.filter((r) => r.Weight > 0);
         const weighted = on && positive.length > 0;
+        if (on && own.length === 1 && this.oneRecordWeighting === "nothing") return { weighted: true, shares: {} };
         return { weighted, shares: sharesOf(weighted ? positive : enabled, weighted) };
     }
 
@@ -94,8 +103,47 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
         return r;
     }
 
+    /** A record's name, type and value against the other records of the name. */
+    private admissible(r: { ZoneId: string; Rr: string; Type: string; Value: string }, self?: string): void {
+        const others = [...this.records.values()].filter((x) => x.RecordId !== self && x.ZoneId === r.ZoneId && x.Rr === r.Rr);
+        if (others.some((x) => x.Type === r.Type && x.Value === r.Value))
+            throw new ApiError(400, "InvalidParameter", "The record already exists.");
+        if (others.some((x) => (x.Type === "CNAME") !== (r.Type === "CNAME")))
+            throw new ApiError(400, "InvalidParameter", "The record conflicts with other records of the name.");
+    }
+
     protected dispatch(action: string, p: Record<string, string>): Record<string, unknown> {
         switch (action) {
+            case "AddZoneRecord": {
+                this.admissible({ ZoneId: p.ZoneId, Rr: p.Rr, Type: p.Type, Value: p.Value });
+                const weight = Number(p.Weight ?? 1);
+                if (!Number.isInteger(weight) || weight < 1 || weight > 100)
+                    throw new ApiError(400, "InvalidParameter", "The weight is invalid.");
+                const id = String(this.nextId++);
+                this.records.set(id, {
+                    RecordId: id,
+                    ZoneId: p.ZoneId,
+                    Rr: p.Rr,
+                    Type: p.Type,
+                    Value: p.Value,
+                    Ttl: Number(p.Ttl ?? 60),
+                    Weight: weight,
+                    Status: "ENABLE",
+                    Line: "default",
+                });
+                return { RecordId: Number(id) };
+            }
+            case "UpdateZoneRecord": {
+                const r = this.record(p.RecordId);
+                this.admissible({ ZoneId: r.ZoneId, Rr: p.Rr, Type: p.Type, Value: p.Value }, r.RecordId);
+                Object.assign(r, { Rr: p.Rr, Type: p.Type, Value: p.Value, Ttl: Number(p.Ttl ?? r.Ttl) });
+                return { RecordId: Number(r.RecordId) };
+            }
+            case "DeleteZoneRecord": {
+                this.record(p.RecordId);
+                this.records.delete(p.RecordId);
+                return { RecordId: Number(p.RecordId) };
+            }
             case "DescribeZoneRecords": {
                 const list = [...this.records.values()].filter(
                     (r) =>

@@ -11,19 +11,18 @@
  *   longer registers are deleted last, in reverse order. A preview runs Check and Diff only
  *   (the host does not support preview), with what is not known yet as the unknown sentinel;
  * - secrets reach the host as plain values (the host answers `acceptSecrets: false`);
- * - `alicloud.dns.AlidnsRecord` (the Terraform-bridged provider, not installable here) is
- *   emulated against the Alidns double as terraform-provider-alicloud's
- *   `alicloud_alidns_record` does it: AddDomainRecord on create (then SetDomainRecordStatus
- *   when `status` is DISABLE), UpdateDomainRecord when rr/type/value/ttl change, and
- *   DeleteDomainRecord when the program drops it; `status` is in the program's ignoreChanges.
+ * - `alicloud.dns.AlidnsRecord` and `alicloud.pvtz.ZoneRecord` (Terraform-bridged, not
+ *   installable here; the plain records of the intermediate names) are emulated against the
+ *   doubles as terraform-provider-alicloud's `alicloud_alidns_record` and
+ *   `alicloud_pvtz_zone_record` do it: add on create, update when rr/type/value/ttl change,
+ *   delete when the program drops them.
  *
  * What it does not model: parallel steps (the engine runs up to 16 at once), and the
  * engine's own diffing of non-dynamic resources.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { OfflineRun, RecordedResource, runOffline } from "../../offline/harness";
-import { DNS_WEIGHTS_TYPE } from "../../providers/alidns-weights";
-import { PVTZ_WEIGHTS_TYPE } from "../../providers/privatezone-weights";
+import { NAME_RECORDS_TYPE } from "../../providers/name-records";
 import { PrivateZoneDouble } from "../doubles/privatezone";
 import { loadStackConfig } from "../../offline/stack-files";
 import { run as program } from "../../program";
@@ -58,7 +57,7 @@ interface Entry {
     seq: number;
 }
 
-/** A step the engine took, as `pulumi up` lists it: `create DnsWeights dns-api01-weights`. */
+/** A step the engine took, as `pulumi up` lists it: `create NameRecords dns-api01-records`. */
 export type Step = string;
 
 /** Check failures of a preview or update: the engine stops before touching anything. */
@@ -101,7 +100,7 @@ export class Engine {
             secretKeys: config.secretKeys,
             program: () => program(),
             keepWire: true,
-            // The test seam: the Alidns weights provider talks to the loopback double (plain HTTP on 127.0.0.1).
+            // The test seam: NameRecords talks to the loopback doubles (plain HTTP on 127.0.0.1).
             transformation: pointAt(this.options.dns?.endpoint, this.options.pz?.endpoint),
             stackReference: async (name) => {
                 if (!(name in refs)) throw new Error(`the engine was given no outputs for stack ${name}`);
@@ -122,8 +121,7 @@ export class Engine {
 
     /**
      * terraform-provider-alicloud's alicloud_pvtz_zone_record, against the PrivateZone double:
-     * AddZoneRecord (answered at once, weight 1), SetZoneRecordStatus when `status` is DISABLE,
-     * UpdateZoneRecord for rr/type/value/ttl (status is in the program's ignoreChanges).
+     * AddZoneRecord (answered at once, weight 1), UpdateZoneRecord for rr/type/value/ttl.
      */
     private applyZoneRecord(name: string, inputs: Props): string {
         const pz = this.options.pz;
@@ -136,7 +134,6 @@ export class Engine {
             return prior.id;
         }
         const id = pz.addRecord({ zoneId, rr, type, value, ttl });
-        if (inputs.status === "DISABLE") pz.records.get(id)!.Status = "DISABLE";
         this.records.set(name, { id, inputs });
         return id;
     }
@@ -155,7 +152,7 @@ export class Engine {
             this.records.set(name, { id: prior.id, inputs });
             return prior.id;
         }
-        const id = dns.addRecord({ zone: domainName, rr, type, value, ttl, status: inputs.status === "DISABLE" ? "DISABLE" : "ENABLE" });
+        const id = dns.addRecord({ zone: domainName, rr, type, value, ttl });
         this.records.set(name, { id, inputs });
         return id;
     }
@@ -298,10 +295,11 @@ export class Engine {
     }
 }
 
-/** Points every weights resource at its service's double, as its inputs reach the engine. */
+/** Points every NameRecords resource at its service's double, as its inputs reach the engine. */
 function pointAt(alidns?: string, pvtz?: string): pulumi.ResourceTransformation {
     return (t) => {
-        const endpoint = t.type === DNS_WEIGHTS_TYPE ? alidns : t.type === PVTZ_WEIGHTS_TYPE ? pvtz : undefined;
+        if (t.type !== NAME_RECORDS_TYPE) return undefined;
+        const endpoint = t.props.service === "privatezone" ? pvtz : alidns;
         return endpoint ? { props: { ...t.props, endpoint }, opts: t.opts } : undefined;
     };
 }

@@ -1,0 +1,213 @@
+/**
+ * The record calls of one name on each DNS service, through Alibaba's official SDKs: public
+ * Alidns (`@alicloud/alidns20150109`) and PrivateZone (pvtz 2018-01-01 through
+ * `@alicloud/openapi-core`'s generic, SDK-signed RPC call — there is no PrivateZone SDK package
+ * in the registry we reach). The NameRecords provider speaks only this interface, so one
+ * order of calls serves both services (shared/notes/alibaba-cloud.md has the facts).
+ *
+ * Everything here is created inside provider methods and captures nothing: the provider is
+ * serialised into the state. Credentials come from the standard Alibaba Cloud chain
+ * (ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET, the credentials file, a RAM role), never from inputs.
+ */
+import { callError, RetrySettings, withRetries } from "./alibaba-calls";
+
+/** A record as the service holds it. */
+export interface LiveRecord {
+    id: string;
+    rr: string;
+    type: string;
+    value: string;
+    ttl: number;
+    /** The weight the service holds (kept while the record is paused). */
+    weight: number;
+    status: "ENABLE" | "DISABLE";
+}
+
+/** What a record is: the fields `add` and `update` write. */
+export interface RecordBody {
+    type: string;
+    value: string;
+    ttl: number;
+}
+
+/** The calls on one zone's records; `target` names what a call is for in its error. */
+export interface RecordsApi {
+    /** The service's name in messages. */
+    service: string;
+    /** The records of one name (relative to the zone). */
+    list(rr: string, target: string): Promise<LiveRecord[]>;
+    /** Adds a record; it answers from the moment it exists (neither service takes a status). */
+    add(rr: string, body: RecordBody, target: string): Promise<string>;
+    /** Rewrites a record in place (its name too: a paused record can move). */
+    update(id: string, rr: string, body: RecordBody, target: string): Promise<void>;
+    setStatus(id: string, enabled: boolean, target: string): Promise<void>;
+    setWeight(id: string, weight: number, target: string): Promise<void>;
+    /** The weighting switch of one name and record type. */
+    setWeighting(rr: string, type: string, open: boolean, target: string): Promise<void>;
+    remove(id: string, target: string): Promise<void>;
+}
+
+/** Where a service is and how to retry it. */
+export interface ServiceEndpoint {
+    /** `alidns.aliyuncs.com`, `pvtz.aliyuncs.com`, or the test seam `127.0.0.1:<port>` (plain HTTP). */
+    endpoint: string;
+    retry: RetrySettings;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function sdkConfig(endpoint: string): unknown {
+    const { $OpenApiUtil } = require("@alicloud/openapi-core");
+    const Credential = require("@alicloud/credentials").default;
+    return new $OpenApiUtil.Config({
+        credential: new Credential(),
+        endpoint,
+        protocol: endpoint.startsWith("127.0.0.1:") ? "http" : "https",
+        readTimeout: 10_000,
+        connectTimeout: 5_000,
+    });
+}
+
+type Sdk = Record<string, (req: unknown) => Promise<{ body?: Record<string, unknown> }>>;
+
+/** Public Alidns records of `zone` (a domain), through the generated Alidns SDK. */
+export function alidnsRecords(zone: string, at: ServiceEndpoint): RecordsApi {
+    const alidns = require("@alicloud/alidns20150109");
+    const client = new alidns.default(sdkConfig(at.endpoint)) as Sdk;
+    const call = async (action: string, target: string, request: string, fields: Record<string, unknown>) => {
+        const method = action[0].toLowerCase() + action.slice(1);
+        const res = await withRetries(
+            () => client[method](new alidns[request](fields)),
+            at.retry,
+            (cause, attempts) => callError("AlidnsError", "Alidns", action, target, cause, attempts),
+        );
+        return res.body ?? {};
+    };
+    const sub = (rr: string) => (rr === "@" ? zone : `${rr}.${zone}`);
+    return {
+        service: "Alidns",
+        async list(rr, target) {
+            const body = await call("DescribeSubDomainRecords", target, "DescribeSubDomainRecordsRequest", {
+                domainName: zone,
+                subDomain: sub(rr),
+                pageSize: 100,
+            });
+            const list = ((body.domainRecords as { record?: Record<string, unknown>[] } | undefined)?.record ?? []).filter(
+                (r) => r.RR === rr,
+            );
+            return list.map((r) => ({
+                id: String(r.recordId),
+                rr: String(r.RR),
+                type: String(r.type),
+                value: String(r.value),
+                ttl: Number(r.TTL),
+                weight: Number(r.weight ?? 1),
+                status: r.status === "DISABLE" ? "DISABLE" : "ENABLE",
+            }));
+        },
+        async add(rr, b, target) {
+            const body = await call("AddDomainRecord", target, "AddDomainRecordRequest", {
+                domainName: zone,
+                RR: rr,
+                type: b.type,
+                value: b.value,
+                TTL: b.ttl,
+            });
+            return String(body.recordId);
+        },
+        async update(id, rr, b, target) {
+            await call("UpdateDomainRecord", target, "UpdateDomainRecordRequest", {
+                recordId: id,
+                RR: rr,
+                type: b.type,
+                value: b.value,
+                TTL: b.ttl,
+            });
+        },
+        async setStatus(id, enabled, target) {
+            await call("SetDomainRecordStatus", target, "SetDomainRecordStatusRequest", {
+                recordId: id,
+                status: enabled ? "ENABLE" : "DISABLE",
+            });
+        },
+        async setWeight(id, weight, target) {
+            await call("UpdateDNSSLBWeight", target, "UpdateDNSSLBWeightRequest", { recordId: id, weight });
+        },
+        async setWeighting(rr, type, open, target) {
+            await call("SetDNSSLBStatus", target, "SetDNSSLBStatusRequest", { domainName: zone, subDomain: sub(rr), type, open });
+        },
+        async remove(id, target) {
+            await call("DeleteDomainRecord", target, "DeleteDomainRecordRequest", { recordId: id });
+        },
+    };
+}
+
+/** PrivateZone records of zone `zoneId`, through openapi-core's signed generic RPC call. */
+export function privateZoneRecords(zoneId: string, at: ServiceEndpoint): RecordsApi {
+    const core = require("@alicloud/openapi-core");
+    const { RuntimeOptions } = require("@darabonba/typescript");
+    const client = new core.default(sdkConfig(at.endpoint));
+    const loopback = at.endpoint.startsWith("127.0.0.1:");
+    const call = (action: string, target: string, query: Record<string, string | number | boolean>) => {
+        const params = new core.$OpenApiUtil.Params({
+            action,
+            version: "2018-01-01",
+            protocol: loopback ? "HTTP" : "HTTPS",
+            pathname: "/",
+            method: "POST",
+            authType: "AK",
+            style: "RPC",
+            reqBodyType: "formData",
+            bodyType: "json",
+        });
+        const request = new core.$OpenApiUtil.OpenApiRequest({ query: core.OpenApiUtil.query(query) });
+        return withRetries(
+            async () => ((await client.callApi(params, request, new RuntimeOptions({}))) as { body?: Record<string, unknown> }).body ?? {},
+            at.retry,
+            (cause, attempts) => callError("PvtzError", "PrivateZone", action, target, cause, attempts),
+        );
+    };
+    return {
+        service: "PrivateZone",
+        async list(rr, target) {
+            const body = await call("DescribeZoneRecords", target, { ZoneId: zoneId, Keyword: rr, SearchMode: "EXACT", PageSize: 100 });
+            const list = ((body.Records as { Record?: Record<string, unknown>[] } | undefined)?.Record ?? []).filter((r) => r.Rr === rr);
+            return list.map((r) => ({
+                id: String(r.RecordId),
+                rr: String(r.Rr),
+                type: String(r.Type),
+                value: String(r.Value),
+                ttl: Number(r.Ttl),
+                weight: Number(r.Weight ?? 1),
+                status: r.Status === "DISABLE" ? "DISABLE" : "ENABLE",
+            }));
+        },
+        async add(rr, b, target) {
+            // Weight 1 (the documented default, said explicitly): a record enabled before it is weighted answers with the least share.
+            const body = await call("AddZoneRecord", target, {
+                ZoneId: zoneId,
+                Rr: rr,
+                Type: b.type,
+                Value: b.value,
+                Ttl: b.ttl,
+                Weight: 1,
+            });
+            return String(body.RecordId);
+        },
+        async update(id, rr, b, target) {
+            await call("UpdateZoneRecord", target, { RecordId: id, Rr: rr, Type: b.type, Value: b.value, Ttl: b.ttl });
+        },
+        async setStatus(id, enabled, target) {
+            await call("SetZoneRecordStatus", target, { RecordId: id, Status: enabled ? "ENABLE" : "DISABLE" });
+        },
+        async setWeight(id, weight, target) {
+            await call("UpdateZoneRecordWeight", target, { RecordId: id, Weight: weight });
+        },
+        async setWeighting(rr, type, open, target) {
+            await call("SetZoneLbaStatus", target, { ZoneId: zoneId, Rr: rr, Type: type, Open: open });
+        },
+        async remove(id, target) {
+            await call("DeleteZoneRecord", target, { RecordId: id });
+        },
+    };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */

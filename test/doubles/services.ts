@@ -1,0 +1,183 @@
+/**
+ * One legacy name on either DNS service's loopback double, as the NameRecords provider sees it:
+ * the provider's state for a list of records, what the name answers after every call, the
+ * calls made. Lets one test body (and the property test) run against both services.
+ */
+import { NAME_RECORDS_PROVIDER_VERSION, NameRecord, NameRecordsState, nameRecordsProvider } from "../../providers/name-records";
+import { A_ADDRESS, ZONE } from "../helpers";
+import { AlidnsDouble } from "./alidns";
+import { Moment } from "./answers";
+import { PrivateZoneDouble } from "./privatezone";
+
+export const RR = "api01.source-team1.dev";
+export const STAGING_RR = "api01-staging";
+export const NAME = `${RR}.${ZONE}`;
+export const ZONE_ID = "zone-fast-1";
+
+/** A record on the name as the service holds it, without its id. */
+export interface Held {
+    rr: string;
+    type: string;
+    value: string;
+    ttl: number;
+    weight: number;
+    status: string;
+}
+
+export interface NameService {
+    kind: "alidns" | "privatezone";
+    double: AlidnsDouble | PrivateZoneDouble;
+    start(): Promise<void>;
+    stop(): Promise<void>;
+    /** Forgets every record, call and moment; A's wildcard `*.source-team1.dev` answers again. */
+    reset(): void;
+    state(records: NameRecord[]): NameRecordsState;
+    /** What the legacy name answered after each call since the last reset. */
+    moments(): Moment[];
+    log(): string[];
+    /** Records on the legacy name and the staging name, by id. */
+    held(): Map<string, Held>;
+    /** Whether weighting is on for the legacy name. */
+    weighting(): boolean;
+    /** Which side each record seen so far is (A's address is A), kept after the record goes. */
+    sides: Map<string, string>;
+}
+
+/** Remembers the side of every record on the name or the staging name now. */
+export function remember(svc: NameService): void {
+    for (const [id, r] of svc.held()) svc.sides.set(id, r.value === A_ADDRESS ? "A" : "B");
+}
+
+function wildcardRr(): string {
+    return `*.${RR.slice(RR.indexOf(".") + 1)}`;
+}
+
+export function alidnsName(): NameService {
+    const d = new AlidnsDouble();
+    return {
+        kind: "alidns",
+        double: d,
+        sides: new Map(),
+        start: () => d.start(),
+        stop: () => d.stop(),
+        reset() {
+            this.sides.clear();
+            d.records.clear();
+            d.weighting.clear();
+            d.calls.length = 0;
+            d.addRecord({ zone: ZONE, rr: wildcardRr(), value: A_ADDRESS, ttl: 600 });
+            d.watch(NAME);
+        },
+        state: (records) => ({
+            service: "alidns",
+            zone: ZONE,
+            rr: RR,
+            stagingRr: STAGING_RR,
+            records,
+            endpoint: d.endpoint,
+            retry: { retries: 2, backoffMs: 5 },
+            version: NAME_RECORDS_PROVIDER_VERSION,
+        }),
+        moments: () => d.moments.get(NAME) ?? [],
+        log: () => d.log(),
+        held: () =>
+            new Map(
+                [...d.records.values()]
+                    .filter((r) => r.RR === RR || r.RR === STAGING_RR)
+                    .map((r) => [r.RecordId, { rr: r.RR, type: r.Type, value: r.Value, ttl: r.TTL, weight: r.Weight, status: r.Status }]),
+            ),
+        weighting: () => d.weighting.get(NAME) === true,
+    };
+}
+
+export function privateZoneName(): NameService {
+    const d = new PrivateZoneDouble();
+    return {
+        kind: "privatezone",
+        double: d,
+        sides: new Map(),
+        start: () => d.start(),
+        stop: () => d.stop(),
+        reset() {
+            this.sides.clear();
+            d.records.clear();
+            d.lba.clear();
+            d.calls.length = 0;
+            d.addRecord({ zoneId: ZONE_ID, rr: wildcardRr(), value: A_ADDRESS, ttl: 3600 });
+            d.watch(ZONE_ID, RR);
+        },
+        state: (records) => ({
+            service: "privatezone",
+            zone: ZONE,
+            zoneId: ZONE_ID,
+            rr: RR,
+            stagingRr: STAGING_RR,
+            records,
+            endpoint: d.endpoint,
+            retry: { retries: 2, backoffMs: 5 },
+            version: NAME_RECORDS_PROVIDER_VERSION,
+        }),
+        moments: () => d.moments.get(`${ZONE_ID}/${RR}`) ?? [],
+        log: () => d.log(),
+        held: () =>
+            new Map(
+                [...d.records.values()]
+                    .filter((r) => r.Rr === RR || r.Rr === STAGING_RR)
+                    .map((r) => [r.RecordId, { rr: r.Rr, type: r.Type, value: r.Value, ttl: r.Ttl, weight: r.Weight, status: r.Status }]),
+            ),
+        weighting: () => [...d.lba.entries()].some(([k, v]) => v && k.startsWith(`${ZONE_ID}/${RR}/`)),
+    };
+}
+
+/**
+ * One apply of `records` as the engine runs it: Check (old inputs, new), then Create, or Diff
+ * and Update. Returns the new outputs, or the Check failures when the provider refuses the step.
+ */
+export async function applyRecords(
+    svc: NameService,
+    olds: NameRecordsState | undefined,
+    records: NameRecord[],
+): Promise<{ state: NameRecordsState; refused?: string[] }> {
+    remember(svc);
+    const news = svc.state(records);
+    const checked = await nameRecordsProvider.check!((olds ?? {}) as NameRecordsState, news);
+    if (checked.failures?.length) return { state: olds!, refused: checked.failures.map((f) => `${f.property}: ${f.reason}`) };
+    if (!olds) return { state: (await nameRecordsProvider.create!(news)).outs as NameRecordsState };
+    const d = await nameRecordsProvider.diff!("id", olds, news);
+    if (!d.changes) return { state: olds };
+    return { state: (await nameRecordsProvider.update!("id", olds, news)).outs as NameRecordsState };
+}
+
+/** The calls since call number `from`, in one vocabulary for both services (records by side: A's address is A). */
+export function story(svc: NameService, from = 0): string[] {
+    remember(svc);
+    return svc.double.calls.slice(from).map(({ action, params: p }) => {
+        const side = svc.sides.get(p.RecordId) ?? `record ${p.RecordId}`;
+        switch (action) {
+            case "DescribeSubDomainRecords":
+                return `list ${p.SubDomain.slice(0, p.SubDomain.length - ZONE.length - 1)}`;
+            case "DescribeZoneRecords":
+                return `list ${p.Keyword}`;
+            case "AddDomainRecord":
+            case "AddZoneRecord":
+                return `add ${p.RR ?? p.Rr} ${p.Type} ${p.Value} ttl ${p.TTL ?? p.Ttl}`;
+            case "UpdateDomainRecord":
+            case "UpdateZoneRecord":
+                return `update ${side}: ${p.RR ?? p.Rr} ${p.Type} ${p.Value} ttl ${p.TTL ?? p.Ttl}`;
+            case "SetDomainRecordStatus":
+            case "SetZoneRecordStatus":
+                return `${p.Status === "ENABLE" ? "enable" : "pause"} ${side}`;
+            case "UpdateDNSSLBWeight":
+            case "UpdateZoneRecordWeight":
+                return `weight ${side} ${p.Weight}`;
+            case "SetDNSSLBStatus":
+            case "SetZoneLbaStatus":
+                return `weighting ${p.Open === "true" ? "on" : "off"} (${p.Type})`;
+            case "DeleteDomainRecord":
+            case "DeleteZoneRecord":
+                return `delete ${side}`;
+            default:
+                return action;
+        }
+    });
+}
