@@ -8,7 +8,7 @@ import { ConfigError } from "./config/errors";
 import { parseConfig } from "./config/parse";
 import { NAMESPACE, readRawConfig } from "./config/read";
 import { CutoverConfig, PlatformConfig, SourceConfig, StackConfig } from "./config/types";
-import { planApiCutovers } from "./plan/cutover";
+import { planApiCutovers, PlatformTarget } from "./plan/cutover";
 import { decommissionVerdict, guardInput, planFootprint } from "./plan/decommission";
 import { dnsService } from "./plan/cutover";
 import { cutoverWarnings, kongConnection } from "./plan/kong";
@@ -61,6 +61,8 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
             className: team.className,
             controllerValue: team.controllerValue,
             loadBalancerAddress: team.loadBalancerAddress,
+            // The cutover stack reads this before planning B's records (address or DNS name).
+            addressKind: team.plan.controller.addressKind,
             hosts: team.hostsByApi,
         },
         shortDomain: {
@@ -82,13 +84,15 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
     const platform = target.kind === "stack" ? new pulumi.StackReference("platform", { name: target.stack }) : undefined;
     // Checked before anything registers: a reference to a stack of another role is bad config.
     if (platform && target.kind === "stack") await requireRole(platform, "platform", "cutover.platformStack", target.stack);
+    // Whether B is an address or a DNS name decides the records' shape, so it is read before planning.
+    const kind = platform && target.kind === "stack" ? await platformTarget(platform, config, target.stack) : undefined;
     const targetAddress = platform
         ? (platform.requireOutput("ingress") as pulumi.Output<{ loadBalancerAddress: string }>).apply((i) => i.loadBalancerAddress)
         : pulumi.output(target.kind === "host" ? target.host : (target as { address: string }).address);
     for (const warning of cutoverWarnings(config)) void pulumi.log.warn(warning);
 
     const kong = config.kong;
-    const plans = planApiCutovers(config);
+    const plans = planApiCutovers(config, kind);
     const traffic: TrafficRow<pulumi.Input<string>>[] = [];
     for (const p of plans) {
         const origin = p.kong?.origin;
@@ -127,6 +131,25 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
  * outputs would find no traffic rows and judge on nothing. Read with the SDK's public
  * `getOutputDetails`, before anything registers.
  */
+/**
+ * What the platform stack publishes B as (`ingress.addressKind`: "ip" for a CLB, "hostname" for
+ * an ALB or NLB; a stack that predates the output publishes an IP). A DNS name on public Alidns
+ * cannot be weighted against A's address: refused here, before anything registers.
+ */
+async function platformTarget(ref: pulumi.StackReference, config: CutoverConfig, stack: string): Promise<PlatformTarget> {
+    const ingress = (await ref.getOutputDetails("ingress")).value as { addressKind?: string } | undefined;
+    const kind: PlatformTarget = ingress?.addressKind === "hostname" ? "hostname" : "ip";
+    if (kind === "hostname" && config.dns.service === "alidns") {
+        throw new ConfigError([
+            {
+                path: `${NAMESPACE}:cutover.platformStack`,
+                message: `${JSON.stringify(stack)} is not accepted here; its outputs publish B as a DNS name (ingress.addressKind: hostname), and on public Alidns a name cannot hold an A record and a CNAME at once, nor weight CNAMEs: use dns.service: privatezone (weighted CNAMEs through <api>-a/<api>-b intermediate names), or pin an IPv4 of B in cutover.targetAddress`,
+            },
+        ]);
+    }
+    return kind;
+}
+
 async function requireRole(ref: pulumi.StackReference, expected: "platform" | "cutover", key: string, stack: string): Promise<void> {
     const role = (await ref.getOutputDetails("role")).value;
     if (role === expected) return;

@@ -78,10 +78,23 @@ export interface LegacyNameCutover {
      * @default undefined (B by address)
      */
     targetHost?: string;
+    /**
+     * B is a DNS name published by the platform stack (an ALB's or NLB's), not pinned: planned
+     * as with `targetHost`, the name itself known only from the stack's outputs.
+     * @default false
+     */
+    targetIsHostName?: boolean;
 }
 
+/**
+ * What the platform stack says B is, when the cutover reads B from it: an IPv4 address (a CLB's)
+ * or a DNS name (an ALB's, an NLB's). Known before anything registers (the platform stack's
+ * `ingress.addressKind` output).
+ */
+export type PlatformTarget = "ip" | "hostname";
+
 /** The intent for one API's legacy name, from the cutover config. Pure. */
-export function legacyNameIntent(config: CutoverConfig, api: Api): LegacyNameCutover {
+export function legacyNameIntent(config: CutoverConfig, api: Api, platform?: PlatformTarget): LegacyNameCutover {
     const { cutover, dns, domains } = config;
     return {
         api: api.name,
@@ -94,6 +107,7 @@ export function legacyNameIntent(config: CutoverConfig, api: Api): LegacyNameCut
         completeWith: cutover.completeWith,
         longHost: longHost(api.name, domains),
         ...(cutover.target.kind === "host" ? { targetHost: cutover.target.host } : {}),
+        ...(cutover.target.kind === "stack" && platform === "hostname" ? { targetIsHostName: true } : {}),
     };
 }
 
@@ -110,7 +124,7 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
         phase,
     };
     const dns = { ttl };
-    if (intent.targetHost) return planByHostName(intent, base);
+    if (intent.targetHost || intent.targetIsHostName) return planByHostName(intent, base);
     const aRecord: RecordPlan = { key: "a", side: "A", type: "A", value: intent.sourceAddress, ttl: ttl.cutover };
     const bAddress: Omit<RecordPlan, "ttl"> = { key: "b", side: "B", type: "A" };
 
@@ -189,7 +203,15 @@ function planByHostName(intent: LegacyNameCutover, base: Omit<HostCutoverPlan, "
     const viaB = intermediateHost(api, "B", zone);
     const via: RecordPlan[] = [
         { key: "via-a", side: "A", type: "A", value: intent.sourceAddress, ttl: ttl.cutover, rr: relativeName(viaA, zone) },
-        { key: "via-b", side: "B", type: "CNAME", value: intent.targetHost!, ttl: ttl.cutover, rr: relativeName(viaB, zone) },
+        // No value when B's name comes from the platform stack: the component gives it (an Input).
+        {
+            key: "via-b",
+            side: "B",
+            type: "CNAME",
+            ...(intent.targetHost ? { value: intent.targetHost } : {}),
+            ttl: ttl.cutover,
+            rr: relativeName(viaB, zone),
+        },
     ];
     const toA: RecordPlan = { key: "a", side: "A", type: "CNAME", value: viaA, ttl: ttl.cutover };
     const toB: RecordPlan = { key: "b", side: "B", type: "CNAME", value: viaB, ttl: ttl.cutover };
@@ -253,10 +275,10 @@ export interface ApiCutoverPlan {
  * The cutover of every API, once per API, in the order the traffic table lists them (by
  * legacy host). Pure: the program only wires each entry to its components.
  */
-export function planApiCutovers(config: CutoverConfig): ApiCutoverPlan[] {
+export function planApiCutovers(config: CutoverConfig, platform?: PlatformTarget): ApiCutoverPlan[] {
     return config.apis
         .map((api) => {
-            const intent = legacyNameIntent(config, api);
+            const intent = legacyNameIntent(config, api, platform);
             const dns = planLegacyName(intent);
             const kongIntent = kongUpstreamIntent(config, api);
             const kong = kongIntent && planKongUpstream(kongIntent);

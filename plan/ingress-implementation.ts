@@ -24,6 +24,8 @@ export interface PrefixRoute {
  */
 export interface IngressImplementation {
     chart: ChartRef;
+    /** What the controller's load balancer publishes: an IPv4 (a CLB behind a Service) or a DNS name (ALB, NLB). */
+    addressKind: "ip" | "hostname";
     /** The IngressClass `spec.controller` value this controller claims. */
     controllerValue(controllerName: string): string;
     /** The leader-election id; distinct per controller so two never share a lock. */
@@ -41,6 +43,7 @@ export interface IngressImplementation {
 const ingressNginx: IngressImplementation = {
     // 4.15.1 (controller v1.15.1) is the last chart release before the archive.
     chart: { chart: "ingress-nginx", version: "4.15.1", repo: "https://kubernetes.github.io/ingress-nginx" },
+    addressKind: "ip",
     controllerValue: ingressNginxNames.controllerValue,
     electionId: ingressNginxNames.electionId,
     releaseName: ingressNginxNames.release,

@@ -16,6 +16,8 @@ export const SHORT_DOMAIN_COMPONENT = "short-domain";
 export interface ControllerPlan {
     name: string;
     implementation: IngressImplementationName;
+    /** What its load balancer publishes (the cutover stack plans B by address or by DNS name from it). */
+    addressKind: "ip" | "hostname";
     namespace: string;
     className: string;
     controllerValue: string;
@@ -103,6 +105,7 @@ export function planController(configured: ControllerConfig): ControllerPlan {
     return {
         name: controller.name,
         implementation: controller.implementation,
+        addressKind: impl.addressKind,
         namespace: controller.namespace,
         className: controller.className,
         controllerValue: impl.controllerValue(controller.name),

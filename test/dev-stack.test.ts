@@ -60,6 +60,7 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
                 className: "team1-nginx",
                 controllerValue: "k8s.io/ingress-nginx-team1",
                 loadBalancerAddress: "[known after apply]",
+                addressKind: "ip",
                 hosts: {
                     api01: ["api01.target-team2.dev.aliyun.cloud.cn.aibang", "api01.source-team1.dev.aliyun.cloud.cn.aibang"],
                     api02: ["api02.target-team2.dev.aliyun.cloud.cn.aibang", "api02.source-team1.dev.aliyun.cloud.cn.aibang"],

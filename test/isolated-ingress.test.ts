@@ -148,6 +148,7 @@ describe("IsolatedIngress", () => {
                 className: "team1-nginx",
                 controllerValue: "k8s.io/ingress-nginx-team1",
                 loadBalancerAddress: "[known after apply]",
+                addressKind: "ip",
                 hosts: { api01: ["api01.target-team2.dev.aliyun.cloud.cn.aibang", "api01.source-team1.dev.aliyun.cloud.cn.aibang"] },
             });
         });

@@ -130,6 +130,54 @@ describe("the cutover stack on PrivateZone", () => {
             ]);
         });
 
+        it("B's DNS name from the platform stack's outputs (ingress.addressKind: hostname): the same names, <api>-b to the published name", async () => {
+            const fromStack = {
+                ...cutover("shift", { api01: 20 }),
+                cutover: {
+                    phase: "shift",
+                    weights: { api01: 20 },
+                    sourceAddress: "10.72.10.88",
+                    platformStack: "organization/migration/dev",
+                },
+            };
+            const refs = {
+                "organization/migration/dev": { role: "platform", ingress: { addressKind: "hostname", loadBalancerAddress: ALB } },
+            };
+            const run = await planConfig(fromStack, { refs });
+            assert.deepEqual(records(run), [
+                `dns-api01-via-a: api01-a A 10.72.10.88 ttl 60`,
+                `dns-api01-via-b: api01-b CNAME ${ALB} ttl 60`,
+                `dns-api01-records: api01.source-team1.dev A CNAME api01-a.${ZONE} ttl 60 weight 80`,
+                `dns-api01-records: api01.source-team1.dev B CNAME api01-b.${ZONE} ttl 60 weight 20`,
+            ]);
+            // The same stack publishing an IPv4 (a CLB): B by address, no intermediate names.
+            const byAddress = await planConfig(fromStack, {
+                refs: {
+                    "organization/migration/dev": { role: "platform", ingress: { addressKind: "ip", loadBalancerAddress: "10.72.11.99" } },
+                },
+            });
+            assert.deepEqual(records(byAddress), [
+                "dns-api01-records: api01.source-team1.dev A A 10.72.10.88 ttl 60 weight 80",
+                "dns-api01-records: api01.source-team1.dev B A 10.72.11.99 ttl 60 weight 20",
+            ]);
+            // On public Alidns a published DNS name is refused before anything registers, naming the alternative.
+            const alidns = { ...fromStack, dns: { zone: ZONE, edition: "standard", ttl: { cutover: 60, steady: 600 } } };
+            await assert.rejects(planConfig(alidns, { refs }), (err: Error) => {
+                assert.equal(
+                    err.message,
+                    "invalid stack configuration (1 problem):\n" +
+                        '  migration:cutover.platformStack: "organization/migration/dev" is not accepted here; its outputs publish B as a DNS name (ingress.addressKind: hostname), and on public Alidns a name cannot hold an A record and a CNAME at once, nor weight CNAMEs: use dns.service: privatezone (weighted CNAMEs through <api>-a/<api>-b intermediate names), or pin an IPv4 of B in cutover.targetAddress',
+                );
+                assert.deepEqual(
+                    (err as unknown as { run: { resources: { read?: boolean; type: string }[] } }).run.resources.filter(
+                        (r) => !r.read && r.type !== "pulumi:pulumi:Stack",
+                    ),
+                    [],
+                );
+                return true;
+            });
+        });
+
         it("on public Alidns it is refused, naming the alternative", () => {
             const alidns = { zone: ZONE, edition: "standard", ttl: { cutover: 60, steady: 600 } };
             assert.deepEqual(configProblems(byHost("shift", { api01: 20 }, alidns) as never), [

@@ -136,6 +136,7 @@ describe("the program refuses bad TLS before registering anything", () => {
             controllerValue: "k8s.io/ingress-nginx-team1",
             hosts: { api01: ["api01.target-team2.dev.aliyun.cloud.cn.aibang"] },
             loadBalancerAddress: "[known after apply]",
+            addressKind: "ip",
         });
     });
 
