@@ -1,0 +1,257 @@
+/**
+ * `npm run -s verify -- --stack <dev|cutover> [--connect ADDRESS[:PORT]] …`: the acceptance
+ * table, run against B (and optionally Kong and A) like `curl --resolve`. Reads the stack's
+ * config (no program run, no cloud API); sends the probes of plan/probes.ts with
+ * providers/probe-client.ts. Exit 0 when every probe passes, 1 when any fails, 2 bad usage.
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError } from "../config/errors";
+import { parseConfig } from "../config/parse";
+import { readRawConfig } from "../config/read";
+import { Api, Domains, StackConfig } from "../config/types";
+import { Endpoint, parseEndpoint, planProbes, PROBE_KINDS, ProbeKind, ProbeTargets } from "../plan/probes";
+import { ProbeResult, runProbes } from "../providers/probe-client";
+import { Io } from "./cli";
+import { loadStackConfig, StackFileError } from "./stack-files";
+
+export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [--config FILE] [--connect ADDRESS[:PORT]]
+                          [--connect-short ADDRESS[:PORT]] [--source ADDRESS[:PORT]] [--kong-proxy URL]
+                          [--ca FILE] [--api NAME]... [--probe KIND]... [--timeout-ms N] [--json] [--help]
+
+  --stack NAME             the stack whose APIs and hosts to check (config: Pulumi.NAME.yaml)
+  --config FILE            read FILE (stack-file format) in place of Pulumi.NAME.yaml
+  --connect A[:P]          B's team load balancer (long and legacy hosts); default: the cutover
+                           stack's pinned B address. A platform stack's address is known only
+                           after apply, so on dev it is required
+  --connect-short A[:P]    B's short-domain load balancer; default: --connect (shared mode)
+  --source A[:P]           A's load balancer, for the parity probe; default on cutover: cutover.sourceAddress
+  --kong-proxy URL         a Kong proxy (https://host[:port]) to send the legacy Host through
+  --ca FILE                PEM CA bundle the certificates must verify against (default: system roots)
+  --api NAME               only this API (repeatable)
+  --probe KIND             only this probe: long, legacy, short, kong, parity (repeatable)
+  --timeout-ms N           per request (default 5000); one retry when no answer comes
+  --json                   print the rows as JSON
+
+Ports default to 443. Exit: 0 every probe passed, 1 a probe failed, 2 bad usage or config.`;
+
+export interface VerifyArgs {
+    stack: string;
+    configFile?: string;
+    connect?: Endpoint;
+    connectShort?: Endpoint;
+    source?: Endpoint;
+    kongProxy?: Endpoint;
+    ca?: string;
+    apis: string[];
+    probes: ProbeKind[];
+    timeoutMs: number;
+    json: boolean;
+    help: boolean;
+}
+
+class UsageError extends Error {}
+
+const FLAGS = new Set(["--json", "--help", "-h"]);
+const VALUED = new Set([
+    "--stack",
+    "--config",
+    "--connect",
+    "--connect-short",
+    "--source",
+    "--kong-proxy",
+    "--ca",
+    "--api",
+    "--probe",
+    "--timeout-ms",
+]);
+
+function endpoint(flag: string, v: string): Endpoint {
+    const e = parseEndpoint(v);
+    if (!e) throw new UsageError(`${flag} ${JSON.stringify(v)} is not ADDRESS[:PORT] (an IPv4 or a DNS name, port 1..65535)`);
+    return e;
+}
+
+function caBundle(file: string): string {
+    let pem: string;
+    try {
+        pem = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new UsageError(`--ca ${file}: cannot read it`);
+    }
+    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    try {
+        if (blocks.length === 0) throw new Error();
+        blocks.forEach((b) => new crypto.X509Certificate(b));
+    } catch {
+        throw new UsageError(`--ca ${file}: not a PEM bundle of certificates`);
+    }
+    return pem;
+}
+
+export function parseVerifyArgs(argv: string[], cwd: string): VerifyArgs {
+    const a: Omit<VerifyArgs, "stack"> & { stack?: string } = { apis: [], probes: [], timeoutMs: 5000, json: false, help: false };
+    for (let i = 0; i < argv.length; i++) {
+        const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
+        const arg = eq > 0 ? argv[i].slice(0, eq) : argv[i];
+        if (FLAGS.has(arg)) {
+            if (arg === "--json") a.json = true;
+            else a.help = true;
+            continue;
+        }
+        if (!VALUED.has(arg)) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+        const v = eq > 0 ? argv[i].slice(eq + 1) : argv[++i];
+        if (v === undefined || v === "" || (eq < 0 && v.startsWith("--"))) throw new UsageError(`${arg} needs a value`);
+        if (arg === "--stack") a.stack = v;
+        else if (arg === "--config") a.configFile = path.resolve(cwd, v);
+        else if (arg === "--connect") a.connect = endpoint(arg, v);
+        else if (arg === "--connect-short") a.connectShort = endpoint(arg, v);
+        else if (arg === "--source") a.source = endpoint(arg, v);
+        else if (arg === "--ca") a.ca = caBundle(path.resolve(cwd, v));
+        else if (arg === "--api") a.apis.push(v);
+        else if (arg === "--probe") {
+            if (!PROBE_KINDS.includes(v as ProbeKind))
+                throw new UsageError(`--probe ${JSON.stringify(v)}: one of ${PROBE_KINDS.join(", ")}`);
+            a.probes.push(v as ProbeKind);
+        } else if (arg === "--timeout-ms") {
+            const n = Number(v);
+            if (!Number.isInteger(n) || n < 100 || n > 60_000)
+                throw new UsageError(`--timeout-ms ${JSON.stringify(v)}: whole milliseconds 100..60000`);
+            a.timeoutMs = n;
+        } else {
+            let url: URL;
+            try {
+                url = new URL(v);
+            } catch {
+                throw new UsageError(`--kong-proxy ${JSON.stringify(v)} is not a URL`);
+            }
+            if (url.protocol !== "https:")
+                throw new UsageError(`--kong-proxy ${JSON.stringify(v)}: https:// (the probe checks the certificate)`);
+            a.kongProxy = { address: url.hostname, port: Number(url.port || 443) };
+        }
+    }
+    if (a.help) return { ...a, stack: a.stack ?? "" };
+    if (!a.stack) throw new UsageError("--stack is required");
+    return a as VerifyArgs;
+}
+
+/** The stack's domains and APIs, and the endpoints its config knows. */
+function fromStack(config: StackConfig, args: VerifyArgs): { domains: Domains; apis: Api[]; targets: ProbeTargets } {
+    if (config.role === "source")
+        throw new UsageError(`stack ${args.stack} is a source stack: verify checks B, from a platform or cutover stack`);
+    let team = args.connect;
+    let source = args.source;
+    if (config.role === "cutover") {
+        const t = config.cutover.target;
+        team ??= t.kind === "address" ? { address: t.address, port: 443 } : t.kind === "host" ? { address: t.host, port: 443 } : undefined;
+        source ??= { address: config.cutover.sourceAddress, port: 443 };
+        if (!team)
+            throw new UsageError(
+                `B's address comes from the platform stack (${t.kind === "stack" ? t.stack : ""}), known only after it applies: give --connect ADDRESS[:PORT]`,
+            );
+    }
+    if (!team) throw new UsageError("B's team load balancer is known only after the platform stack applies: give --connect ADDRESS[:PORT]");
+    let short = args.connectShort;
+    if (
+        !short &&
+        config.role === "platform" &&
+        config.shortDomain.mode === "dedicated" &&
+        (args.probes.length === 0 || args.probes.includes("short"))
+    )
+        throw new UsageError(
+            "the short host has its own load balancer (shortDomain.mode: dedicated): give --connect-short ADDRESS[:PORT], or --probe to leave short out",
+        );
+    if (!short && config.role === "platform") short = team;
+    const names = config.apis.map((x) => x.name);
+    const unknown = args.apis.filter((n) => !names.includes(n));
+    if (unknown.length) throw new UsageError(`--api ${unknown.join(", ")}: not in migration:apis (${names.join(", ")})`);
+    const apis = args.apis.length ? config.apis.filter((x) => args.apis.includes(x.name)) : config.apis;
+    return {
+        domains: config.domains,
+        apis,
+        targets: { team, ...(short ? { short } : {}), ...(source ? { source } : {}), ...(args.kongProxy ? { kong: args.kongProxy } : {}) },
+    };
+}
+
+function cert(r: ProbeResult): string {
+    const c = r.certificate;
+    if (!c) return "-";
+    const problems = [!c.coversHost && "name", !c.trusted && "untrusted", c.daysToExpiry < 0 && "expired"].filter(Boolean);
+    return `${problems.length ? problems.join("+") : "ok"}, ${c.daysToExpiry} d`;
+}
+
+/** The acceptance table as text. */
+export function renderTable(stack: string, rows: ProbeResult[]): string {
+    const failed = rows.filter((r) => r.verdict === "fail").length;
+    const head = ["api", "probe", "request", "via", "status", "certificate", "verdict", "reason"];
+    const body = rows.map((r) => [
+        r.api,
+        r.probe,
+        `${r.host}${r.path}`,
+        r.address,
+        r.status === undefined ? "-" : String(r.status),
+        cert(r),
+        r.verdict.toUpperCase(),
+        r.reason,
+    ]);
+    const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+    const line = (cells: string[]) =>
+        cells
+            .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+            .join("  ")
+            .trimEnd();
+    return [
+        `Verify stack ${stack}: ${rows.length} probes, ${rows.length - failed} passed, ${failed} failed`,
+        "",
+        line(head),
+        ...body.map(line),
+        "",
+    ].join("\n");
+}
+
+const PROCESS_IO: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+export async function verifyMain(
+    argv: string[],
+    projectDir: string,
+    cwd = process.env.INIT_CWD ?? process.cwd(),
+    io: Io = PROCESS_IO,
+): Promise<number> {
+    let stack = "";
+    try {
+        const args = parseVerifyArgs(argv, cwd);
+        stack = args.stack;
+        if (args.help) {
+            io.out(`${VERIFY_USAGE}\n`);
+            return 0;
+        }
+        const file = loadStackConfig(projectDir, args.stack, args.configFile);
+        const config = parseConfig(readRawConfig(file.values, (k) => file.secretKeys.includes(k)));
+        const { domains, apis, targets } = fromStack(config, args);
+        const probes = planProbes(domains, apis, targets, args.probes.length ? args.probes : PROBE_KINDS);
+        const rows = await runProbes(probes, { timeoutMs: args.timeoutMs, ...(args.ca ? { ca: args.ca } : {}) });
+        io.out(args.json ? `${JSON.stringify({ rows }, null, 2)}\n` : renderTable(args.stack, rows));
+        return rows.every((r) => r.verdict === "pass") ? 0 : 1;
+    } catch (err) {
+        if (err instanceof UsageError) {
+            io.err(`verify: ${err.message}\n${VERIFY_USAGE}\n`);
+            return 2;
+        }
+        if (ConfigError.isConfigError(err) || err instanceof StackFileError) {
+            io.err(`verify: stack ${stack}: ${(err as Error).message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+}
+
+if (require.main === module) {
+    verifyMain(process.argv.slice(2), path.resolve(__dirname, "..")).then(
+        (code) => process.exit(code),
+        (err) => {
+            process.stderr.write(`verify: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exit(1);
+        },
+    );
+}
