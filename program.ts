@@ -9,6 +9,9 @@ import { parseConfig } from "./config/parse";
 import { NAMESPACE, readRawConfig } from "./config/read";
 import { CutoverConfig, PlatformConfig, SourceConfig, StackConfig } from "./config/types";
 import { planApiCutovers, PlatformTarget } from "./plan/cutover";
+import { planGate } from "./plan/gate";
+import { parseEndpoint } from "./plan/probes";
+import { HealthGate } from "./providers/health-gate";
 import { decommissionVerdict, guardInput, planFootprint } from "./plan/decommission";
 import { dnsService } from "./plan/cutover";
 import { cutoverWarnings, kongConnection } from "./plan/kong";
@@ -94,13 +97,48 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
     const kong = config.kong;
     const plans = planApiCutovers(config, kind);
     const traffic: TrafficRow<pulumi.Input<string>>[] = [];
+    const { gate: gateSettings } = config.cutover;
+    if (!gateSettings.enabled)
+        void pulumi.log.warn(
+            "the health gate is off (migration:cutover.gate.enabled: false): weights toward B rise without B proving itself first",
+        );
+    // B's short-domain load balancer, for the gate's short probe: pinned, or the platform stack's.
+    const shortAt = gateSettings.shortAddress ? parseEndpoint(gateSettings.shortAddress) : undefined;
+    const wantsShort = gateSettings.enabled && gateSettings.probes.includes("short");
+    const shortAddress: pulumi.Input<string> | undefined =
+        shortAt?.address ??
+        (platform && wantsShort
+            ? (platform.requireOutput("shortDomain") as pulumi.Output<{ loadBalancerAddress: string }>).apply((s) => s.loadBalancerAddress)
+            : undefined);
     for (const p of plans) {
         const origin = p.kong?.origin;
+        const g = planGate(
+            config,
+            config.apis.find((a) => a.name === p.api)!,
+            p,
+        );
+        const gate = g
+            ? new HealthGate(cutoverChildren.gate(p.api), {
+                  api: g.api,
+                  shares: g.shares,
+                  probes: g.probes.map(({ via, ...probe }) => ({
+                      ...probe,
+                      connect:
+                          via === "short" ? { address: shortAddress!, port: shortAt?.port ?? 443 } : { address: targetAddress, port: 443 },
+                  })),
+                  successes: g.settings.successes,
+                  intervalMs: g.settings.intervalMs,
+                  deadlineMs: g.settings.deadlineMs,
+                  timeoutMs: g.settings.timeoutMs,
+                  ...(g.settings.caBundle ? { ca: g.settings.caBundle } : {}),
+              })
+            : undefined;
         const dns = new DnsCutover(cutoverChildren.dns(p.api), {
             ...p.intent,
             targetAddress,
             service: dnsService(config.dns),
             ...(origin ? { origin } : {}),
+            ...(gate ? { gate } : {}),
         });
         traffic.push(dns.traffic);
         if (p.kongIntent && kong) {
@@ -109,6 +147,7 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
                 connection: kongConnection(kong),
                 ...(kong.token ? { adminToken: kong.token } : {}),
                 ...(origin ? { ttl: p.dns.ttl } : {}),
+                ...(gate ? { gate } : {}),
             });
             traffic.push(upstream.traffic);
         }

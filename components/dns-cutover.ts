@@ -22,6 +22,11 @@ export interface DnsCutoverArgs extends LegacyNameCutover {
      * @default undefined (no stable host name)
      */
     origin?: { host: string; cname: string };
+    /**
+     * The API's health gate: the name's records change only after it (B proves itself before its share rises).
+     * @default undefined (no gate)
+     */
+    gate?: pulumi.Resource;
 }
 
 /**
@@ -72,7 +77,7 @@ export class DnsCutover extends pulumi.ComponentResource {
                 stagingRr: plan.stagingRr,
                 records: own.map((r) => ({ side: r.side, type: r.type, value: values.get(r.key)!, ttl: r.ttl, weight: weight(r.key) })),
             },
-            { parent: this },
+            { parent: this, ...(args.gate ? { dependsOn: [args.gate] } : {}) },
         );
 
         if (args.origin) {

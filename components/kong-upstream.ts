@@ -19,6 +19,11 @@ export interface KongUpstreamArgs extends KongUpstreamIntent {
      * @default 0 (weights take effect in Kong at once)
      */
     ttl?: number;
+    /**
+     * The API's health gate: the targets' weights change only after it.
+     * @default undefined (no gate)
+     */
+    gate?: pulumi.Resource;
 }
 
 /**
@@ -45,7 +50,7 @@ export class KongUpstream extends pulumi.ComponentResource {
         this.upstream = new KongUpstreamEntity(
             `${name}-upstream`,
             { connection, ...token, upstream: plan.upstream, targets: plan.targets },
-            { parent: this },
+            { parent: this, ...(args.gate ? { dependsOn: [args.gate] } : {}) },
         );
         // The service switches to the upstream only after the upstream and its targets exist,
         // and on delete it is restored before the upstream goes.

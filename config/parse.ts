@@ -1,4 +1,6 @@
+import { X509Certificate } from "node:crypto";
 import { INGRESS_IMPLEMENTATIONS } from "../plan/ingress-implementation";
+import { parseEndpoint } from "../plan/probes";
 import { DEFAULT_RETRY } from "../providers/alibaba-calls";
 import { resolveController } from "../plan/controller";
 import { inZone, legacyHost, legacyWildcard } from "../plan/naming";
@@ -11,6 +13,7 @@ import {
     DnsEdition,
     DnsSettings,
     CutoverSettings,
+    GateSettings,
     PHASES,
     TargetAddress,
     Domains,
@@ -435,7 +438,9 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
         "platformStack",
         "completeWith",
         "allowSkippingShift",
+        "gate",
     ]);
+    const gate = parseGate(c, obj.gate);
     const allowSkippingShift = c.boolean("cutover.allowSkippingShift", obj.allowSkippingShift, false);
     const phase = c.oneOf("cutover.phase", obj.phase, PHASES);
     const completeWith =
@@ -498,8 +503,95 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
                 );
         }
     }
-    if (!phase || !completeWith || !sourceAddress || !target || !weightsObj || !apis) return undefined;
-    return { phase, weights, sourceAddress, target, completeWith, ...(allowSkippingShift ? { allowSkippingShift } : {}) };
+    if (gate?.enabled && gate.probes.includes("short") && !gate.shortAddress && target?.kind !== "stack")
+        c.fail(
+            "cutover.gate.probes",
+            gate.probes,
+            `"short" only with cutover.gate.shortAddress or cutover.platformStack (where the short host's load balancer is)`,
+        );
+    if (!phase || !completeWith || !sourceAddress || !target || !weightsObj || !apis || !gate) return undefined;
+    return { phase, weights, sourceAddress, target, completeWith, ...(allowSkippingShift ? { allowSkippingShift } : {}), gate };
+}
+
+/** `cutover.gate`, with its defaults (types.ts GateSettings). */
+function parseGate(c: Checker, value: unknown): GateSettings | undefined {
+    const obj = value === undefined ? {} : c.object("cutover.gate", value);
+    if (!obj) return undefined;
+    c.knownKeys("cutover.gate", obj, [
+        "enabled",
+        "probes",
+        "successes",
+        "intervalMs",
+        "deadlineMs",
+        "timeoutMs",
+        "caBundle",
+        "shortAddress",
+    ]);
+    const int = (key: string, fallback: number, min: number, max: number) =>
+        obj[key] === undefined ? fallback : c.integer(`cutover.gate.${key}`, obj[key], min, max);
+    const successes = int("successes", 3, 1, 20);
+    const intervalMs = int("intervalMs", 2000, 100, 60_000);
+    const deadlineMs = int("deadlineMs", 120_000, 1000, 1_800_000);
+    const timeoutMs = int("timeoutMs", 5000, 100, 60_000);
+    let probes: ("legacy" | "short")[] | undefined = ["legacy"];
+    if (obj.probes !== undefined) {
+        const list = obj.probes;
+        const ok =
+            Array.isArray(list) &&
+            list.length > 0 &&
+            list.every((p) => p === "legacy" || p === "short") &&
+            new Set(list).size === list.length &&
+            list.includes("legacy");
+        if (!ok) {
+            c.fail(
+                "cutover.gate.probes",
+                list,
+                `a list of probes, each once, with "legacy" (the check that matters most): ["legacy"] or ["legacy", "short"]`,
+            );
+            probes = undefined;
+        } else probes = list as ("legacy" | "short")[];
+    }
+    const caBundle = c.optionalString(
+        "cutover.gate.caBundle",
+        obj.caBundle,
+        "a PEM bundle of CA certificates (-----BEGIN CERTIFICATE----- …)",
+        isCaBundle,
+    );
+    const shortAddress = c.optionalString(
+        "cutover.gate.shortAddress",
+        obj.shortAddress,
+        "ADDRESS[:PORT] of B's short-domain load balancer, e.g. 10.72.11.100:443",
+        (v) => parseEndpoint(v) !== undefined,
+    );
+    const enabled = c.boolean("cutover.gate.enabled", obj.enabled, true);
+    if ([successes, intervalMs, deadlineMs, timeoutMs, probes].some((v) => v === undefined)) return undefined;
+    if (successes! > 1 && intervalMs! * (successes! - 1) >= deadlineMs!)
+        c.fail(
+            "cutover.gate.deadlineMs",
+            deadlineMs,
+            `more than intervalMs × (successes − 1) = ${intervalMs! * (successes! - 1)} ms, or the gate can never pass`,
+        );
+    return {
+        enabled,
+        probes: probes!,
+        successes: successes!,
+        intervalMs: intervalMs!,
+        deadlineMs: deadlineMs!,
+        timeoutMs: timeoutMs!,
+        ...(caBundle ? { caBundle } : {}),
+        ...(shortAddress ? { shortAddress } : {}),
+    };
+}
+
+/** Every PEM block is a certificate Node can read, and there is at least one. */
+function isCaBundle(pem: string): boolean {
+    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    try {
+        blocks.forEach((b) => new X509Certificate(b));
+    } catch {
+        return false;
+    }
+    return blocks.length > 0 && !/PRIVATE KEY/.test(pem);
 }
 
 function checkZoneHoldsLegacyNames(c: Checker, zone: string, domains: { source: string }, apis: Api[]): void {

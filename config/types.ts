@@ -104,6 +104,26 @@ export type TargetAddress =
     /** B's load balancer addressed by a DNS name (ALB, NLB): weighted CNAMEs through intermediate names (PrivateZone only). */
     | { kind: "host"; host: string };
 
+/** `migration:cutover.gate`: B proves itself before any share toward it rises (providers/health-gate.ts). */
+export interface GateSettings {
+    /** @default true; off is explicit and the plan warns */
+    enabled: boolean;
+    /** Which probes must pass: the legacy Host through B's team load balancer, and the short path. @default ["legacy"] */
+    probes: ("legacy" | "short")[];
+    /** Consecutive passes of every probe. @default 3 */
+    successes: number;
+    /** Between two rounds, ms. @default 2000 */
+    intervalMs: number;
+    /** Give up after this long, ms: the apply fails before anything moves. @default 120000 */
+    deadlineMs: number;
+    /** Per request, ms. @default 5000 */
+    timeoutMs: number;
+    /** PEM CA bundle B's certificate must verify against. @default the system roots where `pulumi up` runs */
+    caBundle?: string;
+    /** B's short-domain load balancer (`ADDRESS[:PORT]`), for the short probe. @default the platform stack's `shortDomain.loadBalancerAddress` */
+    shortAddress?: string;
+}
+
 /** `migration:cutover`: the traffic switch. */
 export interface CutoverSettings {
     phase: Phase;
@@ -116,6 +136,7 @@ export interface CutoverSettings {
     completeWith: "address" | "cname";
     /** The explicit override that lets prepare go straight to complete (0 → 100 % in one apply). @default false */
     allowSkippingShift?: boolean;
+    gate: GateSettings;
 }
 
 /** What both DNS services share in `migration:dns`. */

@@ -388,7 +388,8 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
             (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
             faults.push(STALLED);
         }
-        for (const { resource, dependsOn } of explicitDeps) {
+        // After a stall, a resource's URN may never resolve: its options are not read then.
+        for (const { resource, dependsOn } of stalled ? [] : explicitDeps) {
             const recorded = byUrn.get(await valueOf(resource.urn));
             if (recorded) recorded.options.dependsOn = await dependencyUrns(dependsOn);
         }

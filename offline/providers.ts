@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KONG_SERVICE_BINDING_TYPE, KONG_UPSTREAM_ENTITY_TYPE, kongServiceBindingProvider, kongUpstreamProvider } from "../providers/kong";
 import { PHASE_MARKER_TYPE, phaseMarkerProvider } from "../providers/phase-marker";
+import { HEALTH_GATE_TYPE, healthGateProvider } from "../providers/health-gate";
 import { NAME_RECORDS_TYPE, nameRecordsProvider } from "../providers/name-records";
 
 /** The project's dynamic providers by the type token their resources register with. */
@@ -10,4 +11,5 @@ export const DYNAMIC_PROVIDERS: Record<string, pulumi.dynamic.ResourceProvider> 
     [KONG_SERVICE_BINDING_TYPE]: kongServiceBindingProvider,
     [PHASE_MARKER_TYPE]: phaseMarkerProvider,
     [NAME_RECORDS_TYPE]: nameRecordsProvider,
+    [HEALTH_GATE_TYPE]: healthGateProvider,
 };

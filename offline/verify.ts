@@ -247,6 +247,14 @@ export async function verifyMain(
 }
 
 if (require.main === module) {
+    // A run that drains the event loop without settling must not pass for success (exit 0, no
+    // output). The first drain is left to the offline runner's own stall report.
+    let drained = 0;
+    process.on("beforeExit", () => {
+        if (drained++ === 0) return;
+        process.stderr.write("verify: the run ended without a result (something it waited on never settled); a fault of the run\n");
+        process.exit(1);
+    });
     verifyMain(process.argv.slice(2), path.resolve(__dirname, "..")).then(
         (code) => process.exit(code),
         (err) => {

@@ -108,4 +108,5 @@ export function upstreamName(prefix: string, api: string): string {
 export const cutoverChildren = {
     dns: (api: string) => `dns-${api}`,
     kong: (api: string) => `kong-${api}`,
+    gate: (api: string) => `gate-${api}`,
 };

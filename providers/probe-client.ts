@@ -74,6 +74,9 @@ function attempt(p: Probe, o: Required<Omit<ProbeOptions, "ca">> & { ca?: string
     const started = Date.now();
     return new Promise((resolve) => {
         let settled = false;
+        // Declared before `done` uses it: Pulumi's closure serialiser cannot capture a const in its dead zone.
+        // eslint-disable-next-line prefer-const
+        let timer: ReturnType<typeof setTimeout> | undefined;
         const done = (a: Omit<Answer, "latencyMs">) => {
             if (settled) return;
             settled = true;
@@ -92,7 +95,7 @@ function attempt(p: Probe, o: Required<Omit<ProbeOptions, "ca">> & { ca?: string
             rejectUnauthorized: false,
             agent: false,
         });
-        const timer = setTimeout(() => {
+        timer = setTimeout(() => {
             done({ error: { code: "ETIMEDOUT", message: `timed out after ${o.timeoutMs / 1000} s` } });
             req.destroy();
         }, o.timeoutMs);

@@ -29,7 +29,7 @@ function prng(seed: number): () => number {
 }
 
 const SEQUENCES = 200;
-const STEPS = 8;
+const STEPS = 6;
 const LONG = "api01.target-team2.dev.aliyun.cloud.cn.aibang";
 
 /** A phase as the plan gives it for one API, with B's planned share. */

@@ -225,14 +225,17 @@ describe("npm run plan", () => {
             "created (0):",
             "deleted (0):",
             "replaced (0):",
-            "updated (2):",
+            "updated (3):",
             "  ~ pulumi-nodejs:dynamic/migration:NameRecords  dns-api01-records",
             "      records[side=A].weight: 80 → 50",
             "      records[side=B].weight: 20 → 50",
             "  ~ pulumi-nodejs:dynamic/migration:KongUpstreamEntity  kong-api01-upstream",
             "      targets[side=A].weight: 80 → 50",
             "      targets[side=B].weight: 20 → 50",
-            "unchanged: 9",
+            "  ~ pulumi-nodejs:dynamic/migration:HealthGate  gate-api01",
+            "      shares.dns: 20 → 50",
+            "      shares.kong: 20 → 50",
+            "unchanged: 10",
             "",
         ]);
         const json = JSON.parse((await plan(["--stack", "cutover", "--against", file, "--json"])).stdout);
@@ -244,6 +247,6 @@ describe("npm run plan", () => {
             { path: "records[side=A].weight", old: 80, new: 50 },
             { path: "records[side=B].weight", old: 20, new: 50 },
         ]);
-        assert.equal(json.diff.unchanged, 9);
+        assert.equal(json.diff.unchanged, 10);
     });
 });

@@ -16,7 +16,7 @@ function raw(cutover: Record<string, unknown> = {}, dns: Record<string, unknown>
 const problems = configProblems;
 
 describe("cutover config", () => {
-    it("fills in defaults: APIs left out weigh 0, B's address from the dev stack, A-record completion", () => {
+    it("fills in defaults: APIs left out weigh 0, B's address from the dev stack, A-record completion, the health gate on", () => {
         assert.deepEqual(parseConfig(raw()), {
             role: "cutover",
             domains: DOMAINS,
@@ -27,6 +27,7 @@ describe("cutover config", () => {
                 sourceAddress: "10.72.10.88",
                 target: { kind: "stack", stack: "organization/migration/dev" },
                 completeWith: "address",
+                gate: { enabled: true, probes: ["legacy"], successes: 3, intervalMs: 2000, deadlineMs: 120000, timeoutMs: 5000 },
             },
             dns: {
                 service: "alidns",

@@ -156,14 +156,16 @@ describe("blast radius: one edit updates only what carries it", () => {
         return summary(await diffRuns(await planConfig(a), await planConfig(b)));
     }
 
-    // The cutover stack here (api01 at 20 %, api02 at 0 %) has 11 resources: per API a DnsCutover,
-    // its NameRecords (A's and B's records while its weight is above 0; A's alone at 0), a
-    // KongUpstream, its upstream and service; and the phase marker.
+    // The cutover stack here (api01 at 20 %, api02 at 0 %) has 13 resources: per API a health
+    // gate, a DnsCutover, its NameRecords (A's and B's records while its weight is above 0; A's
+    // alone at 0), a KongUpstream, its upstream and service; and the phase marker.
+    // Each also updates the API's health gate: the preview says the gate will run (B's shares rise).
     it("a canary edit on api01 (0 → 5 %) changes api01's resources only: its B record appears, its Kong weights move", async () => {
         assert.deepEqual(await between(cutover({ weights: { api01: 0, api02: 0 } }), cutover({ weights: { api01: 5, api02: 0 } })), [
             'updated pulumi-nodejs:dynamic/migration:NameRecords dns-api01-records: records[side=A].weight 100→95, records[side=B] null→{"side":"B","ttl":60,"type":"A","value":"10.72.11.99","weight":5}',
             "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 100→95, targets[side=B].weight 0→5",
-            "unchanged 9",
+            "updated pulumi-nodejs:dynamic/migration:HealthGate gate-api01: shares.dns 0→5, shares.kong 0→5",
+            "unchanged 10",
         ]);
     });
 
@@ -171,7 +173,8 @@ describe("blast radius: one edit updates only what carries it", () => {
         assert.deepEqual(await between(cutover({ weights: { api01: 20 } }), cutover({ weights: { api01: 50 } })), [
             "updated pulumi-nodejs:dynamic/migration:NameRecords dns-api01-records: records[side=A].weight 80→50, records[side=B].weight 20→50",
             "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 80→50, targets[side=B].weight 20→50",
-            "unchanged 9",
+            "updated pulumi-nodejs:dynamic/migration:HealthGate gate-api01: shares.dns 20→50, shares.kong 20→50",
+            "unchanged 10",
         ]);
     });
 
@@ -179,7 +182,7 @@ describe("blast radius: one edit updates only what carries it", () => {
         assert.deepEqual(await between(cutover({}), cutover({}, { ttl: { cutover: 120, steady: 600 } })), [
             "updated pulumi-nodejs:dynamic/migration:NameRecords dns-api01-records: records[side=A].ttl 60→120, records[side=B].ttl 60→120",
             "updated pulumi-nodejs:dynamic/migration:NameRecords dns-api02-records: records[side=A].ttl 60→120",
-            "unchanged 9",
+            "unchanged 11",
         ]);
     });
 
@@ -188,7 +191,8 @@ describe("blast radius: one edit updates only what carries it", () => {
             await between(cutover({}), cutover({}, {}, { apis: { api01: { service: "api01", weight: 35 }, api02: { service: "api02" } } })),
             [
                 "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 80→65, targets[side=B].weight 20→35",
-                "unchanged 10",
+                "updated pulumi-nodejs:dynamic/migration:HealthGate gate-api01: shares.kong 20→35",
+                "unchanged 11",
             ],
         );
     });

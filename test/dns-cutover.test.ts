@@ -1,11 +1,13 @@
 import * as assert from "node:assert/strict";
 import { OfflineRun } from "../offline/harness";
-import { api, byName, DOMAINS, inventory, NO_OPTIONS, planConfig, planStack, T } from "./helpers";
+import { api, byName, DOMAINS, inventory, NO_OPTIONS, planConfig, planStack, T, urnOf } from "./helpers";
 
 const ZONE = "aliyun.cloud.cn.aibang";
 const A = "10.72.10.88";
 const B = "10.72.11.99";
 const MARKER = "pulumi-nodejs:dynamic/migration:PhaseMarker phase";
+/** The API's health gate (providers/health-gate.ts): every cutover plan has one per API. */
+const GATE = (a: string) => `${T.gate} gate-${a}`;
 
 function cutoverConfig(cutover: Record<string, unknown>, apis = [api("api01")]) {
     return {
@@ -50,10 +52,11 @@ describe("DnsCutover", () => {
         });
 
         it("holds one A record to A with the cutover TTL, and no weighting", () => {
-            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, MARKER]);
+            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, GATE("api01"), MARKER]);
             const n = byName(run, T.names, "dns-api01-records");
             assert.deepEqual(n.inputs, names("api01", [["A", "A", A, 60, 100]]));
-            assert.deepEqual(n.options, NO_OPTIONS);
+            // The name's records change only after the API's health gate.
+            assert.deepEqual(n.options, { ...NO_OPTIONS, dependsOn: [urnOf(run, T.gate, "gate-api01")] });
             assert.equal(n.parent, byName(run, T.cutover, "dns-api01").urn);
         });
 
@@ -68,7 +71,7 @@ describe("DnsCutover", () => {
     describe("phase shift", () => {
         it("at 0 % the name stays exactly as in prepare: A's record alone, no B record, no weighting (a canary moves only what it names)", async () => {
             const run = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: 0 } }));
-            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, MARKER]);
+            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, GATE("api01"), MARKER]);
             assert.deepEqual(byName(run, T.names, "dns-api01-records").inputs, names("api01", [["A", "A", A, 60, 100]]));
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "shift", 60, [["A", A, 100]])]);
             assert.deepEqual(run.outputs.notes, [
@@ -79,7 +82,7 @@ describe("DnsCutover", () => {
         for (const w of [5, 20, 100]) {
             it(`at ${w} % holds A's and B's records (B born off the name, see providers/name-records.ts) weighted ${100 - w} / ${w}`, async () => {
                 const run = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: w } }));
-                assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, MARKER]);
+                assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, GATE("api01"), MARKER]);
                 assert.deepEqual(
                     byName(run, T.names, "dns-api01-records").inputs,
                     names("api01", [
@@ -87,7 +90,10 @@ describe("DnsCutover", () => {
                         ["B", "A", B, 60, w],
                     ]),
                 );
-                assert.deepEqual(byName(run, T.names, "dns-api01-records").options, NO_OPTIONS);
+                assert.deepEqual(byName(run, T.names, "dns-api01-records").options, {
+                    ...NO_OPTIONS,
+                    dependsOn: [urnOf(run, T.gate, "gate-api01")],
+                });
                 assert.deepEqual(run.outputs.traffic, [
                     traffic("api01", "shift", 60, [
                         ["A", A, 100 - w],
@@ -113,21 +119,21 @@ describe("DnsCutover", () => {
                 ),
                 [["A 95", "B 5"], ["A 100"], ["A 0", "B 100"]],
             );
-            assert.equal(inventory(run).length, 7, "3 × (records, component), and the phase marker");
+            assert.equal(inventory(run).length, 10, "3 × (records, component, health gate), and the phase marker");
         });
     });
 
     describe("phase complete", () => {
         it("with an A record: only B's record, steady TTL, no weighting (A's paused, weighting off, then A's record deleted)", async () => {
             const run = await planConfig(cutoverConfig({ phase: "complete", weights: { api01: 100 } }));
-            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, MARKER]);
+            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, GATE("api01"), MARKER]);
             assert.deepEqual(byName(run, T.names, "dns-api01-records").inputs, names("api01", [["B", "A", B, 600, 100]]));
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "complete", 600, [["B", B, 100]])]);
         });
 
         it("with a CNAME: one CNAME to the long name, steady TTL, serving at once, no weighting", async () => {
             const run = await planConfig(cutoverConfig({ phase: "complete", completeWith: "cname", weights: { api01: 100 } }));
-            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, MARKER]);
+            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, GATE("api01"), MARKER]);
             assert.deepEqual(
                 byName(run, T.names, "dns-api01-records").inputs,
                 names("api01", [["B", "CNAME", "api01.target-team2.dev.aliyun.cloud.cn.aibang", 600, 100]]),
@@ -172,7 +178,7 @@ describe("DnsCutover", () => {
             await planConfig(cutoverConfig({ phase: "complete", weights: { api01: 100 } })),
         ];
         assert.deepEqual(new Set(runs.map((r) => byName(r, T.names, "dns-api01-records").urn)).size, 1);
-        for (const r of runs) assert.deepEqual(byName(r, T.names, "dns-api01-records").options, NO_OPTIONS);
+        for (const r of runs) assert.deepEqual(byName(r, T.names, "dns-api01-records").options.deleteBeforeReplace, false);
     });
 });
 

@@ -9,6 +9,7 @@ import { DNS_CUTOVER_TYPE } from "../components/dns-cutover";
 import { ISOLATED_INGRESS_TYPE } from "../components/isolated-ingress";
 import { KONG_UPSTREAM_TYPE } from "../components/kong-upstream";
 import { SHORT_DOMAIN_GATEWAY_TYPE } from "../components/short-domain-gateway";
+import { HEALTH_GATE_TYPE } from "../providers/health-gate";
 import { NAME_RECORDS_TYPE } from "../providers/name-records";
 import { OfflineRun, RecordedOptions, RecordedResource, runOffline } from "../offline/harness";
 import { planStackOffline } from "../offline/plan-stack";
@@ -165,6 +166,7 @@ export const T = {
     kongUpstream: KONG_UPSTREAM_TYPE,
     record: "alicloud:dns/alidnsRecord:AlidnsRecord",
     names: NAME_RECORDS_TYPE,
+    gate: HEALTH_GATE_TYPE,
     stackRef: "pulumi:pulumi:StackReference",
 };
 

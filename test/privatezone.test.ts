@@ -36,6 +36,7 @@ describe("the cutover stack on PrivateZone", () => {
         assert.deepEqual(inventory(run), [
             `${T.names} dns-api01-records`,
             `${T.cutover} dns-api01`,
+            `${T.gate} gate-api01`,
             "pulumi-nodejs:dynamic/migration:PhaseMarker phase",
         ]);
         assert.deepEqual(run.resources.find((r) => r.name === "dns-api01-records")!.inputs, {

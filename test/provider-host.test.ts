@@ -26,13 +26,16 @@ async function closedPort(): Promise<number> {
 const view = (w: World) => ({ dns: w.dnsView(), kong: w.kongView() });
 const both = (s: string) => ({ api01: s.replace(/\{api\}/g, "api01"), api02: s.replace(/\{api\}/g, "api02") });
 /**
- * The engine's steps for the two APIs, in its order (the names' records, then per API the Kong
- * upstream and its service binding, then the phase marker); a step left out is not taken.
+ * The engine's steps for the two APIs, in its order: per API its health gate, then the name's
+ * records, the Kong upstream and its service binding (all after the gate); then the phase
+ * marker. The gate's step is the records' unless given; a step left out is not taken.
  */
-function steps(s: { dns?: string; upstream?: string; binding?: string; phase?: string; after?: string[] }): string[] {
+function steps(s: { gate?: string; dns?: string; upstream?: string; binding?: string; phase?: string; after?: string[] }): string[] {
     const out: string[] = [];
-    if (s.dns) out.push(`${s.dns} NameRecords dns-api01-records`, `${s.dns} NameRecords dns-api02-records`);
+    const gate = s.gate ?? s.dns;
     for (const a of ["api01", "api02"]) {
+        if (gate) out.push(`${gate} HealthGate gate-${a}`);
+        if (s.dns) out.push(`${s.dns} NameRecords dns-${a}-records`);
         if (s.upstream) out.push(`${s.upstream} KongUpstreamEntity kong-${a}-upstream`);
         if (s.binding) out.push(`${s.binding} KongServiceBinding kong-${a}-service`);
     }
@@ -98,11 +101,14 @@ describe("providers through the real dynamic-provider host", function () {
             w = await new World(host).start({ refs: { "organization/migration/dev": dev } });
             await w.engine.up(w.stackFile({ phase: "prepare" }, undefined, true));
             const taken = await w.engine.preview(w.stackFile({}, undefined, true));
+            // The preview says api01's gate will run (its shares toward B rise); api02 stays at 0.
             assert.deepEqual(taken, [
+                "update HealthGate gate-api01",
                 "update NameRecords dns-api01-records",
-                "same NameRecords dns-api02-records",
                 "update KongUpstreamEntity kong-api01-upstream",
                 "same KongServiceBinding kong-api01-service",
+                "same HealthGate gate-api02",
+                "same NameRecords dns-api02-records",
                 "same KongUpstreamEntity kong-api02-upstream",
                 "same KongServiceBinding kong-api02-service",
                 "replace PhaseMarker phase",
@@ -125,15 +131,10 @@ describe("providers through the real dynamic-provider host", function () {
                 );
                 return true;
             });
-            assert.deepEqual(await w.engine.preview(w.stackFile({ phase: "complete", weights: all100, allowSkippingShift: true })), [
-                "update NameRecords dns-api01-records",
-                "update NameRecords dns-api02-records",
-                "update KongUpstreamEntity kong-api01-upstream",
-                "update KongServiceBinding kong-api01-service",
-                "update KongUpstreamEntity kong-api02-upstream",
-                "update KongServiceBinding kong-api02-service",
-                "replace PhaseMarker phase",
-            ]);
+            assert.deepEqual(
+                await w.engine.preview(w.stackFile({ phase: "complete", weights: all100, allowSkippingShift: true })),
+                steps({ dns: "update", upstream: "update", binding: "update", phase: "replace" }),
+            );
             await w.engine.up(w.stackFile({ phase: "shift", weights: all100 }));
             await assert.rejects(
                 w.engine.preview(w.stackFile({ phase: "complete", weights: all100, completeWith: "cname" })),
@@ -197,7 +198,7 @@ describe("providers through the real dynamic-provider host", function () {
 
             assert.deepEqual(
                 await w.engine.up(w.stackFile({ phase: "complete", weights: { api01: 100, api02: 100 } })),
-                steps({ dns: "update", upstream: "same", binding: "update", phase: "replace" }),
+                steps({ gate: "same", dns: "update", upstream: "same", binding: "update", phase: "replace" }),
             );
             assert.deepEqual(
                 view(w),
@@ -231,10 +232,12 @@ describe("providers through the real dynamic-provider host", function () {
                 "delete PhaseMarker phase",
                 "delete KongServiceBinding kong-api02-service",
                 "delete KongUpstreamEntity kong-api02-upstream",
+                "delete NameRecords dns-api02-records",
+                "delete HealthGate gate-api02",
                 "delete KongServiceBinding kong-api01-service",
                 "delete KongUpstreamEntity kong-api01-upstream",
-                "delete NameRecords dns-api02-records",
                 "delete NameRecords dns-api01-records",
+                "delete HealthGate gate-api01",
             ]);
             assert.deepEqual(view(w), {
                 dns: both("(no record); weighting off"),

@@ -22,6 +22,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { OfflineRun, RecordedResource, runOffline } from "../../offline/harness";
+import { HEALTH_GATE_TYPE } from "../../providers/health-gate";
 import { NAME_RECORDS_TYPE } from "../../providers/name-records";
 import { PrivateZoneDouble } from "../doubles/privatezone";
 import { loadStackConfig } from "../../offline/stack-files";
@@ -74,6 +75,8 @@ export interface EngineOptions {
     pz?: PrivateZoneDouble;
     /** Outputs of referenced stacks, by reference name. */
     refs?: Record<string, Record<string, unknown>>;
+    /** The loopback ingress the health gate's probes are pointed at (the stack files' B is 10.72.x.x: never contacted). */
+    ingress?: { port: number };
 }
 
 export class Engine {
@@ -101,7 +104,7 @@ export class Engine {
             program: () => program(),
             keepWire: true,
             // The test seam: NameRecords talks to the loopback doubles (plain HTTP on 127.0.0.1).
-            transformation: pointAt(this.options.dns?.endpoint, this.options.pz?.endpoint),
+            transformation: pointAt(this.options.dns?.endpoint, this.options.pz?.endpoint, this.options.ingress),
             stackReference: async (name) => {
                 if (!(name in refs)) throw new Error(`the engine was given no outputs for stack ${name}`);
                 return refs[name];
@@ -295,9 +298,22 @@ export class Engine {
     }
 }
 
-/** Points every NameRecords resource at its service's double, as its inputs reach the engine. */
-function pointAt(alidns?: string, pvtz?: string): pulumi.ResourceTransformation {
+/**
+ * Points every NameRecords resource at its service's double, and every HealthGate's probes at the
+ * loopback ingress, as their inputs reach the engine. A gate with no ingress to point at stops
+ * the run: a test must never send a probe to the stack files' 10.72.x.x addresses.
+ */
+function pointAt(alidns?: string, pvtz?: string, ingress?: { port: number }): pulumi.ResourceTransformation {
     return (t) => {
+        if (t.type === HEALTH_GATE_TYPE) {
+            if (!ingress)
+                throw new Error(`HealthGate ${t.name}: give the engine an ingress double, or turn the gate off in the stack file`);
+            const probes = (t.props.probes as Record<string, unknown>[]).map((p) => ({
+                ...p,
+                connect: { address: "127.0.0.1", port: ingress.port },
+            }));
+            return { props: { ...t.props, probes }, opts: t.opts };
+        }
         if (t.type !== NAME_RECORDS_TYPE) return undefined;
         const endpoint = t.props.service === "privatezone" ? pvtz : alidns;
         return endpoint ? { props: { ...t.props, endpoint }, opts: t.opts } : undefined;

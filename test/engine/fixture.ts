@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SECRET_PLACEHOLDER } from "../../offline/stack-files";
 import { AlidnsDouble } from "../doubles/alidns";
+import { fixture, FIXTURES, IngressDouble } from "../doubles/ingress";
 import { KongDouble } from "../doubles/kong";
 import { api, editedStackFile } from "../helpers";
 import { Engine, EngineOptions } from "./engine";
@@ -17,6 +18,9 @@ export const ZONE = "aliyun.cloud.cn.aibang";
 export const HOST = (a: string) => `${a}.source-team1.dev.${ZONE}`;
 export const A_TARGET = (a: string) => `${a}.source-team1.dev.${ZONE}:443`;
 export const B_TARGET = (a: string) => `${a}.target-team2.dev.${ZONE}:443`;
+/** The gate's settings in the engine suites: one passing round is enough, waits are short. */
+export const FAST_GATE = { successes: 1, intervalMs: 100, deadlineMs: 3000, timeoutMs: 2000 };
+
 /** Credentials the host finds in its environment (the standard Alibaba Cloud chain); the double expects this key. */
 export const HOST_ENV = { ALIBABA_CLOUD_ACCESS_KEY_ID: "test-access-key", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "test-secret" };
 
@@ -25,6 +29,17 @@ export class World {
     /** The committed stack's token is a `secure:` value; offline it is the placeholder, which this Kong expects. */
     readonly kong = new KongDouble({ token: SECRET_PLACEHOLDER });
     readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-"));
+    /**
+     * B's ingress, healthy: the health gate's probes are pointed here by the engine (never at the
+     * 10.72.x.x addresses of the stack files). Its certificate covers api01 and api02 only, so
+     * worlds of other APIs run with the gate off.
+     */
+    readonly ingress = new IngressDouble({
+        serves: ["api01", "api02"].flatMap((a) => [`${a}.target-team2.dev.${ZONE}`, HOST(a)]),
+        shortHost: `dev-01.${ZONE}`,
+        rewrite: true,
+        certificate: fixture("good"),
+    });
     engine!: Engine;
     private files = 0;
 
@@ -36,14 +51,16 @@ export class World {
     async start(options: EngineOptions = {}): Promise<this> {
         await this.dns.start();
         await this.kong.start();
+        await this.ingress.start();
         for (const a of this.apis) this.kong.addService({ name: a, host: HOST(a), port: 443, protocol: "https" });
-        this.engine = new Engine(this.host, { dns: this.dns, ...options });
+        this.engine = new Engine(this.host, { dns: this.dns, ingress: { port: this.ingress.port }, ...options });
         return this;
     }
 
     async stop(): Promise<void> {
         await this.dns.stop();
         await this.kong.stop();
+        await this.ingress.stop();
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
 
@@ -67,6 +84,14 @@ export class World {
                     delete cut.platformStack;
                     cut.targetAddress = "10.72.11.99";
                 }
+                const twoApis = this.apis.length === 2 && this.apis[0] === "api01";
+                cut.gate = twoApis
+                    ? {
+                          ...FAST_GATE,
+                          caBundle: fs.readFileSync(path.join(FIXTURES, "ca.crt"), "utf8"),
+                          ...(cut.gate as object | undefined),
+                      }
+                    : { enabled: false };
                 c["migration:cutover"] = cut;
                 c["migration:dns"] = { ...c["migration:dns"], retries: 3, retryBackoffMs: 5 };
                 c["migration:kong"] = {
@@ -76,7 +101,7 @@ export class World {
                     retryBackoffMs: 5,
                     requestTimeoutMs: 500,
                 };
-                if (this.apis.length !== 2 || this.apis[0] !== "api01") {
+                if (!twoApis) {
                     (c as Record<string, unknown>)["migration:apis"] = this.apis.map((a) => api(a));
                     c["migration:kong"].apis = Object.fromEntries(this.apis.map((a) => [a, { service: a }]));
                 }

@@ -1,0 +1,132 @@
+/**
+ * The health gate, as a Pulumi dynamic provider: before B's share of an API rises on any layer,
+ * B must answer the gate's probes (the legacy Host through B's load balancer, optionally the
+ * short path) `successes` rounds in a row within the deadline; otherwise the step fails with the
+ * probe's reason, and the weight resources that depend on the gate never run — nothing moves.
+ * A share that falls (a rollback) or stays is never probed.
+ *
+ * Why a dynamic resource and not a resource hook: a `beforeUpdate` hook would run for the weight
+ * resources themselves but knows nothing of the other layer's resource, runs again for every
+ * resource it is attached to, and is invisible in a preview; a resource that both layers depend
+ * on runs once per API and rise, shows in the preview (its shares change) and is tested through
+ * the real provider host. It runs where `pulumi up` runs: that machine must reach B's intranet
+ * address; an unreachable B fails the gate ("connection refused", "timed out", "no route").
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Probe } from "../plan/probes";
+import { ProbeResult, runProbes } from "./probe-client";
+
+export const HEALTH_GATE_TYPE = "pulumi-nodejs:dynamic/migration:HealthGate";
+
+/** Bump when the provider's behaviour changes. */
+export const HEALTH_GATE_PROVIDER_VERSION = "1";
+
+export interface HealthGateState {
+    api: string;
+    /** B's share per layer this apply brings (`{dns: 20, kong: 20}`). */
+    shares: Record<string, number>;
+    probes: Probe[];
+    successes: number;
+    intervalMs: number;
+    deadlineMs: number;
+    timeoutMs: number;
+    /** PEM CA bundle; the system roots when absent. */
+    ca?: string;
+    version: string;
+    /** Output: when B last passed the gate, and the passing round. */
+    passedAt?: string;
+    evidence?: string[];
+}
+
+/** The layers whose share toward B rises from `olds` to `news`, as `dns 0 → 20 %`. */
+export function rises(olds: Record<string, number>, news: Record<string, number>): string[] {
+    return Object.entries(news)
+        .filter(([layer, w]) => w > (olds[layer] ?? 0))
+        .map(([layer, w]) => `${layer} ${olds[layer] ?? 0} → ${w} %`);
+}
+
+function line(r: ProbeResult): string {
+    return `${r.probe} ${r.host}${r.path} via ${r.address}: ${r.reason}`;
+}
+
+/** Probes until `successes` passing rounds in a row, or fails at the deadline with the last round's reasons. */
+async function gate(s: HealthGateState, rising: string[]): Promise<{ passedAt: string; evidence: string[] }> {
+    const started = Date.now();
+    let streak = 0;
+    let last: ProbeResult[] = [];
+    for (;;) {
+        last = await runProbes(s.probes, { timeoutMs: s.timeoutMs, retries: 0, ...(s.ca ? { ca: s.ca } : {}) });
+        streak = last.every((r) => r.verdict === "pass") ? streak + 1 : 0;
+        if (streak >= s.successes) return { passedAt: new Date().toISOString(), evidence: last.map(line) };
+        if (Date.now() - started + s.intervalMs > s.deadlineMs) break;
+        await new Promise((r) => setTimeout(r, s.intervalMs));
+    }
+    const failing = last.filter((r) => r.verdict === "fail");
+    const err = new Error(
+        `health gate for ${s.api} (B's share rising: ${rising.join(", ")}): B did not pass ${s.successes} consecutive round${s.successes > 1 ? "s" : ""} within ${s.deadlineMs / 1000} s; nothing moved. ` +
+            `Last round: ${(failing.length ? failing : last).map(line).join("; ")}`,
+    );
+    err.name = "HealthGateError";
+    throw err;
+}
+
+export const healthGateProvider: pulumi.dynamic.ResourceProvider = {
+    async check(_olds: HealthGateState, news: HealthGateState): Promise<pulumi.dynamic.CheckResult> {
+        const failures: pulumi.dynamic.CheckFailure[] = [];
+        for (const [layer, w] of Object.entries(news.shares ?? {}))
+            if (!Number.isInteger(w) || w < 0 || w > 100)
+                failures.push({ property: `shares.${layer}`, reason: `${JSON.stringify(w)} is not a share 0..100` });
+        if (!Array.isArray(news.probes) || news.probes.length === 0)
+            failures.push({ property: "probes", reason: "at least the legacy probe" });
+        return { inputs: news, failures };
+    },
+
+    async diff(_id: string, olds: HealthGateState, news: HealthGateState): Promise<pulumi.dynamic.DiffResult> {
+        const keys = ["shares", "probes", "successes", "intervalMs", "deadlineMs", "timeoutMs", "ca", "version"] as const;
+        const changes = keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+        return { changes, replaces: [], deleteBeforeReplace: false };
+    },
+
+    async create(inputs: HealthGateState): Promise<pulumi.dynamic.CreateResult> {
+        const rising = rises({}, inputs.shares);
+        const passed = rising.length ? await gate(inputs, rising) : {};
+        return { id: inputs.api, outs: { ...inputs, ...passed } };
+    },
+
+    async update(_id: string, olds: HealthGateState, news: HealthGateState): Promise<pulumi.dynamic.UpdateResult> {
+        const rising = rises(olds.shares ?? {}, news.shares);
+        // A share that falls or stays is never probed: a rollback must not wait for a sick B.
+        // (Fields left undefined would not cross the host's protobuf Struct: only those with values.)
+        const kept = olds.passedAt ? { passedAt: olds.passedAt, evidence: olds.evidence ?? [] } : {};
+        const passed = rising.length ? await gate(news, rising) : kept;
+        return { outs: { ...news, ...passed } };
+    },
+};
+
+export interface HealthGateArgs {
+    api: string;
+    shares: Record<string, number>;
+    probes: pulumi.Input<(Omit<Probe, "connect"> & { connect: pulumi.Input<{ address: pulumi.Input<string>; port: number }> })[]>;
+    successes: number;
+    intervalMs: number;
+    deadlineMs: number;
+    timeoutMs: number;
+    /** @default the system roots */
+    ca?: string;
+}
+
+/** B proves itself for one API before any share toward it rises (see the file header). */
+export class HealthGate extends pulumi.dynamic.Resource {
+    declare readonly passedAt: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: HealthGateArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            healthGateProvider,
+            name,
+            { ...args, version: HEALTH_GATE_PROVIDER_VERSION, passedAt: undefined, evidence: undefined },
+            opts,
+            "migration",
+            "HealthGate",
+        );
+    }
+}
