@@ -137,7 +137,7 @@ export function parseVerifyArgs(argv: string[], cwd: string): VerifyArgs {
 }
 
 /** The stack's domains and APIs, and the endpoints its config knows. */
-function fromStack(config: StackConfig, args: VerifyArgs): { domains: Domains; apis: Api[]; targets: ProbeTargets } {
+function fromStack(config: StackConfig, args: VerifyArgs): { domains: Domains; apis: Api[]; targets: ProbeTargets; notes: string[] } {
     if (config.role === "source")
         throw new UsageError(`stack ${args.stack} is a source stack: verify checks B, from a platform or cutover stack`);
     let team = args.connect;
@@ -153,16 +153,18 @@ function fromStack(config: StackConfig, args: VerifyArgs): { domains: Domains; a
     }
     if (!team) throw new UsageError("B's team load balancer is known only after the platform stack applies: give --connect ADDRESS[:PORT]");
     let short = args.connectShort;
-    if (
-        !short &&
-        config.role === "platform" &&
-        config.shortDomain.mode === "dedicated" &&
-        (args.probes.length === 0 || args.probes.includes("short"))
-    )
-        throw new UsageError(
-            "the short host has its own load balancer (shortDomain.mode: dedicated): give --connect-short ADDRESS[:PORT], or --probe to leave short out",
+    const notes: string[] = [];
+    const dedicated = config.role === "platform" && config.shortDomain.mode === "dedicated";
+    if (!short && dedicated && args.probes.includes("short"))
+        throw new UsageError("the short host has its own load balancer (shortDomain.mode: dedicated): give --connect-short ADDRESS[:PORT]");
+    if (!short && config.role === "platform" && !dedicated) short = team;
+    // A probe without an endpoint is not planned: said in the table, never passed silently.
+    if (!short && (args.probes.length === 0 || args.probes.includes("short")))
+        notes.push(
+            dedicated
+                ? "short probes not run: the short host has its own load balancer (shortDomain.mode: dedicated); give --connect-short ADDRESS[:PORT]"
+                : "short probes not run: the cutover stack does not know the short host's load balancer; give --connect-short ADDRESS[:PORT]",
         );
-    if (!short && config.role === "platform") short = team;
     const names = config.apis.map((x) => x.name);
     const unknown = args.apis.filter((n) => !names.includes(n));
     if (unknown.length) throw new UsageError(`--api ${unknown.join(", ")}: not in migration:apis (${names.join(", ")})`);
@@ -171,6 +173,7 @@ function fromStack(config: StackConfig, args: VerifyArgs): { domains: Domains; a
         domains: config.domains,
         apis,
         targets: { team, ...(short ? { short } : {}), ...(source ? { source } : {}), ...(args.kongProxy ? { kong: args.kongProxy } : {}) },
+        notes,
     };
 }
 
@@ -182,7 +185,7 @@ function cert(r: ProbeResult): string {
 }
 
 /** The acceptance table as text. */
-export function renderTable(stack: string, rows: ProbeResult[]): string {
+export function renderTable(stack: string, rows: ProbeResult[], notes: string[] = []): string {
     const failed = rows.filter((r) => r.verdict === "fail").length;
     const head = ["api", "probe", "request", "via", "status", "certificate", "verdict", "reason"];
     const body = rows.map((r) => [
@@ -203,6 +206,7 @@ export function renderTable(stack: string, rows: ProbeResult[]): string {
             .trimEnd();
     return [
         `Verify stack ${stack}: ${rows.length} probes, ${rows.length - failed} passed, ${failed} failed`,
+        ...notes.map((n) => `note: ${n}`),
         "",
         line(head),
         ...body.map(line),
@@ -228,10 +232,10 @@ export async function verifyMain(
         }
         const file = loadStackConfig(projectDir, args.stack, args.configFile);
         const config = parseConfig(readRawConfig(file.values, (k) => file.secretKeys.includes(k)));
-        const { domains, apis, targets } = fromStack(config, args);
+        const { domains, apis, targets, notes } = fromStack(config, args);
         const probes = planProbes(domains, apis, targets, args.probes.length ? args.probes : PROBE_KINDS);
         const rows = await runProbes(probes, { timeoutMs: args.timeoutMs, ...(args.ca ? { ca: args.ca } : {}) });
-        io.out(args.json ? `${JSON.stringify({ rows }, null, 2)}\n` : renderTable(args.stack, rows));
+        io.out(args.json ? `${JSON.stringify({ rows, notes }, null, 2)}\n` : renderTable(args.stack, rows, notes));
         return rows.every((r) => r.verdict === "pass") ? 0 : 1;
     } catch (err) {
         if (err instanceof UsageError) {

@@ -32,7 +32,7 @@ export interface Probe {
 export interface ProbeTargets {
     /** B's team load balancer (long and legacy hosts). */
     team?: Endpoint;
-    /** B's short-domain load balancer; the team's in shared mode. */
+    /** B's short-domain load balancer (the team's in shared mode: the caller says so). */
     short?: Endpoint;
     /** A's load balancer, for the parity probe. */
     source?: Endpoint;
@@ -50,7 +50,7 @@ export function planProbes(domains: Domains, apis: Api[], targets: ProbeTargets,
             ["legacy", targets.team, legacy, api.healthPath, "B's ingress does not serve this Host"],
             [
                 "short",
-                targets.short ?? targets.team,
+                targets.short,
                 domains.short,
                 shortPath(api.name, api.healthPath),
                 `the short path is not routed, or not rewritten to ${api.healthPath}`,

@@ -80,6 +80,16 @@ describe("npm run verify: the acceptance table against a loopback HTTPS ingress"
         assert.deepEqual(new Set(b.sni), new Set([LONG("api01"), LEGACY("api01"), SHORT, LONG("api02"), LEGACY("api02")]));
     });
 
+    it("the dev stack's short host has its own load balancer: without --connect-short its probes are not run, and the table says so", async () => {
+        const b = await ingress(healthyB());
+        const text = await verify(["--stack", "dev", "--connect", `127.0.0.1:${b.port}`, "--ca", CA]);
+        assert.equal(text.code, 0);
+        assert.deepEqual(text.out.split("\n").slice(0, 2), [
+            "Verify stack dev: 4 probes, 4 passed, 0 failed",
+            "note: short probes not run: the short host has its own load balancer (shortDomain.mode: dedicated); give --connect-short ADDRESS[:PORT]",
+        ]);
+    });
+
     it("--json rows carry api, probe, host, address, status, certificate facts, verdict and reason", async () => {
         const b = await ingress(healthyB());
         const { code, rows: rs } = await rows([...on(b), "--api", "api01", "--probe", "legacy"]);
@@ -233,10 +243,10 @@ describe("npm run verify: the acceptance table against a loopback HTTPS ingress"
         assert.equal(unknown.err.split("\n")[0], "verify: --api api09: not in migration:apis (api01, api02)");
         const ca = await verify(["--stack", "dev", "--connect", "127.0.0.1:1", "--ca", path.join(FIXTURES, "ext-good.cnf")]);
         assert.equal(ca.err.split("\n")[0], `verify: --ca ${path.join(FIXTURES, "ext-good.cnf")}: not a PEM bundle of certificates`);
-        const dedicated = await verify(["--stack", "dev", "--connect", "127.0.0.1:1"]);
+        const dedicated = await verify(["--stack", "dev", "--connect", "127.0.0.1:1", "--probe", "short"]);
         assert.equal(
             dedicated.err.split("\n")[0],
-            "verify: the short host has its own load balancer (shortDomain.mode: dedicated): give --connect-short ADDRESS[:PORT], or --probe to leave short out",
+            "verify: the short host has its own load balancer (shortDomain.mode: dedicated): give --connect-short ADDRESS[:PORT]",
         );
     });
 });
