@@ -106,7 +106,8 @@ export class DnsCutover extends pulumi.ComponentResource {
             ttl: plan.ttl,
             targets: plan.weights
                 ? plan.weights.map((w) => ({ side: w.side, address: values.get(w.key)!, weight: w.weight }))
-                : plan.records.map((r) => ({ side: r.side, address: values.get(r.key)!, weight: 100 })),
+                : // The legacy name's own records only: the intermediate names (B by host name) are not what it answers.
+                  own.map((r) => ({ side: r.side, address: values.get(r.key)!, weight: 100 })),
         };
         this.registerOutputs({ host: this.host, traffic: this.traffic });
     }

@@ -11,8 +11,8 @@ export const ISOLATED_INGRESS_TYPE = "migration:index:IsolatedIngress";
 export interface IsolatedIngressArgs {
     /**
      * The controller to run. Its name derives everything it claims (controller value, election
-     * id, release); `namespace` defaults to `ingress-<name>`, `className` to `nginx-<name>`,
-     * `implementation` is a closed choice (`ingress-nginx`).
+     * id, release, AlbConfig); `namespace` defaults to `ingress-<name>`, `className` to
+     * `alb-<name>` / `nginx-<name>`, `implementation` is a closed choice (`alb`, `ingress-nginx`).
      */
     controller: ControllerConfig;
     /**
@@ -29,28 +29,26 @@ export interface IsolatedIngressArgs {
 }
 
 /**
- * A dedicated ingress controller in cluster B for the migrated APIs: its own namespace,
- * IngressClass, controller value, election id and Alibaba Cloud load balancer, so the
- * migration never touches cluster B's existing `nginx` class.
+ * A dedicated ingress controller in cluster B for the migrated APIs: its own IngressClass and
+ * Alibaba Cloud load balancer, so the migration never touches cluster B's existing `nginx` class.
+ * With `alb` (the default) that is an AlbConfig — one ALB instance, its listeners — and an
+ * IngressClass bound to it, the controller run by Alibaba; with `ingress-nginx` (retired) its own
+ * namespace, Helm release, election id and a `type: LoadBalancer` Service.
  */
 export class IsolatedIngress extends pulumi.ComponentResource {
     /** The controller with every derived name (plain data: known at construction). */
     readonly controller: ResolvedController;
     /** What the component planned (pure data), for readers and tests. */
     readonly plan: IsolatedIngressPlan;
-    /** The controller's namespace. */
-    readonly namespace: k8s.core.v1.Namespace;
-    /** The controller release: Ingresses of this class must wait for it. */
-    readonly chart: k8s.helm.v4.Chart;
-    /** The `type: LoadBalancer` Service the Alibaba Cloud CCM gives a load balancer. */
-    readonly service: k8s.core.v1.Service;
+    /** What Ingresses of this class must wait for: the chart (ingress-nginx) or the AlbConfig and IngressClass (alb). */
+    readonly ready: pulumi.Resource[];
     /** One Ingress per route, by API. */
     readonly ingresses: Record<string, k8s.networking.v1.Ingress>;
     /** The IngressClass this controller serves. */
     readonly className: pulumi.Output<string>;
     /** The IngressClass `spec.controller` value. */
     readonly controllerValue: pulumi.Output<string>;
-    /** The load balancer's address from the Service status; known only after apply. */
+    /** The load balancer's address (an IPv4 for a CLB, a DNS name for an ALB); known only after apply. */
     readonly loadBalancerAddress: pulumi.Output<string | undefined>;
     /** Hosts served per API. */
     readonly hostsByApi: pulumi.Output<Record<string, string[]>>;
@@ -62,46 +60,73 @@ export class IsolatedIngress extends pulumi.ComponentResource {
         this.plan = plan;
         const { controller } = plan;
 
-        this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: controller.namespace } }, { parent: this });
-        this.chart = new k8s.helm.v4.Chart(
-            `${name}-chart`,
-            {
-                chart: controller.chart.chart,
-                version: controller.chart.version,
-                repositoryOpts: { repo: controller.chart.repo },
-                name: controller.releaseName,
-                namespace: this.namespace.metadata.name,
-                values: controller.values,
-            },
-            // Named `<name>-controller` before (which doubled up as `short-domain-controller-controller`).
-            { parent: this, aliases: [{ name: `${name}-controller` }] },
-        );
-        this.service = new k8s.core.v1.Service(
-            `${name}-lb`,
-            {
-                metadata: {
-                    name: controller.service.name,
-                    namespace: this.namespace.metadata.name,
-                    annotations: controller.service.annotations,
-                    labels: controller.service.selector,
+        if (controller.implementation === "alb") {
+            const albConfig = new k8s.apiextensions.CustomResource(
+                `${name}-albconfig`,
+                // `status` is declared so its output (the ALB's DNS name) can be read.
+                { ...controller.albConfig, status: undefined },
+                { parent: this },
+            );
+            const ingressClass = new k8s.networking.v1.IngressClass(`${name}-class`, controller.ingressClass, {
+                parent: this,
+                dependsOn: [albConfig],
+            });
+            this.ready = [albConfig, ingressClass];
+            this.loadBalancerAddress = (
+                albConfig as unknown as { status: pulumi.Output<{ loadBalancer?: { dnsname?: string } } | undefined> }
+            ).status.apply((s) => s?.loadBalancer?.dnsname);
+        } else {
+            const namespace = new k8s.core.v1.Namespace(
+                `${name}-namespace`,
+                { metadata: { name: controller.namespace } },
+                { parent: this },
+            );
+            const chart = new k8s.helm.v4.Chart(
+                `${name}-chart`,
+                {
+                    chart: controller.chart.chart,
+                    version: controller.chart.version,
+                    repositoryOpts: { repo: controller.chart.repo },
+                    name: controller.releaseName,
+                    namespace: namespace.metadata.name,
+                    values: controller.values,
                 },
-                spec: {
-                    type: "LoadBalancer",
-                    selector: controller.service.selector,
-                    ports: controller.service.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: "TCP" })),
+                // Named `<name>-controller` before (which doubled up as `short-domain-controller-controller`).
+                { parent: this, aliases: [{ name: `${name}-controller` }] },
+            );
+            const service = new k8s.core.v1.Service(
+                `${name}-lb`,
+                {
+                    metadata: {
+                        name: controller.service.name,
+                        namespace: namespace.metadata.name,
+                        annotations: controller.service.annotations,
+                        labels: controller.service.selector,
+                    },
+                    spec: {
+                        type: "LoadBalancer",
+                        selector: controller.service.selector,
+                        ports: controller.service.ports.map((p) => ({
+                            name: p.name,
+                            port: p.port,
+                            targetPort: p.targetPort,
+                            protocol: "TCP",
+                        })),
+                    },
                 },
-            },
-            { parent: this },
-        );
+                { parent: this },
+            );
+            this.ready = [chart];
+            this.loadBalancerAddress = service.status.apply(
+                (s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname,
+            );
+        }
         const secrets = args.tls ? createTlsSecrets(name, plan.tls, this) : new Map();
-        const ingresses = createIngresses(name, plan.ingresses, secrets, [this.chart], this);
+        const ingresses = createIngresses(name, plan.ingresses, secrets, this.ready, this);
         this.ingresses = Object.fromEntries(plan.ingresses.map((p, i) => [p.key, ingresses[i]]));
 
         this.className = pulumi.output(controller.className);
         this.controllerValue = pulumi.output(controller.controllerValue);
-        this.loadBalancerAddress = this.service.status.apply(
-            (s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname,
-        );
         this.hostsByApi = pulumi.output(plan.hostsByApi);
         this.registerOutputs({
             className: this.className,

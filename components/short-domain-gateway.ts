@@ -24,8 +24,8 @@ export interface ShortDomainGatewayArgs {
 
 /**
  * `https://<short>/<api>/...` routed by path to each API, prefix stripped. The Ingresses
- * live in the APIs' namespaces (backends must be local); ingress-nginx merges them into one
- * server for the host.
+ * live in the APIs' namespaces (backends must be local); the controller merges them into one
+ * host (on ALB, two rules per API: see plan/alb.ts).
  */
 export class ShortDomainGateway extends pulumi.ComponentResource {
     /** What the component planned (pure data), for readers and tests. */
@@ -64,7 +64,7 @@ export class ShortDomainGateway extends pulumi.ComponentResource {
             );
 
         const secrets = createTlsSecrets(name, plan.tls, this);
-        const ingresses = createIngresses(name, plan.ingresses, secrets, [this.controller.chart], this);
+        const ingresses = createIngresses(name, plan.ingresses, secrets, this.controller.ready, this);
         this.ingresses = Object.fromEntries(plan.ingresses.map((p, i) => [p.key, ingresses[i]]));
 
         this.host = pulumi.output(plan.host);

@@ -1,9 +1,9 @@
 import { X509Certificate } from "node:crypto";
-import { INGRESS_IMPLEMENTATIONS } from "../plan/ingress-implementation";
+import { INGRESS_NGINX } from "../plan/ingress-implementation";
 import { parseEndpoint } from "../plan/probes";
 import { DEFAULT_RETRY } from "../providers/alibaba-calls";
 import { resolveController } from "../plan/controller";
-import { inZone, legacyHost, legacyWildcard } from "../plan/naming";
+import { albConfigName, inZone, legacyHost, legacyWildcard } from "../plan/naming";
 import { ConfigError, ConfigProblem, PRIVATE_KEY_PEM, REDACTED, redact, show } from "./errors";
 import {
     Api,
@@ -14,6 +14,8 @@ import {
     DnsSettings,
     CutoverSettings,
     GateSettings,
+    AlbConfigSettings,
+    ClbConfig,
     PHASES,
     TargetAddress,
     Domains,
@@ -667,9 +669,10 @@ function parseController(c: Checker, path: string, value: unknown, extraKeys: st
         "a DNS label of at most 40 characters (it prefixes the controller's object names)",
         (s) => isDnsLabel(s) && s.length <= 40,
     );
+    // A new controller defaults to ACK ALB Ingress: ingress-nginx is retired (see README).
     const implementation =
         obj.implementation === undefined
-            ? "ingress-nginx"
+            ? "alb"
             : c.oneOf<IngressImplementationName>(`${path}.implementation`, obj.implementation, INGRESS_IMPLEMENTATION_NAMES);
     const namespace =
         obj.namespace === undefined
@@ -688,34 +691,112 @@ function parseController(c: Checker, path: string, value: unknown, extraKeys: st
         className = undefined;
     }
     const replicas = obj.replicas === undefined ? 2 : c.integer(`${path}.replicas`, obj.replicas, 1, 50);
-    const loadBalancer = parseLoadBalancer(c, `${path}.loadBalancer`, obj.loadBalancer);
+    const loadBalancer = parseLoadBalancer(c, `${path}.loadBalancer`, obj.loadBalancer, implementation);
     const bad = (key: string, v: unknown) => obj[key] !== undefined && v === undefined;
     if (!name || !implementation || bad("namespace", namespace) || bad("className", className) || !replicas || !loadBalancer)
         return undefined;
     return { name, implementation, ...(namespace ? { namespace } : {}), ...(className ? { className } : {}), replicas, loadBalancer };
 }
 
-function parseLoadBalancer(c: Checker, path: string, value: unknown): LoadBalancerConfig | undefined {
+function parseLoadBalancer(
+    c: Checker,
+    path: string,
+    value: unknown,
+    implementation: IngressImplementationName | undefined,
+): LoadBalancerConfig | undefined {
+    return implementation === "alb" ? parseAlb(c, path, value) : parseClb(c, path, value);
+}
+
+/** A CLB in front of ingress-nginx (ACK CCM Service annotations; shared/notes/alibaba-cloud.md). */
+function parseClb(c: Checker, path: string, value: unknown): ClbConfig | undefined {
     const obj = value === undefined ? {} : c.object(path, value);
     if (!obj) return undefined;
-    c.knownKeys(path, obj, ["addressType", "spec", "id", "vswitchId"]);
+    c.knownKeys(path, obj, ["addressType", "chargeType", "spec", "id", "vswitchId"]);
     const addressType =
         obj.addressType === undefined ? "intranet" : c.oneOf(`${path}.addressType`, obj.addressType, ["intranet", "internet"] as const);
-    const vswitchId = c.optionalString(`${path}.vswitchId`, obj.vswitchId, "a vSwitch id such as vsw-xxxx", (s) =>
-        /^vsw-[a-z0-9]+$/.test(s),
-    );
-    if (obj.id !== undefined && obj.spec !== undefined) {
-        c.fail(`${path}.id`, obj.id, `either an existing load balancer id or a new-SLB spec (${path}.spec ${show(obj.spec)}), not both`);
+    const chargeType =
+        obj.chargeType === undefined ? "PayByCLCU" : c.oneOf(`${path}.chargeType`, obj.chargeType, ["PayByCLCU", "PayBySpec"] as const);
+    let vswitchId = c.optionalString(`${path}.vswitchId`, obj.vswitchId, "a vSwitch id such as vsw-xxxx", (s) => /^vsw-[a-z0-9]+$/.test(s));
+    if (vswitchId && addressType === "internet") {
+        c.fail(
+            `${path}.vswitchId`,
+            vswitchId,
+            `no vSwitch with addressType internet (the CCM places only an intranet CLB in a vSwitch); use addressType: intranet, or drop vswitchId`,
+        );
+        vswitchId = undefined;
+    }
+    if (obj.spec !== undefined && chargeType !== "PayBySpec") {
+        c.fail(
+            `${path}.spec`,
+            obj.spec,
+            `no spec with chargeType ${chargeType ?? "PayByCLCU"}: pay-by-LCU CLBs have no spec (a spec only with chargeType: PayBySpec on an existing instance)`,
+        );
         return undefined;
     }
-    if (!addressType) return undefined;
+    if (chargeType === "PayBySpec" && obj.id === undefined) {
+        c.fail(
+            `${path}.chargeType`,
+            chargeType,
+            "PayByCLCU for a new CLB (pay-by-specification CLBs are no longer sold since 2025-06-01); PayBySpec only with the id of an existing instance",
+        );
+        return undefined;
+    }
+    if (!addressType || !chargeType || (obj.vswitchId !== undefined && !vswitchId && addressType !== "internet")) return undefined;
     if (obj.id !== undefined) {
         const id = c.string(`${path}.id`, obj.id, "a CLB instance id such as lb-xxxx", (s) => /^lb-[a-z0-9]+$/.test(s));
-        return id ? { kind: "existing", addressType, id, ...(vswitchId ? { vswitchId } : {}) } : undefined;
+        const spec = c.optionalString(`${path}.spec`, obj.spec, "a CLB spec such as slb.s1.small", (s) =>
+            /^slb\.s\d+\.[a-z0-9.]+$/.test(s),
+        );
+        if (!id || (obj.spec !== undefined && !spec)) return undefined;
+        return { kind: "existing", addressType, id, chargeType, ...(spec ? { spec } : {}), ...(vswitchId ? { vswitchId } : {}) };
     }
-    const spec = c.optionalString(`${path}.spec`, obj.spec, "a CLB spec such as slb.s1.small", (s) => /^slb\.s\d+\.[a-z0-9.]+$/.test(s));
-    if (obj.spec !== undefined && !spec) return undefined;
-    return { kind: "new", addressType, ...(spec ? { spec } : {}), ...(vswitchId ? { vswitchId } : {}) };
+    return { kind: "new", addressType, chargeType: "PayByCLCU", ...(vswitchId ? { vswitchId } : {}) };
+}
+
+/** The ALB of an ACK ALB Ingress controller, as its AlbConfig spells it (shared/notes/alibaba-cloud.md). */
+function parseAlb(c: Checker, path: string, value: unknown): AlbConfigSettings | undefined {
+    const obj = value === undefined ? {} : c.object(path, value);
+    if (!obj) return undefined;
+    c.knownKeys(path, obj, ["addressType", "zoneMappings", "edition", "id", "certificateIds"]);
+    const addressType =
+        obj.addressType === undefined ? "intranet" : c.oneOf(`${path}.addressType`, obj.addressType, ["intranet", "internet"] as const);
+    const edition =
+        obj.edition === undefined ? "Standard" : c.oneOf(`${path}.edition`, obj.edition, ["Basic", "Standard", "StandardWithWaf"] as const);
+    const id = c.optionalString(`${path}.id`, obj.id, "an ALB instance id such as alb-xxxx", (s) => /^alb-[a-z0-9]+$/.test(s));
+    const list = obj.zoneMappings;
+    const zoneOk = (z: unknown) =>
+        typeof z === "object" &&
+        z !== null &&
+        /^vsw-[a-z0-9]+$/.test(String((z as Record<string, unknown>).vSwitchId)) &&
+        /^[a-z]+-[a-z0-9-]+$/.test(String((z as Record<string, unknown>).zoneId)) &&
+        Object.keys(z).every((k) => k === "vSwitchId" || k === "zoneId");
+    let zoneMappings: { vSwitchId: string; zoneId: string }[] | undefined;
+    if (
+        !Array.isArray(list) ||
+        !list.every(zoneOk) ||
+        new Set(list.map((z) => (z as { zoneId: string }).zoneId)).size < 2 ||
+        new Set(list.map((z) => (z as { zoneId: string }).zoneId)).size !== list.length
+    ) {
+        c.fail(
+            `${path}.zoneMappings`,
+            list,
+            "a list of {vSwitchId: vsw-…, zoneId: e.g. cn-hangzhou-h}, one per zone, in at least two zones (an ALB spans two zones; fixed at creation)",
+        );
+    } else zoneMappings = list as { vSwitchId: string; zoneId: string }[];
+    let certificateIds: string[] | undefined;
+    if (obj.certificateIds !== undefined) {
+        const ids = obj.certificateIds;
+        if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === "string" && /^[0-9]+-[a-z0-9-]+$/.test(x)))
+            c.fail(
+                `${path}.certificateIds`,
+                ids,
+                "a non-empty list of Certificate Service ids such as 12345678-cn-hangzhou (the first is the listener's default)",
+            );
+        else certificateIds = ids as string[];
+    }
+    if (!addressType || !edition || !zoneMappings || (obj.id !== undefined && !id) || (obj.certificateIds !== undefined && !certificateIds))
+        return undefined;
+    return { kind: "alb", addressType, zoneMappings, edition, ...(id ? { id } : {}), ...(certificateIds ? { certificateIds } : {}) };
 }
 
 function parseShortDomain(c: Checker, value: unknown): ShortDomainConfig | undefined {
@@ -751,12 +832,11 @@ function parseShortDomain(c: Checker, value: unknown): ShortDomainConfig | undef
 function checkDistinctControllers(c: Checker, team: ControllerConfig, short: ControllerConfig): void {
     const [t, s] = [resolveController(team), resolveController(short)];
     if (team.name === short.name) {
-        const impl = INGRESS_IMPLEMENTATIONS[short.implementation];
-        c.fail(
-            "shortDomain.controller.name",
-            short.name,
-            `a name other than ingress.name ${show(team.name)}: both would claim controller value ${impl.controllerValue(short.name)} and election id ${impl.electionId(short.name)}`,
-        );
+        const claims =
+            short.implementation === "alb"
+                ? `AlbConfig ${albConfigName(short.name)}`
+                : `controller value ${INGRESS_NGINX.controllerValue(short.name)} and election id ${INGRESS_NGINX.electionId(short.name)}`;
+        c.fail("shortDomain.controller.name", short.name, `a name other than ingress.name ${show(team.name)}: both would claim ${claims}`);
     }
     if (t.className === s.className) {
         c.fail(
@@ -765,7 +845,8 @@ function checkDistinctControllers(c: Checker, team: ControllerConfig, short: Con
             `a class other than ingress.className ${show(t.className)}: two controllers cannot share an IngressClass`,
         );
     }
-    if (t.namespace === s.namespace) {
+    // ALB controllers run no pods of ours: no namespace of their own to share.
+    if (t.namespace === s.namespace && team.implementation === "ingress-nginx" && short.implementation === "ingress-nginx") {
         c.fail(
             "shortDomain.controller.namespace",
             s.namespace,

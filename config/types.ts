@@ -28,17 +28,21 @@ export interface Api {
     healthPath: string;
 }
 
-/** Controller implementations the IsolatedIngress seam knows. */
-export type IngressImplementationName = "ingress-nginx";
-export const INGRESS_IMPLEMENTATION_NAMES: readonly IngressImplementationName[] = ["ingress-nginx"];
+/** Controller implementations the IsolatedIngress seam knows: ACK ALB Ingress (maintained), ingress-nginx (retired). */
+export type IngressImplementationName = "alb" | "ingress-nginx";
+export const INGRESS_IMPLEMENTATION_NAMES: readonly IngressImplementationName[] = ["alb", "ingress-nginx"];
 
-/** How the controller's Service gets its Alibaba Cloud load balancer. */
-export type LoadBalancerConfig =
+/** How a CLB is billed: pay-by-LCU (what is sold), or pay-by-specification (existing instances only). */
+export type ClbChargeType = "PayByCLCU" | "PayBySpec";
+
+/** How an ingress-nginx controller's Service gets its Alibaba Cloud load balancer (a CLB, through the CCM). */
+export type ClbConfig =
     | {
           kind: "new";
           addressType: "intranet" | "internet";
-          /** CLB spec, e.g. `slb.s1.small`; absent leaves the choice to the CCM. */
-          spec?: string;
+          /** @default "PayByCLCU" (pay-by-specification CLBs are no longer sold) */
+          chargeType: "PayByCLCU";
+          /** With `intranet` only. */
           vswitchId?: string;
       }
     | {
@@ -46,8 +50,28 @@ export type LoadBalancerConfig =
           addressType: "intranet" | "internet";
           /** Existing CLB id; listeners are overridden (force-override-listeners). */
           id: string;
+          chargeType: ClbChargeType;
+          /** CLB spec, e.g. `slb.s1.small`: only with `chargeType: PayBySpec` on an existing instance. */
+          spec?: string;
           vswitchId?: string;
       };
+
+/** An ALB instance of ACK ALB Ingress, as its AlbConfig describes it. */
+export interface AlbConfigSettings {
+    kind: "alb";
+    addressType: "intranet" | "internet";
+    /** At least two vSwitches in different zones (fixed at creation). */
+    zoneMappings: { vSwitchId: string; zoneId: string }[];
+    /** @default "Standard" */
+    edition: "Basic" | "Standard" | "StandardWithWaf";
+    /** Reuse an existing ALB (its listeners are overridden). */
+    id?: string;
+    /** HTTPS listener certificates from Alibaba Certificate Service; absent: the Ingress TLS Secret, uploaded by the controller. */
+    certificateIds?: string[];
+}
+
+/** The load balancer in front of a controller: a CLB for ingress-nginx, an ALB for ALB Ingress. */
+export type LoadBalancerConfig = ClbConfig | AlbConfigSettings;
 
 /** One dedicated ingress controller, as configured (the plan derives what is left out). */
 export interface ControllerConfig {

@@ -1,4 +1,3 @@
-import { IngressImplementationName } from "../config/types";
 import { ResolvedController } from "./controller";
 import { ingressNginxNames } from "./naming";
 
@@ -17,15 +16,12 @@ export interface PrefixRoute {
 }
 
 /**
- * The seam between the migration and the ingress controller that carries it. ingress-nginx
- * is the only implementation today (cluster B runs it); it was archived upstream on
- * 2026-03-24, so a successor (for example ACK ALB Ingress) plugs in here without touching
- * the components.
+ * An ingress controller the project runs itself from a Helm chart: ingress-nginx, retired
+ * (archived 2026-03-24; chart 4.15.1 is the last release). ACK ALB Ingress, the default, is run
+ * by Alibaba and planned in plan/alb.ts.
  */
 export interface IngressImplementation {
     chart: ChartRef;
-    /** What the controller's load balancer publishes: an IPv4 (a CLB behind a Service) or a DNS name (ALB, NLB). */
-    addressKind: "ip" | "hostname";
     /** The IngressClass `spec.controller` value this controller claims. */
     controllerValue(controllerName: string): string;
     /** The leader-election id; distinct per controller so two never share a lock. */
@@ -43,7 +39,6 @@ export interface IngressImplementation {
 const ingressNginx: IngressImplementation = {
     // 4.15.1 (controller v1.15.1) is the last chart release before the archive.
     chart: { chart: "ingress-nginx", version: "4.15.1", repo: "https://kubernetes.github.io/ingress-nginx" },
-    addressKind: "ip",
     controllerValue: ingressNginxNames.controllerValue,
     electionId: ingressNginxNames.electionId,
     releaseName: ingressNginxNames.release,
@@ -79,7 +74,11 @@ const ingressNginx: IngressImplementation = {
                 ],
                 // The load-balancer Service is the component's own, so its CCM annotations are reviewable in the plan.
                 service: { enabled: false },
-                publishService: { enabled: true, pathOverride: publishService },
+                // The chart emits --publish-service only when publishService.enabled AND service.enabled
+                // (templates/_params.tpl): with its Service off, the flag is passed directly, or Ingress
+                // status would carry node IPs instead of the load balancer's address.
+                publishService: { enabled: false },
+                extraArgs: { "publish-service": publishService },
             },
         };
     },
@@ -95,6 +94,8 @@ const ingressNginx: IngressImplementation = {
     }),
 };
 
-export const INGRESS_IMPLEMENTATIONS: Record<IngressImplementationName, IngressImplementation> = {
-    "ingress-nginx": ingressNginx,
-};
+export const INGRESS_NGINX: IngressImplementation = ingressNginx;
+
+/** The plan's one warning for a stack that still runs ingress-nginx. */
+export const INGRESS_NGINX_RETIRED =
+    "ingress-nginx is retired (archived 2026-03-24; chart 4.15.1 / controller 1.15.1 is the last release, pinned here): CVE-2026-3288 (rewrite-target) and CVE-2026-24512 (paths.path) are in exactly what the short host uses, and later nginx fixes (CVE-2026-42945) get no release; each release also installs a cluster-wide, fail-closed admission webhook (ValidatingWebhookConfiguration, failurePolicy Fail) on every Ingress write. Prefer implementation: alb";

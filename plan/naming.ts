@@ -74,14 +74,19 @@ export const ingressNginxNames = {
     release: (controller: string) => `ingress-nginx-${controller}`,
 };
 
+/** The AlbConfig (and its ALB instance's name) of an ALB Ingress controller: `alb-<controller>`. */
+export function albConfigName(controller: string): string {
+    return `alb-${controller}`;
+}
+
 /** A controller's own namespace when config names none. */
 export function controllerNamespace(controller: string): string {
     return `ingress-${controller}`;
 }
 
-/** A controller's IngressClass when config names none. */
-export function controllerClassName(controller: string): string {
-    return `nginx-${controller}`;
+/** A controller's IngressClass when config names none: `alb-<name>` or `nginx-<name>`. */
+export function controllerClassName(controller: string, implementation: "alb" | "ingress-nginx" = "ingress-nginx"): string {
+    return `${implementation === "alb" ? "alb" : "nginx"}-${controller}`;
 }
 
 /** The controller's own `type: LoadBalancer` Service. */

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/errors";
 import { CertificateSummary, checkCertificate } from "../config/tls";
-import { Api, ControllerConfig, IngressImplementationName, LoadBalancerConfig, PlatformConfig, TlsConfig } from "../config/types";
+import { Api, ClbConfig, ControllerConfig, IngressImplementationName, PlatformConfig, TlsConfig } from "../config/types";
 import { resolveController } from "./controller";
-import { ChartRef, INGRESS_IMPLEMENTATIONS } from "./ingress-implementation";
+import { albConfigObject, albIngressAnnotations, albIngressClass, albPrefixAnnotations, albPrefixRoutes, ALB_CONTROLLER } from "./alb";
+import { ChartRef, INGRESS_NGINX, INGRESS_NGINX_RETIRED } from "./ingress-implementation";
 import { ingressName, legacyHost, loadBalancerServiceName, longHost, tlsSecretName } from "./naming";
 
 /** Prefix of the ACK cloud-controller-manager's Service annotations. */
@@ -12,12 +13,12 @@ export const ACK_LB_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadb
 /** Name of the component that serves the short host. */
 export const SHORT_DOMAIN_COMPONENT = "short-domain";
 
-/** One ingress controller: what its Helm release and load-balancer Service look like. */
-export interface ControllerPlan {
+/** One ingress-nginx controller: its Helm release and its load-balancer Service. */
+export interface NginxControllerPlan {
     name: string;
-    implementation: IngressImplementationName;
+    implementation: "ingress-nginx";
     /** What its load balancer publishes (the cutover stack plans B by address or by DNS name from it). */
-    addressKind: "ip" | "hostname";
+    addressKind: "ip";
     namespace: string;
     className: string;
     controllerValue: string;
@@ -33,6 +34,20 @@ export interface ControllerPlan {
         ports: { name: string; port: number; targetPort: string }[];
     };
 }
+
+/** One ACK ALB Ingress controller: its AlbConfig (one ALB) and the IngressClass bound to it; Alibaba runs the controller. */
+export interface AlbControllerPlan {
+    name: string;
+    implementation: "alb";
+    /** An ALB is addressed by a DNS name (AlbConfig status.loadBalancer.dnsname). */
+    addressKind: "hostname";
+    className: string;
+    controllerValue: string;
+    albConfig: ReturnType<typeof albConfigObject>;
+    ingressClass: ReturnType<typeof albIngressClass>;
+}
+
+export type ControllerPlan = NginxControllerPlan | AlbControllerPlan;
 
 /** One Ingress object, in the namespace of the Service it routes to. */
 export interface IngressPlan {
@@ -83,15 +98,18 @@ export function servedHosts(config: PlatformConfig): string[] {
     return [...config.apis.flatMap((api) => apiHosts(config, api)), config.domains.short];
 }
 
-/** ACK CCM annotations for the controller's `type: LoadBalancer` Service. */
-export function loadBalancerAnnotations(lb: LoadBalancerConfig): Record<string, string> {
-    const a: Record<string, string> = { [`${ACK_LB_ANNOTATION}address-type`]: lb.addressType };
+/** ACK CCM annotations for an ingress-nginx controller's `type: LoadBalancer` Service. */
+export function loadBalancerAnnotations(lb: ClbConfig): Record<string, string> {
+    const a: Record<string, string> = {
+        [`${ACK_LB_ANNOTATION}address-type`]: lb.addressType,
+        // Said explicitly: pay-by-specification CLBs are no longer sold (CCM ≥ 2.12 defaults to pay-by-LCU).
+        [`${ACK_LB_ANNOTATION}instance-charge-type`]: lb.chargeType,
+    };
     if (lb.kind === "existing") {
         a[`${ACK_LB_ANNOTATION}id`] = lb.id;
         // Without this the CCM attaches the SLB but leaves its listeners pointing elsewhere.
         a[`${ACK_LB_ANNOTATION}force-override-listeners`] = "true";
-    } else if (lb.spec) {
-        a[`${ACK_LB_ANNOTATION}spec`] = lb.spec;
+        if (lb.spec) a[`${ACK_LB_ANNOTATION}spec`] = lb.spec;
     }
     if (lb.vswitchId) a[`${ACK_LB_ANNOTATION}vswitch-id`] = lb.vswitchId;
     return a;
@@ -99,13 +117,27 @@ export function loadBalancerAnnotations(lb: LoadBalancerConfig): Record<string, 
 
 export function planController(configured: ControllerConfig): ControllerPlan {
     const controller = resolveController(configured);
-    const impl = INGRESS_IMPLEMENTATIONS[controller.implementation];
+    const lb = controller.loadBalancer;
+    if (controller.implementation === "alb") {
+        if (lb.kind !== "alb") throw new Error(`controller ${controller.name}: an ALB controller needs ALB settings`);
+        return {
+            name: controller.name,
+            implementation: "alb",
+            addressKind: "hostname",
+            className: controller.className,
+            controllerValue: ALB_CONTROLLER,
+            albConfig: albConfigObject(controller.name, lb),
+            ingressClass: albIngressClass(controller.name, controller.className),
+        };
+    }
+    if (lb.kind === "alb") throw new Error(`controller ${controller.name}: ingress-nginx needs CLB settings`);
+    const impl = INGRESS_NGINX;
     const releaseName = impl.releaseName(controller.name);
     const serviceName = loadBalancerServiceName(releaseName);
     return {
         name: controller.name,
-        implementation: controller.implementation,
-        addressKind: impl.addressKind,
+        implementation: "ingress-nginx",
+        addressKind: "ip",
         namespace: controller.namespace,
         className: controller.className,
         controllerValue: impl.controllerValue(controller.name),
@@ -116,7 +148,7 @@ export function planController(configured: ControllerConfig): ControllerPlan {
         values: impl.values(controller, `${controller.namespace}/${serviceName}`),
         service: {
             name: serviceName,
-            annotations: loadBalancerAnnotations(controller.loadBalancer),
+            annotations: loadBalancerAnnotations(lb),
             selector: impl.podSelector(controller.name),
             ports: [
                 { name: "http", port: 80, targetPort: "http" },
@@ -172,7 +204,7 @@ export function planIsolatedIngress(name: string, intent: IsolatedIngressIntent)
             name: ingressName(r.api, name),
             namespace: r.namespace,
             className: controller.className,
-            annotations: {},
+            annotations: controller.implementation === "alb" ? albIngressAnnotations() : {},
             rules: r.hosts.map((host) => ({ host, paths: [{ path: "/", pathType: "Prefix", service: r.service, port: r.port }] })),
             tls: { hosts: r.hosts, secretName: tls.secretName },
         };
@@ -194,24 +226,31 @@ export interface ShortDomainIntent {
 export function planShortDomain(name: string, intent: ShortDomainIntent): ShortDomainPlan {
     const dedicated = intent.controller.kind === "dedicated" ? planController(intent.controller.config) : undefined;
     const className = dedicated?.className ?? (intent.controller as { className: string }).className;
-    const impl =
-        INGRESS_IMPLEMENTATIONS[
-            intent.controller.kind === "dedicated" ? intent.controller.config.implementation : intent.controller.implementation
-        ];
+    const implementation =
+        intent.controller.kind === "dedicated" ? intent.controller.config.implementation : intent.controller.implementation;
     const tls = tlsSecrets(intent.tls, tlsSecretName(name), intent.routes);
     const urls: Record<string, string> = {};
-    const ingresses = intent.routes.map((r): IngressPlan => {
-        const route = impl.prefixRoute(r.api);
+    const ingress = (
+        key: string,
+        r: Omit<Route, "hosts">,
+        path: string,
+        pathType: string,
+        annotations: Record<string, string>,
+    ): IngressPlan => ({
+        key,
+        name: ingressName(key, name),
+        namespace: r.namespace,
+        className,
+        annotations,
+        rules: [{ host: intent.host, paths: [{ path, pathType, service: r.service, port: r.port }] }],
+        tls: { hosts: [intent.host], secretName: tls.secretName },
+    });
+    const ingresses = intent.routes.flatMap((r): IngressPlan[] => {
         urls[r.api] = `https://${intent.host}/${r.api}/`;
-        return {
-            key: r.api,
-            name: ingressName(r.api, name),
-            namespace: r.namespace,
-            className,
-            annotations: route.annotations,
-            rules: [{ host: intent.host, paths: [{ path: route.path, pathType: route.pathType, service: r.service, port: r.port }] }],
-            tls: { hosts: [intent.host], secretName: tls.secretName },
-        };
+        if (implementation === "alb")
+            return albPrefixRoutes(r.api).map((x) => ingress(`${r.api}${x.suffix}`, r, x.path, "Prefix", albPrefixAnnotations(x.rewrite)));
+        const route = INGRESS_NGINX.prefixRoute(r.api);
+        return [ingress(r.api, r, route.path, route.pathType, route.annotations)];
     });
     return {
         host: intent.host,
@@ -250,10 +289,13 @@ export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
             `TLS coverage not checked: existing Secret ${config.tls.secretName} must exist in ${namespacesOf(config.apis).join(", ")} and cover ${servedHosts(config).join(", ")}`,
         );
     }
-    if (config.ingress.replicas < 2) warnings.push(`ingress.replicas is 1: no PodDisruptionBudget, a node drain takes the controller down`);
+    const nginx = config.ingress.implementation === "ingress-nginx";
+    if (nginx && config.ingress.replicas < 2)
+        warnings.push(`ingress.replicas is 1: no PodDisruptionBudget, a node drain takes the controller down`);
     const dedicated = config.shortDomain.mode === "dedicated" ? config.shortDomain.controller : undefined;
-    if (dedicated && dedicated.replicas < 2)
+    if (dedicated?.implementation === "ingress-nginx" && dedicated.replicas < 2)
         warnings.push(`shortDomain.controller.replicas is 1: no PodDisruptionBudget, a node drain takes the short host down`);
+    if (nginx || dedicated?.implementation === "ingress-nginx") warnings.push(INGRESS_NGINX_RETIRED);
     const { acceptLegacyHosts: _, ...controller } = config.ingress;
     return {
         team: {

@@ -26,13 +26,14 @@ describe("npm run plan", () => {
         ]);
         for (const expected of [
             "  + migration:index:IsolatedIngress  team1  (component)",
-            "    + kubernetes:helm.sh/v4:Chart  team1-chart  (component, rendered by the provider at apply)",
-            "        values.controller.ingressClassResource.controllerValue: k8s.io/ingress-nginx-team1",
-            '        metadata.annotations["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"]: intranet',
+            "    + kubernetes:alibabacloud.com/v1:AlbConfig  team1-albconfig",
+            "        spec.config.addressType: Intranet",
+            "        spec.controller: ingress.k8s.alibabacloud/alb",
+            '        metadata.annotations["alb.ingress.kubernetes.io/listen-ports"]: [{"HTTP": 80},{"HTTPS": 443}]',
             "        spec.rules[1].host: api01.source-team1.dev.aliyun.cloud.cn.aibang",
-            "        options: dependsOn=[team1-chart, team1-tls-team1-ns]",
+            "        options: dependsOn=[team1-albconfig, team1-class, team1-tls-team1-ns]",
             '        stringData["tls.key"]: [secret]',
-            "        spec.rules[0].http.paths[0].path: /api02(/|$)(.*)",
+            "        spec.rules[0].http.paths[0].path: /api02/(.*)",
             "    ingress.loadBalancerAddress: [known after apply]",
         ]) {
             assert.ok(lines.includes(expected), `missing line: ${expected}`);
@@ -64,7 +65,7 @@ describe("npm run plan", () => {
         assert.deepEqual(secret.inputs.stringData, { "tls.crt": "[secret]", "tls.key": "[secret]" });
         assert.equal(stdout.includes("__provider"), false);
         assert.equal(stdout.includes("not decrypted offline"), false);
-        assert.equal(doc.outputs.ingress.className, "team1-nginx");
+        assert.equal(doc.outputs.ingress.className, "team1-alb");
     });
 
     it("--config FILE plans that file over Pulumi.yaml's defaults", async () => {
@@ -75,7 +76,7 @@ describe("npm run plan", () => {
         assert.equal(code, 0);
         const doc = JSON.parse(stdout);
         assert.equal(doc.outputs.shortDomain.mode, "shared");
-        assert.equal(doc.outputs.shortDomain.className, "team1-nginx");
+        assert.equal(doc.outputs.shortDomain.className, "team1-alb");
         assert.deepEqual(Object.keys(doc.outputs.ingress.hosts), ["api01", "api02"], "APIs still come from Pulumi.yaml");
     });
 
@@ -106,7 +107,7 @@ describe("npm run plan", () => {
         assert.equal(missing.stderr, `plan: ${path.join(ROOT, "Pulumi.prod.yaml")}: cannot be read\n`);
     });
 
-    it("--stack cutover prints the traffic section, B's address resolved through the dev stack's plan", async () => {
+    it("--stack cutover prints the traffic section, B resolved through the dev stack's plan (an ALB: by name)", async () => {
         const text = await plan(["--stack", "cutover"]);
         assert.equal(text.code, 0);
         const lines = text.stdout.split("\n");
@@ -114,9 +115,9 @@ describe("npm run plan", () => {
         assert.deepEqual(lines.slice(at, at + 6), [
             "Traffic:",
             "  HOST                                           LAYER  PHASE  TTL  TARGETS (side address weight%)",
-            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A 10.72.10.88 80  |  B [known after apply] 20",
+            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api01-a.aliyun.cloud.cn.aibang 80  |  B api01-b.aliyun.cloud.cn.aibang 20",
             "  api01.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  0s   A api01.source-team1.dev.aliyun.cloud.cn.aibang:443 80  |  B api01.target-team2.dev.aliyun.cloud.cn.aibang:443 20",
-            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A 10.72.10.88 100",
+            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api02-a.aliyun.cloud.cn.aibang 100",
             "  api02.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  0s   A api02.source-team1.dev.aliyun.cloud.cn.aibang:443 100  |  B api02.target-team2.dev.aliyun.cloud.cn.aibang:443 0",
         ]);
         const json = JSON.parse((await plan(["--stack", "cutover", "--json"])).stdout);
@@ -126,9 +127,10 @@ describe("npm run plan", () => {
             layer: "dns",
             phase: "shift",
             ttl: 60,
+            // The committed platform is an ALB (a DNS name): on PrivateZone the legacy name holds weighted CNAMEs.
             targets: [
-                { side: "A", address: "10.72.10.88", weight: 80 },
-                { side: "B", address: "[known after apply]", weight: 20 },
+                { side: "A", address: "api01-a.aliyun.cloud.cn.aibang", weight: 80 },
+                { side: "B", address: "api01-b.aliyun.cloud.cn.aibang", weight: 20 },
             ],
         });
     });
@@ -191,9 +193,9 @@ describe("npm run plan", () => {
         assert.equal(
             verdict,
             'decommission: blocked (cutover phase is "shift"; decommissioning needs "complete"; ' +
-                "api01: DNS answer 10.72.10.88 (side A) for api01.source-team1.dev.aliyun.cloud.cn.aibang still has weight 80; " +
+                "api01: DNS answer api01-a.aliyun.cloud.cn.aibang (side A) for api01.source-team1.dev.aliyun.cloud.cn.aibang still has weight 80; " +
                 "api01: Kong target api01.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api01 still has weight 80; " +
-                "api02: DNS answer 10.72.10.88 (side A) for api02.source-team1.dev.aliyun.cloud.cn.aibang still has weight 100; " +
+                "api02: DNS answer api02-a.aliyun.cloud.cn.aibang (side A) for api02.source-team1.dev.aliyun.cloud.cn.aibang still has weight 100; " +
                 "api02: Kong target api02.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api02 still has weight 100; " +
                 "decommission.confirm is []; it must list exactly the APIs being retired: [api01, api02])",
         );
@@ -235,7 +237,7 @@ describe("npm run plan", () => {
             "  ~ pulumi-nodejs:dynamic/migration:HealthGate  gate-api01",
             "      shares.dns: 20 → 50",
             "      shares.kong: 20 → 50",
-            "unchanged: 10",
+            "unchanged: 14",
             "",
         ]);
         const json = JSON.parse((await plan(["--stack", "cutover", "--against", file, "--json"])).stdout);
@@ -247,6 +249,6 @@ describe("npm run plan", () => {
             { path: "records[side=A].weight", old: 80, new: 50 },
             { path: "records[side=B].weight", old: 20, new: 50 },
         ]);
-        assert.equal(json.diff.unchanged, 10);
+        assert.equal(json.diff.unchanged, 14);
     });
 });

@@ -28,7 +28,7 @@ describe("IsolatedIngress, constructed directly", () => {
             name: "edge",
             implementation: "ingress-nginx" as const,
             replicas: 3,
-            loadBalancer: { kind: "new" as const, addressType: "intranet" as const },
+            loadBalancer: { kind: "new" as const, addressType: "intranet" as const, chargeType: "PayByCLCU" as const },
         },
         routes: [
             {
@@ -51,7 +51,7 @@ describe("IsolatedIngress, constructed directly", () => {
                     hosts: ingress.hostsByApi,
                     className: ingress.className,
                     controllerValue: ingress.controllerValue,
-                    namespace: ingress.namespace.metadata.name,
+                    ready: ingress.ready.length,
                     ingress: ingress.ingresses.orders.metadata.name,
                 };
             },
@@ -104,7 +104,7 @@ describe("IsolatedIngress, constructed directly", () => {
             hosts: { orders: ["orders.new.example.cn", "orders.old.example.cn"] },
             className: "nginx-edge",
             controllerValue: "k8s.io/ingress-nginx-edge",
-            namespace: "ingress-edge",
+            ready: 1,
             ingress: "orders-edge",
         });
     });

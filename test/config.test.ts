@@ -31,7 +31,7 @@ describe("parseConfig", () => {
                     implementation: "ingress-nginx",
                     className: "team1-nginx",
                     replicas: 2,
-                    loadBalancer: { kind: "new", addressType: "intranet", spec: "slb.s1.small" },
+                    loadBalancer: { kind: "new", addressType: "intranet", chargeType: "PayByCLCU" },
                     acceptLegacyHosts: true,
                 },
                 shortDomain: { mode: "shared" },
@@ -47,11 +47,15 @@ describe("parseConfig", () => {
             raw({
                 ingress: {
                     name: "team1",
-                    loadBalancer: { id: "lb-abc123", addressType: "internet", vswitchId: "vsw-1a" },
+                    implementation: "ingress-nginx",
+                    loadBalancer: { id: "lb-abc123", addressType: "intranet", vswitchId: "vsw-1a" },
                     acceptLegacyHosts: false,
                     replicas: 3,
                 },
-                shortDomain: { mode: "dedicated", controller: { name: "short", className: "short-nginx" } },
+                shortDomain: {
+                    mode: "dedicated",
+                    controller: { name: "short", implementation: "ingress-nginx", className: "short-nginx" },
+                },
                 tls: { existingSecret: "wildcard-tls" },
             }),
         ) as PlatformConfig;
@@ -59,7 +63,7 @@ describe("parseConfig", () => {
             name: "team1",
             implementation: "ingress-nginx",
             replicas: 3,
-            loadBalancer: { kind: "existing", addressType: "internet", id: "lb-abc123", vswitchId: "vsw-1a" },
+            loadBalancer: { kind: "existing", addressType: "intranet", id: "lb-abc123", chargeType: "PayByCLCU", vswitchId: "vsw-1a" },
             acceptLegacyHosts: false,
         });
         assert.deepEqual(config.shortDomain, {
@@ -69,7 +73,7 @@ describe("parseConfig", () => {
                 implementation: "ingress-nginx",
                 className: "short-nginx",
                 replicas: 2,
-                loadBalancer: { kind: "new", addressType: "intranet" },
+                loadBalancer: { kind: "new", addressType: "intranet", chargeType: "PayByCLCU" },
             },
         });
         // config/ keeps what was set; the plan derives the rest (plan/naming.ts).
@@ -173,7 +177,7 @@ describe("parseConfig", () => {
             ],
             [
                 "the IngressClass nginx",
-                raw({ ingress: { name: "team1", className: "nginx" } }),
+                raw({ ingress: { name: "team1", implementation: "ingress-nginx", className: "nginx" } }),
                 [
                     'migration:ingress.className: "nginx" is not accepted; expected a class other than nginx (cluster B\'s existing controller owns it)',
                 ],
@@ -181,8 +185,8 @@ describe("parseConfig", () => {
             [
                 "two controllers sharing a class",
                 raw({
-                    ingress: { name: "team1", className: "mig" },
-                    shortDomain: { mode: "dedicated", controller: { name: "short", className: "mig" } },
+                    ingress: { name: "team1", implementation: "ingress-nginx", className: "mig" },
+                    shortDomain: { mode: "dedicated", controller: { name: "short", implementation: "ingress-nginx", className: "mig" } },
                 }),
                 [
                     'migration:shortDomain.controller.className: "mig" is not accepted; expected a class other than ingress.className "mig": two controllers cannot share an IngressClass',
@@ -191,8 +195,11 @@ describe("parseConfig", () => {
             [
                 "two controllers sharing a controller value",
                 raw({
-                    ingress: { name: "team1", className: "a" },
-                    shortDomain: { mode: "dedicated", controller: { name: "team1", className: "b", namespace: "ingress-b" } },
+                    ingress: { name: "team1", implementation: "ingress-nginx", className: "a" },
+                    shortDomain: {
+                        mode: "dedicated",
+                        controller: { name: "team1", implementation: "ingress-nginx", className: "b", namespace: "ingress-b" },
+                    },
                 }),
                 [
                     'migration:shortDomain.controller.name: "team1" is not accepted; expected a name other than ingress.name "team1": both would claim controller value k8s.io/ingress-nginx-team1 and election id ingress-nginx-team1-leader',
@@ -200,19 +207,19 @@ describe("parseConfig", () => {
             ],
             [
                 "replicas below 1",
-                raw({ ingress: { name: "team1", replicas: 0 } }),
+                raw({ ingress: { name: "team1", implementation: "ingress-nginx", replicas: 0 } }),
                 ["migration:ingress.replicas: 0 is not accepted; expected an integer from 1 to 50"],
             ],
             [
                 "an existing SLB id together with a new-SLB spec",
-                raw({ ingress: { name: "team1", loadBalancer: { id: "lb-abc", spec: "slb.s1.small" } } }),
+                raw({ ingress: { name: "team1", implementation: "ingress-nginx", loadBalancer: { id: "lb-abc", spec: "slb.s1.small" } } }),
                 [
-                    'migration:ingress.loadBalancer.id: "lb-abc" is not accepted; expected either an existing load balancer id or a new-SLB spec (ingress.loadBalancer.spec "slb.s1.small"), not both',
+                    'migration:ingress.loadBalancer.spec: "slb.s1.small" is not accepted; expected no spec with chargeType PayByCLCU: pay-by-LCU CLBs have no spec (a spec only with chargeType: PayBySpec on an existing instance)',
                 ],
             ],
             [
                 "a misspelt key",
-                raw({ ingress: { name: "team1", replica: 3 } }),
+                raw({ ingress: { name: "team1", implementation: "ingress-nginx", replica: 3 } }),
                 [
                     "migration:ingress.replica: not a key this program reads (its value is not shown); did you mean replicas?; known keys: name, implementation, namespace, className, replicas, loadBalancer, acceptLegacyHosts",
                 ],
@@ -220,7 +227,7 @@ describe("parseConfig", () => {
             [
                 "an unknown controller implementation",
                 raw({ ingress: { name: "team1", implementation: "traefik" } }),
-                ['migration:ingress.implementation: "traefik" is not accepted; expected one of ingress-nginx'],
+                ['migration:ingress.implementation: "traefik" is not accepted; expected one of alb | ingress-nginx'],
             ],
             [
                 "a certificate together with an existing Secret",
@@ -251,7 +258,11 @@ describe("parseConfig", () => {
         it("every bad value at once, not only the first", () => {
             assert.deepEqual(
                 problems(
-                    raw({ role: "platform", apis: [{ ...api("a"), port: -1, healthPath: "x" }], ingress: { name: "team1", replicas: 0 } }),
+                    raw({
+                        role: "platform",
+                        apis: [{ ...api("a"), port: -1, healthPath: "x" }],
+                        ingress: { name: "team1", implementation: "ingress-nginx", replicas: 0 },
+                    }),
                 ),
                 [
                     "migration:apis[0].port: -1 is not accepted; expected an integer from 1 to 65535",

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { OfflineRun } from "../offline/harness";
-import { byName, inventory, planStack, T } from "./helpers";
+import { byName, inventory, planStack, T, urnOf } from "./helpers";
 
 describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
     let run: OfflineRun;
@@ -8,23 +8,69 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
         run = await planStack("dev");
     });
 
-    it("composes the team controller and a dedicated short-domain controller for api01 and api02", () => {
+    it("composes the team controller and a dedicated short-domain controller on ACK ALB Ingress for api01 and api02", () => {
         assert.deepEqual(inventory(run), [
-            `${T.namespace} short-domain-controller-namespace`,
-            `${T.namespace} team1-namespace`,
+            `${T.albConfig} short-domain-controller-albconfig`,
+            `${T.albConfig} team1-albconfig`,
             `${T.secret} team1-tls-team1-ns`,
-            `${T.service} short-domain-controller-lb`,
-            `${T.service} team1-lb`,
-            `${T.chart} short-domain-controller-chart`,
-            `${T.chart} team1-chart`,
             `${T.ingress} team1-api01`,
             `${T.ingress} team1-api02`,
+            `${T.ingressClass} short-domain-controller-class`,
+            `${T.ingressClass} team1-class`,
             `${T.secret} short-domain-tls-team1-ns`,
             `${T.ingress} short-domain-api01`,
+            `${T.ingress} short-domain-api01-root`,
             `${T.ingress} short-domain-api02`,
+            `${T.ingress} short-domain-api02-root`,
             `${T.isolated} short-domain-controller`,
             `${T.isolated} team1`,
             `${T.gateway} short-domain`,
+        ]);
+    });
+
+    it("gives each controller its own ALB (an AlbConfig: intranet, two zones, listeners 80 and 443) and an IngressClass bound to it", () => {
+        assert.deepEqual(byName(run, T.albConfig, "team1-albconfig").inputs, {
+            apiVersion: "alibabacloud.com/v1",
+            kind: "AlbConfig",
+            metadata: { name: "alb-team1" },
+            spec: {
+                config: {
+                    name: "alb-team1",
+                    addressType: "Intranet",
+                    edition: "Standard",
+                    zoneMappings: [
+                        { vSwitchId: "vsw-b1zonek", zoneId: "cn-hangzhou-k" },
+                        { vSwitchId: "vsw-b1zonej", zoneId: "cn-hangzhou-j" },
+                    ],
+                },
+                listeners: [
+                    { port: 80, protocol: "HTTP" },
+                    { port: 443, protocol: "HTTPS" },
+                ],
+            },
+        });
+        assert.deepEqual(byName(run, T.ingressClass, "team1-class").inputs, {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "IngressClass",
+            metadata: { name: "team1-alb" },
+            spec: {
+                controller: "ingress.k8s.alibabacloud/alb",
+                parameters: { apiGroup: "alibabacloud.com", kind: "AlbConfig", name: "alb-team1" },
+            },
+        });
+        assert.deepEqual(
+            (byName(run, T.ingressClass, "short-domain-controller-class").inputs.spec as { parameters: { name: string } }).parameters.name,
+            "alb-short",
+        );
+        const ingress = byName(run, T.ingress, "team1-api01");
+        assert.deepEqual((ingress.inputs.metadata as { annotations: unknown }).annotations, {
+            "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80},{"HTTPS": 443}]',
+        });
+        // Ingresses of the class wait for their ALB and class, and for their TLS Secret (the controller uploads it).
+        assert.deepEqual(ingress.options.dependsOn, [
+            urnOf(run, T.albConfig, "team1-albconfig"),
+            urnOf(run, T.ingressClass, "team1-class"),
+            urnOf(run, T.secret, "team1-tls-team1-ns"),
         ]);
     });
 
@@ -49,18 +95,20 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
             "api02.target-team2.dev.aliyun.cloud.cn.aibang/",
             "api02.source-team1.dev.aliyun.cloud.cn.aibang/",
         ]);
-        assert.deepEqual(hosts("short-domain-api01"), ["dev-01.aliyun.cloud.cn.aibang/api01(/|$)(.*)"]);
-        assert.deepEqual(hosts("short-domain-api02"), ["dev-01.aliyun.cloud.cn.aibang/api02(/|$)(.*)"]);
+        // ALB's regex limits: two rules per API (see test/alb.test.ts for what each path reaches).
+        assert.deepEqual(hosts("short-domain-api01"), ["dev-01.aliyun.cloud.cn.aibang/api01/(.*)"]);
+        assert.deepEqual(hosts("short-domain-api01-root"), ["dev-01.aliyun.cloud.cn.aibang/api01$"]);
+        assert.deepEqual(hosts("short-domain-api02"), ["dev-01.aliyun.cloud.cn.aibang/api02/(.*)"]);
     });
 
     it("publishes the outputs later stacks read", () => {
         assert.deepEqual(run.outputs, {
             role: "platform",
             ingress: {
-                className: "team1-nginx",
-                controllerValue: "k8s.io/ingress-nginx-team1",
+                className: "team1-alb",
+                controllerValue: "ingress.k8s.alibabacloud/alb",
                 loadBalancerAddress: "[known after apply]",
-                addressKind: "ip",
+                addressKind: "hostname",
                 hosts: {
                     api01: ["api01.target-team2.dev.aliyun.cloud.cn.aibang", "api01.source-team1.dev.aliyun.cloud.cn.aibang"],
                     api02: ["api02.target-team2.dev.aliyun.cloud.cn.aibang", "api02.source-team1.dev.aliyun.cloud.cn.aibang"],
@@ -69,7 +117,7 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
             shortDomain: {
                 host: "dev-01.aliyun.cloud.cn.aibang",
                 mode: "dedicated",
-                className: "short-nginx",
+                className: "short-alb",
                 loadBalancerAddress: "[known after apply]",
                 urls: { api01: "https://dev-01.aliyun.cloud.cn.aibang/api01/", api02: "https://dev-01.aliyun.cloud.cn.aibang/api02/" },
             },

@@ -202,7 +202,13 @@ describe("blast radius: one edit updates only what carries it", () => {
             await between(
                 platformConfig(),
                 platformConfig({
-                    ingress: { name: "team1", className: "team1-nginx", loadBalancer: { spec: "slb.s1.small" }, replicas: 3 },
+                    ingress: {
+                        name: "team1",
+                        implementation: "ingress-nginx",
+                        className: "team1-nginx",
+                        loadBalancer: {},
+                        replicas: 3,
+                    },
                 }),
             ),
             ["updated kubernetes:helm.sh/v4:Chart team1-chart: values.controller.replicaCount 2→3", "unchanged 8"],

@@ -189,14 +189,27 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
         run = await planStack("cutover", { refs: { "organization/migration/dev": dev.outputs } });
     });
 
-    it("reads B's address from the dev stack, whose SLB address is known only after apply", () => {
+    it("reads B from the dev stack: an ALB, so a DNS name, planned as weighted CNAMEs through intermediate names on PrivateZone", () => {
         assert.deepEqual(byName(run, T.stackRef, "platform").inputs, { name: "organization/migration/dev" });
+        const inputs = byName(run, T.names, "dns-api01-records").inputs;
         assert.deepEqual(
-            byName(run, T.names, "dns-api01-records").inputs,
-            names("api01", [
-                ["A", "A", A, 60, 80],
-                ["B", "A", "[known after apply]", 60, 20],
-            ]),
+            [inputs.service, inputs.zoneId, inputs.records],
+            [
+                "privatezone",
+                "2c5f0e1d9a7b4f6e",
+                [
+                    { side: "A", type: "CNAME", value: `api01-a.${ZONE}`, ttl: 60, weight: 80 },
+                    { side: "B", type: "CNAME", value: `api01-b.${ZONE}`, ttl: 60, weight: 20 },
+                ],
+            ],
+        );
+        // <api>-b is a CNAME to the ALB's DNS name, known once the dev stack has applied.
+        assert.deepEqual(
+            [
+                byName(run, "alicloud:pvtz/zoneRecord:ZoneRecord", "dns-api01-via-b").inputs.rr,
+                byName(run, "alicloud:pvtz/zoneRecord:ZoneRecord", "dns-api01-via-b").inputs.value,
+            ],
+            ["api01-b", "[known after apply]"],
         );
     });
 
@@ -206,16 +219,16 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
             (run.outputs.traffic as { layer: string }[]).filter((r) => r.layer === "dns"),
             [
                 traffic("api01", "shift", 60, [
-                    ["A", A, 80],
-                    ["B", "[known after apply]", 20],
+                    ["A", `api01-a.${ZONE}`, 80],
+                    ["B", `api01-b.${ZONE}`, 20],
                 ]),
-                traffic("api02", "shift", 60, [["A", A, 100]]),
+                traffic("api02", "shift", 60, [["A", `api02-a.${ZONE}`, 100]]),
             ],
         );
         assert.deepEqual(
             byName(run, T.names, "dns-api02-records").inputs.records,
-            [{ side: "A", type: "A", value: A, ttl: 60, weight: 100 }],
-            "api02 at 0 has A's record alone",
+            [{ side: "A", type: "CNAME", value: `api02-a.${ZONE}`, ttl: 60, weight: 100 }],
+            "api02 at 0 answers A alone (through <api>-a)",
         );
     });
 });

@@ -31,17 +31,34 @@ export function api(name: string, namespace = "team1-ns") {
     return { name, namespace, service: `${name}-service`, port: 80, healthPath: "/health" };
 }
 
-/** A valid platform config; tests override parts of it. */
+/**
+ * A valid platform config on ingress-nginx (the implementation most platform tests look inside:
+ * its chart values and Service); tests override parts of it. ALB: `ALB_INGRESS`, and the committed dev stack.
+ */
 export function platformConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
     return {
         role: "platform",
         domains: DOMAINS,
         apis: [api("api01")],
-        ingress: { name: "team1", className: "team1-nginx", loadBalancer: { spec: "slb.s1.small" } },
+        ingress: { name: "team1", implementation: "ingress-nginx", className: "team1-nginx", loadBalancer: {} },
         tls: { certificate: EXAMPLE_CERT },
         ...overrides,
     };
 }
+
+/** The team controller on ACK ALB Ingress, as the committed dev stack has it. */
+export const ALB_INGRESS = {
+    name: "team1",
+    implementation: "alb",
+    className: "team1-alb",
+    loadBalancer: {
+        addressType: "intranet",
+        zoneMappings: [
+            { vSwitchId: "vsw-b1zonek", zoneId: "cn-hangzhou-k" },
+            { vSwitchId: "vsw-b1zonej", zoneId: "cn-hangzhou-j" },
+        ],
+    },
+};
 
 /** Engine-encoded config (what `pulumi config` hands the program) from plain values. */
 export function engineConfig(
@@ -162,6 +179,8 @@ export const T = {
     service: "kubernetes:core/v1:Service",
     secret: "kubernetes:core/v1:Secret",
     ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    ingressClass: "kubernetes:networking.k8s.io/v1:IngressClass",
+    albConfig: "kubernetes:alibabacloud.com/v1:AlbConfig",
     cutover: DNS_CUTOVER_TYPE,
     kongUpstream: KONG_UPSTREAM_TYPE,
     record: "alicloud:dns/alidnsRecord:AlidnsRecord",

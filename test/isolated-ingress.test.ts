@@ -27,7 +27,8 @@ function chartValues(replicas: number) {
                 },
             ],
             service: { enabled: false },
-            publishService: { enabled: true, pathOverride: "ingress-team1/ingress-nginx-team1-lb" },
+            publishService: { enabled: false },
+            extraArgs: { "publish-service": "ingress-team1/ingress-nginx-team1-lb" },
         },
     };
 }
@@ -108,7 +109,7 @@ describe("IsolatedIngress", () => {
                     namespace: "ingress-team1",
                     annotations: {
                         "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type": "intranet",
-                        "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec": "slb.s1.small",
+                        "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-instance-charge-type": "PayByCLCU",
                     },
                     labels: SELECTOR,
                 },
@@ -160,7 +161,7 @@ describe("IsolatedIngress", () => {
             run = await planConfig(
                 platformConfig({
                     apis: [api("api01"), { ...api("api02"), port: 8080 }, api("api03", "team3-ns")],
-                    ingress: { name: "team1", className: "team1-nginx", replicas: 3 },
+                    ingress: { name: "team1", implementation: "ingress-nginx", className: "team1-nginx", replicas: 3 },
                 }),
             );
         });
@@ -196,11 +197,17 @@ describe("IsolatedIngress", () => {
         it("THEN the Service reuses it with force-override-listeners and no spec", async () => {
             const run = await planConfig(
                 platformConfig({
-                    ingress: { name: "team1", className: "team1-nginx", loadBalancer: { id: "lb-2ze1abc", vswitchId: "vsw-2zeabc" } },
+                    ingress: {
+                        name: "team1",
+                        implementation: "ingress-nginx",
+                        className: "team1-nginx",
+                        loadBalancer: { id: "lb-2ze1abc", vswitchId: "vsw-2zeabc" },
+                    },
                 }),
             );
             assert.deepEqual((byName(run, T.service, "team1-lb").inputs.metadata as { annotations: unknown }).annotations, {
                 "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type": "intranet",
+                "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-instance-charge-type": "PayByCLCU",
                 "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id": "lb-2ze1abc",
                 "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-force-override-listeners": "true",
                 "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-vswitch-id": "vsw-2zeabc",
@@ -212,7 +219,13 @@ describe("IsolatedIngress", () => {
         it("THEN the Ingress serves only the long host, and the plan warns about the missing disruption budget", async () => {
             const run = await planConfig(
                 platformConfig({
-                    ingress: { name: "team1", className: "team1-nginx", acceptLegacyHosts: false, replicas: 1 },
+                    ingress: {
+                        name: "team1",
+                        implementation: "ingress-nginx",
+                        className: "team1-nginx",
+                        acceptLegacyHosts: false,
+                        replicas: 1,
+                    },
                     tls: { certificate: EXAMPLE_CERT },
                 }),
             );
@@ -222,7 +235,10 @@ describe("IsolatedIngress", () => {
                 ["api01.target-team2.dev.aliyun.cloud.cn.aibang"],
             );
             assert.deepEqual(spec.tls, [{ hosts: ["api01.target-team2.dev.aliyun.cloud.cn.aibang"], secretName: "team1-tls" }]);
-            assert.deepEqual(run.warnings, ["ingress.replicas is 1: no PodDisruptionBudget, a node drain takes the controller down"]);
+            assert.deepEqual(run.warnings, [
+                "ingress.replicas is 1: no PodDisruptionBudget, a node drain takes the controller down",
+                "ingress-nginx is retired (archived 2026-03-24; chart 4.15.1 / controller 1.15.1 is the last release, pinned here): CVE-2026-3288 (rewrite-target) and CVE-2026-24512 (paths.path) are in exactly what the short host uses, and later nginx fixes (CVE-2026-42945) get no release; each release also installs a cluster-wide, fail-closed admission webhook (ValidatingWebhookConfiguration, failurePolicy Fail) on every Ingress write. Prefer implementation: alb",
+            ]);
         });
     });
 });

@@ -98,7 +98,9 @@ describe("providers through the real dynamic-provider host", function () {
         });
 
         it("after an apply of prepare, the committed shift previews: Check and Diff pass for every dynamic resource", async () => {
-            w = await new World(host).start({ refs: { "organization/migration/dev": dev } });
+            // A platform that publishes an address (ingress-nginx's CLB), as these suites speak to the Alidns double.
+            const byAddress = { ...dev, ingress: { ...(dev.ingress as object), addressKind: "ip" } };
+            w = await new World(host).start({ refs: { "organization/migration/dev": byAddress } });
             await w.engine.up(w.stackFile({ phase: "prepare" }, undefined, true));
             const taken = await w.engine.preview(w.stackFile({}, undefined, true));
             // The preview says api01's gate will run (its shares toward B rise); api02 stays at 0.

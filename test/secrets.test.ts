@@ -48,12 +48,18 @@ const valid: Record<string, Record<string, unknown>> = {
         apis: [api("api01")],
         ingress: {
             name: "team1",
+            implementation: "ingress-nginx",
             className: "team1-nginx",
-            loadBalancer: { addressType: "intranet", spec: "slb.s1.small", vswitchId: "vsw-abc" },
+            loadBalancer: { addressType: "intranet", vswitchId: "vsw-abc" },
         },
         shortDomain: {
             mode: "dedicated",
-            controller: { name: "short", className: "short-nginx", loadBalancer: { addressType: "intranet" } },
+            controller: {
+                name: "short",
+                implementation: "ingress-nginx",
+                className: "short-nginx",
+                loadBalancer: { addressType: "intranet" },
+            },
         },
         tls: { certificate: EXAMPLE_CERT },
     },

@@ -89,8 +89,9 @@ describe("ShortDomainGateway", () => {
                         mode: "dedicated",
                         controller: {
                             name: "short",
+                            implementation: "ingress-nginx",
                             className: "short-nginx",
-                            loadBalancer: { addressType: "internet", spec: "slb.s2.small" },
+                            loadBalancer: { addressType: "internet" },
                         },
                     },
                 }),
@@ -124,7 +125,7 @@ describe("ShortDomainGateway", () => {
                 (byName(run, T.service, "short-domain-controller-lb").inputs.metadata as { annotations: unknown }).annotations,
                 {
                     "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type": "internet",
-                    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec": "slb.s2.small",
+                    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-instance-charge-type": "PayByCLCU",
                 },
             );
         });
