@@ -9,7 +9,8 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { parseEndpoint } from "../plan/probes";
 import { OfflineRun } from "../offline/harness";
-import { configProblems, planConfig, planStack, platformConfig, T } from "./helpers";
+import { albConfigProblems } from "./contracts/alb-contract";
+import { ALB_INGRESS, configProblems, planConfig, planStack, platformConfig, T } from "./helpers";
 
 const SHORT = "dev-01.aliyun.cloud.cn.aibang";
 /** The certificate's key, as the engine hands it (a secret). */
@@ -122,6 +123,28 @@ describe("ACK ALB Ingress (the committed dev stack)", () => {
             address: "alb-team1.cn-hangzhou.alb.aliyuncsslb.com",
             port: 443,
         });
+    });
+
+    it("certificates from Certificate Service go on the HTTPS listener as the CRD spells them (capitalised keys), the first the default", async () => {
+        const withIds = await planConfig(
+            platformConfig({
+                ingress: {
+                    ...ALB_INGRESS,
+                    loadBalancer: { ...ALB_INGRESS.loadBalancer, certificateIds: ["12345678-cn-hangzhou", "23456789-cn-hangzhou"] },
+                },
+            }),
+        );
+        const albConfig = withIds.resources.find((r) => r.type === T.albConfig)!.inputs;
+        assert.deepEqual((albConfig.spec as { listeners: unknown[] }).listeners[1], {
+            port: 443,
+            protocol: "HTTPS",
+            certificates: [
+                { CertificateId: "12345678-cn-hangzhou", IsDefault: true },
+                { CertificateId: "23456789-cn-hangzhou", IsDefault: false },
+            ],
+        });
+        assert.deepEqual(albConfigProblems(albConfig), []);
+        assert.deepEqual(withIds.warnings, [], "no retirement warning on ALB");
     });
 
     it("ALB settings are refused with the key path and what is accepted", () => {
