@@ -1,5 +1,6 @@
 import { Document } from "yaml";
 import { Convergence } from "../plan/cutover";
+import { KONG_MANAGED_TAG } from "../plan/kong";
 import { TrafficRow } from "../plan/traffic";
 import { KONG_SERVICE_BINDING_TYPE, KONG_UPSTREAM_ENTITY_TYPE } from "../providers/kong";
 import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
@@ -28,7 +29,8 @@ export function renderDeck(run: OfflineRun): string {
                 ...(u.host_header ? { host_header: u.host_header } : {}),
                 healthchecks: u.healthchecks,
                 tags: u.tags,
-                targets: targets.map((t) => ({ target: t.target, weight: t.weight })),
+                // The provider tags its targets with the upstream's tags (providers/kong.ts): the file says the same.
+                targets: targets.map((t) => ({ target: t.target, weight: t.weight, tags: u.tags })),
             };
         });
     const services = run.resources
@@ -42,9 +44,12 @@ export function renderDeck(run: OfflineRun): string {
                 : "";
             return ` service ${String(r.inputs.service)}: host=${String(r.inputs.host)}${extra}`;
         });
-    const doc = new Document({ _format_version: "3.0", upstreams });
+    // select_tags scope what decK reads and writes to the entities carrying them: without it a
+    // `deck gateway sync` of this file would delete every Kong entity the file does not list.
+    const doc = new Document({ _format_version: "3.0", _info: { select_tags: [KONG_MANAGED_TAG] }, upstreams });
     doc.commentBefore = [
-        ` Kong entities managed by stack ${run.stack} (offline plan; review only, not for deck sync of services).`,
+        ` Kong entities managed by stack ${run.stack} (offline plan). decK touches only entities tagged ${KONG_MANAGED_TAG}:`,
+        ` review with deck gateway diff; services are patched by the stack, not listed here.`,
         ...(services.length ? [" Services are patched, not replaced:", ...services.map((s) => ` ${s}`)] : []),
     ].join("\n");
     return doc.toString({ lineWidth: 0 });

@@ -3,6 +3,9 @@ import { hostPort, legacyHost, longHost, originHost, upstreamName } from "./nami
 import { Side } from "./traffic";
 import type { KongConnection } from "../providers/kong";
 
+/** The tag on every Kong entity the stack manages (upstreams and their targets); decK's select_tags. */
+export const KONG_MANAGED_TAG = "migration";
+
 /** One API's Kong settings with every default filled in from the API and the domains. */
 export type ResolvedKongApi = Required<Omit<KongApiSettings, "hostHeader" | "weight">> & Pick<KongApiSettings, "hostHeader" | "weight">;
 
@@ -166,7 +169,7 @@ export function planKongUpstream(i: KongUpstreamIntent): KongUpstreamPlan {
             name: i.upstream,
             host_header: t.hostHeader ?? null,
             healthchecks: activeHealthcheck(i.healthPath, t.target),
-            tags: ["migration", `api:${i.api}`],
+            tags: [KONG_MANAGED_TAG, `api:${i.api}`],
         },
         targets: stable
             ? [{ side: w === 100 ? "B" : "A", target: hostPort(t.originHost, portOf(t.target)), weight: 100 }]

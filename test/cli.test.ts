@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { plan, planProcess } from "./cli-run";
+import { deckSchemaErrors } from "./contracts/deck-contract";
 import { editedStackFile, ROOT } from "./helpers";
 
 describe("npm run plan", () => {
@@ -150,37 +151,50 @@ describe("npm run plan", () => {
         );
     });
 
-    it("--kong-deck prints the managed Kong entities as a decK file", async () => {
+    it("--kong-deck prints the managed Kong entities as a decK file: valid for decK's schema, scoped by select_tags, every entity tagged", async () => {
         const { code, stdout } = await plan(["--stack", "cutover", "--kong-deck"]);
         assert.equal(code, 0);
         const lines = stdout.split("\n");
-        assert.deepEqual(lines.slice(0, 4), [
-            "# Kong entities managed by stack cutover (offline plan; review only, not for deck sync of services).",
+        assert.deepEqual(lines.slice(0, 5), [
+            "# Kong entities managed by stack cutover (offline plan). decK touches only entities tagged migration:",
+            "# review with deck gateway diff; services are patched by the stack, not listed here.",
             "# Services are patched, not replaced:",
             "#  service api01: host=team1-api01, connect_timeout=10000, read_timeout=120000, retries=10",
             "#  service api02: host=team1-api02, connect_timeout=10000, read_timeout=120000, retries=10",
         ]);
-        const deck = parseYaml(stdout) as { _format_version: string; upstreams: { name: string; targets: unknown[] }[] };
-        assert.equal(deck._format_version, "3.0");
+        const deck = parseYaml(stdout) as {
+            _format_version: string;
+            _info: { select_tags: string[] };
+            upstreams: { name: string; tags: string[]; targets: { target: string; weight: number; tags: string[] }[] }[];
+        };
+        assert.deepEqual(deckSchemaErrors(deck), []);
+        assert.deepEqual([deck._format_version, deck._info], ["3.0", { select_tags: ["migration"] }]);
         assert.deepEqual(
-            deck.upstreams.map((u) => [u.name, u.targets]),
+            deck.upstreams.map((u) => [u.name, u.tags, u.targets]),
             [
                 [
                     "team1-api01",
+                    ["migration", "api:api01"],
                     [
-                        { target: "api01.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 80 },
-                        { target: "api01.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 20 },
+                        { target: "api01.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 80, tags: ["migration", "api:api01"] },
+                        { target: "api01.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 20, tags: ["migration", "api:api01"] },
                     ],
                 ],
                 [
                     "team1-api02",
+                    ["migration", "api:api02"],
                     [
-                        { target: "api02.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 100 },
-                        { target: "api02.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 0 },
+                        { target: "api02.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 100, tags: ["migration", "api:api02"] },
+                        { target: "api02.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 0, tags: ["migration", "api:api02"] },
                     ],
                 ],
             ],
         );
+        // Every entity carries every select tag (decK would otherwise neither read nor manage it).
+        const entities = deck.upstreams.flatMap((u) => [u, ...u.targets]);
+        assert.ok(entities.every((e) => deck._info.select_tags.every((t) => e.tags.includes(t))));
+        // And the check has teeth: an entity without the tag, or a field decK does not know, fails.
+        assert.match(deckSchemaErrors({ ...deck, upstreams: [{ ...deck.upstreams[0], weight: 5 }] }).join(), /additional/);
     });
 
     it("--stack source prints each adopted piece with its import id and the decommission verdict; --ref asks what-if", async () => {
