@@ -8,7 +8,7 @@ import { ConfigError } from "./config/errors";
 import { parseConfig } from "./config/parse";
 import { NAMESPACE, readRawConfig } from "./config/read";
 import { CutoverConfig, PlatformConfig, SourceConfig, StackConfig } from "./config/types";
-import { planApiCutovers, PlatformTarget } from "./plan/cutover";
+import { effectiveShare, planApiCutovers, PlatformTarget } from "./plan/cutover";
 import { planGate } from "./plan/gate";
 import { parseEndpoint } from "./plan/probes";
 import { HealthGate } from "./providers/health-gate";
@@ -140,7 +140,8 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
             ...(origin ? { origin } : {}),
             ...(gate ? { gate } : {}),
         });
-        traffic.push(dns.traffic);
+        const effective = effectiveShare(p);
+        traffic.push({ ...dns.traffic, effective });
         if (p.kongIntent && kong) {
             const upstream = new KongUpstream(cutoverChildren.kong(p.api), {
                 ...p.kongIntent,
@@ -149,7 +150,7 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
                 ...(origin ? { ttl: p.dns.ttl } : {}),
                 ...(gate ? { gate } : {}),
             });
-            traffic.push(upstream.traffic);
+            traffic.push({ ...upstream.traffic, effective });
         }
     }
     const { phase, completeWith, allowSkippingShift } = config.cutover;

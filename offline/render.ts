@@ -120,13 +120,15 @@ export function toPlanDocument(run: OfflineRun, role: string | null): PlanDocume
 /** The traffic section as an aligned table. */
 export function renderTraffic(rows: TrafficRow[]): string[] {
     return table([
-        ["HOST", "LAYER", "PHASE", "TTL", "TARGETS (side address weight%)"],
+        ["HOST", "LAYER", "PHASE", "TTL", "TARGETS (side address weight%)", "ON B (direct | via Kong)"],
         ...rows.map((r) => [
             r.host,
             r.layer,
             r.phase,
-            `${r.ttl}s`,
+            // Kong weights take effect at once: no TTL to show.
+            r.layer === "kong" && r.ttl === 0 ? "-" : `${r.ttl}s`,
             r.targets.map((t) => `${t.side} ${t.address} ${t.weight}`).join("  |  "),
+            r.effective ? `${r.effective.direct}%${r.effective.viaKong !== undefined ? ` | ${r.effective.viaKong}%` : ""}` : "",
         ]),
     ]);
 }

@@ -1,7 +1,7 @@
 import { Api, CutoverConfig, Phase } from "../config/types";
 import { KongUpstreamIntent, kongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "./kong";
 import { intermediateHost, legacyHost, longHost, relativeName, stagingHost } from "./naming";
-import { Side } from "./traffic";
+import { EffectiveShare, Side, viaKongShare } from "./traffic";
 
 export { Side };
 
@@ -292,6 +292,20 @@ export function planApiCutovers(config: CutoverConfig, platform?: PlatformTarget
             };
         })
         .sort((x, y) => (x.dns.host < y.dns.host ? -1 : x.dns.host > y.dns.host ? 1 : 0));
+}
+
+/** The share of one API's legacy host that reaches B, per client path (plan/traffic.ts EffectiveShare). Pure. */
+export function effectiveShare(p: Pick<ApiCutoverPlan, "dns" | "kong">): EffectiveShare {
+    const own = p.dns.records.filter((r) => r.rr === undefined);
+    const direct = p.dns.weights ? p.dns.weights.find((w) => w.side === "B")!.weight : own.some((r) => r.side === "B") ? 100 : 0;
+    if (!p.kong) return { direct };
+    // Stable-hostname mode: the one target is the origin name, whose CNAME points at A's or B's long host (its side).
+    if (p.kong.mode === "stable-hostname") return { direct, viaKong: p.kong.targets[0]?.side === "B" ? 100 : 0 };
+    const a = p.kong.targets.find((t) => t.side === "A");
+    const b = p.kong.targets.find((t) => t.side === "B");
+    // A's target is the legacy name itself (the default `<api>.<source>:443`): it follows DNS.
+    const follows = a !== undefined && a.target.replace(/:\d+$/, "") === p.dns.host;
+    return { direct, viaKong: viaKongShare(b?.weight ?? 0, direct, follows) };
 }
 
 /** How long until every client follows one legacy host's phase, in seconds. */

@@ -16,4 +16,25 @@ export interface TrafficRow<Address = string> {
     /** Kong rows: the upstream. */
     upstream?: string;
     targets: { side: Side; address: Address; weight: number }[];
+    /** The share of this host's requests that reach B, per path clients take (the same on every row of the host). */
+    effective?: EffectiveShare;
+}
+
+/**
+ * Percent of a legacy host's requests that reach B, per client path: `direct` (resolving the
+ * legacy name: DNS's share), and `viaKong` (through Kong's upstream). In weighted mode Kong's A
+ * target is the legacy name itself, which DNS is moving at the same time, so Kong sends
+ * `k + (1 − k)·d` to B (Kong's own B weight `k`, DNS's share `d`); in stable-hostname mode the
+ * one target follows the origin CNAME (all A or all B).
+ */
+export interface EffectiveShare {
+    direct: number;
+    viaKong?: number;
+}
+
+/** `k + (1 − k)·d` in percent, rounded to 0.01. Pure. */
+export function viaKongShare(kongB: number, dnsB: number, aTargetFollowsDns: boolean): number {
+    const k = kongB / 100;
+    const d = aTargetFollowsDns ? dnsB / 100 : 0;
+    return Math.round((k + (1 - k) * d) * 10000) / 100;
 }

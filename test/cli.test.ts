@@ -115,11 +115,11 @@ describe("npm run plan", () => {
         const at = lines.indexOf("Traffic:");
         assert.deepEqual(lines.slice(at, at + 6), [
             "Traffic:",
-            "  HOST                                           LAYER  PHASE  TTL  TARGETS (side address weight%)",
-            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api01-a.aliyun.cloud.cn.aibang 80  |  B api01-b.aliyun.cloud.cn.aibang 20",
-            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  0s   A api01.source-team1.dev.aliyun.cloud.cn.aibang:443 80  |  B api01.target-team2.dev.aliyun.cloud.cn.aibang:443 20",
-            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api02-a.aliyun.cloud.cn.aibang 100",
-            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  0s   A api02.source-team1.dev.aliyun.cloud.cn.aibang:443 100  |  B api02.target-team2.dev.aliyun.cloud.cn.aibang:443 0",
+            "  HOST                                           LAYER  PHASE  TTL  TARGETS (side address weight%)                                                                                     ON B (direct | via Kong)",
+            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api01-a.aliyun.cloud.cn.aibang 80  |  B api01-b.aliyun.cloud.cn.aibang 20                                        20% | 36%",
+            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  -    A api01.source-team1.dev.aliyun.cloud.cn.aibang:443 80  |  B api01.target-team2.dev.aliyun.cloud.cn.aibang:443 20  20% | 36%",
+            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api02-a.aliyun.cloud.cn.aibang 100                                                                               0% | 0%",
+            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  -    A api02.source-team1.dev.aliyun.cloud.cn.aibang:443 100  |  B api02.target-team2.dev.aliyun.cloud.cn.aibang:443 0  0% | 0%",
         ]);
         const json = JSON.parse((await plan(["--stack", "cutover", "--json"])).stdout);
         assert.deepEqual(json.traffic[0], {
@@ -133,6 +133,7 @@ describe("npm run plan", () => {
                 { side: "A", address: "api01-a.aliyun.cloud.cn.aibang", weight: 80 },
                 { side: "B", address: "api01-b.aliyun.cloud.cn.aibang", weight: 20 },
             ],
+            effective: { direct: 20, viaKong: 36 },
         });
     });
 

@@ -33,7 +33,9 @@ function names(apiName: string, records: [string, string, string, number, number
     };
 }
 
-function traffic(apiName: string, phase: string, ttl: number, targets: [string, string, number][]) {
+/** A DNS traffic row; its ledger entry is B's share (and, with a Kong layer, `viaKong`). */
+function traffic(apiName: string, phase: string, ttl: number, targets: [string, string, number][], viaKong?: number) {
+    const direct = targets.find(([side]) => side === "B")?.[2] ?? 0;
     return {
         api: apiName,
         host: `${apiName}.source-team1.dev.${ZONE}`,
@@ -41,6 +43,7 @@ function traffic(apiName: string, phase: string, ttl: number, targets: [string, 
         phase,
         ttl,
         targets: targets.map(([side, address, weight]) => ({ side, address, weight })),
+        effective: { direct, ...(viaKong !== undefined ? { viaKong } : {}) },
     };
 }
 
@@ -218,11 +221,18 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
         assert.deepEqual(
             (run.outputs.traffic as { layer: string }[]).filter((r) => r.layer === "dns"),
             [
-                traffic("api01", "shift", 60, [
-                    ["A", `api01-a.${ZONE}`, 80],
-                    ["B", `api01-b.${ZONE}`, 20],
-                ]),
-                traffic("api02", "shift", 60, [["A", `api02-a.${ZONE}`, 100]]),
+                // Via Kong B gets 20 + 80 × 20 % = 36 %: Kong's A target is the legacy name, which DNS moves too.
+                traffic(
+                    "api01",
+                    "shift",
+                    60,
+                    [
+                        ["A", `api01-a.${ZONE}`, 80],
+                        ["B", `api01-b.${ZONE}`, 20],
+                    ],
+                    36,
+                ),
+                traffic("api02", "shift", 60, [["A", `api02-a.${ZONE}`, 100]], 0),
             ],
         );
         assert.deepEqual(

@@ -106,6 +106,7 @@ describe("KongUpstream", () => {
                         { side: "A", address: A1, weight: 80 },
                         { side: "B", address: B1, weight: 20 },
                     ],
+                    effective: { direct: 20, viaKong: 36 },
                 },
                 {
                     api: "api02",
@@ -118,6 +119,7 @@ describe("KongUpstream", () => {
                         { side: "A", address: "api02.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 100 },
                         { side: "B", address: "api02.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 0 },
                     ],
+                    effective: { direct: 0, viaKong: 0 },
                 },
             ]);
         });
