@@ -10,7 +10,7 @@ import { run as program, RunOptions } from "../program";
 import { HarnessError, ProgramError, StackReferenceError, UNKNOWN } from "./harness";
 import { newWalk, planStackOffline } from "./plan-stack";
 import { diffRuns, renderDiff } from "./diff";
-import { renderMermaid } from "./mermaid";
+import { DiagramTooLarge, renderMermaid } from "./mermaid";
 import { hasKongLayer, renderDeck, renderText, toPlanDocument } from "./render";
 import { loadStackConfig, StackFileError } from "./stack-files";
 import { cutoverConfigOf, topologyOf } from "./topology";
@@ -188,16 +188,27 @@ export async function main(
                 ? `${JSON.stringify({ diff }, null, 2)}\n`
                 : renderDiff(diff, from, path.relative(cwd, args.against) || args.against);
         } else {
-            output = args.mermaid
-                ? renderMermaid(
-                      result,
-                      topologyOf(cutoverConfigOf(loadStackConfig(projectDir, args.stack, args.configFile)), platformOutputs(cache)),
-                  )
-                : args.kongDeck
-                  ? renderDeck(result)
-                  : args.json
-                    ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n`
-                    : renderText(result, role);
+            if (args.mermaid) {
+                try {
+                    output = renderMermaid(
+                        result,
+                        topologyOf(cutoverConfigOf(loadStackConfig(projectDir, args.stack, args.configFile)), platformOutputs(cache)),
+                    );
+                } catch (err) {
+                    if (err instanceof DiagramTooLarge) return usage(`--mermaid: ${err.message}`);
+                    throw err;
+                }
+            } else
+                output = args.mermaid
+                    ? renderMermaid(
+                          result,
+                          topologyOf(cutoverConfigOf(loadStackConfig(projectDir, args.stack, args.configFile)), platformOutputs(cache)),
+                      )
+                    : args.kongDeck
+                      ? renderDeck(result)
+                      : args.json
+                        ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n`
+                        : renderText(result, role);
         }
         if (args.out) fs.writeFileSync(args.out, output);
         else io.out(output);
