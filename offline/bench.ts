@@ -5,7 +5,10 @@
  * and the time per API at 200 no more than 1.5× that at 20. Then it counts the Alidns and Kong
  * Admin API calls of phase edits at 1 and 200 APIs, run as `pulumi up` runs them (the real
  * program, the real dynamic-provider host, loopback doubles — test/engine/): a one-weight edit
- * must cost exactly the changed records and targets in writes and no read. Exits 1 when a
+ * must cost exactly the changed records and targets in writes and no read. Then `npm run plan`
+ * itself, as a process (referenced dev stack included), at 200 and 1,000 APIs with Kong on every
+ * API and mixed weights, and a one-edit `--against` diff at 1,000: targets 1,000 APIs ≤ 6 s, per
+ * API at 1,000 ≤ 1.2× that at 200, the diff ≤ 2× the plan and ≤ 1 GB peak. Exits 1 when a
  * target is missed.
  */
 import * as fs from "node:fs";
@@ -14,6 +17,8 @@ import * as path from "node:path";
 import { run as program } from "../program";
 import { runOffline } from "./harness";
 import { renderText } from "./render";
+import { spawnSync } from "node:child_process";
+import { stringify } from "yaml";
 
 const ROOT = path.resolve(__dirname, "..");
 const SIZES = [1, 20, 200];
@@ -24,10 +29,19 @@ const DOMAINS = {
     short: "dev-01.aliyun.cloud.cn.aibang",
 };
 
+/** The ALB of the committed dev stack. */
+const ALB = {
+    addressType: "intranet",
+    zoneMappings: [
+        { vSwitchId: "vsw-b1zonek", zoneId: "cn-hangzhou-k" },
+        { vSwitchId: "vsw-b1zonej", zoneId: "cn-hangzhou-j" },
+    ],
+};
+
 function apis(n: number) {
     // Ten APIs per namespace, as a team's namespaces usually hold several services.
     return Array.from({ length: n }, (_, i) => {
-        const name = `api${String(i + 1).padStart(3, "0")}`;
+        const name = `api${String(i + 1).padStart(4, "0")}`;
         return { name, namespace: `team1-ns${Math.floor(i / 10)}`, service: `${name}-service`, port: 80, healthPath: "/health" };
     });
 }
@@ -41,8 +55,8 @@ function platform(n: number) {
         role: "platform",
         domains: DOMAINS,
         apis: apis(n),
-        ingress: { name: "team1", className: "team1-nginx", loadBalancer: { spec: "slb.s1.small" } },
-        shortDomain: { mode: "dedicated", controller: { name: "short", className: "short-nginx" } },
+        ingress: { name: "team1", implementation: "alb", className: "team1-alb", loadBalancer: ALB },
+        shortDomain: { mode: "dedicated", controller: { name: "short", implementation: "alb", className: "short-alb", loadBalancer: ALB } },
         tls: { certificate: fs.readFileSync(path.join(ROOT, "examples/tls/dev-example.crt"), "utf8") },
         tlsKey: "[secret: not decrypted offline]",
     });
@@ -125,6 +139,93 @@ async function countCalls(n: number): Promise<CallRow[]> {
     } finally {
         await host.stop();
         await world.stop();
+    }
+    return rows;
+}
+
+/** A stack file (`config:` with `migration:*` keys) for generated values. */
+function stackFile(dir: string, name: string, values: Record<string, string>): string {
+    const config: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(values)) {
+        // The TLS key is a secret: offline it is never decrypted.
+        config[k] = k === "migration:tlsKey" ? { secure: "v1:bench" } : v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v;
+    }
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, stringify({ config }));
+    return file;
+}
+
+/** The cutover stack as operators keep it at scale: B from the platform stack (an ALB, so PrivateZone), mixed weights. */
+function cutoverAtScale(n: number, edit?: string): Record<string, string> {
+    const list = apis(n);
+    return encode({
+        role: "cutover",
+        domains: DOMAINS,
+        apis: list,
+        cutover: {
+            phase: "shift",
+            weights: Object.fromEntries(list.map((a, i) => [a.name, a.name === edit ? 35 : [0, 5, 20, 50, 100][i % 5]])),
+            sourceAddress: "10.72.10.88",
+            platformStack: "organization/migration/dev",
+        },
+        dns: {
+            service: "privatezone",
+            zone: "aliyun.cloud.cn.aibang",
+            zoneId: "2c5f0e1d9a7b4f6e",
+            vpcIds: ["vpc-a1clustera"],
+            ttl: { cutover: 60, steady: 3600 },
+        },
+        kong: {
+            adminUrl: "https://kong-admin.bench.internal:8444",
+            upstreamPrefix: "team1",
+            apis: Object.fromEntries(list.map((a) => [a.name, { service: a.name }])),
+        },
+    });
+}
+
+/** `npm run plan` as a process, start to exit: wall seconds and peak memory (GNU time). */
+function planProcess(args: string[]): { seconds: number; peakMb: number; code: number } {
+    const r = spawnSync(
+        "/usr/bin/time",
+        ["-f", "%e %M", process.execPath, "-r", "ts-node/register/transpile-only", path.join(ROOT, "offline/cli.ts"), ...args],
+        {
+            cwd: ROOT,
+            encoding: "utf8",
+            maxBuffer: 1 << 30,
+        },
+    );
+    const [seconds, kb] = (r.stderr.trim().split("\n").pop() ?? "").split(" ").map(Number);
+    return { seconds, peakMb: Math.round(kb / 1024), code: r.status ?? 1 };
+}
+
+interface E2eRow {
+    apis: number;
+    what: string;
+    seconds: number;
+    peakMb: number;
+}
+
+/** The plan and a one-edit diff at 200 and 1,000 APIs, run as operators run them (referenced dev stack included). */
+function endToEnd(): E2eRow[] {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-e2e-"));
+    const rows: E2eRow[] = [];
+    try {
+        for (const n of [200, 1000]) {
+            const dev = stackFile(dir, `dev-${n}.yaml`, platform(n));
+            const cut = stackFile(dir, `cutover-${n}.yaml`, cutoverAtScale(n));
+            const base = ["--stack", "cutover", "--config", cut, "--ref", `dev=${dev}`, "--out", path.join(dir, "out.txt")];
+            const p = planProcess(base);
+            if (p.code !== 0) throw new Error(`npm run plan at ${n} APIs exited ${p.code}`);
+            rows.push({ apis: n, what: "plan", seconds: p.seconds, peakMb: p.peakMb });
+            if (n === 1000) {
+                const edited = stackFile(dir, `cutover-${n}-edit.yaml`, cutoverAtScale(n, apis(n)[1].name));
+                const d = planProcess([...base, "--against", edited]);
+                if (d.code !== 0) throw new Error(`npm run plan --against at ${n} APIs exited ${d.code}`);
+                rows.push({ apis: n, what: "one-edit --against diff", seconds: d.seconds, peakMb: d.peakMb });
+            }
+        }
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
     }
     return rows;
 }
@@ -213,6 +314,32 @@ async function main(): Promise<number> {
         `one-weight edit at 200 APIs: ${one.dnsWrites} DNS + ${one.kongWrites} Kong writes, ${one.dnsReads + one.kongReads} reads (target: 2 + 2 writes, 0 reads): ${economical ? "met" : "MISSED"}`,
     );
     console.log(`unchanged re-run: no call (target): ${idle ? "met" : "MISSED"}`);
+
+    console.log("");
+    console.log("`npm run plan` as operators run it (a process, start to exit; the referenced dev stack planned too; GNU time):");
+    const e2e = endToEnd();
+    for (const r of e2e)
+        console.log(
+            `${String(r.apis).padStart(5)} APIs  ${r.what.padEnd(26)}  ${r.seconds.toFixed(1).padStart(6)} s  ${String(r.peakMb).padStart(5)} MB peak`,
+        );
+    const plan = (n: number) => e2e.find((r) => r.apis === n && r.what === "plan")!;
+    const diff = e2e.find((r) => r.what !== "plan")!;
+    const checks: [string, boolean][] = [
+        [`cutover plan at 1,000 APIs ${plan(1000).seconds.toFixed(1)} s (target ≤ 6 s)`, plan(1000).seconds <= 6],
+        [
+            `time per API at 1,000 is ${(plan(1000).seconds / 1000 / (plan(200).seconds / 200)).toFixed(2)}× that at 200 (target ≤ 1.2)`,
+            plan(1000).seconds / 1000 <= 1.2 * (plan(200).seconds / 200),
+        ],
+        [
+            `one-edit diff at 1,000 APIs ${diff.seconds.toFixed(1)} s, ${(diff.seconds / plan(1000).seconds).toFixed(2)}× the plan (target ≤ 2×)`,
+            diff.seconds <= 2 * plan(1000).seconds,
+        ],
+        [`one-edit diff peak memory ${diff.peakMb} MB (target ≤ 1024 MB)`, diff.peakMb <= 1024],
+    ];
+    for (const [text, met] of checks) {
+        console.log(`${text}: ${met ? "met" : "MISSED"}`);
+        ok &&= met;
+    }
     return ok ? 0 : 1;
 }
 

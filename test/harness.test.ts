@@ -117,18 +117,28 @@ describe("the offline harness", () => {
         );
     });
 
-    it("formats stacks natively during a run, keeps a program bug's stack, and restores the formatter", async () => {
-        const before = (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
-        await assert.rejects(
+    it("captures no stacks during a run (PLAN_STACK_TRACES=1 keeps them), keeps a program bug's message, and restores both settings", async () => {
+        const before = [(Error as { prepareStackTrace?: unknown }).prepareStackTrace, Error.stackTraceLimit];
+        const bug = () =>
             offline(async () => {
                 throw new TypeError("a bug in the program");
-            }),
+            });
+        await assert.rejects(
+            bug(),
             (err: Error) =>
                 err instanceof ProgramError &&
                 err.cause instanceof TypeError &&
-                /^TypeError: a bug in the program\n\s+at /.test((err.cause as Error).stack ?? ""),
+                (err.cause as Error).stack === "TypeError: a bug in the program",
         );
-        assert.equal((Error as { prepareStackTrace?: unknown }).prepareStackTrace, before);
+        process.env.PLAN_STACK_TRACES = "1";
+        try {
+            await assert.rejects(bug(), (err: Error) =>
+                /^TypeError: a bug in the program\n\s+at /.test(((err as ProgramError).cause as Error).stack ?? ""),
+            );
+        } finally {
+            delete process.env.PLAN_STACK_TRACES;
+        }
+        assert.deepEqual([(Error as { prepareStackTrace?: unknown }).prepareStackTrace, Error.stackTraceLimit], before);
     });
 
     it("runs again cleanly in the same process", async () => {
