@@ -62,7 +62,23 @@ function platform(n: number) {
     });
 }
 
+/** The in-process benchmark's cutover stack: every API at 20 %, B pinned, public Alidns. */
 function cutover(n: number) {
+    return cutoverConfig(
+        n,
+        () => 20,
+        { targetAddress: "10.72.11.99" },
+        { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 } },
+    );
+}
+
+/** A cutover stack of `n` APIs with Kong on every API, at the weights given, B and DNS as given. */
+function cutoverConfig(
+    n: number,
+    weight: (name: string, i: number) => number,
+    target: Record<string, string>,
+    dns: Record<string, unknown>,
+) {
     const list = apis(n);
     return encode({
         role: "cutover",
@@ -70,11 +86,11 @@ function cutover(n: number) {
         apis: list,
         cutover: {
             phase: "shift",
-            weights: Object.fromEntries(list.map((a) => [a.name, 20])),
+            weights: Object.fromEntries(list.map((a, i) => [a.name, weight(a.name, i)])),
             sourceAddress: "10.72.10.88",
-            targetAddress: "10.72.11.99",
+            ...target,
         },
-        dns: { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 } },
+        dns,
         kong: {
             adminUrl: "https://kong-admin.bench.internal:8444",
             upstreamPrefix: "team1",
@@ -157,30 +173,18 @@ function stackFile(dir: string, name: string, values: Record<string, string>): s
 
 /** The cutover stack as operators keep it at scale: B from the platform stack (an ALB, so PrivateZone), mixed weights. */
 function cutoverAtScale(n: number, edit?: string): Record<string, string> {
-    const list = apis(n);
-    return encode({
-        role: "cutover",
-        domains: DOMAINS,
-        apis: list,
-        cutover: {
-            phase: "shift",
-            weights: Object.fromEntries(list.map((a, i) => [a.name, a.name === edit ? 35 : [0, 5, 20, 50, 100][i % 5]])),
-            sourceAddress: "10.72.10.88",
-            platformStack: "organization/migration/dev",
-        },
-        dns: {
+    return cutoverConfig(
+        n,
+        (name, i) => (name === edit ? 35 : [0, 5, 20, 50, 100][i % 5]),
+        { platformStack: "organization/migration/dev" },
+        {
             service: "privatezone",
             zone: "aliyun.cloud.cn.aibang",
             zoneId: "2c5f0e1d9a7b4f6e",
             vpcIds: ["vpc-a1clustera"],
             ttl: { cutover: 60, steady: 3600 },
         },
-        kong: {
-            adminUrl: "https://kong-admin.bench.internal:8444",
-            upstreamPrefix: "team1",
-            apis: Object.fromEntries(list.map((a) => [a.name, { service: a.name }])),
-        },
-    });
+    );
 }
 
 /** `npm run plan` as a process, start to exit: wall seconds and peak memory (GNU time). */

@@ -54,6 +54,23 @@ export interface ServiceEndpoint {
     retry: RetrySettings;
 }
 
+/**
+ * A record as a service's API returns it, under that service's field names (Alidns's SDK:
+ * recordId, RR, type, value, TTL, weight, status; PrivateZone's JSON: RecordId, Rr, Type, …).
+ */
+function liveRecord(r: Record<string, unknown>, keys: [string, string, string, string, string, string, string]): LiveRecord {
+    const [id, rr, type, value, ttl, weight, status] = keys;
+    return {
+        id: String(r[id]),
+        rr: String(r[rr]),
+        type: String(r[type]),
+        value: String(r[value]),
+        ttl: Number(r[ttl]),
+        weight: Number(r[weight] ?? 1),
+        status: r[status] === "DISABLE" ? "DISABLE" : "ENABLE",
+    };
+}
+
 /* eslint-disable @typescript-eslint/no-require-imports */
 function sdkConfig(endpoint: string): unknown {
     const { $OpenApiUtil } = require("@alicloud/openapi-core");
@@ -94,15 +111,7 @@ export function alidnsRecords(zone: string, at: ServiceEndpoint): RecordsApi {
             const list = ((body.domainRecords as { record?: Record<string, unknown>[] } | undefined)?.record ?? []).filter(
                 (r) => r.RR === rr,
             );
-            return list.map((r) => ({
-                id: String(r.recordId),
-                rr: String(r.RR),
-                type: String(r.type),
-                value: String(r.value),
-                ttl: Number(r.TTL),
-                weight: Number(r.weight ?? 1),
-                status: r.status === "DISABLE" ? "DISABLE" : "ENABLE",
-            }));
+            return list.map((r) => liveRecord(r, ["recordId", "RR", "type", "value", "TTL", "weight", "status"]));
         },
         async add(rr, b, target) {
             const body = await call("AddDomainRecord", target, "AddDomainRecordRequest", {
@@ -171,15 +180,7 @@ export function privateZoneRecords(zoneId: string, at: ServiceEndpoint): Records
         async list(rr, target) {
             const body = await call("DescribeZoneRecords", target, { ZoneId: zoneId, Keyword: rr, SearchMode: "EXACT", PageSize: 100 });
             const list = ((body.Records as { Record?: Record<string, unknown>[] } | undefined)?.Record ?? []).filter((r) => r.Rr === rr);
-            return list.map((r) => ({
-                id: String(r.RecordId),
-                rr: String(r.Rr),
-                type: String(r.Type),
-                value: String(r.Value),
-                ttl: Number(r.Ttl),
-                weight: Number(r.Weight ?? 1),
-                status: r.Status === "DISABLE" ? "DISABLE" : "ENABLE",
-            }));
+            return list.map((r) => liveRecord(r, ["RecordId", "Rr", "Type", "Value", "Ttl", "Weight", "Status"]));
         },
         async add(rr, b, target) {
             // Weight 1 (the documented default, said explicitly): a record enabled before it is weighted answers with the least share.
