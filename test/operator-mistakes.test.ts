@@ -424,7 +424,10 @@ describe("operator mistakes", () => {
             );
         });
 
-        it("a reference cycle exits 2 within 5 seconds, naming the stacks in it", async () => {
+        it("a reference cycle exits 2 at once (within 2.5 s of a process that only prints its help), naming the stacks in it", async () => {
+            // The bound is relative: starting Node, ts-node and the SDK is most of either run, and
+            // it varies with the machine's load (the suites run in two workers).
+            const baseline = planProcess(["--help"]).ms;
             const loop = editedStackFile(
                 "cutover",
                 dir,
@@ -437,11 +440,11 @@ describe("operator mistakes", () => {
                 viaDev.stderr,
                 "plan: stack cutover: reference cycle: cutover → dev → cutover (a stack cannot depend on its own outputs)\n",
             );
-            assert.ok(viaDev.ms < 5000, `took ${viaDev.ms} ms`);
+            assert.ok(viaDev.ms < baseline + 2500, `took ${viaDev.ms} ms (--help: ${baseline} ms)`);
 
             const self = planProcess(["--stack", "cutover", "--ref", "dev=Pulumi.cutover.yaml"]);
             assert.equal(self.code, 2);
-            assert.ok(self.ms < 5000, `took ${self.ms} ms`);
+            assert.ok(self.ms < baseline + 2500, `took ${self.ms} ms (--help: ${baseline} ms)`);
             assert.match(
                 self.stderr,
                 /planning stack dev with .*Pulumi\.cutover\.yaml failed:\n.*\n {2}migration:cutover\.platformStack: "organization\/migration\/dev" is not accepted; .*a stack referencing itself is a reference cycle/,
