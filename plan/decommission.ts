@@ -69,7 +69,16 @@ export function decommissionVerdict(config: SourceConfig, cutover: CutoverState,
         if (rows.length === 0) reasons.push(`${name}: the cutover stack does not route it (no DNS or Kong row): it may still run on A`);
         else if (dns.length === 0)
             reasons.push(`${name}: the cutover stack has no DNS row for it: where its legacy name answers is not shown`);
-        for (const row of rows) reasons.push(...rowReasons(name, row));
+        const blocking = rows.flatMap((row) => rowReasons(name, row));
+        reasons.push(...blocking);
+        // The ledger says what that means for clients: the share of the legacy host's requests still reaching A, per path.
+        const e = rows.find((r) => r.effective)?.effective;
+        if (blocking.length > 0 && e && (e.direct < 100 || (e.viaKong ?? 100) < 100)) {
+            const via = e.viaKong !== undefined ? `, ${Math.round((100 - e.viaKong) * 100) / 100}% through Kong` : "";
+            reasons.push(
+                `${name}: ${Math.round((100 - e.direct) * 100) / 100}% of its requests still reach A resolving the legacy name${via}`,
+            );
+        }
     }
     const served = new Set(config.apis.map((a) => a.namespace));
     for (const ns of config.source.namespaces.filter((n) => !served.has(n))) {

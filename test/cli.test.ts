@@ -210,8 +210,11 @@ describe("npm run plan", () => {
             'decommission: blocked (cutover phase is "shift"; decommissioning needs "complete"; ' +
                 "api01: DNS answer api01-a.aliyun.cloud.cn.aibang (side A) for api01.source-team1.dev.aliyun.cloud.cn.aibang still has weight 80; " +
                 "api01: Kong target api01.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api01 still has weight 80; " +
+                // The ledger: via Kong 20 + 80 × 20 % = 36 % reach B, so 64 % still reach A.
+                "api01: 80% of its requests still reach A resolving the legacy name, 64% through Kong; " +
                 "api02: DNS answer api02-a.aliyun.cloud.cn.aibang (side A) for api02.source-team1.dev.aliyun.cloud.cn.aibang still has weight 100; " +
                 "api02: Kong target api02.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api02 still has weight 100; " +
+                "api02: 100% of its requests still reach A resolving the legacy name, 100% through Kong; " +
                 "decommission.confirm is []; it must list exactly the APIs being retired: [api01, api02])",
         );
 
