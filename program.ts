@@ -161,7 +161,7 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
         // Read by the source stack's decommission guard (observation window).
         phaseAppliedAt: marker.appliedAt,
         traffic,
-        notes: plans.map((p) => p.note),
+        notes: plans.flatMap((p) => (p.note ? [p.note] : [])),
         convergence: plans.map((p) => p.convergence),
     };
 }

@@ -136,13 +136,13 @@ export function renderTraffic(rows: TrafficRow[]): string[] {
 /** The convergence section: worst case per legacy host, then how long to observe. */
 export function renderConvergence(rows: ConvergenceRow[]): string[] {
     return table([
-        ["HOST", "DNS (TTL held)", "KONG (re-resolve)", "WORST CASE", "THEN OBSERVE"],
+        ["HOST", "DNS (TTL held)", "KONG (re-resolve)", "WAIT (every client follows)", "THEN OBSERVE AT LEAST"],
         ...rows.map((r) => [
             r.host,
             `${r.dnsSeconds}s`,
             r.kongSeconds ? `${r.kongSeconds}s` : "-",
             `${r.worstCaseSeconds}s`,
-            `${r.observeSeconds}s`,
+            r.observeSeconds ? `${r.observeSeconds}s` : "- (nothing moves)",
         ]),
     ]);
 }

@@ -267,8 +267,8 @@ export interface ApiCutoverPlan {
     /** What that comes to. */
     kong?: KongUpstreamPlan;
     convergence: Convergence;
-    /** `<host>: wait N s after this apply: why`. */
-    note: string;
+    /** `<host>: wait W s, then observe at least M s: why`; absent when the host does not move in this phase. */
+    note?: string;
 }
 
 /**
@@ -287,8 +287,7 @@ export function planApiCutovers(config: CutoverConfig, platform?: PlatformTarget
                 intent,
                 dns,
                 ...(kongIntent && kong ? { kongIntent, kong } : {}),
-                convergence: convergenceOf(config, dns, kong !== undefined),
-                note: `${dns.host}: wait ${dns.wait.seconds} s after this apply: ${dns.wait.reason}`,
+                ...converging(config, dns, kong !== undefined),
             };
         })
         .sort((x, y) => (x.dns.host < y.dns.host ? -1 : x.dns.host > y.dns.host ? 1 : 0));
@@ -317,26 +316,34 @@ export interface Convergence {
     /** Kong data planes re-resolve a hostname target at record expiry + 0.5 s (0 without a Kong layer). */
     kongSeconds: number;
     worstCaseSeconds: number;
-    /** How long to observe after that before the next step. */
+    /** How long at least to observe after that before the next step (0 when no traffic moves in this phase). */
     observeSeconds: number;
 }
 
 /** Kong re-resolves a hostname target this long after its record expires (kong/runloop/balancer). */
 export const KONG_RERESOLVE_DELAY_SECONDS = 0.5;
 
-/** Worst-case convergence of one legacy host for the planned phase. Pure. */
-function convergenceOf(config: CutoverConfig, h: HostCutoverPlan, kong: boolean): Convergence {
-    const { ttl } = config.dns;
-    // prepare lowers the TTL: clients may hold the previous answer for the earlier (steady) TTL.
-    const dnsSeconds = h.phase === "prepare" ? ttl.steady : ttl.cutover;
+/**
+ * Worst-case convergence of one legacy host for the planned phase, and the note that says it
+ * plainly: "wait W s, then observe at least M s". W is what clients may still hold (the TTL
+ * the phase's wait is about — the earlier, longer one when prepare lowered it, the steady one
+ * the CNAME step replaces) plus Kong's re-resolution; M is one more cutover TTL at the new share
+ * when traffic moves, and nothing when it does not. Pure.
+ */
+function converging(config: CutoverConfig, h: HostCutoverPlan, kong: boolean): { convergence: Convergence; note?: string } {
+    const dnsSeconds = h.wait.seconds;
     const kongSeconds = kong ? Math.ceil(dnsSeconds + KONG_RERESOLVE_DELAY_SECONDS) : 0;
+    const worstCaseSeconds = Math.max(dnsSeconds, kongSeconds);
+    const moves = h.phase === "complete" || (h.weights?.some((w) => w.side === "B" && w.weight > 0) ?? false);
+    const observeSeconds = moves ? config.dns.ttl.cutover : 0;
     return {
-        host: h.host,
-        phase: h.phase,
-        dnsSeconds,
-        kongSeconds,
-        worstCaseSeconds: Math.max(dnsSeconds, kongSeconds),
-        observeSeconds: h.wait.seconds,
+        convergence: { host: h.host, phase: h.phase, dnsSeconds, kongSeconds, worstCaseSeconds, observeSeconds },
+        // A host a canary leaves where it was (shift at 0) has nothing to wait for.
+        ...(h.phase === "shift" && !moves
+            ? {}
+            : {
+                  note: `${h.host}: wait ${worstCaseSeconds} s${observeSeconds ? `, then observe at least ${observeSeconds} s` : ""}: ${h.wait.reason}`,
+              }),
     };
 }
 

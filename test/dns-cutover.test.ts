@@ -65,7 +65,7 @@ describe("DnsCutover", () => {
 
         it("says how long to wait before the first shift: the TTL in force before", () => {
             assert.deepEqual(run.outputs.notes, [
-                `api01.source-team1.dev.${ZONE}: wait 600 s after this apply: resolvers may still hold the answer cached under the TTL in force before (600 s); shift only after that`,
+                `api01.source-team1.dev.${ZONE}: wait 600 s: resolvers may still hold the answer cached under the TTL in force before (600 s); shift only after that`,
             ]);
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "prepare", 60, [["A", A, 100]])]);
         });
@@ -77,9 +77,7 @@ describe("DnsCutover", () => {
             assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, GATE("api01"), MARKER]);
             assert.deepEqual(byName(run, T.names, "dns-api01-records").inputs, names("api01", [["A", "A", A, 60, 100]]));
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "shift", 60, [["A", A, 100]])]);
-            assert.deepEqual(run.outputs.notes, [
-                `api01.source-team1.dev.${ZONE}: wait 60 s after this apply: not moving yet (weight 0): the name answers A only, as in prepare`,
-            ]);
+            assert.deepEqual(run.outputs.notes, [], "a host the canary leaves where it was has nothing to wait for");
         });
 
         for (const w of [5, 20, 100]) {
@@ -150,7 +148,8 @@ describe("DnsCutover", () => {
     describe("convergence: worst case until every client follows", () => {
         const host = `api01.source-team1.dev.${ZONE}`;
         for (const [phase, weights, dns, observe] of [
-            ["prepare", {}, 600, 600],
+            // prepare moves nothing: nothing to observe after the wait.
+            ["prepare", {}, 600, 0],
             ["shift", { api01: 20 }, 60, 60],
             ["complete", { api01: 100 }, 60, 60],
         ] as const) {
@@ -169,7 +168,11 @@ describe("DnsCutover", () => {
             };
             const run = await planConfig(config);
             assert.deepEqual(run.outputs.convergence, [
-                { host, phase: "prepare", dnsSeconds: 600, kongSeconds: 601, worstCaseSeconds: 601, observeSeconds: 600 },
+                { host, phase: "prepare", dnsSeconds: 600, kongSeconds: 601, worstCaseSeconds: 601, observeSeconds: 0 },
+            ]);
+            // The note says the same wait: the worst case, Kong's half second included.
+            assert.deepEqual(run.outputs.notes, [
+                `${host}: wait 601 s: resolvers may still hold the answer cached under the TTL in force before (600 s); shift only after that`,
             ]);
         });
     });

@@ -109,7 +109,7 @@ describe("the cutover stack on PrivateZone", () => {
             ]);
             assert.deepEqual(
                 (run.outputs.notes as string[])[0],
-                `api01.source-team1.dev.${ZONE}: wait 3600 s after this apply: the legacy name became a CNAME to api01-a.${ZONE} (same answer, A's address); resolvers may hold the earlier answer for the TTL in force before (3600 s): shift only after that`,
+                `api01.source-team1.dev.${ZONE}: wait 3600 s: the legacy name became a CNAME to api01-a.${ZONE} (same answer, A's address); resolvers may hold the earlier answer for the TTL in force before (3600 s): shift only after that`,
             );
         });
 
