@@ -52,24 +52,31 @@ function wildcardRr(): string {
     return `*.${RR.slice(RR.indexOf(".") + 1)}`;
 }
 
-export function alidnsName(): NameService {
-    const d = new AlidnsDouble();
+/** What differs between the two services' harnesses; the rest is `nameService`'s. */
+interface ServiceParts {
+    /** Forgets the double's records and weighting, then adds A's wildcard and starts watching the name. */
+    seed(): void;
+    /** The state fields only this service has. */
+    extra: Partial<NameRecordsState>;
+    momentsKey: string;
+    held(): Map<string, Held>;
+    weighting(): boolean;
+}
+
+function nameService(kind: NameService["kind"], d: AlidnsDouble | PrivateZoneDouble, parts: ServiceParts): NameService {
     return {
-        kind: "alidns",
+        kind,
         double: d,
         sides: new Map(),
         start: () => d.start(),
         stop: () => d.stop(),
         reset() {
             this.sides.clear();
-            d.records.clear();
-            d.weighting.clear();
             d.calls.length = 0;
-            d.addRecord({ zone: ZONE, rr: wildcardRr(), value: A_ADDRESS, ttl: 600 });
-            d.watch(NAME);
+            parts.seed();
         },
         state: (records) => ({
-            service: "alidns",
+            service: kind,
             zone: ZONE,
             rr: RR,
             stagingRr: STAGING_RR,
@@ -77,56 +84,57 @@ export function alidnsName(): NameService {
             endpoint: d.endpoint,
             retry: { retries: 2, backoffMs: 5 },
             version: NAME_RECORDS_PROVIDER_VERSION,
+            ...parts.extra,
         }),
-        moments: () => d.moments.get(NAME) ?? [],
+        moments: () => d.moments.get(parts.momentsKey) ?? [],
         log: () => d.log(),
+        held: () => parts.held(),
+        weighting: () => parts.weighting(),
+    };
+}
+
+const onName = (rr: string) => rr === RR || rr === STAGING_RR;
+
+export function alidnsName(): NameService {
+    const d = new AlidnsDouble();
+    return nameService("alidns", d, {
+        seed() {
+            d.records.clear();
+            d.weighting.clear();
+            d.addRecord({ zone: ZONE, rr: wildcardRr(), value: A_ADDRESS, ttl: 600 });
+            d.watch(NAME);
+        },
+        extra: {},
+        momentsKey: NAME,
         held: () =>
             new Map(
                 [...d.records.values()]
-                    .filter((r) => r.RR === RR || r.RR === STAGING_RR)
+                    .filter((r) => onName(r.RR))
                     .map((r) => [r.RecordId, { rr: r.RR, type: r.Type, value: r.Value, ttl: r.TTL, weight: r.Weight, status: r.Status }]),
             ),
         weighting: () => d.weighting.get(NAME) === true,
-    };
+    });
 }
 
 export function privateZoneName(): NameService {
     const d = new PrivateZoneDouble();
-    return {
-        kind: "privatezone",
-        double: d,
-        sides: new Map(),
-        start: () => d.start(),
-        stop: () => d.stop(),
-        reset() {
-            this.sides.clear();
+    return nameService("privatezone", d, {
+        seed() {
             d.records.clear();
             d.lba.clear();
-            d.calls.length = 0;
             d.addRecord({ zoneId: ZONE_ID, rr: wildcardRr(), value: A_ADDRESS, ttl: 3600 });
             d.watch(ZONE_ID, RR);
         },
-        state: (records) => ({
-            service: "privatezone",
-            zone: ZONE,
-            zoneId: ZONE_ID,
-            rr: RR,
-            stagingRr: STAGING_RR,
-            records,
-            endpoint: d.endpoint,
-            retry: { retries: 2, backoffMs: 5 },
-            version: NAME_RECORDS_PROVIDER_VERSION,
-        }),
-        moments: () => d.moments.get(`${ZONE_ID}/${RR}`) ?? [],
-        log: () => d.log(),
+        extra: { zoneId: ZONE_ID },
+        momentsKey: `${ZONE_ID}/${RR}`,
         held: () =>
             new Map(
                 [...d.records.values()]
-                    .filter((r) => r.Rr === RR || r.Rr === STAGING_RR)
+                    .filter((r) => onName(r.Rr))
                     .map((r) => [r.RecordId, { rr: r.Rr, type: r.Type, value: r.Value, ttl: r.Ttl, weight: r.Weight, status: r.Status }]),
             ),
         weighting: () => [...d.lba.entries()].some(([k, v]) => v && k.startsWith(`${ZONE_ID}/${RR}/`)),
-    };
+    });
 }
 
 /**
