@@ -201,33 +201,15 @@ describe("npm run verify: the acceptance table against a loopback HTTPS ingress"
     it("parity: the same legacy request to A; a different content type is reported, equal answers pass", async () => {
         const b = await ingress(healthyB());
         const a = await ingress({ ...healthyB(), contentType: "text/plain" });
-        const { rows: rs } = await rows([
-            ...on(b),
-            "--api",
-            "api01",
-            "--probe",
-            "legacy",
-            "--probe",
-            "parity",
-            "--source",
-            `127.0.0.1:${a.port}`,
-        ]);
+        const parity = (source: IngressDouble) =>
+            rows([...on(b), "--api", "api01", "--probe", "legacy", "--probe", "parity", "--source", `127.0.0.1:${source.port}`]);
+        const { rows: rs } = await parity(a);
         assert.deepEqual(
             verdicts(rs)[1],
             "api01 parity: fail — A answers HTTP 200 text/plain, B answers HTTP 200 application/json; bodies equal",
         );
         const same = await ingress(healthyB());
-        const { code, rows: ok } = await rows([
-            ...on(b),
-            "--api",
-            "api01",
-            "--probe",
-            "legacy",
-            "--probe",
-            "parity",
-            "--source",
-            `127.0.0.1:${same.port}`,
-        ]);
+        const { code, rows: ok } = await parity(same);
         assert.equal(code, 0);
         assert.deepEqual(verdicts(ok)[1], "api01 parity: pass — A and B agree: HTTP 200 application/json; bodies equal");
     });
