@@ -1,10 +1,11 @@
-import { X509Certificate } from "node:crypto";
 import { INGRESS_NGINX } from "../plan/ingress-implementation";
 import { parseEndpoint } from "../plan/probes";
 import { DEFAULT_RETRY } from "../providers/alibaba-calls";
+import { PRIVATEZONE_TTLS } from "../providers/name-records";
 import { resolveController } from "../plan/controller";
 import { albConfigName, inZone, legacyHost, legacyWildcard } from "../plan/naming";
 import { ConfigError, ConfigProblem, PRIVATE_KEY_PEM, REDACTED, redact, show } from "./errors";
+import { pemCertificates } from "./tls";
 import {
     Api,
     ControllerConfig,
@@ -347,7 +348,6 @@ export function isIpv4(value: string): boolean {
 }
 
 /** TTLs PrivateZone accepts, in seconds. */
-export const PRIVATEZONE_TTLS = [5, 30, 60, 3600, 43200, 86400];
 
 function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
     const obj = c.object("dns", value);
@@ -585,15 +585,9 @@ function parseGate(c: Checker, value: unknown): GateSettings | undefined {
     };
 }
 
-/** Every PEM block is a certificate Node can read, and there is at least one. */
+/** Every PEM block is a certificate Node can read, there is at least one, and no private key rides along. */
 function isCaBundle(pem: string): boolean {
-    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-    try {
-        blocks.forEach((b) => new X509Certificate(b));
-    } catch {
-        return false;
-    }
-    return blocks.length > 0 && !/PRIVATE KEY/.test(pem);
+    return pemCertificates(pem) !== undefined && !/PRIVATE KEY/.test(pem);
 }
 
 function checkZoneHoldsLegacyNames(c: Checker, zone: string, domains: { source: string }, apis: Api[]): void {

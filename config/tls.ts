@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { ConfigProblem } from "./errors";
-import { NAMESPACE } from "./parse";
+import { NAMESPACE } from "./read";
 
 /** A certificate must stay valid at least this long past the plan, or the plan refuses it. */
 export const MIN_REMAINING_VALIDITY_DAYS = 14;
@@ -15,6 +15,16 @@ export interface CertificateSummary {
 }
 
 /** The DNS names of the certificate's subjectAltName, lower-cased. */
+/** Every certificate of a PEM bundle, or undefined when it holds none or one Node cannot read. */
+export function pemCertificates(pem: string): X509Certificate[] | undefined {
+    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    try {
+        return blocks.length > 0 ? blocks.map((b) => new X509Certificate(b)) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 export function certificateDnsNames(cert: X509Certificate): string[] {
     return (cert.subjectAltName ?? "")
         .split(",")

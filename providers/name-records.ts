@@ -36,7 +36,7 @@ export const NAME_RECORDS_TYPE = "pulumi-nodejs:dynamic/migration:NameRecords";
 /** Bump when the provider's behaviour changes: the engine does not see code changes otherwise. */
 export const NAME_RECORDS_PROVIDER_VERSION = "1";
 
-/** The TTLs PrivateZone accepts, in seconds. */
+/** The TTLs PrivateZone accepts, in seconds (config validates against the same list). */
 export const PRIVATEZONE_TTLS = [5, 30, 60, 3600, 43200, 86400];
 
 export type Side = "A" | "B";
