@@ -11,6 +11,7 @@ import { HarnessError, ProgramError, StackReferenceError, UNKNOWN } from "./harn
 import { newWalk, planStackOffline } from "./plan-stack";
 import { diffRuns, renderDiff } from "./diff";
 import { DiagramTooLarge, renderMermaid } from "./mermaid";
+import { Io, PROCESS_IO, runAsProcess } from "./process";
 import { hasKongLayer, renderDeck, renderText, toPlanDocument } from "./render";
 import { loadStackConfig, StackFileError } from "./stack-files";
 import { cutoverConfigOf, topologyOf } from "./topology";
@@ -114,14 +115,6 @@ export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
 function which(stack: string, cwd: string, file?: string): string {
     return file ? `stack ${stack} (${path.relative(cwd, file) || file})` : `stack ${stack}`;
 }
-
-/** Where the command writes; the process's streams unless a caller (a test) captures them. */
-export interface Io {
-    out(text: string): void;
-    err(text: string): void;
-}
-
-const PROCESS_IO: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export async function main(
     argv: string[],
@@ -242,20 +235,9 @@ function appliedAtWhatIf(at: Date) {
 }
 
 if (require.main === module) {
-    // A run that drains the event loop without settling must not pass for success (exit 0, no output).
-    // A run that drains the event loop without settling must not pass for success (exit 0, no
-    // output). The first drain is left to the offline runner's own stall report.
-    let drained = 0;
-    process.on("beforeExit", () => {
-        if (drained++ === 0) return;
-        process.stderr.write("plan: the run ended without a result (something it waited on never settled); a fault of the run\n");
-        process.exit(1);
-    });
-    main(process.argv.slice(2), path.resolve(__dirname, "..")).then(
-        (code) => process.exit(code),
-        (err) => {
-            process.stderr.write(`plan: ${err instanceof Error ? err.stack : String(err)}\n`);
-            process.exit(1);
-        },
+    runAsProcess(
+        "plan",
+        () => main(process.argv.slice(2), path.resolve(__dirname, "..")),
+        (err) => err.stack,
     );
 }

@@ -4,16 +4,16 @@
  * config (no program run, no cloud API); sends the probes of plan/probes.ts with
  * providers/probe-client.ts. Exit 0 when every probe passes, 1 when any fails, 2 bad usage.
  */
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/parse";
 import { readRawConfig } from "../config/read";
+import { pemCertificates } from "../config/tls";
 import { Api, Domains, StackConfig } from "../config/types";
 import { Endpoint, parseEndpoint, planProbes, PROBE_KINDS, ProbeKind, ProbeTargets } from "../plan/probes";
 import { ProbeResult, runProbes } from "../providers/probe-client";
-import { Io } from "./cli";
+import { Io, PROCESS_IO, runAsProcess } from "./process";
 import { loadStackConfig, StackFileError } from "./stack-files";
 
 export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [--config FILE] [--connect ADDRESS[:PORT]]
@@ -80,13 +80,7 @@ function caBundle(file: string): string {
     } catch {
         throw new UsageError(`--ca ${file}: cannot read it`);
     }
-    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-    try {
-        if (blocks.length === 0) throw new Error();
-        blocks.forEach((b) => new crypto.X509Certificate(b));
-    } catch {
-        throw new UsageError(`--ca ${file}: not a PEM bundle of certificates`);
-    }
+    if (!pemCertificates(pem)) throw new UsageError(`--ca ${file}: not a PEM bundle of certificates`);
     return pem;
 }
 
@@ -214,8 +208,6 @@ export function renderTable(stack: string, rows: ProbeResult[], notes: string[] 
     ].join("\n");
 }
 
-const PROCESS_IO: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-
 export async function verifyMain(
     argv: string[],
     projectDir: string,
@@ -251,19 +243,9 @@ export async function verifyMain(
 }
 
 if (require.main === module) {
-    // A run that drains the event loop without settling must not pass for success (exit 0, no
-    // output). The first drain is left to the offline runner's own stall report.
-    let drained = 0;
-    process.on("beforeExit", () => {
-        if (drained++ === 0) return;
-        process.stderr.write("verify: the run ended without a result (something it waited on never settled); a fault of the run\n");
-        process.exit(1);
-    });
-    verifyMain(process.argv.slice(2), path.resolve(__dirname, "..")).then(
-        (code) => process.exit(code),
-        (err) => {
-            process.stderr.write(`verify: ${err instanceof Error ? err.message : String(err)}\n`);
-            process.exit(1);
-        },
+    runAsProcess(
+        "verify",
+        () => verifyMain(process.argv.slice(2), path.resolve(__dirname, "..")),
+        (err) => err.message,
     );
 }
