@@ -17,7 +17,7 @@
  * dist/client.js and utils.js `getThrottlingTimeLeft`). `throttle()` answers that way.
  */
 import { AlibabaRpcDouble, ApiError, RpcCall } from "./alibaba-rpc";
-import { Moment, sharesOf } from "./answers";
+import { answeringRecords, Moment, sharesOf } from "./answers";
 
 export interface AlidnsRecord {
     RecordId: string;
@@ -92,10 +92,7 @@ export class AlidnsDouble extends AlibabaRpcDouble {
      * record of its own answers as the wildcard above it.
      */
     answer(subDomain: string): Omit<Moment, "after"> {
-        // A name without records of its own is answered by a wildcard above it (`*.<parent>`), as DNS does.
-        const own = [...this.records.values()].filter((r) => this.subDomainOf(r) === subDomain);
-        const wildcard = `*.${subDomain.slice(subDomain.indexOf(".") + 1)}`;
-        const named = own.length > 0 ? own : [...this.records.values()].filter((r) => this.subDomainOf(r) === wildcard);
+        const { own, named } = answeringRecords(this.records.values(), subDomain, (r) => this.subDomainOf(r));
         const enabled = named.filter((r) => r.Status === "ENABLE");
         const weighted = own.length > 0 && this.weighting.get(subDomain) === true;
         if (weighted && own.length === 1 && this.oneRecordWeighting === "nothing") return { weighted, shares: {} };

@@ -20,6 +20,18 @@ export function sharesOf(records: { Value: string; Weight: number }[], weighted:
 }
 
 /**
+ * The records that answer a name: its own, or — when it has none — those of the wildcard one
+ * label up (`*.<parent>`), as DNS answers a name that does not exist. `nameOf` gives a record's
+ * name in the caller's terms (full sub-domain, or name relative to the zone).
+ */
+export function answeringRecords<R>(records: Iterable<R>, name: string, nameOf: (r: R) => string): { own: R[]; named: R[] } {
+    const all = [...records];
+    const own = all.filter((r) => nameOf(r) === name);
+    const wildcard = `*.${name.slice(name.indexOf(".") + 1)}`;
+    return { own, named: own.length > 0 ? own : all.filter((r) => nameOf(r) === wildcard) };
+}
+
+/**
  * At every moment the name answers something, never answers several values unweighted, and
  * gives B (`bValues`: B's address, or the name B's CNAME points at) at most `maxB` of the
  * answers. `where` names the step in the failure.

@@ -22,7 +22,7 @@
  * name with no record of its own answers as the wildcard above it.
  */
 import { AlibabaRpcDouble, ApiError } from "./alibaba-rpc";
-import { Moment, sharesOf } from "./answers";
+import { answeringRecords, Moment, sharesOf } from "./answers";
 
 export interface PvtzRecord {
     RecordId: string;
@@ -46,7 +46,7 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
         super("2018-01-01", "PVTZ", accessKeyId);
     }
 
-    /** A record as AddZoneRecord leaves it (answered from the moment it exists; weight 1 by default). */
+    /** A record as AddZoneRecord leaves it (answered from the moment it exists; weight 1 by default), seeded by a test. */
     addRecord(r: {
         zoneId: string;
         rr: string;
@@ -56,6 +56,13 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
         weight?: number;
         status?: "ENABLE" | "DISABLE";
     }): string {
+        const id = this.insert(r);
+        this.observe(`add ${id}`);
+        return id;
+    }
+
+    /** Stores a record; the API's AddZoneRecord and a test's seeding both come here. */
+    private insert(r: Parameters<PrivateZoneDouble["addRecord"]>[0]): string {
         const id = String(this.nextId++);
         this.records.set(id, {
             RecordId: id,
@@ -68,7 +75,6 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
             Status: r.status ?? "ENABLE",
             Line: "default",
         });
-        this.observe(`add ${id}`);
         return id;
     }
 
@@ -80,10 +86,8 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
 
     /** What `zoneId/rr` answers now, by the rules in this file's header. */
     answer(zoneId: string, rr: string): Omit<Moment, "after"> {
-        // A name without records of its own is answered by a wildcard above it (`*.<parent>`), as DNS does.
-        const own = [...this.records.values()].filter((r) => r.ZoneId === zoneId && r.Rr === rr);
-        const wildcard = `*.${rr.slice(rr.indexOf(".") + 1)}`;
-        const named = own.length > 0 ? own : [...this.records.values()].filter((r) => r.ZoneId === zoneId && r.Rr === wildcard);
+        const inZone = [...this.records.values()].filter((r) => r.ZoneId === zoneId);
+        const { own, named } = answeringRecords(inZone, rr, (r) => r.Rr);
         const enabled = named.filter((r) => r.Status === "ENABLE");
         const on = own.length > 0 && [...this.lba.entries()].some(([k, v]) => v && k.startsWith(`${zoneId}/${rr}/`));
         const positive = enabled.filter((r) => r.Weight > 0);
@@ -119,18 +123,8 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
                 const weight = Number(p.Weight ?? 1);
                 if (!Number.isInteger(weight) || weight < 1 || weight > 100)
                     throw new ApiError(400, "InvalidParameter", "The weight is invalid.");
-                const id = String(this.nextId++);
-                this.records.set(id, {
-                    RecordId: id,
-                    ZoneId: p.ZoneId,
-                    Rr: p.Rr,
-                    Type: p.Type,
-                    Value: p.Value,
-                    Ttl: Number(p.Ttl ?? 60),
-                    Weight: weight,
-                    Status: "ENABLE",
-                    Line: "default",
-                });
+                // The call's own moment is recorded after it (AlibabaRpcDouble): none for the insert itself.
+                const id = this.insert({ zoneId: p.ZoneId, rr: p.Rr, type: p.Type, value: p.Value, ttl: Number(p.Ttl ?? 60), weight });
                 return { RecordId: Number(id) };
             }
             case "UpdateZoneRecord": {
