@@ -27,17 +27,17 @@ interface State {
     apis: string[];
     dns?: TrafficRow;
     kong?: TrafficRow;
+    /** The legacy names hold a CNAME to their own long host (completeWith: cname). */
+    cname: boolean;
 }
 
 const weightsOf = (r: TrafficRow | undefined, side: "A" | "B") =>
     r?.targets.filter((t) => t.side === side).reduce((n, t) => n + t.weight, 0) ?? 0;
 
-/** What a layer does for one state, as the node says it: `DNS A 80 · B 20`, or the CNAME's target. */
-function layerText(layer: string, r: TrafficRow, apis: string[]): string {
-    const cname =
-        r.targets.length === 1 && r.targets[0].side === "B" && /[a-z]/i.test(r.targets[0].address) && !r.targets[0].address.includes(":");
-    if (layer === "DNS" && cname && r.targets[0].address.startsWith(`${apis[0]}.`))
-        return apis.length === 1 ? `DNS CNAME → ${r.targets[0].address}` : "DNS CNAME → each API's own long host";
+/** What a layer does for one state, as the node says it: `DNS A 80 · B 20`, or where the CNAMEs point. */
+function layerText(layer: string, r: TrafficRow, s: State): string {
+    if (layer === "DNS" && s.cname)
+        return s.apis.length === 1 ? `DNS CNAME → ${r.targets[0].address}` : "DNS CNAME → each API's own long host";
     return `${layer} A ${weightsOf(r, "A")} · B ${weightsOf(r, "B")}`;
 }
 
@@ -52,7 +52,7 @@ export function renderMermaid(run: OfflineRun, topology: Topology): string {
     for (const api of topology.apis) {
         const dns = traffic.find((r) => r.layer === "dns" && r.api === api.name);
         const kong = traffic.find((r) => r.layer === "kong" && r.api === api.name);
-        const cname = dns && dns.targets.length === 1 && dns.targets[0].address.startsWith(`${api.name}.`);
+        const cname = dns !== undefined && dns.targets.length === 1 && dns.targets[0].address.startsWith(`${api.name}.`);
         const key = JSON.stringify([
             weightsOf(dns, "A"),
             weightsOf(dns, "B"),
@@ -60,7 +60,7 @@ export function renderMermaid(run: OfflineRun, topology: Topology): string {
             dns?.effective,
             cname,
         ]);
-        const s = states.get(key) ?? { key, apis: [], dns, kong };
+        const s = states.get(key) ?? { key, apis: [], dns, kong, cname };
         s.apis.push(api.name);
         states.set(key, s);
     }
@@ -109,8 +109,8 @@ export function renderMermaid(run: OfflineRun, topology: Topology): string {
                 ? `${s.apis.slice(0, NAMES_SHOWN).join(", ")} +${s.apis.length - NAMES_SHOWN} more`
                 : s.apis.join(", ");
         const parts = [`${s.apis.length} API${s.apis.length > 1 ? "s" : ""}: ${names}`];
-        if (s.dns) parts.push(layerText("DNS", s.dns, s.apis));
-        if (s.kong) parts.push(layerText("Kong", s.kong, s.apis));
+        if (s.dns) parts.push(layerText("DNS", s.dns, s));
+        if (s.kong) parts.push(layerText("Kong", s.kong, s));
         const e = s.dns?.effective;
         if (e) parts.push(`on B: ${e.direct}% direct${e.viaKong !== undefined ? `, ${e.viaKong}% via Kong` : ""}`);
         lines.push(`    ${id}["${parts.join("<br/>")}"]`);
