@@ -117,8 +117,27 @@ describe("the offline harness", () => {
         );
     });
 
-    it("captures no stacks during a run (PLAN_STACK_TRACES=1 keeps them), keeps a program bug's message, and restores both settings", async () => {
-        const before = [(Error as { prepareStackTrace?: unknown }).prepareStackTrace, Error.stackTraceLimit];
+    it("captures no stacks during a run (PLAN_STACK_TRACES=1 keeps them), keeps a program bug's message, and restores every setting", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
+        const resourceClass = pulumi.Resource as unknown as { callsites(): unknown[] };
+        const settings = () => [
+            (Error as { prepareStackTrace?: unknown }).prepareStackTrace,
+            Error.stackTraceLimit,
+            resourceClass.callsites,
+            debuggable.debuggablePromise,
+        ];
+        const before = settings();
+        let during: { callsites: number; wrapped: boolean } | undefined;
+        await offline(async () => {
+            const p = Promise.resolve(1);
+            during = {
+                callsites: resourceClass.callsites().length,
+                wrapped: (debuggable.debuggablePromise as (p: Promise<number>, ctx: string) => Promise<number>)(p, "x") !== p,
+            };
+        });
+        assert.deepEqual(during, { callsites: 0, wrapped: false });
+        assert.ok(resourceClass.callsites().length > 0, "the SDK's own callsites are back after the run");
         const bug = () =>
             offline(async () => {
                 throw new TypeError("a bug in the program");
@@ -138,7 +157,23 @@ describe("the offline harness", () => {
         } finally {
             delete process.env.PLAN_STACK_TRACES;
         }
-        assert.deepEqual([(Error as { prepareStackTrace?: unknown }).prepareStackTrace, Error.stackTraceLimit], before);
+        assert.deepEqual(settings(), before);
+    });
+
+    it("answers a registration as the mock monitor does: outputs are the inputs, the id is the import id or unknown", async () => {
+        const run = await offline(async () => {
+            const a = new Thing("a", { value: { n: 1, list: ["x", pulumi.secret("s")] } });
+            const b = new Thing("b", { value: 2 }, { import: "b-123" });
+            return { aValue: a.value, aId: a.id, bValue: b.value, bId: b.id };
+        });
+        assert.deepEqual(run.outputs, {
+            // A secret inside a value makes the whole output secret, as with the mock monitor.
+            aValue: { n: "[secret]", list: ["[secret]", "[secret]"] },
+            aId: "[known after apply]",
+            bValue: 2,
+            bId: "b-123",
+        });
+        assert.deepEqual(run.resources[1].inputs, { value: { n: 1, list: ["x", "[secret]"] } });
     });
 
     it("runs again cleanly in the same process", async () => {
