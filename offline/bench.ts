@@ -187,17 +187,14 @@ function cutoverAtScale(n: number, edit?: string): Record<string, string> {
     );
 }
 
-/** `npm run plan` as a process, start to exit: wall seconds and peak memory (GNU time). */
+/** `npm run plan` itself, start to exit (npm's own start included): wall seconds and peak memory of its largest process (GNU time). */
 function planProcess(args: string[]): { seconds: number; peakMb: number; code: number } {
-    const r = spawnSync(
-        "/usr/bin/time",
-        ["-f", "%e %M", process.execPath, "-r", "ts-node/register/transpile-only", path.join(ROOT, "offline/cli.ts"), ...args],
-        {
-            cwd: ROOT,
-            encoding: "utf8",
-            maxBuffer: 1 << 30,
-        },
-    );
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const r = spawnSync("/usr/bin/time", ["-f", "%e %M", npm, "run", "-s", "plan", "--", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        maxBuffer: 1 << 30,
+    });
     const [seconds, kb] = (r.stderr.trim().split("\n").pop() ?? "").split(" ").map(Number);
     return { seconds, peakMb: Math.round(kb / 1024), code: r.status ?? 1 };
 }

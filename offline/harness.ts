@@ -275,6 +275,11 @@ let running = false;
 export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
     if (running) throw new HarnessError("runOffline: another offline run is in progress in this process");
     running = true;
+    // Each run starts from a collected heap when the process allows it (`npm run plan` runs with
+    // --expose-gc): a plan runs the program two to four times (discovery, referenced stacks, the
+    // --against file), and without this V8 grows the heap over the previous run's garbage (a
+    // one-edit diff at 1,000 APIs peaked at 1.5 GB; 0.94 GB with it, in the same time).
+    (globalThis as { gc?: () => void }).gc?.();
     const resources: RecordedResource[] = [];
     const byUrn = new Map<string, RecordedResource>();
     const faults: string[] = [];
