@@ -196,16 +196,67 @@ function kindOf(r: RecordedResource): string {
     return r.custom ? "" : "component";
 }
 
-/** The readable plan: header, resource tree with key inputs and options, outputs, warnings. */
+/** How many of `keys` there are of each, most first (ties in order of the key). */
+function tally(keys: string[]): [string, number][] {
+    const counts = new Map<string, number>();
+    for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+}
+
+/** A legacy host's traffic state without its name: phase, each layer's weights, B's share per path. */
+function hostState(rows: TrafficRow[]): string {
+    const layers = rows.map((r) => `${r.layer === "dns" ? "DNS" : "Kong"} ${r.targets.map((t) => `${t.side} ${t.weight}`).join(" · ")}`);
+    const e = rows[0].effective;
+    const onB = e ? `  → on B: ${e.direct}% direct${e.viaKong !== undefined ? `, ${e.viaKong}% via Kong` : ""}` : "";
+    return `${rows[0].phase}  ${layers.join(" | ")}${onB}`;
+}
+
+/**
+ * What the plan does, read before its detail: resources per type, legacy hosts grouped by the
+ * state their traffic is in, the longest wait, how many warnings. At hundreds of APIs the detail
+ * runs to tens of thousands of lines; this is the part a reviewer reads first.
+ */
+export function renderSummary(run: OfflineRun, count: number): string[] {
+    const out = [`Summary: ${count} resources`];
+    const types = tally(run.resources.filter((r) => r.parent).map((r) => `${r.type}${kindOf(r) ? `  (${kindOf(r)})` : ""}`));
+    const width = String(types[0]?.[1] ?? 0).length;
+    for (const [type, n] of types) out.push(`  ${String(n).padStart(width)}  ${type}`);
+    const traffic = trafficOf(run);
+    if (traffic.length) {
+        const byHost = new Map<string, TrafficRow[]>();
+        for (const r of traffic) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+        out.push(`Traffic: ${byHost.size} legacy host${byHost.size === 1 ? "" : "s"}, by state (hosts in it):`);
+        const states = tally([...byHost.values()].map(hostState));
+        const w = String(states[0][1]).length;
+        for (const [state, n] of states) out.push(`  ${String(n).padStart(w)}  ${state}`);
+    }
+    const convergence = convergenceOf(run);
+    if (convergence.length) {
+        const worst = Math.max(...convergence.map((c) => c.worstCaseSeconds));
+        const observe = Math.max(...convergence.map((c) => c.observeSeconds));
+        out.push(`Longest wait: ${worst}s${observe ? `, then observe at least ${observe}s` : ""} (per host under Convergence)`);
+    }
+    if (run.warnings.length) out.push(`Warnings: ${run.warnings.length} (listed at the end)`);
+    return out;
+}
+
+/** The readable plan: header, summary, resource tree with key inputs and options, outputs, warnings. */
 export function renderText(run: OfflineRun, role: string | null): string {
     const out: string[] = [];
     const children = new Map<string, RecordedResource[]>();
-    for (const r of run.resources) if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+    for (const r of run.resources) {
+        if (!r.parent) continue;
+        const siblings = children.get(r.parent);
+        if (siblings) siblings.push(r);
+        else children.set(r.parent, [r]);
+    }
     const root = run.resources.find((r) => !r.parent);
     const count = run.resources.filter((r) => r !== root).length;
 
     out.push(`Plan for stack ${run.stack} (project ${run.project}, role ${role ?? "?"})`);
     out.push(`Offline: the real program under Pulumi's mocks. Nothing was sent to any cluster or cloud API.`);
+    out.push("");
+    out.push(...renderSummary(run, count));
     out.push("");
     out.push(`Resources (${count}):`);
     const walk = (r: RecordedResource, depth: number) => {

@@ -23,8 +23,9 @@ describe("npm run plan", () => {
             "Plan for stack dev (project migration, role platform)",
             "Offline: the real program under Pulumi's mocks. Nothing was sent to any cluster or cloud API.",
             "",
-            "Resources (15):",
+            "Summary: 15 resources",
         ]);
+        assert.ok(lines.includes("Resources (15):"));
         for (const expected of [
             "  + migration:index:IsolatedIngress  team1  (component)",
             "    + kubernetes:alibabacloud.com/v1:AlbConfig  team1-albconfig",

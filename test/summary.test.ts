@@ -1,0 +1,76 @@
+/**
+ * The text plan's summary, read before its detail: resources per type, legacy hosts grouped by
+ * the state their traffic is in (so 1,000 APIs in five states read as five lines), the longest
+ * wait, the number of warnings.
+ */
+import * as assert from "node:assert/strict";
+import { renderSummary, renderText } from "../offline/render";
+import { plan } from "./cli-run";
+import { api, DOMAINS, planConfig, ZONE } from "./helpers";
+
+const WEIGHTS = [0, 5, 20, 50, 100];
+
+function cutover(n: number) {
+    const apis = Array.from({ length: n }, (_, i) => api(`api${String(i + 1).padStart(2, "0")}`));
+    return {
+        role: "cutover",
+        domains: DOMAINS,
+        apis,
+        cutover: {
+            phase: "shift",
+            weights: Object.fromEntries(apis.map((a, i) => [a.name, WEIGHTS[i % 5]])),
+            sourceAddress: "10.72.10.88",
+            targetAddress: "10.72.11.99",
+        },
+        dns: { zone: ZONE, edition: "standard", ttl: { cutover: 60, steady: 600 } },
+        kong: {
+            adminUrl: "https://kong-admin.example.internal:8444",
+            upstreamPrefix: "team1",
+            apis: Object.fromEntries(apis.map((a) => [a.name, { service: a.name }])),
+        },
+    };
+}
+
+describe("the text plan's summary", () => {
+    it("groups 40 APIs in five states into five lines, with resources per type, the longest wait and the warnings count", async () => {
+        const run = await planConfig(cutover(40));
+        const count = run.resources.length - 1;
+        assert.deepEqual(renderSummary(run, count), [
+            "Summary: 241 resources",
+            "  40  migration:index:DnsCutover  (component)",
+            "  40  migration:index:KongUpstream  (component)",
+            "  40  pulumi-nodejs:dynamic/migration:HealthGate",
+            "  40  pulumi-nodejs:dynamic/migration:KongServiceBinding",
+            "  40  pulumi-nodejs:dynamic/migration:KongUpstreamEntity",
+            "  40  pulumi-nodejs:dynamic/migration:NameRecords",
+            "   1  pulumi-nodejs:dynamic/migration:PhaseMarker",
+            "Traffic: 40 legacy hosts, by state (hosts in it):",
+            "  8  shift  DNS A 0 · B 100 | Kong A 0 · B 100  → on B: 100% direct, 100% via Kong",
+            "  8  shift  DNS A 100 | Kong A 100 · B 0  → on B: 0% direct, 0% via Kong",
+            "  8  shift  DNS A 50 · B 50 | Kong A 50 · B 50  → on B: 50% direct, 75% via Kong",
+            "  8  shift  DNS A 80 · B 20 | Kong A 80 · B 20  → on B: 20% direct, 36% via Kong",
+            "  8  shift  DNS A 95 · B 5 | Kong A 95 · B 5  → on B: 5% direct, 9.75% via Kong",
+            "Longest wait: 61s, then observe at least 60s (per host under Convergence)",
+            `Warnings: ${run.warnings.length} (listed at the end)`,
+        ]);
+        const text = renderText(run, "cutover").split("\n");
+        assert.deepEqual(text.slice(3, 4), ["Summary: 241 resources"], "the summary comes first, before the detail");
+        assert.equal(text.indexOf("Resources (241):"), 20);
+    });
+
+    it("the committed dev stack: resources per type, no traffic, no wait", async () => {
+        const { code, stdout } = await plan(["--stack", "dev"]);
+        assert.equal(code, 0);
+        assert.deepEqual(stdout.split("\n").slice(3, 12), [
+            "Summary: 15 resources",
+            "  6  kubernetes:networking.k8s.io/v1:Ingress",
+            "  2  kubernetes:alibabacloud.com/v1:AlbConfig",
+            "  2  kubernetes:core/v1:Secret",
+            "  2  kubernetes:networking.k8s.io/v1:IngressClass",
+            "  2  migration:index:IsolatedIngress  (component)",
+            "  1  migration:index:ShortDomainGateway  (component)",
+            "",
+            "Resources (15):",
+        ]);
+    });
+});
