@@ -8,6 +8,8 @@
 import { DYNAMIC_PROVIDERS } from "./providers";
 import * as pulumi from "@pulumi/pulumi";
 import { OfflineRun, RecordedOptions, RecordedResource, UNKNOWN } from "./harness";
+import { EditConvergence, editConvergence, KONG_RERESOLVE_DELAY_SECONDS } from "../plan/cutover";
+import { convergenceOf, trafficOf } from "./render";
 
 /**
  * Inputs whose change makes the provider replace the resource, for the resource types the
@@ -60,6 +62,11 @@ export interface PlanDiff {
      * `pulumi preview` would call it): `pulumi up` would stop here before anything moves.
      */
     refused: { name: string; property: string; reason: string }[];
+    /**
+     * For stacks that move traffic: what the edit makes each legacy host wait for (hosts it
+     * changes only), counted from the config before it; how many hosts it leaves as they were.
+     */
+    convergence?: { hosts: EditConvergence[]; unchanged: number };
 }
 
 /** Fields that identify an element of a list of objects, in order of preference. */
@@ -186,6 +193,11 @@ export async function diffRuns(before: OfflineRun, after: OfflineRun): Promise<P
         else diff.updated.push(entry(r, { ...(changes.length ? { changes } : {}), ...options }));
     }
     for (const [key, r] of old) if (!now.has(key)) diff.deleted.push(entry(r));
+    if (trafficOf(before).length + trafficOf(after).length > 0)
+        diff.convergence = editConvergence(
+            { traffic: trafficOf(before) },
+            { traffic: trafficOf(after), convergence: convergenceOf(after) },
+        );
     return diff;
 }
 
@@ -229,6 +241,21 @@ export function renderDiff(diff: PlanDiff, from: string, to: string): string {
     section("+-", "replaced", diff.replaced);
     section("~", "updated", diff.updated);
     out.push(`unchanged: ${diff.unchanged}`);
+    if (diff.convergence) {
+        const { hosts, unchanged } = diff.convergence;
+        out.push("");
+        out.push(`Wait after this edit (counted from the config before it; unchanged legacy hosts, which wait for nothing: ${unchanged}):`);
+        if (!hosts.length) out.push("  nothing: no legacy host's traffic changes");
+        for (const h of hosts) {
+            const observe = h.observeSeconds ? `, then observe at least ${h.observeSeconds} s` : "";
+            const kong = h.kongSeconds ? `; Kong re-resolves ${KONG_RERESOLVE_DELAY_SECONDS} s after that` : "";
+            out.push(
+                `  - ${h.host}: wait ${h.worstCaseSeconds} s${observe} (clients may hold the previous answer for ${h.dnsSeconds} s${kong})`,
+            );
+            out.push(`      ${h.before}`);
+            out.push(`    → ${h.after}`);
+        }
+    }
     const { lifted, added } = diff.protection;
     if (lifted.length) out.push(`protect lifted on ${lifted.length} resource${lifted.length === 1 ? "" : "s"}: ${lifted.join(", ")}`);
     if (added.length) out.push(`protect set on ${added.length} resource${added.length === 1 ? "" : "s"}: ${added.join(", ")}`);

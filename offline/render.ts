@@ -79,7 +79,7 @@ export interface PlanDocument {
 /** A convergence row of the plan (the type the cutover plan produces). */
 export type ConvergenceRow = Convergence;
 
-function convergenceOf(run: OfflineRun): ConvergenceRow[] {
+export function convergenceOf(run: OfflineRun): ConvergenceRow[] {
     return Array.isArray(run.outputs.convergence) ? (run.outputs.convergence as ConvergenceRow[]) : [];
 }
 
@@ -93,7 +93,7 @@ function table(rows: string[][]): string[] {
     );
 }
 
-function trafficOf(run: OfflineRun): TrafficRow[] {
+export function trafficOf(run: OfflineRun): TrafficRow[] {
     return Array.isArray(run.outputs.traffic) ? (run.outputs.traffic as TrafficRow[]) : [];
 }
 

@@ -1,7 +1,7 @@
 import { Api, CutoverConfig, Phase } from "../config/types";
 import { KongUpstreamIntent, kongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "./kong";
 import { intermediateHost, legacyHost, longHost, relativeName, stagingHost } from "./naming";
-import { EffectiveShare, Side, viaKongShare } from "./traffic";
+import { EffectiveShare, Side, TrafficRow, viaKongShare } from "./traffic";
 
 export { Side };
 
@@ -345,6 +345,79 @@ function converging(config: CutoverConfig, h: HostCutoverPlan, kong: boolean): {
                   note: `${h.host}: wait ${worstCaseSeconds} s${observeSeconds ? `, then observe at least ${observeSeconds} s` : ""}: ${h.wait.reason}`,
               }),
     };
+}
+
+/** What one edit (from one planned config to another) makes a legacy host wait for. */
+export interface EditConvergence {
+    host: string;
+    /** The host's traffic rows before and after, as `DNS A 80 · B 20 (TTL 60 s) | Kong A 80 · B 20`; "absent" when it has none. */
+    before: string;
+    after: string;
+    /** The TTL of the answers clients may hold when the edit lands: the TTL in force before it (the new plan's figure for a host new to the stack). */
+    dnsSeconds: number;
+    /** Kong re-resolution at that record's expiry + 0.5 s (0 without a Kong layer). */
+    kongSeconds: number;
+    worstCaseSeconds: number;
+    /** From the new plan: one cutover TTL when traffic moves in its phase, else 0. */
+    observeSeconds: number;
+}
+
+/** A host's traffic state as the edit sees it: each layer's weights, and DNS's TTL. */
+function hostTraffic(rows: TrafficRow[]): string {
+    if (rows.length === 0) return "absent";
+    return rows
+        .map((r) => {
+            const weights = r.targets.map((t) => `${t.side} ${t.weight}`).join(" · ");
+            return r.layer === "dns" ? `DNS ${weights} (TTL ${r.ttl} s)` : `Kong ${weights}`;
+        })
+        .join(" | ");
+}
+
+/**
+ * Convergence of an edit rather than of a phase: what clients hold when it lands is decided by
+ * the config before it, which a phase's own plan cannot know — a rollback from complete (TTL back
+ * at the steady 600 s) to shift waits 600 s, not the shift's 60 s. A host whose rows (targets,
+ * weights, addresses, TTL) the edit leaves as they were waits for nothing and is not listed.
+ * Hosts come in the order of the new plan's rows, then hosts the edit removes. Pure.
+ */
+export function editConvergence(
+    before: { traffic: TrafficRow[] },
+    after: { traffic: TrafficRow[]; convergence: Convergence[] },
+): { hosts: EditConvergence[]; unchanged: number } {
+    const group = (rows: TrafficRow[]) => {
+        const byHost = new Map<string, TrafficRow[]>();
+        for (const r of rows) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+        return byHost;
+    };
+    const was = group(before.traffic);
+    const now = group(after.traffic);
+    const planned = new Map(after.convergence.map((c) => [c.host, c]));
+    const same = (a: TrafficRow[], b: TrafficRow[]) =>
+        JSON.stringify(a.map((r) => [r.layer, r.ttl, r.targets])) === JSON.stringify(b.map((r) => [r.layer, r.ttl, r.targets]));
+    const hosts: EditConvergence[] = [];
+    let unchanged = 0;
+    for (const host of new Set([...now.keys(), ...was.keys()])) {
+        const a = was.get(host) ?? [];
+        const b = now.get(host) ?? [];
+        if (same(a, b)) {
+            unchanged++;
+            continue;
+        }
+        const held = a.find((r) => r.layer === "dns")?.ttl;
+        const dnsSeconds = held ?? planned.get(host)?.dnsSeconds ?? 0;
+        const kong = [...a, ...b].some((r) => r.layer === "kong");
+        const kongSeconds = kong ? Math.ceil(dnsSeconds + KONG_RERESOLVE_DELAY_SECONDS) : 0;
+        hosts.push({
+            host,
+            before: hostTraffic(a),
+            after: hostTraffic(b),
+            dnsSeconds,
+            kongSeconds,
+            worstCaseSeconds: Math.max(dnsSeconds, kongSeconds),
+            observeSeconds: planned.get(host)?.observeSeconds ?? 0,
+        });
+    }
+    return { hosts, unchanged };
 }
 
 /** Which DNS service answers a legacy name, and how to reach its API. */

@@ -258,10 +258,25 @@ describe("npm run plan", () => {
             "      shares.kong: 20 → 50",
             "unchanged: 14",
             "",
+            "Wait after this edit (counted from the config before it; unchanged legacy hosts, which wait for nothing: 1):",
+            "  - api01.source-team1.dev.aliyun.cloud.cn.aibang: wait 61 s, then observe at least 60 s (clients may hold the previous answer for 60 s; Kong re-resolves 0.5 s after that)",
+            "      DNS A 80 · B 20 (TTL 60 s) | Kong A 80 · B 20",
+            "    → DNS A 50 · B 50 (TTL 60 s) | Kong A 50 · B 50",
+            "",
         ]);
         const json = JSON.parse((await plan(["--stack", "cutover", "--against", file, "--json"])).stdout);
         assert.deepEqual(Object.keys(json), ["diff"]);
-        assert.deepEqual(Object.keys(json.diff), ["created", "deleted", "replaced", "updated", "unchanged", "protection", "refused"]);
+        assert.deepEqual(Object.keys(json.diff), [
+            "created",
+            "deleted",
+            "replaced",
+            "updated",
+            "unchanged",
+            "protection",
+            "refused",
+            "convergence",
+        ]);
+        assert.deepEqual(json.diff.convergence.unchanged, 1);
         assert.deepEqual(json.diff.refused, []);
         assert.deepEqual(json.diff.protection, { lifted: [], added: [] });
         assert.deepEqual(json.diff.updated[0].changes, [

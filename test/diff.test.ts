@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { changedPaths, diffRuns, PlanDiff, REPLACE_ON_CHANGE } from "../offline/diff";
+import { changedPaths, diffRuns, PlanDiff, renderDiff, REPLACE_ON_CHANGE } from "../offline/diff";
 import { OfflineRun, RecordedOptions, RecordedResource } from "../offline/harness";
 import { api, DOMAINS, NO_OPTIONS, planConfig, platformConfig } from "./helpers";
 
@@ -176,6 +176,49 @@ describe("blast radius: one edit updates only what carries it", () => {
             "updated pulumi-nodejs:dynamic/migration:HealthGate gate-api01: shares.dns 20→50, shares.kong 20→50",
             "unchanged 10",
         ]);
+    });
+
+    it("the wait after an edit is counted from the config before it: only the hosts it changes, a rollback from complete waits the steady TTL", async () => {
+        const edit = async (a: Record<string, unknown>, b: Record<string, unknown>) =>
+            (await diffRuns(await planConfig(a), await planConfig(b))).convergence;
+        const api01 = "api01.source-team1.dev.aliyun.cloud.cn.aibang";
+        const api02 = "api02.source-team1.dev.aliyun.cloud.cn.aibang";
+        assert.deepEqual(await edit(cutover({ weights: { api01: 20 } }), cutover({ weights: { api01: 50 } })), {
+            hosts: [
+                {
+                    host: api01,
+                    before: "DNS A 80 · B 20 (TTL 60 s) | Kong A 80 · B 20",
+                    after: "DNS A 50 · B 50 (TTL 60 s) | Kong A 50 · B 50",
+                    dnsSeconds: 60,
+                    kongSeconds: 61,
+                    worstCaseSeconds: 61,
+                    observeSeconds: 60,
+                },
+            ],
+            unchanged: 1,
+        });
+        // complete → shift: clients hold complete's answers under the steady TTL (600 s), not shift's 60 s.
+        const complete = cutover({ phase: "complete", weights: { api01: 100, api02: 100 } });
+        const rollback = await edit(complete, cutover({ weights: { api01: 50, api02: 0 } }));
+        assert.deepEqual(
+            rollback?.hosts.map((h) => [h.host, h.before, h.after, h.dnsSeconds, h.worstCaseSeconds, h.observeSeconds]),
+            [
+                [api01, "DNS B 100 (TTL 600 s) | Kong A 0 · B 100", "DNS A 50 · B 50 (TTL 60 s) | Kong A 50 · B 50", 600, 601, 60],
+                [api02, "DNS B 100 (TTL 600 s) | Kong A 0 · B 100", "DNS A 100 (TTL 60 s) | Kong A 100 · B 0", 600, 601, 0],
+            ],
+        );
+        assert.deepEqual(await edit(cutover({}), cutover({})), { hosts: [], unchanged: 2 }, "an edit that moves nothing waits for nothing");
+        const text = renderDiff(
+            await diffRuns(await planConfig(complete), await planConfig(cutover({ weights: { api01: 50, api02: 0 } }))),
+            "a",
+            "b",
+        );
+        assert.ok(
+            text.includes(
+                `Wait after this edit (counted from the config before it; unchanged legacy hosts, which wait for nothing: 0):\n  - ${api01}: wait 601 s, then observe at least 60 s (clients may hold the previous answer for 600 s; Kong re-resolves 0.5 s after that)\n      DNS B 100 (TTL 600 s) | Kong A 0 · B 100\n    → DNS A 50 · B 50 (TTL 60 s) | Kong A 50 · B 50\n  - ${api02}: wait 601 s (clients may hold the previous answer for 600 s; Kong re-resolves 0.5 s after that)`,
+            ),
+            text,
+        );
     });
 
     it("DNS: a TTL edit updates the records' TTL in place, nothing else", async () => {
