@@ -1,7 +1,7 @@
 import { Document } from "yaml";
 import { Convergence } from "../plan/cutover";
 import { KONG_MANAGED_TAG } from "../plan/kong";
-import { TrafficRow } from "../plan/traffic";
+import { rowsByHost, TrafficRow, weightsText } from "../plan/traffic";
 import { KONG_SERVICE_BINDING_TYPE, KONG_UPSTREAM_ENTITY_TYPE } from "../providers/kong";
 import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
 
@@ -205,7 +205,7 @@ function tally(keys: string[]): [string, number][] {
 
 /** A legacy host's traffic state without its name: phase, each layer's weights, B's share per path. */
 function hostState(rows: TrafficRow[]): string {
-    const layers = rows.map((r) => `${r.layer === "dns" ? "DNS" : "Kong"} ${r.targets.map((t) => `${t.side} ${t.weight}`).join(" · ")}`);
+    const layers = rows.map((r) => `${r.layer === "dns" ? "DNS" : "Kong"} ${weightsText(r)}`);
     const e = rows[0].effective;
     const onB = e ? `  → on B: ${e.direct}% direct${e.viaKong !== undefined ? `, ${e.viaKong}% via Kong` : ""}` : "";
     return `${rows[0].phase}  ${layers.join(" | ")}${onB}`;
@@ -223,8 +223,7 @@ export function renderSummary(run: OfflineRun, count: number): string[] {
     for (const [type, n] of types) out.push(`  ${String(n).padStart(width)}  ${type}`);
     const traffic = trafficOf(run);
     if (traffic.length) {
-        const byHost = new Map<string, TrafficRow[]>();
-        for (const r of traffic) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+        const byHost = rowsByHost(traffic);
         out.push(`Traffic: ${byHost.size} legacy host${byHost.size === 1 ? "" : "s"}, by state (hosts in it):`);
         const states = tally([...byHost.values()].map(hostState));
         const w = String(states[0][1]).length;

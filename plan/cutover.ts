@@ -1,7 +1,7 @@
 import { Api, CutoverConfig, Phase } from "../config/types";
 import { KongUpstreamIntent, kongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "./kong";
 import { intermediateHost, legacyHost, longHost, relativeName, stagingHost } from "./naming";
-import { EffectiveShare, Side, TrafficRow, viaKongShare } from "./traffic";
+import { EffectiveShare, rowsByHost, Side, TrafficRow, viaKongShare, weightsText } from "./traffic";
 
 export { Side };
 
@@ -367,7 +367,7 @@ function hostTraffic(rows: TrafficRow[]): string {
     if (rows.length === 0) return "absent";
     return rows
         .map((r) => {
-            const weights = r.targets.map((t) => `${t.side} ${t.weight}`).join(" · ");
+            const weights = weightsText(r);
             return r.layer === "dns" ? `DNS ${weights} (TTL ${r.ttl} s)` : `Kong ${weights}`;
         })
         .join(" | ");
@@ -384,13 +384,8 @@ export function editConvergence(
     before: { traffic: TrafficRow[] },
     after: { traffic: TrafficRow[]; convergence: Convergence[] },
 ): { hosts: EditConvergence[]; unchanged: number } {
-    const group = (rows: TrafficRow[]) => {
-        const byHost = new Map<string, TrafficRow[]>();
-        for (const r of rows) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
-        return byHost;
-    };
-    const was = group(before.traffic);
-    const now = group(after.traffic);
+    const was = rowsByHost(before.traffic);
+    const now = rowsByHost(after.traffic);
     const planned = new Map(after.convergence.map((c) => [c.host, c]));
     const same = (a: TrafficRow[], b: TrafficRow[]) =>
         JSON.stringify(a.map((r) => [r.layer, r.ttl, r.targets])) === JSON.stringify(b.map((r) => [r.layer, r.ttl, r.targets]));

@@ -38,3 +38,19 @@ export function viaKongShare(kongB: number, dnsB: number, aTargetFollowsDns: boo
     const d = aTargetFollowsDns ? dnsB / 100 : 0;
     return Math.round((k + (1 - k) * d) * 10000) / 100;
 }
+
+/** A row's weights as people read them: `A 80 · B 20`. */
+export function weightsText(row: Pick<TrafficRow<unknown>, "targets">): string {
+    return row.targets.map((t) => `${t.side} ${t.weight}`).join(" · ");
+}
+
+/** Rows grouped by legacy host, in the order hosts first appear. */
+export function rowsByHost<R extends Pick<TrafficRow<unknown>, "host">>(rows: R[]): Map<string, R[]> {
+    const byHost = new Map<string, R[]>();
+    for (const r of rows) {
+        const list = byHost.get(r.host);
+        if (list) list.push(r);
+        else byHost.set(r.host, [r]);
+    }
+    return byHost;
+}
