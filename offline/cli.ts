@@ -192,16 +192,11 @@ export async function main(
                     throw err;
                 }
             } else
-                output = args.mermaid
-                    ? renderMermaid(
-                          result,
-                          topologyOf(cutoverConfigOf(loadStackConfig(projectDir, args.stack, args.configFile)), platformOutputs(cache)),
-                      )
-                    : args.kongDeck
-                      ? renderDeck(result)
-                      : args.json
-                        ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n`
-                        : renderText(result, role);
+                output = args.kongDeck
+                    ? renderDeck(result)
+                    : args.json
+                      ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n`
+                      : renderText(result, role);
         }
         if (args.out) fs.writeFileSync(args.out, output);
         else io.out(output);
