@@ -5,7 +5,7 @@ import { KongUpstream } from "./components/kong-upstream";
 import { SourceFootprint } from "./components/source-footprint";
 import { ShortDomainGateway } from "./components/short-domain-gateway";
 import { ConfigError } from "./config/errors";
-import { parseConfig } from "./config/parse";
+import { COMPLETE_WITH_B_BY_NAME, parseConfig } from "./config/parse";
 import { NAMESPACE, readRawConfig } from "./config/read";
 import { CutoverConfig, PlatformConfig, SourceConfig, StackConfig } from "./config/types";
 import { effectiveShare, planApiCutovers, PlatformTarget } from "./plan/cutover";
@@ -167,14 +167,10 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
 }
 
 /**
- * A referenced stack must be of the role the key expects: a guard reading a platform stack's
- * outputs would find no traffic rows and judge on nothing. Read with the SDK's public
- * `getOutputDetails`, before anything registers.
- */
-/**
  * What the platform stack publishes B as (`ingress.addressKind`: "ip" for a CLB, "hostname" for
  * an ALB or NLB; a stack that predates the output publishes an IP). A DNS name on public Alidns
- * cannot be weighted against A's address: refused here, before anything registers.
+ * cannot be weighted against A's address, and with B a name `completeWith: cname` has nothing to
+ * replace: both refused here, before anything registers.
  */
 async function platformTarget(ref: pulumi.StackReference, config: CutoverConfig, stack: string): Promise<PlatformTarget> {
     const ingress = (await ref.getOutputDetails("ingress")).value as { addressKind?: string } | undefined;
@@ -187,9 +183,19 @@ async function platformTarget(ref: pulumi.StackReference, config: CutoverConfig,
             },
         ]);
     }
+    if (kind === "hostname" && config.cutover.completeWith === "cname") {
+        throw new ConfigError([
+            { path: `${NAMESPACE}:cutover.completeWith`, message: `"cname" is not accepted here; expected ${COMPLETE_WITH_B_BY_NAME}` },
+        ]);
+    }
     return kind;
 }
 
+/**
+ * A referenced stack must be of the role the key expects: a guard reading a platform stack's
+ * outputs would find no traffic rows and judge on nothing. Read with the SDK's public
+ * `getOutputDetails`, before anything registers.
+ */
 async function requireRole(ref: pulumi.StackReference, expected: "platform" | "cutover", key: string, stack: string): Promise<void> {
     const role = (await ref.getOutputDetails("role")).value;
     if (role === expected) return;

@@ -62,6 +62,14 @@ export function isDnsLabel(label: string): boolean {
     return DNS_LABEL.test(label);
 }
 
+/**
+ * What `completeWith` accepts when B is a DNS name (pinned in cutover.targetHost, or an ALB's
+ * published by the platform stack): complete already leaves each legacy name a CNAME to
+ * `<api>-b`, which CNAMEs to B's load balancer; "cname" (the long host) is a step for B by address.
+ */
+export const COMPLETE_WITH_B_BY_NAME =
+    '"address" while B is a DNS name: complete then leaves each legacy name a CNAME to <api>-b, which points at B\'s load balancer (completeWith: cname replaces an A record, which B by name never has)';
+
 /** Collects problems with their key paths so one run reports every bad value at once. */
 class Checker {
     readonly problems: ConfigProblem[] = [];
@@ -464,6 +472,7 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
             isDnsName,
         );
         if (host) target = { kind: "host", host };
+        if (host && completeWith === "cname") c.fail("cutover.completeWith", "cname", COMPLETE_WITH_B_BY_NAME);
     } else if (obj.targetAddress !== undefined && obj.platformStack !== undefined) {
         c.fail(
             "cutover.targetAddress",

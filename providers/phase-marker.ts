@@ -39,7 +39,7 @@ export const phaseMarkerProvider: pulumi.dynamic.ResourceProvider = {
         if (news.phase === "complete" && from === "shift" && news.completeWith === "cname") {
             failures.push({
                 property: "completeWith",
-                reason: "shift → complete with completeWith: cname in one step: Alidns refuses a CNAME while the name's A records exist; complete with completeWith: address first, then set cname (its own step, its own wait)",
+                reason: "shift → complete with completeWith: cname in one step: in shift the legacy names hold A records, and a name cannot hold a CNAME beside them (Alidns and PrivateZone both refuse it); complete with completeWith: address first, then set cname (its own step, its own wait)",
             });
         }
         return { inputs: news, failures };

@@ -179,6 +179,42 @@ describe("the cutover stack on PrivateZone", () => {
             });
         });
 
+        it("completeWith: cname is refused with B by name (pinned or published): complete already leaves CNAMEs to <api>-b", async () => {
+            const accepted =
+                '"address" while B is a DNS name: complete then leaves each legacy name a CNAME to <api>-b, which points at B\'s load balancer (completeWith: cname replaces an A record, which B by name never has)';
+            const pinned = byHost("complete", { api01: 100 });
+            assert.deepEqual(configProblems({ ...pinned, cutover: { ...pinned.cutover, completeWith: "cname" } } as never), [
+                `migration:cutover.completeWith: "cname" is not accepted; expected ${accepted}`,
+            ]);
+            const published = {
+                ...cutover("complete", { api01: 100 }),
+                cutover: {
+                    phase: "complete",
+                    weights: { api01: 100 },
+                    sourceAddress: "10.72.10.88",
+                    platformStack: "organization/migration/dev",
+                    completeWith: "cname",
+                },
+            };
+            const refs = {
+                "organization/migration/dev": { role: "platform", ingress: { addressKind: "hostname", loadBalancerAddress: ALB } },
+            };
+            await assert.rejects(planConfig(published, { refs }), (err: Error) => {
+                assert.equal(
+                    err.message,
+                    `invalid stack configuration (1 problem):\n  migration:cutover.completeWith: "cname" is not accepted here; expected ${accepted}`,
+                );
+                assert.deepEqual(
+                    (err as unknown as { run: { resources: { read?: boolean; type: string }[] } }).run.resources.filter(
+                        (r) => !r.read && r.type !== "pulumi:pulumi:Stack",
+                    ),
+                    [],
+                    "refused before anything registers",
+                );
+                return true;
+            });
+        });
+
         it("on public Alidns it is refused, naming the alternative", () => {
             const alidns = { zone: ZONE, edition: "standard", ttl: { cutover: 60, steady: 600 } };
             assert.deepEqual(configProblems(byHost("shift", { api01: 20 }, alidns) as never), [

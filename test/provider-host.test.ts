@@ -140,7 +140,7 @@ describe("providers through the real dynamic-provider host", function () {
             await w.engine.up(w.stackFile({ phase: "shift", weights: all100 }));
             await assert.rejects(
                 w.engine.preview(w.stackFile({ phase: "complete", weights: all100, completeWith: "cname" })),
-                /completeWith: shift → complete with completeWith: cname in one step: Alidns refuses a CNAME while the name's A records exist/,
+                /completeWith: shift → complete with completeWith: cname in one step: in shift the legacy names hold A records, and a name cannot hold a CNAME beside them/,
             );
             assert.deepEqual(w.dnsView(), both("A off ttl 60, B on 100 ttl 60; weighting on"), "a refused preview writes nothing");
         });
