@@ -100,6 +100,14 @@ describe("the cutover stack on PrivateZone", () => {
             const c = cutover(phase, weights, dns);
             return { ...c, cutover: { phase, weights, sourceAddress: "10.72.10.88", targetHost: ALB } };
         };
+        /** B from the platform stack, and that stack's outputs publishing B as `addressKind` . */
+        const fromPlatform = (phase: string, weights: Record<string, number>, extra: Record<string, unknown> = {}) => ({
+            ...cutover(phase, weights),
+            cutover: { phase, weights, sourceAddress: "10.72.10.88", platformStack: "organization/migration/dev", ...extra },
+        });
+        const published = (addressKind: string, loadBalancerAddress: string) => ({
+            "organization/migration/dev": { role: "platform", ingress: { addressKind, loadBalancerAddress } },
+        });
         it("prepare: the intermediate names exist and the legacy name becomes a CNAME to <api>-a (a step of its own)", async () => {
             const run = await planConfig(byHost("prepare", {}));
             assert.deepEqual(records(run), [
@@ -132,18 +140,8 @@ describe("the cutover stack on PrivateZone", () => {
         });
 
         it("B's DNS name from the platform stack's outputs (ingress.addressKind: hostname): the same names, <api>-b to the published name", async () => {
-            const fromStack = {
-                ...cutover("shift", { api01: 20 }),
-                cutover: {
-                    phase: "shift",
-                    weights: { api01: 20 },
-                    sourceAddress: "10.72.10.88",
-                    platformStack: "organization/migration/dev",
-                },
-            };
-            const refs = {
-                "organization/migration/dev": { role: "platform", ingress: { addressKind: "hostname", loadBalancerAddress: ALB } },
-            };
+            const fromStack = fromPlatform("shift", { api01: 20 });
+            const refs = published("hostname", ALB);
             const run = await planConfig(fromStack, { refs });
             assert.deepEqual(records(run), [
                 `dns-api01-via-a: api01-a A 10.72.10.88 ttl 60`,
@@ -152,11 +150,7 @@ describe("the cutover stack on PrivateZone", () => {
                 `dns-api01-records: api01.source-team1.dev B CNAME api01-b.${ZONE} ttl 60 weight 20`,
             ]);
             // The same stack publishing an IPv4 (a CLB): B by address, no intermediate names.
-            const byAddress = await planConfig(fromStack, {
-                refs: {
-                    "organization/migration/dev": { role: "platform", ingress: { addressKind: "ip", loadBalancerAddress: "10.72.11.99" } },
-                },
-            });
+            const byAddress = await planConfig(fromStack, { refs: published("ip", "10.72.11.99") });
             assert.deepEqual(records(byAddress), [
                 "dns-api01-records: api01.source-team1.dev A A 10.72.10.88 ttl 60 weight 80",
                 "dns-api01-records: api01.source-team1.dev B A 10.72.11.99 ttl 60 weight 20",
@@ -186,20 +180,8 @@ describe("the cutover stack on PrivateZone", () => {
             assert.deepEqual(configProblems({ ...pinned, cutover: { ...pinned.cutover, completeWith: "cname" } } as never), [
                 `migration:cutover.completeWith: "cname" is not accepted; expected ${accepted}`,
             ]);
-            const published = {
-                ...cutover("complete", { api01: 100 }),
-                cutover: {
-                    phase: "complete",
-                    weights: { api01: 100 },
-                    sourceAddress: "10.72.10.88",
-                    platformStack: "organization/migration/dev",
-                    completeWith: "cname",
-                },
-            };
-            const refs = {
-                "organization/migration/dev": { role: "platform", ingress: { addressKind: "hostname", loadBalancerAddress: ALB } },
-            };
-            await assert.rejects(planConfig(published, { refs }), (err: Error) => {
+            const byName = fromPlatform("complete", { api01: 100 }, { completeWith: "cname" });
+            await assert.rejects(planConfig(byName, { refs: published("hostname", ALB) }), (err: Error) => {
                 assert.equal(
                     err.message,
                     `invalid stack configuration (1 problem):\n  migration:cutover.completeWith: "cname" is not accepted here; expected ${accepted}`,
