@@ -100,7 +100,7 @@ describe("the cutover stack on PrivateZone", () => {
             const c = cutover(phase, weights, dns);
             return { ...c, cutover: { phase, weights, sourceAddress: "10.72.10.88", targetHost: ALB } };
         };
-        /** B from the platform stack, and that stack's outputs publishing B as `addressKind` . */
+        /** A cutover config reading B from the platform stack; `published` gives that stack's outputs (B as an IP or a DNS name). */
         const fromPlatform = (phase: string, weights: Record<string, number>, extra: Record<string, unknown> = {}) => ({
             ...cutover(phase, weights),
             cutover: { phase, weights, sourceAddress: "10.72.10.88", platformStack: "organization/migration/dev", ...extra },
