@@ -132,6 +132,11 @@ class Checker {
         return value as T;
     }
 
+    /** `oneOf` for a key with a default: absent is `fallback`. */
+    oneOfOr<T extends string>(path: string, value: unknown, choices: readonly T[], fallback: T): T | undefined {
+        return value === undefined ? fallback : this.oneOf(path, value, choices);
+    }
+
     boolean(path: string, value: unknown, fallback: boolean): boolean {
         if (value === undefined) return fallback;
         if (typeof value !== "boolean") {
@@ -360,7 +365,7 @@ export function isIpv4(value: string): boolean {
 function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
     const obj = c.object("dns", value);
     if (!obj) return undefined;
-    const service = obj.service === undefined ? "alidns" : c.oneOf("dns.service", obj.service, ["alidns", "privatezone"] as const);
+    const service = c.oneOfOr("dns.service", obj.service, ["alidns", "privatezone"] as const, "alidns");
     const pvtz = service === "privatezone";
     c.knownKeys("dns", obj, [
         "service",
@@ -453,8 +458,7 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
     const gate = parseGate(c, obj.gate);
     const allowSkippingShift = c.boolean("cutover.allowSkippingShift", obj.allowSkippingShift, false);
     const phase = c.oneOf("cutover.phase", obj.phase, PHASES);
-    const completeWith =
-        obj.completeWith === undefined ? "address" : c.oneOf("cutover.completeWith", obj.completeWith, ["address", "cname"] as const);
+    const completeWith = c.oneOfOr("cutover.completeWith", obj.completeWith, ["address", "cname"] as const, "address");
     const sourceAddress = c.string("cutover.sourceAddress", obj.sourceAddress, "A's SLB address as IPv4, e.g. 10.72.10.88", isIpv4);
     let target: TargetAddress | undefined;
     const alongsideHost = (["targetAddress", "platformStack"] as const).filter((k) => obj[k] !== undefined);
@@ -715,10 +719,8 @@ function parseClb(c: Checker, path: string, value: unknown): ClbConfig | undefin
     const obj = value === undefined ? {} : c.object(path, value);
     if (!obj) return undefined;
     c.knownKeys(path, obj, ["addressType", "chargeType", "spec", "id", "vswitchId"]);
-    const addressType =
-        obj.addressType === undefined ? "intranet" : c.oneOf(`${path}.addressType`, obj.addressType, ["intranet", "internet"] as const);
-    const chargeType =
-        obj.chargeType === undefined ? "PayByCLCU" : c.oneOf(`${path}.chargeType`, obj.chargeType, ["PayByCLCU", "PayBySpec"] as const);
+    const addressType = c.oneOfOr(`${path}.addressType`, obj.addressType, ["intranet", "internet"] as const, "intranet");
+    const chargeType = c.oneOfOr(`${path}.chargeType`, obj.chargeType, ["PayByCLCU", "PayBySpec"] as const, "PayByCLCU");
     let vswitchId = c.optionalString(`${path}.vswitchId`, obj.vswitchId, "a vSwitch id such as vsw-xxxx", (s) => /^vsw-[a-z0-9]+$/.test(s));
     if (vswitchId && addressType === "internet") {
         c.fail(
@@ -761,10 +763,8 @@ function parseAlb(c: Checker, path: string, value: unknown): AlbConfigSettings |
     const obj = value === undefined ? {} : c.object(path, value);
     if (!obj) return undefined;
     c.knownKeys(path, obj, ["addressType", "zoneMappings", "edition", "id", "certificateIds"]);
-    const addressType =
-        obj.addressType === undefined ? "intranet" : c.oneOf(`${path}.addressType`, obj.addressType, ["intranet", "internet"] as const);
-    const edition =
-        obj.edition === undefined ? "Standard" : c.oneOf(`${path}.edition`, obj.edition, ["Basic", "Standard", "StandardWithWaf"] as const);
+    const addressType = c.oneOfOr(`${path}.addressType`, obj.addressType, ["intranet", "internet"] as const, "intranet");
+    const edition = c.oneOfOr(`${path}.edition`, obj.edition, ["Basic", "Standard", "StandardWithWaf"] as const, "Standard");
     const id = c.optionalString(`${path}.id`, obj.id, "an ALB instance id such as alb-xxxx", (s) => /^alb-[a-z0-9]+$/.test(s));
     const list = obj.zoneMappings;
     const zoneOk = (z: unknown) =>
@@ -806,7 +806,7 @@ function parseShortDomain(c: Checker, value: unknown): ShortDomainConfig | undef
     const obj = value === undefined ? { mode: "shared" } : c.object("shortDomain", value);
     if (!obj) return undefined;
     c.knownKeys("shortDomain", obj, ["mode", "controller"]);
-    const mode = obj.mode === undefined ? "shared" : c.oneOf("shortDomain.mode", obj.mode, ["shared", "dedicated"] as const);
+    const mode = c.oneOfOr("shortDomain.mode", obj.mode, ["shared", "dedicated"] as const, "shared");
     if (mode === "shared") {
         if (obj.controller !== undefined)
             c.fail(
@@ -966,14 +966,14 @@ function parseKong(
     }
     const workspace = c.optionalString("kong.workspace", obj.workspace, "a Kong workspace name", (s) => /^[A-Za-z0-9_.-]+$/.test(s));
     const tlsVerify = c.boolean("kong.tlsVerify", obj.tlsVerify, true);
-    const auth = obj.auth === undefined ? "kong-admin-token" : c.oneOf("kong.auth", obj.auth, ["kong-admin-token", "bearer"] as const);
+    const auth = c.oneOfOr("kong.auth", obj.auth, ["kong-admin-token", "bearer"] as const, "kong-admin-token");
     const upstreamPrefix = c.string(
         "kong.upstreamPrefix",
         obj.upstreamPrefix,
         "a prefix for upstream names (DNS label), e.g. team1",
         isDnsLabel,
     );
-    const mode = obj.mode === undefined ? "weighted" : c.oneOf("kong.mode", obj.mode, ["weighted", "stable-hostname"] as const);
+    const mode = c.oneOfOr("kong.mode", obj.mode, ["weighted", "stable-hostname"] as const, "weighted");
     const relaxed = parseRelaxed(c, obj.migrationSettings);
     const requestTimeoutMs =
         obj.requestTimeoutMs === undefined ? 10_000 : c.integer("kong.requestTimeoutMs", obj.requestTimeoutMs, 10, 120_000);
