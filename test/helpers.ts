@@ -46,6 +46,32 @@ export function platformConfig(overrides: Record<string, unknown> = {}): Record<
     };
 }
 
+/**
+ * A cutover config of `n` APIs (api0001…), each with a Kong layer, B pinned by address on public
+ * Alidns (TTLs 60/600), API i at weight `weights(i)`.
+ */
+export function cutoverOfMany(n: number, phase: string, weights: (i: number) => number, completeWith = "address") {
+    const apis = Array.from({ length: n }, (_, i) => api(`api${String(i + 1).padStart(4, "0")}`));
+    return {
+        role: "cutover",
+        domains: DOMAINS,
+        apis,
+        cutover: {
+            phase,
+            completeWith,
+            weights: Object.fromEntries(apis.map((a, i) => [a.name, weights(i)])),
+            sourceAddress: "10.72.10.88",
+            targetAddress: "10.72.11.99",
+        },
+        dns: { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 } },
+        kong: {
+            adminUrl: "https://kong-admin.example.internal:8444",
+            upstreamPrefix: "team1",
+            apis: Object.fromEntries(apis.map((a) => [a.name, { service: a.name }])),
+        },
+    };
+}
+
 /** The team controller on ACK ALB Ingress, as the committed dev stack has it. */
 export const ALB_INGRESS = {
     name: "team1",

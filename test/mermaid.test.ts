@@ -11,7 +11,7 @@ import { DiagramTooLarge, MERMAID_MAX_CHARS, MERMAID_MAX_EDGES, renderMermaid } 
 import { cutoverConfigOf, topologyOf } from "../offline/topology";
 import { TrafficRow } from "../plan/traffic";
 import { plan } from "./cli-run";
-import { api, DOMAINS, engineConfig, planConfig, ROOT } from "./helpers";
+import { cutoverOfMany, engineConfig, planConfig, ROOT } from "./helpers";
 import { mermaidParse } from "./mermaid-parser";
 import { phaseDiagram, README_PHASES, readmeDiagram } from "./phase-diagrams";
 
@@ -22,28 +22,6 @@ async function assertRenders(text: string, what: string): Promise<void> {
     assert.equal(await mermaidParse(text), "flowchart-v2", `${what}: Mermaid refuses it`);
     assert.ok(edges(text) <= MERMAID_MAX_EDGES, `${what}: ${edges(text)} edges`);
     assert.ok(text.length <= MERMAID_MAX_CHARS, `${what}: ${text.length} characters`);
-}
-
-function cutoverValues(n: number, phase: string, weights: (i: number) => number, completeWith = "address") {
-    const apis = Array.from({ length: n }, (_, i) => api(`api${String(i + 1).padStart(4, "0")}`));
-    return {
-        role: "cutover",
-        domains: DOMAINS,
-        apis,
-        cutover: {
-            phase,
-            completeWith,
-            weights: Object.fromEntries(apis.map((a, i) => [a.name, weights(i)])),
-            sourceAddress: "10.72.10.88",
-            targetAddress: "10.72.11.99",
-        },
-        dns: { zone: "aliyun.cloud.cn.aibang", edition: "standard", ttl: { cutover: 60, steady: 600 } },
-        kong: {
-            adminUrl: "https://kong-admin.example.internal:8444",
-            upstreamPrefix: "team1",
-            apis: Object.fromEntries(apis.map((a) => [a.name, { service: a.name }])),
-        },
-    };
 }
 
 function topology(values: Record<string, unknown>) {
@@ -121,7 +99,7 @@ describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function
             ["complete", "cname"],
         ]) {
             it(`${n} APIs, ${phase}${phase === "complete" ? ` with ${completeWith}` : ""}: planned, drawn, parsed`, async () => {
-                const values = cutoverValues(n, phase, (i) => (phase === "complete" ? 100 : [20, 0, 50][i % 3]), completeWith);
+                const values = cutoverOfMany(n, phase, (i) => (phase === "complete" ? 100 : [20, 0, 50][i % 3]), completeWith);
                 const text = renderMermaid(await planConfig(values), topology(values));
                 await assertRenders(text, `${n} APIs ${phase}`);
                 if (completeWith === "cname") {
@@ -135,7 +113,7 @@ describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function
     }
 
     it("1,000 APIs in every phase: one node per distinct state, within Mermaid's limits", async () => {
-        const values = cutoverValues(2, "shift", () => 0);
+        const values = cutoverOfMany(2, "shift", () => 0);
         for (const phase of ["prepare", "shift", "complete"]) {
             const text = renderMermaid(
                 ledger(1000, phase, (i) => (phase === "complete" ? 100 : [0, 5, 20, 50, 100][i % 5])),
@@ -155,7 +133,7 @@ describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function
     });
 
     it("too many distinct states is refused with the reason, never a diagram Mermaid would reject", () => {
-        const values = cutoverValues(2, "shift", () => 0);
+        const values = cutoverOfMany(2, "shift", () => 0);
         // Per-layer Kong overrides make every API its own state: 300 states need far more than 500 edges.
         const run = ledger(
             300,
@@ -183,7 +161,7 @@ describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function
     });
 
     it("without a platform stack the short-domain mode is unknown, not guessed", () => {
-        const values = cutoverValues(2, "shift", () => 0);
+        const values = cutoverOfMany(2, "shift", () => 0);
         assert.match(
             renderMermaid(
                 ledger(2, "shift", () => 0),

@@ -6,34 +6,13 @@
 import * as assert from "node:assert/strict";
 import { renderSummary, renderText } from "../offline/render";
 import { plan } from "./cli-run";
-import { api, DOMAINS, planConfig, ZONE } from "./helpers";
+import { cutoverOfMany, planConfig } from "./helpers";
 
 const WEIGHTS = [0, 5, 20, 50, 100];
 
-function cutover(n: number) {
-    const apis = Array.from({ length: n }, (_, i) => api(`api${String(i + 1).padStart(2, "0")}`));
-    return {
-        role: "cutover",
-        domains: DOMAINS,
-        apis,
-        cutover: {
-            phase: "shift",
-            weights: Object.fromEntries(apis.map((a, i) => [a.name, WEIGHTS[i % 5]])),
-            sourceAddress: "10.72.10.88",
-            targetAddress: "10.72.11.99",
-        },
-        dns: { zone: ZONE, edition: "standard", ttl: { cutover: 60, steady: 600 } },
-        kong: {
-            adminUrl: "https://kong-admin.example.internal:8444",
-            upstreamPrefix: "team1",
-            apis: Object.fromEntries(apis.map((a) => [a.name, { service: a.name }])),
-        },
-    };
-}
-
 describe("the text plan's summary", () => {
     it("groups 40 APIs in five states into five lines, with resources per type, the longest wait and the warnings count", async () => {
-        const run = await planConfig(cutover(40));
+        const run = await planConfig(cutoverOfMany(40, "shift", (i) => WEIGHTS[i % 5]));
         const count = run.resources.length - 1;
         assert.deepEqual(renderSummary(run, count), [
             "Summary: 241 resources",
