@@ -29,6 +29,19 @@ function topology(values: Record<string, unknown>) {
     return topologyOf(cutoverConfigOf({ project: "migration", stack: "test", ...e, values: e.config }));
 }
 
+/** The topology of a 2-API stack with its API list replaced by `n` synthesised ones (api0001…), for a synthesised ledger. */
+function topologyOfMany(n: number) {
+    return {
+        ...topology(cutoverOfMany(2, "shift", () => 0)),
+        apis: Array.from({ length: n }, (_, i) => ({
+            name: `api${String(i + 1).padStart(4, "0")}`,
+            namespace: "team1-ns",
+            service: "svc",
+            long: "x",
+        })),
+    };
+}
+
 /**
  * A ledger for `n` APIs without planning them (1,000 APIs take tens of seconds to plan): the
  * rows the components publish, DNS and Kong per API, at the weights given — the diagram is a
@@ -113,19 +126,10 @@ describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function
     }
 
     it("1,000 APIs in every phase: one node per distinct state, within Mermaid's limits", async () => {
-        const values = cutoverOfMany(2, "shift", () => 0);
         for (const phase of ["prepare", "shift", "complete"]) {
             const text = renderMermaid(
                 ledger(1000, phase, (i) => (phase === "complete" ? 100 : [0, 5, 20, 50, 100][i % 5])),
-                {
-                    ...topology(values),
-                    apis: Array.from({ length: 1000 }, (_, i) => ({
-                        name: `api${String(i + 1).padStart(4, "0")}`,
-                        namespace: "team1-ns",
-                        service: "svc",
-                        long: "x",
-                    })),
-                },
+                topologyOfMany(1000),
             );
             await assertRenders(text, `1,000 APIs ${phase}`);
             assert.ok(edges(text) < 60, `${phase}: ${edges(text)} edges`);
@@ -133,7 +137,6 @@ describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function
     });
 
     it("too many distinct states is refused with the reason, never a diagram Mermaid would reject", () => {
-        const values = cutoverOfMany(2, "shift", () => 0);
         // Per-layer Kong overrides make every API its own state: 300 states need far more than 500 edges.
         const run = ledger(
             300,
@@ -142,16 +145,7 @@ describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function
             (i) => (i * 7) % 101,
         );
         assert.throws(
-            () =>
-                renderMermaid(run, {
-                    ...topology(values),
-                    apis: Array.from({ length: 300 }, (_, i) => ({
-                        name: `api${String(i + 1).padStart(4, "0")}`,
-                        namespace: "n",
-                        service: "s",
-                        long: "x",
-                    })),
-                }),
+            () => renderMermaid(run, topologyOfMany(300)),
             (err: Error) =>
                 err instanceof DiagramTooLarge &&
                 /^the diagram would have \d+ edges and \d+ characters \(Mermaid draws at most 500 edges and 50000 characters\): 300 distinct API states/.test(
