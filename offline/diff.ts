@@ -193,11 +193,9 @@ export async function diffRuns(before: OfflineRun, after: OfflineRun): Promise<P
         else diff.updated.push(entry(r, { ...(changes.length ? { changes } : {}), ...options }));
     }
     for (const [key, r] of old) if (!now.has(key)) diff.deleted.push(entry(r));
-    if (trafficOf(before).length + trafficOf(after).length > 0)
-        diff.convergence = editConvergence(
-            { traffic: trafficOf(before) },
-            { traffic: trafficOf(after), convergence: convergenceOf(after) },
-        );
+    const [routedBefore, routedAfter] = [trafficOf(before), trafficOf(after)];
+    if (routedBefore.length + routedAfter.length > 0)
+        diff.convergence = editConvergence({ traffic: routedBefore }, { traffic: routedAfter, convergence: convergenceOf(after) });
     return diff;
 }
 

@@ -218,7 +218,11 @@ function hostState(rows: TrafficRow[]): string {
  */
 export function renderSummary(run: OfflineRun, count: number): string[] {
     const out = [`Summary: ${count} resources`];
-    const types = tally(run.resources.filter((r) => r.parent).map((r) => `${r.type}${kindOf(r) ? `  (${kindOf(r)})` : ""}`));
+    const label = (r: RecordedResource) => {
+        const kind = kindOf(r);
+        return kind ? `${r.type}  (${kind})` : r.type;
+    };
+    const types = tally(run.resources.filter((r) => r.parent).map(label));
     const width = String(types[0]?.[1] ?? 0).length;
     for (const [type, n] of types) out.push(`  ${String(n).padStart(width)}  ${type}`);
     const traffic = trafficOf(run);
