@@ -12,6 +12,13 @@ export interface RetrySettings {
     backoffMs: number;
 }
 
+/**
+ * Requests per second this provider process sends to one API endpoint, all resources together
+ * (`migration:dns.requestsPerSecond`). Alibaba Cloud's quotas are per API and account, so one
+ * process-wide pace under the smallest quota leaves every call within its own.
+ */
+export const DEFAULT_REQUESTS_PER_SECOND = 20;
+
 /** The retry settings when config gives none (`migration:dns.retries`, `dns.retryBackoffMs`). */
 export const DEFAULT_RETRY: RetrySettings = { retries: 5, backoffMs: 250 };
 
@@ -59,6 +66,37 @@ export function callError(name: string, service: string, action: string, target:
     err.target = target;
     if (e?.code) err.code = e.code;
     return err;
+}
+
+/**
+ * What the provider process shares across every resource it serves: one pace per API endpoint.
+ * The engine runs every dynamic resource of a
+ * run in one host process, but each resource's provider is rebuilt from its own serialised
+ * text, so module state is not shared between them: the process's global object is.
+ */
+interface ProcessShared {
+    paces: Map<string, { next: number }>;
+}
+
+function shared(): ProcessShared {
+    const key = Symbol.for("migration.alibaba-calls.shared");
+    const g = globalThis as unknown as Record<symbol, ProcessShared | undefined>;
+    return (g[key] ??= { paces: new Map() });
+}
+
+/**
+ * Waits for this call's turn at `endpoint`: calls leave at most `perSecond` a second, evenly
+ * spaced, across every resource of the process (a parallel engine runs up to 16 resources at
+ * once; each would otherwise pace itself alone and together exceed the quota).
+ */
+export async function pace(endpoint: string, perSecond: number): Promise<void> {
+    if (!(perSecond > 0)) return;
+    const slot = shared().paces.get(endpoint) ?? { next: 0 };
+    shared().paces.set(endpoint, slot);
+    const now = Date.now();
+    const at = Math.max(now, slot.next);
+    slot.next = at + 1000 / perSecond;
+    if (at > now) await new Promise((r) => setTimeout(r, at - now));
 }
 
 /**

@@ -9,7 +9,7 @@
  * serialised into the state. Credentials come from the standard Alibaba Cloud chain
  * (ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET, the credentials file, a RAM role), never from inputs.
  */
-import { callError, RetrySettings, withRetries } from "./alibaba-calls";
+import { callError, pace, RetrySettings, withRetries } from "./alibaba-calls";
 
 /** A record as the service holds it. */
 export interface LiveRecord {
@@ -30,28 +30,61 @@ export interface RecordBody {
     ttl: number;
 }
 
-/** The calls on one zone's records; `target` names what a call is for in its error. */
+/** A PrivateZone zone as `DescribeZoneInfo` reports it. */
+export interface ZoneInfo {
+    /** `FAST_ZONE` (acceleration zone: weights) or `NORMAL_ZONE` (regular zone: no weights). */
+    dnsGroup: string;
+    /** True while a `ChangeZoneDnsGroup` is under way. */
+    changing: boolean;
+    /** The VPCs bound to the zone (their clients resolve its names). */
+    vpcIds: string[];
+}
+
+/** The calls on one zone's records, on one resolution line; `target` names what a call is for in its error. */
 export interface RecordsApi {
     /** The service's name in messages. */
     service: string;
-    /** The records of one name (relative to the zone). */
+    /**
+     * Whether the service has a weighting switch for a name's records of this type. Both services
+     * document the switch for A and AAAA only (`SetDNSSLBStatus.Type`, `SetZoneLbaStatus.Type`:
+     * "Valid values: A and AAAA"). PrivateZone CNAMEs in an acceleration zone are weighted with no
+     * switch ("the weight switch cannot be turned off"); Alidns holds one CNAME per name.
+     */
+    hasSwitch(type: string): boolean;
+    /** Whether several records of this type on one name are always weighted (no switch, no round robin). */
+    alwaysWeighted(type: string): boolean;
+    /** The records of one name (relative to the zone) on this line. */
     list(rr: string, target: string): Promise<LiveRecord[]>;
-    /** Adds a record; it answers from the moment it exists (neither service takes a status). */
-    add(rr: string, body: RecordBody, target: string): Promise<string>;
-    /** Rewrites a record in place (its name too: a paused record can move). */
-    update(id: string, rr: string, body: RecordBody, target: string): Promise<void>;
+    /**
+     * Adds a record with `weight` where the service takes one (PrivateZone's `Weight`, 1..100;
+     * Alidns takes none and holds 1). It answers from the moment it exists: neither service
+     * takes a status. Returns its id and the weight the service holds for it.
+     */
+    add(rr: string, body: RecordBody, weight: number, target: string): Promise<{ id: string; weight: number }>;
+    /**
+     * Rewrites a record in place, its name too (a paused record can move). `weight` is the
+     * record's current weight, sent again: PrivateZone's `UpdateZoneRecord.Weight` defaults to 1
+     * when left out.
+     */
+    update(id: string, rr: string, body: RecordBody, weight: number, target: string): Promise<void>;
     setStatus(id: string, enabled: boolean, target: string): Promise<void>;
     setWeight(id: string, weight: number, target: string): Promise<void>;
-    /** The weighting switch of one name and record type. */
+    /** The weighting switch of one name and record type (only where `hasSwitch`). */
     setWeighting(rr: string, type: string, open: boolean, target: string): Promise<void>;
     remove(id: string, target: string): Promise<void>;
+    /** The zone's DNS group and VPCs (PrivateZone); undefined on Alidns, which has no zone groups. */
+    zoneInfo(target: string): Promise<ZoneInfo | undefined>;
 }
 
-/** Where a service is and how to retry it. */
+/** Where a service is, how to retry it, how fast to call it, and which line the records are on. */
 export interface ServiceEndpoint {
     /** `alidns.aliyuncs.com`, `pvtz.aliyuncs.com`, or the test seam `127.0.0.1:<port>` (plain HTTP). */
     endpoint: string;
     retry: RetrySettings;
+    /** Requests per second to this endpoint from the whole provider process. */
+    perSecond: number;
+    /** The resolution line (`default` unless the zone splits answers by line). */
+    line: string;
 }
 
 /**
@@ -93,43 +126,52 @@ export function alidnsRecords(zone: string, at: ServiceEndpoint): RecordsApi {
     const call = async (action: string, target: string, request: string, fields: Record<string, unknown>) => {
         const method = action[0].toLowerCase() + action.slice(1);
         const res = await withRetries(
-            () => client[method](new alidns[request](fields)),
+            async () => {
+                await pace(at.endpoint, at.perSecond);
+                return client[method](new alidns[request](fields));
+            },
             at.retry,
             (cause, attempts) => callError("AlidnsError", "Alidns", action, target, cause, attempts),
         );
         return res.body ?? {};
     };
     const sub = (rr: string) => (rr === "@" ? zone : `${rr}.${zone}`);
+    const switchable = (type: string) => type === "A" || type === "AAAA";
     return {
         service: "Alidns",
+        hasSwitch: switchable,
+        alwaysWeighted: () => false,
         async list(rr, target) {
             const body = await call("DescribeSubDomainRecords", target, "DescribeSubDomainRecordsRequest", {
                 domainName: zone,
                 subDomain: sub(rr),
+                line: at.line,
                 pageSize: 100,
             });
             const list = ((body.domainRecords as { record?: Record<string, unknown>[] } | undefined)?.record ?? []).filter(
-                (r) => r.RR === rr,
+                (r) => r.RR === rr && (r.line ?? at.line) === at.line,
             );
             return list.map((r) => liveRecord(r, ["recordId", "RR", "type", "value", "TTL", "weight", "status"]));
         },
-        async add(rr, b, target) {
+        async add(rr, b, _weight, target) {
             const body = await call("AddDomainRecord", target, "AddDomainRecordRequest", {
                 domainName: zone,
                 RR: rr,
                 type: b.type,
                 value: b.value,
                 TTL: b.ttl,
+                line: at.line,
             });
-            return String(body.recordId);
+            return { id: String(body.recordId), weight: 1 };
         },
-        async update(id, rr, b, target) {
+        async update(id, rr, b, _weight, target) {
             await call("UpdateDomainRecord", target, "UpdateDomainRecordRequest", {
                 recordId: id,
                 RR: rr,
                 type: b.type,
                 value: b.value,
                 TTL: b.ttl,
+                line: at.line,
             });
         },
         async setStatus(id, enabled, target) {
@@ -142,11 +184,18 @@ export function alidnsRecords(zone: string, at: ServiceEndpoint): RecordsApi {
             await call("UpdateDNSSLBWeight", target, "UpdateDNSSLBWeightRequest", { recordId: id, weight });
         },
         async setWeighting(rr, type, open, target) {
-            await call("SetDNSSLBStatus", target, "SetDNSSLBStatusRequest", { domainName: zone, subDomain: sub(rr), type, open });
+            await call("SetDNSSLBStatus", target, "SetDNSSLBStatusRequest", {
+                domainName: zone,
+                subDomain: sub(rr),
+                type,
+                line: at.line,
+                open,
+            });
         },
         async remove(id, target) {
             await call("DeleteDomainRecord", target, "DeleteDomainRecordRequest", { recordId: id });
         },
+        zoneInfo: async () => undefined,
     };
 }
 
@@ -170,32 +219,48 @@ export function privateZoneRecords(zoneId: string, at: ServiceEndpoint): Records
         });
         const request = new core.$OpenApiUtil.OpenApiRequest({ query: core.OpenApiUtil.query(query) });
         return withRetries(
-            async () => ((await client.callApi(params, request, new RuntimeOptions({}))) as { body?: Record<string, unknown> }).body ?? {},
+            async () => {
+                await pace(at.endpoint, at.perSecond);
+                return ((await client.callApi(params, request, new RuntimeOptions({}))) as { body?: Record<string, unknown> }).body ?? {};
+            },
             at.retry,
             (cause, attempts) => callError("PvtzError", "PrivateZone", action, target, cause, attempts),
         );
     };
     return {
         service: "PrivateZone",
+        hasSwitch: (type) => type === "A" || type === "AAAA",
+        // "In an acceleration zone a name may hold several CNAMEs … the weight switch cannot be turned off" (shared/notes/alibaba-cloud.md).
+        alwaysWeighted: (type) => type === "CNAME",
         async list(rr, target) {
             const body = await call("DescribeZoneRecords", target, { ZoneId: zoneId, Keyword: rr, SearchMode: "EXACT", PageSize: 100 });
-            const list = ((body.Records as { Record?: Record<string, unknown>[] } | undefined)?.Record ?? []).filter((r) => r.Rr === rr);
+            const list = ((body.Records as { Record?: Record<string, unknown>[] } | undefined)?.Record ?? []).filter(
+                (r) => r.Rr === rr && (r.Line ?? at.line) === at.line,
+            );
             return list.map((r) => liveRecord(r, ["RecordId", "Rr", "Type", "Value", "Ttl", "Weight", "Status"]));
         },
-        async add(rr, b, target) {
-            // Weight 1 (the documented default, said explicitly): a record enabled before it is weighted answers with the least share.
+        async add(rr, b, weight, target) {
             const body = await call("AddZoneRecord", target, {
                 ZoneId: zoneId,
                 Rr: rr,
                 Type: b.type,
                 Value: b.value,
                 Ttl: b.ttl,
-                Weight: 1,
+                Line: at.line,
+                Weight: weight,
             });
-            return String(body.RecordId);
+            return { id: String(body.RecordId), weight };
         },
-        async update(id, rr, b, target) {
-            await call("UpdateZoneRecord", target, { RecordId: id, Rr: rr, Type: b.type, Value: b.value, Ttl: b.ttl });
+        async update(id, rr, b, weight, target) {
+            await call("UpdateZoneRecord", target, {
+                RecordId: id,
+                Rr: rr,
+                Type: b.type,
+                Value: b.value,
+                Ttl: b.ttl,
+                Line: at.line,
+                Weight: weight,
+            });
         },
         async setStatus(id, enabled, target) {
             await call("SetZoneRecordStatus", target, { RecordId: id, Status: enabled ? "ENABLE" : "DISABLE" });
@@ -204,10 +269,19 @@ export function privateZoneRecords(zoneId: string, at: ServiceEndpoint): Records
             await call("UpdateZoneRecordWeight", target, { RecordId: id, Weight: weight });
         },
         async setWeighting(rr, type, open, target) {
-            await call("SetZoneLbaStatus", target, { ZoneId: zoneId, Rr: rr, Type: type, Open: open });
+            await call("SetZoneLbaStatus", target, { ZoneId: zoneId, Rr: rr, Type: type, Line: at.line, Open: open });
         },
         async remove(id, target) {
             await call("DeleteZoneRecord", target, { RecordId: id });
+        },
+        async zoneInfo(target) {
+            const body = await call("DescribeZoneInfo", target, { ZoneId: zoneId });
+            const vpcs = (body.BindVpcs as { Vpc?: { VpcId?: string }[] } | undefined)?.Vpc ?? [];
+            return {
+                dnsGroup: String(body.DnsGroup ?? ""),
+                changing: body.DnsGroupChanging === true || body.DnsGroupChanging === "true",
+                vpcIds: vpcs.map((v) => String(v.VpcId)),
+            };
         },
     };
 }

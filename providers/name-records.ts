@@ -2,39 +2,50 @@
  * The records of one legacy name, owned from the first record to the last, as a Pulumi dynamic
  * provider: A's record, B's record and the weighting between them, on public Alidns or on
  * PrivateZone (providers/dns-record-apis.ts). One order of calls serves both services, and it
- * is chosen so that at no moment the name answers something the plan never said
- * (shared/notes/alibaba-cloud.md has the vendor facts):
+ * is chosen so that at no moment the name answers something the plan never said. Each step
+ * rests on a documented vendor fact (shared/notes/alibaba-cloud.md; README "Which invariant
+ * each step keeps"):
  *
  * - Neither service can add a record paused (`AddDomainRecord`, `AddZoneRecord` have no
- *   status): a record added to a name that already answers is answered at once, unweighted
- *   when weighting is off. So a second record is **born under a staging name** nobody resolves,
- *   paused there, and moved onto the name while paused (`UpdateDomainRecord` /
- *   `UpdateZoneRecord` rewrite the name of a record). The first record of a name is added
- *   directly: it replaces the wildcard's answer with the same address (prepare).
- * - Weighting is switched on only while the name holds two records and at most one of them is
- *   enabled, and off only once a single record is enabled: whatever either service does with a
- *   weighted name of one record (undocumented), the answers are that record.
+ *   status): a record added to a name that already answers is answered at once. So a second
+ *   record is **born under a staging name** nobody resolves, paused there, and moved onto the
+ *   name while paused (`UpdateDomainRecord` / `UpdateZoneRecord` rewrite a record's name;
+ *   PrivateZone's `Weight` is sent again on every update, since it defaults to 1). The first
+ *   record of a name is added directly: it replaces the wildcard's answer with the same answer.
+ * - Weighting: A and AAAA records have a per-name switch on both services (`SetDNSSLBStatus`,
+ *   `SetZoneLbaStatus`, "only A and AAAA"); it goes on only while the name holds two records and
+ *   at most one is enabled, and off only once a single record is enabled. PrivateZone CNAMEs
+ *   have no switch: in an acceleration zone several CNAMEs on a name are always weighted, so
+ *   the same order holds with weighting always on (a single weighted record answers itself).
  * - Gains before losses, A's before B's and B's before A's: the name always answers, and B's
- *   share between two calls never exceeds the larger of its planned shares before and after.
- * - Weight 0 pauses a record, lowered first to weight 1 (a paused record keeps its weight and
- *   answers with it when enabled again; Alidns cannot weight a paused record): no weight is
- *   ever written as 0, so PrivateZone's "all at 0 answers every record, unweighted" never
- *   arises, and a record enabled before it is weighted answers with the least share.
- * - A record leaves only once it is paused and weighting is off; the last record leaves last
- *   (A's, on a rollback), so the name falls back to A's wildcard, never to nothing.
+ *   share between two calls never exceeds the larger of its planned shares before and after
+ *   (a record enabled at weight 1 beside a partner already at its planned weight 100 − w takes
+ *   1 / (101 − w) ≤ w / 100).
+ * - A loss is lowered to weight 1, then paused: no weight is ever written as 0, so PrivateZone's
+ *   "all at 0 answers every record, unweighted" never arises.
+ * - A record leaves only once it is paused and weighting is off; the last record leaves last,
+ *   so the name falls back to A's wildcard, never to nothing.
+ * - PrivateZone: the zone must be an acceleration zone (`DescribeZoneInfo.DnsGroup` FAST_ZONE:
+ *   weights exist only there, and a regular zone holds one CNAME per name); read before the
+ *   first write, refused otherwise.
+ * - Resumable: every create, update and delete first reads what the service holds. A record on
+ *   the name that this resource made is known by id; one a half-done earlier apply left (same
+ *   type and value as a wanted record of a side not held) is adopted; anything else on the name
+ *   is refused, by id. Records on the staging name are leftovers of a half-done birth and go.
+ *   So a run that failed half-way converges on the next run with no manual step.
  *
  * The provider object is serialised into the state and captures nothing; SDK clients are
  * made inside the methods, credentials come from the standard Alibaba Cloud chain.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_RETRY, ENGINE_UNKNOWN, RetrySettings } from "./alibaba-calls";
+import { DEFAULT_REQUESTS_PER_SECOND, DEFAULT_RETRY, ENGINE_UNKNOWN, RetrySettings } from "./alibaba-calls";
 import { alidnsRecords, LiveRecord, privateZoneRecords, RecordBody, RecordsApi } from "./dns-record-apis";
 
 /** The resource type the engine and the offline side see. */
 export const NAME_RECORDS_TYPE = "pulumi-nodejs:dynamic/migration:NameRecords";
 
 /** Bump when the provider's behaviour changes: the engine does not see code changes otherwise. */
-export const NAME_RECORDS_PROVIDER_VERSION = "1";
+export const NAME_RECORDS_PROVIDER_VERSION = "2";
 
 /** The TTLs PrivateZone accepts, in seconds (config validates against the same list). */
 export const PRIVATEZONE_TTLS = [5, 30, 60, 3600, 43200, 86400];
@@ -74,6 +85,10 @@ export interface NameRecordsState {
     /** The service's API host; the test seam `127.0.0.1:<port>` is spoken to over plain HTTP. */
     endpoint: string;
     retry: RetrySettings;
+    /** The resolution line of the records. @default "default" */
+    line?: string;
+    /** Requests per second to the endpoint from the whole provider process. @default 20 */
+    perSecond?: number;
     version: string;
     /** Output: the records this resource made, as last applied. */
     owned?: OwnedRecord[];
@@ -82,7 +97,12 @@ export interface NameRecordsState {
 }
 
 function connect(s: NameRecordsState): RecordsApi {
-    const at = { endpoint: s.endpoint, retry: s.retry ?? DEFAULT_RETRY };
+    const at = {
+        endpoint: s.endpoint,
+        retry: s.retry ?? DEFAULT_RETRY,
+        perSecond: s.perSecond ?? DEFAULT_REQUESTS_PER_SECOND,
+        line: s.line ?? "default",
+    };
     return s.service === "privatezone" ? privateZoneRecords(s.zoneId!, at) : alidnsRecords(s.zone, at);
 }
 
@@ -113,32 +133,82 @@ interface Known {
     weightedType: string;
 }
 
-/** Brings the name from `start` (what is applied) to `s.records`, in the order this file's header gives. */
+/** Refuses a zone that cannot weight (PrivateZone's regular zones), before anything is written. */
+async function checkZone(api: RecordsApi, s: NameRecordsState): Promise<void> {
+    const zone = await api.zoneInfo(`zone ${s.zoneId}`);
+    if (!zone) return;
+    if (zone.changing)
+        throw new Error(
+            `PrivateZone zone ${s.zoneId} (${s.zone}) is changing its DNS group (DnsGroupChanging): apply again once DescribeZoneInfo reports FAST_ZONE`,
+        );
+    if (zone.dnsGroup !== "FAST_ZONE")
+        throw new Error(
+            `PrivateZone zone ${s.zoneId} (${s.zone}) is a regular zone (DnsGroup ${zone.dnsGroup || "not reported"}): weights exist only in ` +
+                `acceleration zones (FAST_ZONE), and a regular zone holds one CNAME per name; switch it with ChangeZoneDnsGroup ` +
+                `(NORMAL_ZONE → FAST_ZONE; it cannot be switched back), then apply again. Nothing was written to ${fullName(s)}`,
+        );
+}
+
+/**
+ * What the service holds now for the name, as the provider's view: records this resource made
+ * (by id, with their live weight and status), records a half-done apply left that equal a
+ * wanted one (adopted), and the weighting switch where the service reports it. Anything else
+ * on the name is refused by id. `stagingRrs`: staging names whose records are leftovers (removed).
+ */
+async function reconcile(api: RecordsApi, s: NameRecordsState, start: Known, stagingRrs: string[]): Promise<Known> {
+    const live = await api.list(s.rr, fullName(s));
+    const owned: OwnedRecord[] = [];
+    for (const o of start.owned) {
+        const l = live.find((x) => x.id === o.id);
+        if (l) owned.push({ side: o.side, id: l.id, ...pick(l) });
+    }
+    for (const l of live.filter((x) => !owned.some((o) => o.id === x.id))) {
+        const r = s.records.find((x) => x.type === l.type && x.value === l.value && !owned.some((o) => o.side === x.side));
+        if (!r) {
+            throw new Error(
+                `${api.service}: ${fullName(s)} holds ${l.type === "A" ? "an" : "a"} ${l.type} record ${l.id} (${l.value}, ${l.status === "ENABLE" ? "enabled" : "paused"}) that this stack does not own and no record of this step equals; ` +
+                    `if an earlier apply stopped half-way, apply that same config again (it adopts the record) before this one, or remove record ${l.id} by hand`,
+            );
+        }
+        owned.push({ side: r.side, id: l.id, ...pick(l) });
+    }
+    for (const rr of [...new Set(stagingRrs)]) {
+        for (const l of await api.list(rr, `the staging name ${rr}`)) await api.remove(l.id, `leftover ${l.id} on ${rr}`);
+    }
+    // PrivateZone reports no name's weighting switch. What the last apply recorded holds while the
+    // name is as it left it; after a half-done apply the switch is asserted again before anything is
+    // enabled (on is idempotent, and by this order the switch is only ever on while two records are held).
+    const asLeft =
+        live.length === start.owned.length &&
+        start.owned.every((o) => live.some((l) => l.id === o.id && l.status === o.status && l.weight === o.weight));
+    const weightedType = owned.length === 0 ? "" : asLeft || owned.length === 1 ? start.weightedType : "";
+    return { owned, weightedType };
+}
+
+/** Brings the name from what it holds (`start`, read by `reconcile`) to `s.records`, in the order this file's header gives. */
 async function converge(api: RecordsApi, s: NameRecordsState, start: Known): Promise<Known> {
     const k: Known = { owned: start.owned.map((o) => ({ ...o })), weightedType: start.weightedType };
     const mine = (side: Side) => k.owned.find((o) => o.side === side);
     const wanted = [...s.records].sort((x, y) => (x.side < y.side ? -1 : 1));
+    // A name holds one type of record at a time (Check refuses a change of type while it holds two).
+    const weighted = () => k.weightedType !== "" || (k.owned.length > 0 && api.alwaysWeighted(k.owned[0].type));
 
-    // 1. Births. A half-born record of an earlier, failed apply may sit on the staging name: it goes first.
-    const births = wanted.filter((r) => !mine(r.side));
-    if (births.length > 0 && (k.owned.length > 0 || births.length > 1)) {
-        for (const l of await api.list(s.stagingRr, `the staging name ${s.stagingRr}`))
-            await api.remove(l.id, `leftover ${l.id} on ${s.stagingRr}`);
-    }
-    for (const r of births) {
+    // 1. Births: the name's first record directly (it answers what the wildcard answered); any
+    //    other on the staging name, paused there, moved on paused (weight 1: the least share).
+    for (const r of wanted.filter((x) => !mine(x.side))) {
         if (k.owned.length === 0) {
-            const id = await api.add(s.rr, body(r), label(s, r.side));
-            k.owned.push({ side: r.side, id, ...body(r), weight: 1, status: "ENABLE" });
+            const { id, weight } = await api.add(s.rr, body(r), 100, label(s, r.side));
+            k.owned.push({ side: r.side, id, ...body(r), weight, status: "ENABLE" });
             continue;
         }
-        const id = await api.add(s.stagingRr, body(r), `${label(s, r.side)} (born on ${s.stagingRr})`);
+        const { id } = await api.add(s.stagingRr, body(r), 1, `${label(s, r.side)} (born on ${s.stagingRr})`);
         await api.setStatus(id, false, label(s, r.side, id));
-        await api.update(id, s.rr, body(r), label(s, r.side, id));
+        await api.update(id, s.rr, body(r), 1, label(s, r.side, id));
         k.owned.push({ side: r.side, id, ...body(r), weight: 1, status: "DISABLE" });
     }
 
-    // 2. Weighting on while the name holds two records: at this point at most one of them is enabled.
-    if (k.owned.length > 1 && !k.weightedType) {
+    // 2. Weighting switched on while the name holds two records: at this point at most one of them is enabled.
+    if (k.owned.length > 1 && !k.weightedType && api.hasSwitch(k.owned[0].type)) {
         await api.setWeighting(s.rr, k.owned[0].type, true, fullName(s));
         k.weightedType = k.owned[0].type;
     }
@@ -156,12 +226,12 @@ async function converge(api: RecordsApi, s: NameRecordsState, start: Known): Pro
                 await api.setStatus(o.id, true, label(s, o.side, o.id));
                 o.status = "ENABLE";
             }
-            if (k.weightedType && o.weight !== w) {
+            if (weighted() && o.weight !== w) {
                 await api.setWeight(o.id, w, label(s, o.side, o.id));
                 o.weight = w;
             }
         } else if (o.status === "ENABLE") {
-            if (k.weightedType && o.weight !== 1) {
+            if (weighted() && o.weight !== 1) {
                 await api.setWeight(o.id, 1, label(s, o.side, o.id));
                 o.weight = 1;
             }
@@ -170,7 +240,7 @@ async function converge(api: RecordsApi, s: NameRecordsState, start: Known): Pro
         }
     }
 
-    // 4. Weighting off once one record is wanted: it is the only one enabled now.
+    // 4. Weighting switched off once one record is wanted: it is the only one enabled now.
     if (s.records.length === 1 && k.weightedType) {
         await api.setWeighting(s.rr, k.weightedType, false, fullName(s));
         k.weightedType = "";
@@ -186,26 +256,10 @@ async function converge(api: RecordsApi, s: NameRecordsState, start: Known): Pro
     for (const r of wanted) {
         const o = mine(r.side)!;
         if (o.type === r.type && o.value === r.value && o.ttl === r.ttl) continue;
-        await api.update(o.id, s.rr, body(r), label(s, o.side, o.id));
+        await api.update(o.id, s.rr, body(r), o.weight, label(s, o.side, o.id));
         Object.assign(o, body(r));
     }
     return k;
-}
-
-/** The records on the name at create: those equal to a wanted one are adopted (a create that failed half-way); others refuse. */
-function adopt(api: RecordsApi, s: NameRecordsState, live: LiveRecord[]): OwnedRecord[] {
-    const owned: OwnedRecord[] = [];
-    for (const l of live) {
-        const r = s.records.find((x) => x.type === l.type && x.value === l.value && !owned.some((o) => o.side === x.side));
-        if (!r) {
-            throw new Error(
-                `${api.service}: ${fullName(s)} already holds ${l.type === "A" ? "an" : "a"} ${l.type} record ${l.id} (${l.value}) this stack did not make; ` +
-                    `remove it, or leave the name out of the cutover, before the cutover manages the name`,
-            );
-        }
-        owned.push({ side: r.side, id: l.id, type: l.type, value: l.value, ttl: l.ttl, weight: l.weight, status: l.status });
-    }
-    return owned;
 }
 
 const known = (v: unknown) => v !== ENGINE_UNKNOWN && v !== undefined;
@@ -237,6 +291,11 @@ export const nameRecordsProvider: pulumi.dynamic.ResourceProvider = {
                 property: "records",
                 reason: "every weight is 0: the name would answer nothing (PrivateZone: every record, unweighted); keep one above 0",
             });
+        if (news.service === "alidns" && records.length > 1 && records.every((r) => r.type === "CNAME"))
+            failures.push({
+                property: "records",
+                reason: "Alidns holds one CNAME per name and weights A and AAAA records only: B addressed by a host name needs dns.service privatezone",
+            });
         if (new Set(records.map((r) => r.type)).size > 1)
             failures.push({ property: "records", reason: "a name cannot hold an A record and a CNAME at once" });
         // A name holds A records or one CNAME: the type changes only as its single record, in place.
@@ -254,15 +313,18 @@ export const nameRecordsProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async diff(_id: string, olds: NameRecordsState, news: NameRecordsState): Promise<pulumi.dynamic.DiffResult> {
-        // A different name or zone is a different resource; everything else is an update in place.
-        const replaces = (["service", "zone", "zoneId", "rr", "stagingRr"] as const).filter(
+        // A different name, zone or line is a different resource; everything else is an update in place
+        // (the staging name too: it only says where the next record is born).
+        const replaces: string[] = (["service", "zone", "zoneId", "rr"] as const).filter(
             (k) => news[k] !== ENGINE_UNKNOWN && (olds[k] ?? "") !== (news[k] ?? ""),
         );
+        if ((olds.line ?? "default") !== (news.line ?? "default")) replaces.push("line");
         const shape = (rs: NameRecord[]) => JSON.stringify((rs ?? []).map((r) => [r.side, r.type, r.value, r.ttl, r.weight]));
         const changes =
             replaces.length > 0 ||
             shape(olds.records) !== shape(news.records) ||
             olds.endpoint !== news.endpoint ||
+            (olds.stagingRr ?? "") !== (news.stagingRr ?? "") ||
             JSON.stringify(olds.retry) !== JSON.stringify(news.retry) ||
             olds.version !== news.version;
         return { changes, replaces, deleteBeforeReplace: true, stables: ["zone", "rr"] };
@@ -270,13 +332,21 @@ export const nameRecordsProvider: pulumi.dynamic.ResourceProvider = {
 
     async create(inputs: NameRecordsState): Promise<pulumi.dynamic.CreateResult> {
         const api = connect(inputs);
-        const owned = adopt(api, inputs, await api.list(inputs.rr, fullName(inputs)));
-        const k = await converge(api, inputs, { owned, weightedType: "" });
+        await checkZone(api, inputs);
+        // Records equal to wanted ones are a create that failed half-way: adopted. Others refuse.
+        // A staging leftover is possible only where a create births a second record.
+        const start = await reconcile(api, inputs, { owned: [], weightedType: "" }, inputs.records.length > 1 ? [inputs.stagingRr] : []);
+        const k = await converge(api, inputs, start);
         return { id: `${inputs.zoneId ?? inputs.zone}/${inputs.rr}`, outs: { ...inputs, owned: k.owned, weightedType: k.weightedType } };
     },
 
     async update(_id: string, olds: NameRecordsState, news: NameRecordsState): Promise<pulumi.dynamic.UpdateResult> {
-        const k = await converge(connect(news), news, { owned: olds.owned ?? [], weightedType: olds.weightedType ?? "" });
+        const api = connect(news);
+        // Staging names are read when a record is to be born or the staging name moved (leftovers of a half-done birth go).
+        const births = news.records.some((r) => !(olds.owned ?? []).some((o) => o.side === r.side));
+        const staging = births || olds.stagingRr !== news.stagingRr ? [news.stagingRr, olds.stagingRr ?? news.stagingRr] : [];
+        const start = await reconcile(api, news, { owned: olds.owned ?? [], weightedType: olds.weightedType ?? "" }, staging);
+        const k = await converge(api, news, start);
         return { outs: { ...news, owned: k.owned, weightedType: k.weightedType } };
     },
 
@@ -298,7 +368,7 @@ export const nameRecordsProvider: pulumi.dynamic.ResourceProvider = {
 
     async delete(_id: string, props: NameRecordsState): Promise<void> {
         const api = connect(props);
-        let k: Known = { owned: props.owned ?? [], weightedType: props.weightedType ?? "" };
+        let k = await reconcile(api, props, { owned: props.owned ?? [], weightedType: props.weightedType ?? "" }, [props.stagingRr]);
         // B leaves first, exactly as a rollback to A's record alone; the last record leaves last.
         const a = k.owned.find((o) => o.side === "A");
         if (a && k.owned.length > 1)
@@ -323,6 +393,10 @@ export interface NameRecordsArgs {
     endpoint?: pulumi.Input<string>;
     /** @default { retries: 5, backoffMs: 250 } */
     retry?: RetrySettings;
+    /** @default "default" */
+    line?: string;
+    /** Requests per second to the endpoint from the whole provider process. @default 20 */
+    perSecond?: number;
 }
 
 /** The records of one legacy name and their weights, owned from first to last. */
@@ -337,6 +411,8 @@ export class NameRecords extends pulumi.dynamic.Resource {
                 ...args,
                 endpoint: args.endpoint ?? (args.service === "privatezone" ? "pvtz.aliyuncs.com" : "alidns.aliyuncs.com"),
                 retry: args.retry ?? DEFAULT_RETRY,
+                line: args.line ?? "default",
+                perSecond: args.perSecond ?? DEFAULT_REQUESTS_PER_SECOND,
                 version: NAME_RECORDS_PROVIDER_VERSION,
                 owned: undefined,
                 weightedType: undefined,

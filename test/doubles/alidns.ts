@@ -168,6 +168,9 @@ export class AlidnsDouble extends AlibabaRpcDouble {
                 };
             }
             case "SetDNSSLBStatus": {
+                // "The type of the DNS record. Valid values: A and AAAA. Default value: A." (SetDNSSLBStatusRequest, @alicloud/alidns20150109 4.6.1)
+                if (p.Type !== undefined && p.Type !== "A" && p.Type !== "AAAA")
+                    throw new ApiError(400, "InvalidParameter", `The specified parameter Type ${p.Type} is not valid.`);
                 const count = [...this.records.values()].filter(
                     (r) => this.subDomainOf(r) === p.SubDomain && r.Type === (p.Type ?? "A"),
                 ).length;

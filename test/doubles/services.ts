@@ -83,6 +83,8 @@ function nameService(kind: NameService["kind"], d: AlidnsDouble | PrivateZoneDou
             records,
             endpoint: d.endpoint,
             retry: { retries: 2, backoffMs: 5 },
+            // No pace: these tests count calls, not time (test/rate.test.ts paces).
+            perSecond: 0,
             version: NAME_RECORDS_PROVIDER_VERSION,
             ...parts.extra,
         }),
