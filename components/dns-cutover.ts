@@ -77,7 +77,10 @@ export class DnsCutover extends pulumi.ComponentResource {
                 stagingRr: plan.stagingRr,
                 records: own.map((r) => ({ side: r.side, type: r.type, value: values.get(r.key)!, ttl: r.ttl, weight: weight(r.key) })),
             },
-            { parent: this, ...(args.gate ? { dependsOn: [args.gate] } : {}) },
+            // After the gate, and after the intermediate names its CNAMEs point at: the engine runs
+            // independent steps in parallel, and a CNAME born before its target (or a target deleted
+            // before the CNAME, on destroy) would answer nothing.
+            { parent: this, dependsOn: [...(args.gate ? [args.gate] : []), ...Object.values(records)] },
         );
 
         if (args.origin) {

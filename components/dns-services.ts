@@ -38,7 +38,13 @@ function recordFields(r: RecordSpec) {
 
 /** The NameRecords inputs both services take alike. */
 function nameFields(n: NameSpec, s: DnsService) {
-    return { ...n, ...(s.endpoint ? { endpoint: s.endpoint } : {}), retry: s.retry ?? DEFAULT_RETRY };
+    return {
+        ...n,
+        ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+        retry: s.retry ?? DEFAULT_RETRY,
+        ...(s.line ? { line: s.line } : {}),
+        ...(s.perSecond !== undefined ? { perSecond: s.perSecond } : {}),
+    };
 }
 
 /** Public Alidns: `alicloud.dns.AlidnsRecord`, and NameRecords over the Alidns API. */

@@ -9,9 +9,12 @@ export { Side };
 export interface RecordPlan {
     /**
      * Stable child-name suffix: `a` and `b` keep their identity across phases, so a TTL or type
-     * change is an in-place update; `via-a`, `via-b` are the intermediate names (B by host name).
+     * change is an in-place update; `to-a`, `to-b` are the intermediate names (B by host name).
+     * (Before the names moved under the team's suffix they were `via-a`, `via-b` at the zone's
+     * apex: new keys make the engine create the new names before the legacy name's CNAMEs move
+     * to them, and delete the old ones only at the end of the update.)
      */
-    key: "a" | "b" | "via-a" | "via-b";
+    key: "a" | "b" | "to-a" | "to-b";
     side: Side;
     type: "A" | "CNAME";
     value?: string;
@@ -52,6 +55,8 @@ export interface LegacyNameCutover {
     api: string;
     /** The legacy host name, e.g. `api01.source-team1.dev.aliyun.cloud.cn.aibang`. */
     host: string;
+    /** A's legacy suffix (`domains.source`): the intermediate and staging names live under it. */
+    sourceDomain: string;
     /** The DNS zone that holds it. */
     zone: string;
     phase: Phase;
@@ -99,6 +104,7 @@ export function legacyNameIntent(config: CutoverConfig, api: Api, platform?: Pla
     return {
         api: api.name,
         host: legacyHost(api.name, domains),
+        sourceDomain: domains.source,
         zone: dns.zone,
         phase: cutover.phase,
         weight: cutover.weights[api.name] ?? 0,
@@ -120,7 +126,7 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
         host,
         zone,
         rr: relativeName(host, zone),
-        stagingRr: relativeName(stagingHost(intent.api, zone), zone),
+        stagingRr: relativeName(stagingHost(intent.api, { source: intent.sourceDomain }), zone),
         phase,
     };
     const dns = { ttl };
@@ -191,21 +197,22 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
 }
 
 /**
- * B addressed by a host name: the intermediate names always exist (`via-a`: A record to A's
- * address, `via-b`: CNAME to B's host); the legacy name is a CNAME to `<api>-a` (prepare, and
+ * B addressed by a host name: the intermediate names always exist (`to-a`: A record to A's
+ * address, `to-b`: CNAME to B's host); the legacy name is a CNAME to `<api>-a` (prepare, and
  * shift at 0), weighted CNAMEs to both (shift), then the CNAME to `<api>-b` alone
  * (complete). Pure.
  */
 function planByHostName(intent: LegacyNameCutover, base: Omit<HostCutoverPlan, "records" | "ttl" | "wait">): HostCutoverPlan {
     const { ttl, zone, api } = intent;
     const w = intent.weight ?? 0;
-    const viaA = intermediateHost(api, "A", zone);
-    const viaB = intermediateHost(api, "B", zone);
+    const domains = { source: intent.sourceDomain };
+    const viaA = intermediateHost(api, "A", domains);
+    const viaB = intermediateHost(api, "B", domains);
     const via: RecordPlan[] = [
-        { key: "via-a", side: "A", type: "A", value: intent.sourceAddress, ttl: ttl.cutover, rr: relativeName(viaA, zone) },
+        { key: "to-a", side: "A", type: "A", value: intent.sourceAddress, ttl: ttl.cutover, rr: relativeName(viaA, zone) },
         // No value when B's name comes from the platform stack: the component gives it (an Input).
         {
-            key: "via-b",
+            key: "to-b",
             side: "B",
             type: "CNAME",
             ...(intent.targetHost ? { value: intent.targetHost } : {}),
@@ -423,6 +430,10 @@ export type DnsService =
           endpoint?: string;
           /** @default { retries: 5, backoffMs: 250 } */
           retry?: { retries: number; backoffMs: number };
+          /** The records' resolution line. @default "default" */
+          line?: string;
+          /** Requests per second to the API from the whole provider process. @default 20 */
+          perSecond?: number;
       }
     | {
           kind: "privatezone";
@@ -432,6 +443,10 @@ export type DnsService =
           endpoint?: string;
           /** @default { retries: 5, backoffMs: 250 } */
           retry?: { retries: number; backoffMs: number };
+          /** The records' resolution line. @default "default" */
+          line?: string;
+          /** Requests per second to the API from the whole provider process. @default 20 */
+          perSecond?: number;
       };
 
 /** The DNS service the cutover's components talk to, from the `dns` settings. Pure. */

@@ -206,7 +206,7 @@ export function cutoverWarnings(config: CutoverConfig): string[] {
     const out: string[] = [];
     if (config.dns.service === "privatezone") {
         out.push(
-            `PrivateZone zone ${config.dns.zoneId}: weights apply only in an acceleration zone (DnsGroup FAST_ZONE); a NORMAL zone ignores them and answers every record — check the zone before shift`,
+            `PrivateZone zone ${config.dns.zoneId}: weighted records exist only in an acceleration zone (DnsGroup FAST_ZONE); a regular zone (NORMAL_ZONE) has no weights and holds one CNAME per name, so the provider reads the zone (DescribeZoneInfo) before a name's first record and refuses a regular zone; \`npm run -s verify -- --stack cutover --check-dns\` reads it now, and ChangeZoneDnsGroup switches it (NORMAL → FAST only, not undone)`,
             `PrivateZone zone ${config.dns.zoneId} must be bound to every VPC whose clients resolve the legacy names: ${config.dns.vpcIds.join(", ")} (cluster A's, B's, Kong's); this stack does not bind them`,
         );
     }

@@ -22,21 +22,28 @@ export function longHost(api: string, domains: { target: string }): string {
 }
 
 /**
- * The intermediate name of one side when B is addressed by a host name: `<api>-a.<zone>` (an A
- * record to A's address) and `<api>-b.<zone>` (a CNAME to B's host); the legacy name holds
- * weighted CNAMEs to them.
+ * The intermediate name of one side when B is addressed by a host name: `<api>-a.<source>` (an
+ * A record to A's address) and `<api>-b.<source>` (a CNAME to B's host); the legacy name holds
+ * weighted CNAMEs to them. They live under A's legacy suffix, which is the team's own (another
+ * team's API of the same name sits under its own suffix), and which A's wildcard covers: a
+ * name not created yet, or already deleted, answers A's address rather than nothing.
  */
-export function intermediateHost(api: string, side: "A" | "B", zone: string): string {
-    return `${api}-${side.toLowerCase()}.${zone}`;
+export function intermediateHost(api: string, side: "A" | "B", domains: { source: string }): string {
+    return apiHost(`${api}-${side.toLowerCase()}`, domains.source);
 }
 
 /**
- * Where a second record of a legacy name is born before it joins the name: `<api>-staging.<zone>`.
+ * Where a second record of a legacy name is born before it joins the name: `<api>-staging.<source>`.
  * Neither DNS service can add a record paused, so it is added here (nobody resolves this name),
- * paused, and moved onto the legacy name.
+ * paused, and moved onto the legacy name. Under the team's suffix, like the intermediate names.
  */
-export function stagingHost(api: string, zone: string): string {
-    return `${api}-staging.${zone}`;
+export function stagingHost(api: string, domains: { source: string }): string {
+    return apiHost(`${api}-staging`, domains.source);
+}
+
+/** The names the cutover writes beside an API's legacy name, which no other API's legacy name may take. */
+export function cutoverOwnNames(api: string, domains: { source: string }): string[] {
+    return [intermediateHost(api, "A", domains), intermediateHost(api, "B", domains), stagingHost(api, domains)];
 }
 
 /** Kong's stable host name for an API in stable-hostname mode: `origin-<api>.<domains.source>`. */

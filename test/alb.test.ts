@@ -112,7 +112,7 @@ describe("ACK ALB Ingress (the committed dev stack)", () => {
                 },
             },
         });
-        const via = cutover.resources.find((r) => r.name === "dns-api01-via-b")!;
+        const via = cutover.resources.find((r) => r.name === "dns-api01-to-b")!;
         assert.deepEqual([via.inputs.type, via.inputs.value], ["CNAME", "alb-team1.cn-hangzhou.alb.aliyuncsslb.com"]);
         const gate = cutover.resources.find((r) => r.name === "gate-api01")!;
         assert.deepEqual((gate.inputs.probes as { connect: unknown }[])[0].connect, {

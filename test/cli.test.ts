@@ -117,9 +117,9 @@ describe("npm run plan", () => {
         assert.deepEqual(lines.slice(at, at + 6), [
             "Traffic:",
             "  HOST                                           LAYER  PHASE  TTL  TARGETS (side address weight%)                                                                                     ON B (direct | via Kong)",
-            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api01-a.aliyun.cloud.cn.aibang 80  |  B api01-b.aliyun.cloud.cn.aibang 20                                        20% | 36%",
+            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api01-a.source-team1.dev.aliyun.cloud.cn.aibang 80  |  B api01-b.source-team1.dev.aliyun.cloud.cn.aibang 20      20% | 36%",
             "  api01.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  -    A api01.source-team1.dev.aliyun.cloud.cn.aibang:443 80  |  B api01.target-team2.dev.aliyun.cloud.cn.aibang:443 20  20% | 36%",
-            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api02-a.aliyun.cloud.cn.aibang 100                                                                               0% | 0%",
+            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api02-a.source-team1.dev.aliyun.cloud.cn.aibang 100                                                              0% | 0%",
             "  api02.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  -    A api02.source-team1.dev.aliyun.cloud.cn.aibang:443 100  |  B api02.target-team2.dev.aliyun.cloud.cn.aibang:443 0  0% | 0%",
         ]);
         const json = JSON.parse((await plan(["--stack", "cutover", "--json"])).stdout);
@@ -131,8 +131,8 @@ describe("npm run plan", () => {
             ttl: 60,
             // The committed platform is an ALB (a DNS name): on PrivateZone the legacy name holds weighted CNAMEs.
             targets: [
-                { side: "A", address: "api01-a.aliyun.cloud.cn.aibang", weight: 80 },
-                { side: "B", address: "api01-b.aliyun.cloud.cn.aibang", weight: 20 },
+                { side: "A", address: "api01-a.source-team1.dev.aliyun.cloud.cn.aibang", weight: 80 },
+                { side: "B", address: "api01-b.source-team1.dev.aliyun.cloud.cn.aibang", weight: 20 },
             ],
             effective: { direct: 20, viaKong: 36 },
         });
@@ -209,11 +209,11 @@ describe("npm run plan", () => {
         assert.equal(
             verdict,
             'decommission: blocked (cutover phase is "shift"; decommissioning needs "complete"; ' +
-                "api01: DNS answer api01-a.aliyun.cloud.cn.aibang (side A) for api01.source-team1.dev.aliyun.cloud.cn.aibang still has weight 80; " +
+                "api01: DNS answer api01-a.source-team1.dev.aliyun.cloud.cn.aibang (side A) for api01.source-team1.dev.aliyun.cloud.cn.aibang still has weight 80; " +
                 "api01: Kong target api01.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api01 still has weight 80; " +
                 // The ledger: via Kong 20 + 80 × 20 % = 36 % reach B, so 64 % still reach A.
                 "api01: 80% of its requests still reach A resolving the legacy name, 64% through Kong; " +
-                "api02: DNS answer api02-a.aliyun.cloud.cn.aibang (side A) for api02.source-team1.dev.aliyun.cloud.cn.aibang still has weight 100; " +
+                "api02: DNS answer api02-a.source-team1.dev.aliyun.cloud.cn.aibang (side A) for api02.source-team1.dev.aliyun.cloud.cn.aibang still has weight 100; " +
                 "api02: Kong target api02.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api02 still has weight 100; " +
                 "api02: 100% of its requests still reach A resolving the legacy name, 100% through Kong; " +
                 "decommission.confirm is []; it must list exactly the APIs being retired: [api01, api02])",

@@ -122,6 +122,7 @@ describe("DnsCutover, constructed directly", () => {
     const intent: DnsCutoverArgs = {
         api: "orders",
         host: `orders.legacy.${ZONE}`,
+        sourceDomain: `legacy.${ZONE}`,
         zone: ZONE,
         phase: "shift",
         weight: 30,
@@ -139,14 +140,16 @@ describe("DnsCutover, constructed directly", () => {
             service: "alidns",
             zone: ZONE,
             rr: "orders.legacy",
-            stagingRr: "orders-staging",
+            stagingRr: "orders-staging.legacy",
             records: [
                 { side: "A", type: "A", value: A_ADDRESS, ttl: 60, weight: 70 },
                 { side: "B", type: "A", value: B_ADDRESS, ttl: 60, weight: 30 },
             ],
             endpoint: "alidns.aliyuncs.com",
             retry: { retries: 5, backoffMs: 250 },
-            version: "1",
+            line: "default",
+            perSecond: 20,
+            version: "2",
         });
         assert.deepEqual(names.options, NO_OPTIONS);
         assert.equal(names.parent, byName(run, T.cutover, "legacy-orders").urn);

@@ -25,11 +25,13 @@ function names(apiName: string, records: [string, string, string, number, number
         service: "alidns",
         zone: ZONE,
         rr: `${apiName}.source-team1.dev`,
-        stagingRr: `${apiName}-staging`,
+        stagingRr: `${apiName}-staging.source-team1.dev`,
         records: records.map(([side, type, value, ttl, weight]) => ({ side, type, value, ttl, weight })),
         endpoint: "alidns.aliyuncs.com",
         retry: { retries: 5, backoffMs: 250 },
-        version: "1",
+        line: "default",
+        perSecond: 20,
+        version: "2",
     };
 }
 
@@ -195,6 +197,22 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
         run = await planStack("cutover", { refs: { "organization/migration/dev": dev.outputs } });
     });
 
+    it("the legacy name's records come after the gate and after the intermediate names they point at (and, on destroy, go before them)", () => {
+        const ZR = "alicloud:pvtz/zoneRecord:ZoneRecord";
+        for (const a of ["api01", "api02"]) {
+            assert.deepEqual(byName(run, T.names, `dns-${a}-records`).options.dependsOn, [
+                urnOf(run, T.gate, `gate-${a}`),
+                urnOf(run, ZR, `dns-${a}-to-a`),
+                urnOf(run, ZR, `dns-${a}-to-b`),
+            ]);
+            // Under the team's legacy suffix, which A's wildcard answers until they exist.
+            assert.deepEqual(
+                [byName(run, ZR, `dns-${a}-to-a`).inputs.rr, byName(run, ZR, `dns-${a}-to-b`).inputs.rr],
+                [`${a}-a.source-team1.dev`, `${a}-b.source-team1.dev`],
+            );
+        }
+    });
+
     it("reads B from the dev stack: an ALB, so a DNS name, planned as weighted CNAMEs through intermediate names on PrivateZone", () => {
         assert.deepEqual(byName(run, T.stackRef, "platform").inputs, { name: "organization/migration/dev" });
         const inputs = byName(run, T.names, "dns-api01-records").inputs;
@@ -204,18 +222,18 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
                 "privatezone",
                 "2c5f0e1d9a7b4f6e",
                 [
-                    { side: "A", type: "CNAME", value: `api01-a.${ZONE}`, ttl: 60, weight: 80 },
-                    { side: "B", type: "CNAME", value: `api01-b.${ZONE}`, ttl: 60, weight: 20 },
+                    { side: "A", type: "CNAME", value: `api01-a.source-team1.dev.${ZONE}`, ttl: 60, weight: 80 },
+                    { side: "B", type: "CNAME", value: `api01-b.source-team1.dev.${ZONE}`, ttl: 60, weight: 20 },
                 ],
             ],
         );
         // <api>-b is a CNAME to the ALB's DNS name, known once the dev stack has applied.
         assert.deepEqual(
             [
-                byName(run, "alicloud:pvtz/zoneRecord:ZoneRecord", "dns-api01-via-b").inputs.rr,
-                byName(run, "alicloud:pvtz/zoneRecord:ZoneRecord", "dns-api01-via-b").inputs.value,
+                byName(run, "alicloud:pvtz/zoneRecord:ZoneRecord", "dns-api01-to-b").inputs.rr,
+                byName(run, "alicloud:pvtz/zoneRecord:ZoneRecord", "dns-api01-to-b").inputs.value,
             ],
-            ["api01-b", "[known after apply]"],
+            ["api01-b.source-team1.dev", "[known after apply]"],
         );
     });
 
@@ -230,17 +248,17 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
                     "shift",
                     60,
                     [
-                        ["A", `api01-a.${ZONE}`, 80],
-                        ["B", `api01-b.${ZONE}`, 20],
+                        ["A", `api01-a.source-team1.dev.${ZONE}`, 80],
+                        ["B", `api01-b.source-team1.dev.${ZONE}`, 20],
                     ],
                     36,
                 ),
-                traffic("api02", "shift", 60, [["A", `api02-a.${ZONE}`, 100]], 0),
+                traffic("api02", "shift", 60, [["A", `api02-a.source-team1.dev.${ZONE}`, 100]], 0),
             ],
         );
         assert.deepEqual(
             byName(run, T.names, "dns-api02-records").inputs.records,
-            [{ side: "A", type: "CNAME", value: `api02-a.${ZONE}`, ttl: 60, weight: 100 }],
+            [{ side: "A", type: "CNAME", value: `api02-a.source-team1.dev.${ZONE}`, ttl: 60, weight: 100 }],
             "api02 at 0 answers A alone (through <api>-a)",
         );
     });

@@ -259,8 +259,8 @@ describe("NameRecords on PrivateZone through the real dynamic-provider host", fu
             const ALB = "alb-b2.cn-hangzhou.alb.aliyuncs.com";
             const engine = new Engine(host, { pz });
             const answers = () => pz.answer(ZONE_ID, RR);
-            const viaA = "api01-a.aliyun.cloud.cn.aibang";
-            const viaB = "api01-b.aliyun.cloud.cn.aibang";
+            const viaA = "api01-a.source-team1.dev.aliyun.cloud.cn.aibang";
+            const viaB = "api01-b.source-team1.dev.aliyun.cloud.cn.aibang";
             await engine.up(stackFile({ phase: "prepare" }, ALB));
             assert.deepEqual(answers(), { weighted: false, shares: { [viaA]: 1 } });
             assert.deepEqual(pz.answer(ZONE_ID, "api01-b"), { weighted: false, shares: { [ALB]: 1 } });

@@ -44,14 +44,16 @@ describe("the cutover stack on PrivateZone", () => {
             zoneId: "zone-1a2b",
             zone: ZONE,
             rr: "api01.source-team1.dev",
-            stagingRr: "api01-staging",
+            stagingRr: "api01-staging.source-team1.dev",
             records: [{ side: "A", type: "A", value: "10.72.10.88", ttl: 60, weight: 100 }],
             retry: { retries: 5, backoffMs: 250 },
+            line: "default",
+            perSecond: 20,
             endpoint: "pvtz.aliyuncs.com",
-            version: "1",
+            version: "2",
         });
         assert.deepEqual(run.warnings, [
-            "PrivateZone zone zone-1a2b: weights apply only in an acceleration zone (DnsGroup FAST_ZONE); a NORMAL zone ignores them and answers every record — check the zone before shift",
+            "PrivateZone zone zone-1a2b: weighted records exist only in an acceleration zone (DnsGroup FAST_ZONE); a regular zone (NORMAL_ZONE) has no weights and holds one CNAME per name, so the provider reads the zone (DescribeZoneInfo) before a name's first record and refuses a regular zone; `npm run -s verify -- --stack cutover --check-dns` reads it now, and ChangeZoneDnsGroup switches it (NORMAL → FAST only, not undone)",
             "PrivateZone zone zone-1a2b must be bound to every VPC whose clients resolve the legacy names: vpc-a1, vpc-b2 (cluster A's, B's, Kong's); this stack does not bind them",
         ]);
     });
@@ -111,31 +113,31 @@ describe("the cutover stack on PrivateZone", () => {
         it("prepare: the intermediate names exist and the legacy name becomes a CNAME to <api>-a (a step of its own)", async () => {
             const run = await planConfig(byHost("prepare", {}));
             assert.deepEqual(records(run), [
-                `dns-api01-via-a: api01-a A 10.72.10.88 ttl 60`,
-                `dns-api01-via-b: api01-b CNAME ${ALB} ttl 60`,
-                `dns-api01-records: api01.source-team1.dev A CNAME api01-a.${ZONE} ttl 60 weight 100`,
+                `dns-api01-to-a: api01-a.source-team1.dev A 10.72.10.88 ttl 60`,
+                `dns-api01-to-b: api01-b.source-team1.dev CNAME ${ALB} ttl 60`,
+                `dns-api01-records: api01.source-team1.dev A CNAME api01-a.source-team1.dev.${ZONE} ttl 60 weight 100`,
             ]);
             assert.deepEqual(
                 (run.outputs.notes as string[])[0],
-                `api01.source-team1.dev.${ZONE}: wait 3600 s: the legacy name became a CNAME to api01-a.${ZONE} (same answer, A's address); resolvers may hold the earlier answer for the TTL in force before (3600 s): shift only after that`,
+                `api01.source-team1.dev.${ZONE}: wait 3600 s: the legacy name became a CNAME to api01-a.source-team1.dev.${ZONE} (same answer, A's address); resolvers may hold the earlier answer for the TTL in force before (3600 s): shift only after that`,
             );
         });
 
         it("shift at 20 %: weighted CNAMEs to both intermediate names", async () => {
             const run = await planConfig(byHost("shift", { api01: 20 }));
             assert.deepEqual(records(run), [
-                `dns-api01-via-a: api01-a A 10.72.10.88 ttl 60`,
-                `dns-api01-via-b: api01-b CNAME ${ALB} ttl 60`,
-                `dns-api01-records: api01.source-team1.dev A CNAME api01-a.${ZONE} ttl 60 weight 80`,
-                `dns-api01-records: api01.source-team1.dev B CNAME api01-b.${ZONE} ttl 60 weight 20`,
+                `dns-api01-to-a: api01-a.source-team1.dev A 10.72.10.88 ttl 60`,
+                `dns-api01-to-b: api01-b.source-team1.dev CNAME ${ALB} ttl 60`,
+                `dns-api01-records: api01.source-team1.dev A CNAME api01-a.source-team1.dev.${ZONE} ttl 60 weight 80`,
+                `dns-api01-records: api01.source-team1.dev B CNAME api01-b.source-team1.dev.${ZONE} ttl 60 weight 20`,
             ]);
         });
 
         it("complete: the legacy name is a CNAME to <api>-b alone, at the steady TTL", async () => {
             const run = await planConfig(byHost("complete", { api01: 100 }));
             assert.deepEqual(records(run), [
-                `dns-api01-via-b: api01-b CNAME ${ALB} ttl 60`,
-                `dns-api01-records: api01.source-team1.dev B CNAME api01-b.${ZONE} ttl 3600 weight 100`,
+                `dns-api01-to-b: api01-b.source-team1.dev CNAME ${ALB} ttl 60`,
+                `dns-api01-records: api01.source-team1.dev B CNAME api01-b.source-team1.dev.${ZONE} ttl 3600 weight 100`,
             ]);
         });
 
@@ -144,10 +146,10 @@ describe("the cutover stack on PrivateZone", () => {
             const refs = published("hostname", ALB);
             const run = await planConfig(fromStack, { refs });
             assert.deepEqual(records(run), [
-                `dns-api01-via-a: api01-a A 10.72.10.88 ttl 60`,
-                `dns-api01-via-b: api01-b CNAME ${ALB} ttl 60`,
-                `dns-api01-records: api01.source-team1.dev A CNAME api01-a.${ZONE} ttl 60 weight 80`,
-                `dns-api01-records: api01.source-team1.dev B CNAME api01-b.${ZONE} ttl 60 weight 20`,
+                `dns-api01-to-a: api01-a.source-team1.dev A 10.72.10.88 ttl 60`,
+                `dns-api01-to-b: api01-b.source-team1.dev CNAME ${ALB} ttl 60`,
+                `dns-api01-records: api01.source-team1.dev A CNAME api01-a.source-team1.dev.${ZONE} ttl 60 weight 80`,
+                `dns-api01-records: api01.source-team1.dev B CNAME api01-b.source-team1.dev.${ZONE} ttl 60 weight 20`,
             ]);
             // The same stack publishing an IPv4 (a CLB): B by address, no intermediate names.
             const byAddress = await planConfig(fromStack, { refs: published("ip", "10.72.11.99") });
