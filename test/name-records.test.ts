@@ -297,3 +297,104 @@ describe("weightOrder", () => {
         );
     });
 });
+
+describe("NameRecords on PrivateZone: the zone and the line, as the service documents them", () => {
+    let svc: NameService;
+    withAlibabaCredentials();
+    before(async () => {
+        svc = privateZoneName();
+        await svc.start();
+    });
+    after(() => svc.stop());
+    beforeEach(() => svc.reset());
+    const pz = () => svc.double as import("./doubles/privatezone").PrivateZoneDouble;
+
+    it("a regular zone (NORMAL_ZONE) is refused before anything is written, naming ChangeZoneDnsGroup and that it cannot be undone", async () => {
+        pz().zones.set("zone-fast-1", { name: "aliyun.cloud.cn.aibang", dnsGroup: "NORMAL_ZONE" });
+        try {
+            await assert.rejects(provider.create!(svc.state([a()])), {
+                message:
+                    "PrivateZone zone zone-fast-1 (aliyun.cloud.cn.aibang) is a regular zone (DnsGroup NORMAL_ZONE): weights exist only in acceleration zones (FAST_ZONE), and a regular zone holds one CNAME per name; switch it with ChangeZoneDnsGroup (NORMAL_ZONE → FAST_ZONE; it cannot be switched back), then apply again. Nothing was written to api01.source-team1.dev.aliyun.cloud.cn.aibang",
+            });
+            assert.deepEqual(story(svc), ["DescribeZoneInfo"]);
+            pz().zones.set("zone-fast-1", { name: "aliyun.cloud.cn.aibang", dnsGroup: "NORMAL_ZONE", changing: true });
+            await assert.rejects(provider.create!(svc.state([a()])), {
+                message:
+                    "PrivateZone zone zone-fast-1 (aliyun.cloud.cn.aibang) is changing its DNS group (DnsGroupChanging): apply again once DescribeZoneInfo reports FAST_ZONE",
+            });
+        } finally {
+            pz().zones.delete("zone-fast-1");
+        }
+    });
+
+    it("the double refuses what the service refuses: the switch for a CNAME, the switch without Line, a weight in a regular zone, a TTL outside the set", async () => {
+        const d = pz();
+        const id = d.addRecord({ zoneId: "zone-fast-1", rr: RR, value: A_ADDRESS });
+        const rpc = async (action: string, params: Record<string, string | number>) => {
+            const res = await fetch(`http://${d.endpoint}/`, {
+                method: "POST",
+                headers: {
+                    "x-acs-action": action,
+                    "x-acs-version": "2018-01-01",
+                    authorization: `ACS3-HMAC-SHA256 Credential=${d.accessKeyId},SignedHeaders=host,Signature=x`,
+                    "content-type": "application/x-www-form-urlencoded",
+                },
+                body: new URLSearchParams(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))).toString(),
+            });
+            return `${res.status} ${((await res.json()) as { Code?: string }).Code ?? "OK"}`;
+        };
+        assert.equal(
+            await rpc("SetZoneLbaStatus", { ZoneId: "zone-fast-1", Rr: RR, Type: "CNAME", Line: "default", Open: "true" }),
+            "400 InvalidParameter",
+        );
+        assert.equal(await rpc("SetZoneLbaStatus", { ZoneId: "zone-fast-1", Rr: RR, Type: "A", Open: "true" }), "400 MissingParameter");
+        assert.equal(
+            await rpc("AddZoneRecord", { ZoneId: "zone-fast-1", Rr: "x", Type: "A", Value: "10.0.0.1", Ttl: 10, Line: "default" }),
+            "400 InvalidParameter",
+        );
+        assert.equal(
+            await rpc("AddZoneRecord", {
+                ZoneId: "zone-fast-1",
+                Rr: "x",
+                Type: "A",
+                Value: "10.0.0.1",
+                Ttl: 60,
+                Line: "default",
+                Weight: 0,
+            }),
+            "400 InvalidParameter",
+        );
+        assert.equal(await rpc("UpdateZoneRecordWeight", { RecordId: id, Weight: 0 }), "200 OK");
+        d.zones.set("zone-fast-1", { name: "aliyun.cloud.cn.aibang", dnsGroup: "NORMAL_ZONE" });
+        try {
+            assert.equal(await rpc("UpdateZoneRecordWeight", { RecordId: id, Weight: 50 }), "400 Zone.Invalid.DnsGroup");
+            assert.equal(
+                await rpc("SetZoneLbaStatus", { ZoneId: "zone-fast-1", Rr: RR, Type: "A", Line: "default", Open: "true" }),
+                "400 Zone.Invalid.DnsGroup",
+            );
+        } finally {
+            d.zones.delete("zone-fast-1");
+        }
+        // UpdateZoneRecord without Weight sets the documented default, 1.
+        d.records.get(id)!.Weight = 40;
+        assert.equal(await rpc("UpdateZoneRecord", { RecordId: id, Rr: RR, Type: "A", Value: A_ADDRESS, Ttl: 60 }), "200 OK");
+        assert.equal(d.records.get(id)!.Weight, 1);
+        // These calls broke the contract on purpose (the root hook fails a test whose doubles saw a violation).
+        (d as unknown as { violations?: string[] }).violations?.splice(0);
+    });
+
+    it("every record call and the switch carry the line; the weight is sent again on every UpdateZoneRecord", async () => {
+        let state = (await applyRecords(svc, undefined, [a()])).state;
+        state = (await applyRecords(svc, state, [a(80), b(20)])).state;
+        await applyRecords(svc, state, [b(100, 3600)]);
+        const log = svc.double.log();
+        for (const call of log.filter((c) => /^(AddZoneRecord|UpdateZoneRecord|SetZoneLbaStatus) /.test(c)))
+            assert.match(call, /\bLine=default\b/, call);
+        for (const call of log.filter((c) => c.startsWith("UpdateZoneRecord "))) assert.match(call, /\bWeight=\d+\b/, call);
+        // The move of B onto the name keeps its weight 1; the TTL step keeps the weight B holds (100).
+        assert.deepEqual(
+            log.filter((c) => c.startsWith("UpdateZoneRecord ")).map((c) => /Weight=(\d+)/.exec(c)![1]),
+            ["1", "100"],
+        );
+    });
+});
