@@ -47,6 +47,8 @@ export abstract class AlibabaRpcDouble {
     private nextRequest = 1;
     /** Answers still to be throttled, and how: one in every `every` calls. */
     private throttled?: { left: number; code: string; retryAfterMs?: number; every: number; seen: number };
+    /** A fault planned for one call (and, throttled, its retries): see `failCall`. */
+    private planned?: { at: number; kind: "throttled" | "5xx" | "lost"; left: number };
 
     protected constructor(
         private readonly version: string,
@@ -70,6 +72,16 @@ export abstract class AlibabaRpcDouble {
      */
     throttle(answers: number, code = "Throttling.User", retryAfterMs?: number, every = 1): void {
         this.throttled = { left: answers, code, every, seen: 0, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    }
+
+    /**
+     * The `n`-th call from now (1 = the next) fails: `throttled` answers `Throttling.User` to it and
+     * to the `retries` attempts that follow (throttling past the caller's retries; nothing applied);
+     * `5xx` answers it `InternalError` (HTTP 500; nothing applied); `lost` applies it and then drops
+     * the connection before answering (a timeout after the service acted: the caller cannot know).
+     */
+    failCall(n: number, kind: "throttled" | "5xx" | "lost", retries = 0): void {
+        this.planned = { at: this.calls.length + n, kind, left: kind === "throttled" ? retries + 1 : 1 };
     }
 
     /** Calls as `Action key=value ...`, the signature-free part, in order. */
@@ -129,8 +141,17 @@ export abstract class AlibabaRpcDouble {
                 }
                 const fault = this.faultFor(action);
                 if (fault) throw fault;
+                const plan = this.planned && this.calls.length >= this.planned.at && this.planned.left > 0 ? this.planned : undefined;
+                if (plan) plan.left--;
+                if (plan?.kind === "throttled") throw new ApiError(400, "Throttling.User", "Request was denied due to user flow control.");
+                if (plan?.kind === "5xx")
+                    throw new ApiError(500, "InternalError", "The request processing has failed due to some unknown error.");
                 const payload = this.dispatch(action, params);
                 this.observe([action, ...Object.entries(params).map(([k, v]) => `${k}=${v}`)].join(" "));
+                if (plan?.kind === "lost") {
+                    req.socket.destroy();
+                    return;
+                }
                 reply(200, payload);
             } catch (err) {
                 if (err instanceof ApiError)
