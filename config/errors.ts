@@ -37,7 +37,7 @@ export const REDACTED = "[redacted]";
 /** Key names whose values are secrets whatever they hold (`tlsKey`, `kong.token`, `password`, ...). */
 const SECRET_KEY_NAME = /(token|secret|passw(or)?d|passphrase|credentials?|key)s?$/i;
 /** Keys that hold the *name* of a Kubernetes Secret, not secret material. */
-const NAMES_OF_SECRETS = new Set(["existingSecret", "secretName"]);
+export const NAMES_OF_SECRETS = new Set(["existingSecret", "secretName"]);
 /** A PEM private key block (PKCS#1 RSA, SEC1 EC, PKCS#8, encrypted PKCS#8, OpenSSH). */
 export const PRIVATE_KEY_PEM = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----/;
 /** Words that mark a value as a credential even under an innocent key. */
@@ -45,8 +45,20 @@ const SECRET_WORD = /(secret|token|passw|bearer|tok[-_])/i;
 
 /** Whether a string looks like a credential: a private key, a token-like word, or long random text. */
 export function looksSecret(text: string): boolean {
-    if (PRIVATE_KEY_PEM.test(text) || SECRET_WORD.test(text)) return true;
-    // Long unbroken random-looking text (API keys, base64 key material): letters and digits mixed, no dots or spaces.
+    return PRIVATE_KEY_PEM.test(text) || SECRET_WORD.test(text) || looksRandom(text);
+}
+
+/**
+ * Whether a string is key material by its shape alone (a private key, long random text),
+ * leaving out the token-like words: what a value that names a Secret (`team1-tls-secret`)
+ * must still not be.
+ */
+export function looksLikeKeyMaterial(text: string): boolean {
+    return PRIVATE_KEY_PEM.test(text) || looksRandom(text);
+}
+
+/** Long unbroken random-looking text (API keys, base64 key material): letters and digits mixed, no dots or spaces. */
+function looksRandom(text: string): boolean {
     return /^[A-Za-z0-9+/=_-]{24,}$/.test(text) && /[A-Za-z]/.test(text) && /\d/.test(text) && entropyBitsPerChar(text) >= 3.5;
 }
 
@@ -59,7 +71,7 @@ function entropyBitsPerChar(text: string): number {
 }
 
 /** The last name in a key path: `kong.apis.api01.token` → `token`, `apis[1].name` → `name`. */
-function lastKey(path: string): string {
+export function lastKey(path: string): string {
     const m = /([A-Za-z0-9_-]+)(\[\d+\])*$/.exec(path);
     return m ? m[1] : path;
 }

@@ -3,8 +3,20 @@ import { parseEndpoint } from "../plan/probes";
 import { DEFAULT_RETRY } from "../providers/alibaba-calls";
 import { PRIVATEZONE_TTLS } from "../providers/name-records";
 import { resolveController } from "../plan/controller";
-import { albConfigName, inZone, legacyHost, legacyWildcard } from "../plan/naming";
-import { ConfigError, ConfigProblem, PRIVATE_KEY_PEM, REDACTED, redact, show } from "./errors";
+import { isIP } from "node:net";
+import { albConfigName, cutoverOwnNames, inZone, legacyHost, legacyWildcard } from "../plan/naming";
+import {
+    ConfigError,
+    ConfigProblem,
+    lastKey,
+    looksLikeKeyMaterial,
+    looksSecret,
+    NAMES_OF_SECRETS,
+    PRIVATE_KEY_PEM,
+    REDACTED,
+    redact,
+    show,
+} from "./errors";
 import { pemCertificates } from "./tls";
 import {
     Api,
@@ -171,7 +183,7 @@ export function parseConfig(raw: RawConfig): StackConfig {
         const shortDomain = parseShortDomain(c, raw.shortDomain);
         if (ingress && shortDomain?.mode === "dedicated") checkDistinctControllers(c, ingress, shortDomain.controller);
         const tls = parseTls(c, raw);
-        throwIfProblems(c);
+        throwIfProblems(c, raw);
         const config: PlatformConfig = {
             role,
             domains: domains!,
@@ -184,7 +196,7 @@ export function parseConfig(raw: RawConfig): StackConfig {
     }
     if (role === "cutover") {
         const dns = parseDns(c, raw.dns);
-        const cutover = parseCutover(c, raw.cutover, apis);
+        const cutover = parseCutover(c, raw.cutover, apis, domains);
         if (cutover?.target.kind === "stack" && namesSelf(cutover.target.stack, raw.self)) {
             c.fail(
                 "cutover.platformStack",
@@ -201,7 +213,7 @@ export function parseConfig(raw: RawConfig): StackConfig {
             );
         }
         const kong = raw.kong === undefined ? undefined : parseKong(c, raw, domains, apis, cutover, dns);
-        throwIfProblems(c);
+        throwIfProblems(c, raw);
         const config: CutoverConfig = { role, domains: domains!, apis: apis!, cutover: cutover!, dns: dns!, ...(kong ? { kong } : {}) };
         return config;
     }
@@ -219,7 +231,7 @@ export function parseConfig(raw: RawConfig): StackConfig {
         );
     }
     const decommission = parseDecommission(c, raw.decommission, apis);
-    throwIfProblems(c);
+    throwIfProblems(c, raw);
     const config: SourceConfig = { role: "source", domains: domains!, apis: apis!, source: source!, decommission: decommission! };
     return config;
 }
@@ -234,9 +246,11 @@ export const ROLE_KEYS: Record<Role, readonly string[]> = {
 };
 /** The one key where a private key belongs (as a secret). */
 const PRIVATE_KEY_SETTING = "tlsKey";
+/** The one key where the Kong Admin token belongs (as a secret). */
+const KONG_TOKEN_SETTING = "kongAdminToken";
 
 /** Optimal string alignment distance: edits, with a swap of two neighbours as one. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
     const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
     for (let j = 1; j <= b.length; j++) d[0][j] = j;
     for (let i = 1; i <= a.length; i++) {
@@ -325,6 +339,74 @@ function checkPrivateKeys(c: Checker, present: PresentKey[]): void {
     }
 }
 
+/** A PrivateZone zone id as the service issues them: 16 to 32 lower-case letters and digits (e.g. 2c5f0e1d9a7b4f6e). */
+export const PRIVATEZONE_ZONE_ID = /^[a-z0-9]{16,32}$/;
+
+/**
+ * Public identifiers whose shape shows what they are, by the key that holds them. Real ones
+ * (a 32-character zone id, a vpc-/vsw-/lb- id) are long random-looking text, which the
+ * secret detector alone would refuse; a token in one of these keys has to match the shape
+ * too. One that does (a lower-case 16–32 character token in dns.zoneId) cannot be told from
+ * an id by its text.
+ */
+const PUBLIC_ID_SHAPES: Record<string, RegExp> = {
+    zoneId: PRIVATEZONE_ZONE_ID,
+    vpcIds: /^vpc-[a-z0-9]+$/,
+    vSwitchId: /^vsw-[a-z0-9]+$/,
+    vswitchId: /^vsw-[a-z0-9]+$/,
+    id: /^((alb|lb)-[a-z0-9]+|\d+)$/,
+    loadBalancerId: /^lb-[a-z0-9]+$/,
+    certificateIds: /^\d+-[a-z0-9-]+$/,
+    // Its choices name the header the token travels in (kong-admin-token), not the token.
+    auth: /^(kong-admin-token|bearer)$/,
+};
+/** Keys that hold PEM certificates, public by nature; a private key among them is refused by checkPrivateKeys. */
+const CERTIFICATE_KEYS = new Set(["certificate", "caBundle"]);
+
+/** Whether a plain config value at `path` looks like a credential, with the public shapes above left out. */
+function plainValueLooksSecret(path: string, text: string): boolean {
+    const key = lastKey(path);
+    if (CERTIFICATE_KEYS.has(key) || PUBLIC_ID_SHAPES[key]?.test(text)) return false;
+    // The name of a Kubernetes Secret often says "secret" (team1-tls-secret): only key material counts there.
+    return NAMES_OF_SECRETS.has(key) ? looksLikeKeyMaterial(text) : looksSecret(text);
+}
+
+/** Every string leaf under `value`, with its key path. */
+function stringLeaves(value: unknown, path: string): [string, string][] {
+    if (typeof value === "string") return [[path, value]];
+    if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, `${path}[${i}]`));
+    if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, `${path}.${k}`));
+    return [];
+}
+
+/**
+ * The secret detector sees every plain value the stack sets, not only the ones an error message
+ * would show: a plain value reaches resource inputs, warnings and the plan (a Kong token pasted
+ * into dns.zoneId was printed eight times), and is stored unencrypted. Runs last, so a value
+ * already refused (or a key already reported) is not reported twice; secret settings are
+ * skipped, as are the two secrets' own keys, which say themselves when they are stored plain.
+ */
+function checkPlainSecrets(c: Checker, present: PresentKey[]): void {
+    const reported = c.problems.map((p) => p.path.slice(NAMESPACE.length + 1));
+    const covered = (path: string) => reported.some((r) => path === r || path.startsWith(`${r}.`) || path.startsWith(`${r}[`));
+    for (const { key, value, secret } of present) {
+        if (secret || key === PRIVATE_KEY_SETTING || key === KONG_TOKEN_SETTING) continue;
+        let parsed: unknown = value;
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            // a plain string value
+        }
+        for (const [path, text] of stringLeaves(parsed, key)) {
+            if (covered(path) || !plainValueLooksSecret(path, text)) continue;
+            c.problem(
+                path,
+                `${REDACTED} is not accepted: it looks like a credential (a token or key), which a plain config value stores unencrypted and the plan prints; the Kong Admin token belongs only in the secret ${NAMESPACE}:${KONG_TOKEN_SETTING}, a private key only in the secret ${NAMESPACE}:${PRIVATE_KEY_SETTING} (pulumi config set --secret …)`,
+            );
+        }
+    }
+}
+
 /** TTL floors of the Alidns editions; below them the API answers QuotaExceeded.TTL. */
 export const TTL_FLOOR: Record<DnsEdition, number> = { free: 600, basic: 120, standard: 60, ultimate: 10, exclusive: 1 };
 /** Weighted records one name (and line) may hold per edition. */
@@ -360,18 +442,53 @@ export function isIpv4(value: string): boolean {
     return IPV4.test(value);
 }
 
-/** TTLs PrivateZone accepts, in seconds. */
+const DNS_SERVICES = ["alidns", "privatezone"] as const;
+/** Keys of `migration:dns` that only PrivateZone reads. */
+const PRIVATEZONE_KEYS = ["zoneId", "vpcIds"] as const;
+/** A resolution line: "default", or a line identifier such as telecom, unicom, cn_mobile_anhui. */
+const DNS_LINE = /^[a-z0-9_]{1,32}$/;
+
+/**
+ * Which service holds the names decides what every other `migration:dns` key may be. When it is
+ * misspelt, or missing beside PrivateZone's own keys, that is the one problem reported: the
+ * rest (zoneId and vpcIds "unknown", edition missing, TTLs judged by the wrong service) would
+ * only be its echoes. Returns the service, or undefined after reporting.
+ */
+function dnsService(c: Checker, obj: Record<string, unknown>): (typeof DNS_SERVICES)[number] | undefined {
+    if (obj.service !== undefined) return c.oneOf("dns.service", obj.service, DNS_SERVICES);
+    const typo = Object.keys(obj).find((k) => k !== "service" && editDistance(k.toLowerCase(), "service") <= 2);
+    if (typo) {
+        c.problem(
+            `dns.${typo}`,
+            "not a key this program reads (its value is not shown); did you mean service? (without dns.service the legacy names are taken to be public Alidns records)",
+        );
+        return undefined;
+    }
+    const pvtzKeys = PRIVATEZONE_KEYS.filter((k) => obj[k] !== undefined);
+    if (pvtzKeys.length > 0) {
+        const keys = pvtzKeys.map((k) => `dns.${k}`).join(" and ");
+        c.fail(
+            "dns.service",
+            undefined,
+            `privatezone, since ${keys} ${pvtzKeys.length === 1 ? "is" : "are"} set (PrivateZone settings; without dns.service the legacy names are taken to be public Alidns records), or no ${keys} for Alidns`,
+        );
+        return undefined;
+    }
+    return "alidns";
+}
 
 function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
     const obj = c.object("dns", value);
     if (!obj) return undefined;
-    const service = c.oneOfOr("dns.service", obj.service, ["alidns", "privatezone"] as const, "alidns");
+    const service = dnsService(c, obj);
+    if (!service) return undefined;
     const pvtz = service === "privatezone";
     c.knownKeys("dns", obj, [
         "service",
         "zone",
-        ...(pvtz ? ["zoneId", "vpcIds"] : ["edition"]),
+        ...(pvtz ? PRIVATEZONE_KEYS : ["edition"]),
         "ttl",
+        "line",
         "endpoint",
         "retries",
         "retryBackoffMs",
@@ -386,9 +503,25 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
         isDnsName,
     );
     const edition = pvtz ? undefined : c.oneOf<DnsEdition>("dns.edition", obj.edition, DNS_EDITIONS);
+    // A zone id has one shape; anything else (a token pasted here passed the old letters-and-digits
+    // pattern and was printed in every record's inputs) is refused, and shown only if it does not look secret.
     const zoneId = pvtz
-        ? c.string("dns.zoneId", obj.zoneId, "the PrivateZone zone id (letters and digits)", (x) => /^[A-Za-z0-9-]{1,64}$/.test(x))
+        ? c.string(
+              "dns.zoneId",
+              obj.zoneId,
+              "the PrivateZone zone id: 16 to 32 lower-case letters and digits, e.g. 2c5f0e1d9a7b4f6e",
+              (x) => PRIVATEZONE_ZONE_ID.test(x),
+          )
         : undefined;
+    const line =
+        obj.line === undefined
+            ? "default"
+            : c.string(
+                  "dns.line",
+                  obj.line,
+                  'the resolution line of the records: "default", or a line identifier of a-z, 0-9 and _, at most 32 characters (e.g. telecom)',
+                  (x) => DNS_LINE.test(x),
+              );
     let vpcIds: string[] | undefined;
     if (pvtz) {
         const list = obj.vpcIds;
@@ -435,13 +568,18 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
     }
     const tooMany = edition ? weightedRecordLimitProblem(edition, WEIGHTED_RECORDS_PER_NAME) : undefined;
     if (tooMany) c.fail("dns.edition", edition, tooMany);
-    if (!zone || !ttl || !endpoint || retries === undefined || backoffMs === undefined) return undefined;
+    if (!zone || !ttl || !line || !endpoint || retries === undefined || backoffMs === undefined) return undefined;
     const retry = { retries, backoffMs };
-    if (pvtz) return zoneId && vpcIds ? { service: "privatezone", zone, zoneId, vpcIds, ttl, endpoint, retry } : undefined;
-    return edition ? { service: "alidns", zone, edition, ttl, endpoint, retry } : undefined;
+    if (pvtz) return zoneId && vpcIds ? { service: "privatezone", zone, zoneId, vpcIds, ttl, line, endpoint, retry } : undefined;
+    return edition ? { service: "alidns", zone, edition, ttl, line, endpoint, retry } : undefined;
 }
 
-function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): CutoverSettings | undefined {
+/** An IPv4 or IPv6 literal (bracketed or not), or anything dotted-quad-like: never a DNS name. */
+function isIpLiteral(text: string): boolean {
+    return isIP(text.replace(/^\[(.*)\]$/, "$1")) !== 0 || /^\d+(\.\d+){3}$/.test(text);
+}
+
+function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined, domains?: Domains): CutoverSettings | undefined {
     const obj = c.object("cutover", value);
     if (!obj) return undefined;
     c.knownKeys("cutover", obj, [
@@ -468,6 +606,13 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
             obj.targetHost,
             `either cutover.targetHost or cutover.${alongsideHost[0]} (both say where B is), not both`,
         );
+    } else if (typeof obj.targetHost === "string" && isIpLiteral(obj.targetHost)) {
+        // An address passes as a DNS name (digits are labels): the legacy names would become CNAMEs to an address.
+        c.fail(
+            "cutover.targetHost",
+            obj.targetHost,
+            "B's load balancer as a DNS name, not an IP address: the legacy names become CNAMEs to it, and a CNAME points at a name; B by IPv4 goes in cutover.targetAddress",
+        );
     } else if (obj.targetHost !== undefined) {
         const host = c.string(
             "cutover.targetHost",
@@ -475,7 +620,18 @@ function parseCutover(c: Checker, value: unknown, apis: Api[] | undefined): Cuto
             "B's load balancer as a DNS name, e.g. alb-xxxx.cn-hangzhou.alb.aliyuncs.com",
             isDnsName,
         );
-        if (host) target = { kind: "host", host };
+        // A name this stack writes itself would point the legacy names back at themselves: a CNAME loop.
+        const own =
+            host && apis && domains
+                ? apis.flatMap((a) => [legacyHost(a.name, domains), ...cutoverOwnNames(a.name, domains)]).find((n) => n === host)
+                : undefined;
+        if (own)
+            c.fail(
+                "cutover.targetHost",
+                host,
+                `B's own load balancer name, not a name this stack writes: ${own} would become a CNAME chain back to itself (a loop that answers nothing)`,
+            );
+        else if (host) target = { kind: "host", host };
         if (host && completeWith === "cname") c.fail("cutover.completeWith", "cname", COMPLETE_WITH_B_BY_NAME);
     } else if (obj.targetAddress !== undefined && obj.platformStack !== undefined) {
         c.fail(
@@ -586,6 +742,13 @@ function parseGate(c: Checker, value: unknown): GateSettings | undefined {
             deadlineMs,
             `more than intervalMs × (successes − 1) = ${intervalMs! * (successes! - 1)} ms, or the gate can never pass`,
         );
+    // One request allowed to outlast the whole gate means the deadline, not the probe, decides its verdict.
+    if (timeoutMs! > deadlineMs!)
+        c.fail(
+            "cutover.gate.timeoutMs",
+            timeoutMs,
+            `at most cutover.gate.deadlineMs (${deadlineMs} ms): a single request cannot be allowed longer than the whole gate`,
+        );
     return {
         enabled,
         probes: probes!,
@@ -608,7 +771,9 @@ function checkZoneHoldsLegacyNames(c: Checker, zone: string, domains: { source: 
     if (outside.length > 0) c.fail("dns.zone", zone, `a zone that contains the legacy hosts (${outside.join(", ")})`);
 }
 
-function throwIfProblems(c: Checker): void {
+/** Throws every problem found; with the stack's keys at hand, after the sweep for plain-text secrets. */
+function throwIfProblems(c: Checker, raw?: RawConfig): void {
+    if (raw?.present) checkPlainSecrets(c, raw.present);
     if (c.problems.length > 0) throw new ConfigError(c.problems);
 }
 
@@ -697,7 +862,15 @@ function parseController(c: Checker, path: string, value: unknown, extraKeys: st
         );
         className = undefined;
     }
-    const replicas = obj.replicas === undefined ? 2 : c.integer(`${path}.replicas`, obj.replicas, 1, 50);
+    // ALB Ingress runs no controller pods of this stack: a replica count there would be read by nothing.
+    let replicas: number | undefined;
+    if (implementation === "alb" && obj.replicas !== undefined)
+        c.fail(
+            `${path}.replicas`,
+            obj.replicas,
+            "no replicas with implementation alb: an ALB is a load balancer Alibaba runs, with no controller pods of this stack to count (replicas sizes ingress-nginx's controller)",
+        );
+    else replicas = obj.replicas === undefined ? 2 : c.integer(`${path}.replicas`, obj.replicas, 1, 50);
     const loadBalancer = parseLoadBalancer(c, `${path}.loadBalancer`, obj.loadBalancer, implementation);
     const bad = (key: string, v: unknown) => obj[key] !== undefined && v === undefined;
     if (!name || !implementation || bad("namespace", namespace) || bad("className", className) || !replicas || !loadBalancer)
@@ -758,6 +931,11 @@ function parseClb(c: Checker, path: string, value: unknown): ClbConfig | undefin
     return { kind: "new", addressType, chargeType: "PayByCLCU", ...(vswitchId ? { vswitchId } : {}) };
 }
 
+/** The region of an Alibaba Cloud zone id: cn-hangzhou-k → cn-hangzhou, ap-southeast-1a → ap-southeast-1. */
+export function regionOfZone(zoneId: string): string {
+    return zoneId.replace(/-[a-z]$/, "").replace(/(\d)[a-z]$/, "$1");
+}
+
 /** The ALB of an ACK ALB Ingress controller, as its AlbConfig spells it (shared/notes/alibaba-cloud.md). */
 function parseAlb(c: Checker, path: string, value: unknown): AlbConfigSettings | undefined {
     const obj = value === undefined ? {} : c.object(path, value);
@@ -785,7 +963,17 @@ function parseAlb(c: Checker, path: string, value: unknown): AlbConfigSettings |
             list,
             "a list of {vSwitchId: vsw-…, zoneId: e.g. cn-hangzhou-h}, one per zone, in at least two zones (an ALB spans two zones; fixed at creation)",
         );
-    } else zoneMappings = list as { vSwitchId: string; zoneId: string }[];
+    } else {
+        // An ALB lives in one region: zones of two regions (cn-hangzhou-k, cn-shanghai-a) cannot be its zones.
+        const regions = [...new Set((list as { zoneId: string }[]).map((z) => regionOfZone(z.zoneId)))];
+        if (regions.length > 1)
+            c.fail(
+                `${path}.zoneMappings`,
+                list,
+                `zones of one region (an ALB lives in one region; these are in ${regions.join(" and ")}), e.g. cn-hangzhou-k and cn-hangzhou-j`,
+            );
+        else zoneMappings = list as { vSwitchId: string; zoneId: string }[];
+    }
     let certificateIds: string[] | undefined;
     if (obj.certificateIds !== undefined) {
         const ids = obj.certificateIds;

@@ -168,6 +168,11 @@ interface DnsCommon {
     /** The zone (domain) that holds the legacy names. */
     zone: string;
     ttl: { cutover: number; steady: number };
+    /**
+     * The DNS resolution line the records are written on (the `Line` of Alibaba's record calls).
+     * @default "default"
+     */
+    line: string;
     /** The service's API endpoint. @default "alidns.aliyuncs.com" / "pvtz.aliyuncs.com" */
     endpoint: string;
     /** Retries of a throttled or unavailable call, and the first backoff (ms, doubling, jittered). @default {retries: 5, backoffMs: 250} */

@@ -215,5 +215,27 @@ export function cutoverWarnings(config: CutoverConfig): string[] {
             `Kong layer without migration:kongAdminToken: the Admin API at ${kong.adminUrl} must accept unauthenticated requests (Kong OSS without RBAC); set the token if it has RBAC`,
         );
     }
+    // An explicit opt-out of a safety check is said on every run, as the gate's is (over http:// there is no certificate to check).
+    if (kong && !kong.tlsVerify && kong.adminUrl.startsWith("https:")) {
+        out.push(
+            `Kong Admin API certificate not verified (migration:kong.tlsVerify: false): the stack talks to whoever answers at ${kong.adminUrl}${kong.token ? " and sends it the Admin token" : ""}; set tlsVerify: true (the default) once the machine running pulumi up trusts the Admin API's certificate`,
+        );
+    }
+    // Warned, not refused: in prepare nothing is on B whatever the weights say, and rolling back
+    // to prepare is one edit (phase prepare) that leaves the weights in place — refusing them
+    // would turn a rollback into several edits at the worst moment. Said so that a weight set
+    // before its phase (the canary's `weights.api01 5` without `phase shift`) is not mistaken for a move.
+    if (config.cutover.phase === "prepare") {
+        const idle = [
+            ...Object.entries(config.cutover.weights)
+                .filter(([, w]) => w > 0)
+                .map(([api, w]) => `migration:cutover.weights.${api} (${w})`),
+            ...Object.entries(kong?.apis ?? {})
+                .filter(([, a]) => a.weight !== undefined && a.weight > 0)
+                .map(([api, a]) => `migration:kong.apis.${api}.weight (${a.weight})`),
+        ];
+        if (idle.length > 0)
+            out.push(`phase prepare moves nothing to B: ${idle.join(", ")} will move traffic the moment phase shift is applied`);
+    }
     return out;
 }

@@ -149,7 +149,7 @@ describe("npm run plan", () => {
             stderr,
             `plan: stack cutover: StackReference organization/migration/dev: planning stack dev with ${file} failed:\n` +
                 "stack dev: invalid stack configuration (1 problem):\n" +
-                "  migration:ingress.replicas: 0 is not accepted; expected an integer from 1 to 50\n",
+                "  migration:ingress.replicas: 0 is not accepted; expected no replicas with implementation alb: an ALB is a load balancer Alibaba runs, with no controller pods of this stack to count (replicas sizes ingress-nginx's controller)\n",
         );
     });
 

@@ -34,10 +34,18 @@ describe("cutover config", () => {
                 zone: "aliyun.cloud.cn.aibang",
                 edition: "standard",
                 ttl: { cutover: 60, steady: 600 },
+                line: "default",
                 endpoint: "alidns.aliyuncs.com",
                 retry: { retries: 5, backoffMs: 250 },
             },
         });
+    });
+
+    it('dns.line: the resolution line the records take, "default" unless set; a line identifier is kept', () => {
+        for (const line of ["telecom", "cn_mobile_anhui", "a".repeat(32)]) {
+            const config = parseConfig(raw({}, { line }));
+            assert.equal(config.role === "cutover" && config.dns.line, line);
+        }
     });
 
     describe("refuses before anything registers", () => {
@@ -125,6 +133,20 @@ describe("cutover config", () => {
                 "an unknown phase",
                 raw({ phase: "rollback" }),
                 ['migration:cutover.phase: "rollback" is not accepted; expected one of prepare | shift | complete'],
+            ],
+            [
+                "a resolution line that is not a line identifier",
+                raw({}, { line: "China Telecom" }),
+                [
+                    'migration:dns.line: "China Telecom" is not accepted; expected the resolution line of the records: "default", or a line identifier of a-z, 0-9 and _, at most 32 characters (e.g. telecom)',
+                ],
+            ],
+            [
+                "a resolution line longer than 32 characters",
+                raw({}, { line: "a".repeat(33) }),
+                [
+                    `migration:dns.line: "${"a".repeat(33)}" is not accepted; expected the resolution line of the records: "default", or a line identifier of a-z, 0-9 and _, at most 32 characters (e.g. telecom)`,
+                ],
             ],
             [
                 "a zone that does not hold the legacy names",

@@ -369,6 +369,199 @@ describe("operator mistakes", () => {
         });
     });
 
+    describe("config that would plan something wrong, or print a secret, is refused (through npm run plan)", () => {
+        const TOKEN = "kong-tok-SUPERSECRET-123";
+        const RANDOM = "Zx8Q2mP4kL9vB7nR3tY6wE1u";
+        const CREDENTIAL =
+            "[redacted] is not accepted: it looks like a credential (a token or key), which a plain config value stores unencrypted and the plan prints; the Kong Admin token belongs only in the secret migration:kongAdminToken, a private key only in the secret migration:tlsKey (pulumi config set --secret …)";
+        const NO_ALB_REPLICAS =
+            "is not accepted; expected no replicas with implementation alb: an ALB is a load balancer Alibaba runs, with no controller pods of this stack to count (replicas sizes ingress-nginx's controller)";
+        const CNAME =
+            'expected "address" while B is a DNS name: complete then leaves each legacy name a CNAME to <api>-b, which points at B\'s load balancer (completeWith: cname replaces an A record, which B by name never has)';
+        /** The committed cutover stack with B pinned as a DNS name instead of read from the platform stack. */
+        const byName =
+            (host: string, more: Record<string, unknown> = {}) =>
+            (c: Record<string, Record<string, unknown>>) => {
+                const { platformStack: _, ...rest } = c["migration:cutover"];
+                c["migration:cutover"] = { ...rest, targetHost: host, ...more };
+            };
+        const cases: [string, string, (c: Record<string, Record<string, unknown>>) => void, string][] = [
+            [
+                "a Kong token pasted into dns.zoneId (it passed the old letters-and-digits pattern)",
+                "cutover",
+                (c) => (c["migration:dns"].zoneId = TOKEN),
+                "  migration:dns.zoneId: [redacted] is not accepted; expected the PrivateZone zone id: 16 to 32 lower-case letters and digits, e.g. 2c5f0e1d9a7b4f6e",
+            ],
+            [
+                "a random token in dns.zoneId",
+                "cutover",
+                (c) => (c["migration:dns"].zoneId = RANDOM),
+                "  migration:dns.zoneId: [redacted] is not accepted; expected the PrivateZone zone id: 16 to 32 lower-case letters and digits, e.g. 2c5f0e1d9a7b4f6e",
+            ],
+            [
+                "a token in a setting its own pattern lets through (a Kong service name)",
+                "cutover",
+                (c) => ((c["migration:kong"].apis as Record<string, Record<string, unknown>>).api01.service = TOKEN),
+                `  migration:kong.apis.api01.service: ${CREDENTIAL}`,
+            ],
+            [
+                "a token as the platform stack's name",
+                "cutover",
+                (c) => (c["migration:cutover"].platformStack = RANDOM),
+                `  migration:cutover.platformStack: ${CREDENTIAL}`,
+            ],
+            [
+                "a token as the kubeconfig context of cluster A",
+                "source",
+                (c) => (c["migration:source"].kubeContext = RANDOM),
+                `  migration:source.kubeContext: ${CREDENTIAL}`,
+            ],
+            [
+                "ingress.replicas with ALB Ingress",
+                "dev",
+                (c) => (c["migration:ingress"].replicas = 3),
+                `  migration:ingress.replicas: 3 ${NO_ALB_REPLICAS}`,
+            ],
+            [
+                "the short-domain controller's replicas with ALB Ingress",
+                "dev",
+                (c) => ((c["migration:shortDomain"].controller as Record<string, unknown>).replicas = 2),
+                `  migration:shortDomain.controller.replicas: 2 ${NO_ALB_REPLICAS}`,
+            ],
+            [
+                "ALB zone mappings in two regions",
+                "dev",
+                (c) =>
+                    ((c["migration:ingress"].loadBalancer as Record<string, unknown>).zoneMappings = [
+                        { vSwitchId: "vsw-b1zonek", zoneId: "cn-hangzhou-k" },
+                        { vSwitchId: "vsw-s1zonea", zoneId: "cn-shanghai-a" },
+                    ]),
+                '  migration:ingress.loadBalancer.zoneMappings: [{"vSwitchId":"vsw-b1zonek","zoneId":"cn-hangzhou-k"},{"vSwitchId":"vsw-s1zon... is not accepted; expected zones of one region (an ALB lives in one region; these are in cn-hangzhou and cn-shanghai), e.g. cn-hangzhou-k and cn-hangzhou-j',
+            ],
+            [
+                "a gate request timeout longer than the gate's deadline",
+                "cutover",
+                (c) => (c["migration:cutover"].gate = { timeoutMs: 30000, deadlineMs: 20000 }),
+                "  migration:cutover.gate.timeoutMs: 30000 is not accepted; expected at most cutover.gate.deadlineMs (20000 ms): a single request cannot be allowed longer than the whole gate",
+            ],
+            [
+                "cutover.targetHost an IPv4 address (a CNAME to an address)",
+                "cutover",
+                byName("10.72.11.99"),
+                '  migration:cutover.targetHost: "10.72.11.99" is not accepted; expected B\'s load balancer as a DNS name, not an IP address: the legacy names become CNAMEs to it, and a CNAME points at a name; B by IPv4 goes in cutover.targetAddress',
+            ],
+            [
+                "cutover.targetHost an IPv6 address",
+                "cutover",
+                byName("fd00:72:11::99"),
+                '  migration:cutover.targetHost: "fd00:72:11::99" is not accepted; expected B\'s load balancer as a DNS name, not an IP address: the legacy names become CNAMEs to it, and a CNAME points at a name; B by IPv4 goes in cutover.targetAddress',
+            ],
+            [
+                "cutover.targetHost one of the legacy names (a CNAME loop)",
+                "cutover",
+                byName(HOST("api02")),
+                `  migration:cutover.targetHost: "${HOST("api02")}" is not accepted; expected B's own load balancer name, not a name this stack writes: ${HOST("api02")} would become a CNAME chain back to itself (a loop that answers nothing)`,
+            ],
+            [
+                "completeWith: cname in shift with B pinned as a DNS name",
+                "cutover",
+                byName("alb-b1.cn-hangzhou.alb.aliyuncs.com", { completeWith: "cname" }),
+                `  migration:cutover.completeWith: "cname" is not accepted; ${CNAME}`,
+            ],
+            [
+                "completeWith: cname in shift with the platform stack publishing B as a DNS name (the program's check)",
+                "cutover",
+                (c) => (c["migration:cutover"].completeWith = "cname"),
+                `  migration:cutover.completeWith: "cname" is not accepted here; ${CNAME}`,
+            ],
+            [
+                "PrivateZone's zoneId and vpcIds without dns.service",
+                "cutover",
+                (c) => delete c["migration:dns"].service,
+                "  migration:dns.service: (missing) is not accepted; expected privatezone, since dns.zoneId and dns.vpcIds are set (PrivateZone settings; without dns.service the legacy names are taken to be public Alidns records), or no dns.zoneId and dns.vpcIds for Alidns",
+            ],
+            [
+                "dns.service misspelt as a key",
+                "cutover",
+                (c) => {
+                    c["migration:dns"].servcie = c["migration:dns"].service;
+                    delete c["migration:dns"].service;
+                },
+                "  migration:dns.servcie: not a key this program reads (its value is not shown); did you mean service? (without dns.service the legacy names are taken to be public Alidns records)",
+            ],
+            [
+                "dns.service misspelt as a value",
+                "cutover",
+                (c) => (c["migration:dns"].service = "private-zone"),
+                '  migration:dns.service: "private-zone" is not accepted; expected one of alidns | privatezone',
+            ],
+            [
+                "a resolution line that is not a line identifier",
+                "cutover",
+                (c) => (c["migration:dns"].line = "China Telecom"),
+                '  migration:dns.line: "China Telecom" is not accepted; expected the resolution line of the records: "default", or a line identifier of a-z, 0-9 and _, at most 32 characters (e.g. telecom)',
+            ],
+        ];
+        for (const [title, stack, edit, problem] of cases) {
+            it(`${title}: exit 2, the message, no plan`, async () => {
+                const file = editedStackFile(stack, dir, edit, `hole-${title.replace(/\W+/g, "-")}.yaml`);
+                const { code, stdout, stderr } = await plan(["--stack", stack, "--config", file]);
+                assert.deepEqual(
+                    { code, stdout, stderr },
+                    { code: 2, stdout: "", stderr: `plan: stack ${stack}: invalid stack configuration (1 problem):\n${problem}\n` },
+                );
+                assert.ok(!/SUPERSECRET|Zx8Q2mP4/.test(stderr), "no token in the message");
+            });
+        }
+
+        it("a real zone id of 32 lower-case characters is accepted (the committed one has 16)", async () => {
+            const file = editedStackFile(
+                "cutover",
+                dir,
+                (c) => (c["migration:dns"].zoneId = "df5f1d3b6c1d4a2e9c8e7b1a0f3d2c4b"),
+                "zone-32.yaml",
+            );
+            const { code, stderr } = await plan(["--stack", "cutover", "--config", file]);
+            assert.deepEqual([code, stderr], [0, ""]);
+        });
+
+        it("kong.tlsVerify: false is said on every run, like the other switched-off safeguards", async () => {
+            const file = editedStackFile("cutover", dir, (c) => (c["migration:kong"].tlsVerify = false), "tls-verify-off.yaml");
+            const run = await planStack("cutover", { configFile: file });
+            assert.deepEqual(
+                run.warnings.filter((w) => w.startsWith("Kong")),
+                [
+                    "Kong Admin API certificate not verified (migration:kong.tlsVerify: false): the stack talks to whoever answers at https://kong-admin.team1.internal:8444 and sends it the Admin token; set tlsVerify: true (the default) once the machine running pulumi up trusts the Admin API's certificate",
+                ],
+            );
+        });
+
+        it("weights and Kong weight overrides in prepare (they move nothing yet) are warned, not refused: a rollback to prepare is one edit", async () => {
+            const file = editedStackFile(
+                "cutover",
+                dir,
+                (c) => {
+                    c["migration:cutover"].phase = "prepare";
+                    (c["migration:kong"].apis as Record<string, Record<string, unknown>>).api02.weight = 5;
+                },
+                "prepare-with-weights.yaml",
+            );
+            const run = await planStack("cutover", { configFile: file });
+            assert.deepEqual(
+                run.warnings.filter((w) => w.startsWith("phase prepare")),
+                [
+                    "phase prepare moves nothing to B: migration:cutover.weights.api01 (20), migration:kong.apis.api02.weight (5) will move traffic the moment phase shift is applied",
+                ],
+            );
+            const committed = await planStack("cutover");
+            assert.deepEqual(
+                committed.warnings.filter((w) => w.startsWith("phase prepare")),
+                [],
+                "not in shift",
+            );
+        });
+    });
+
     describe("the command line", () => {
         it("--help and -h print the usage with every flag and exit 0", async () => {
             for (const flag of ["--help", "-h"]) {

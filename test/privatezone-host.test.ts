@@ -18,7 +18,7 @@ import { engineError } from "./engine/engine";
 import { Props, ProviderHost } from "./engine/host";
 import { A_ADDRESS, B_ADDRESS, editedStackFile, ZONE } from "./helpers";
 
-const ZONE_ID = "zone-1a2b";
+const ZONE_ID = "1a2b3c4d5e6f7a8b";
 const RR = "api01.source-team1.dev";
 const SUB = `${RR}.${ZONE}`;
 const a = (weight = 100, ttl = 60): NameRecord => ({ side: "A", type: "A", value: A_ADDRESS, ttl, weight });

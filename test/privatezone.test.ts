@@ -7,7 +7,13 @@ import * as assert from "node:assert/strict";
 import { api, configProblems, DOMAINS, inventory, planConfig, T, ZONE } from "./helpers";
 
 const ZONE_RECORD = "alicloud:pvtz/zoneRecord:ZoneRecord";
-const PVTZ = { service: "privatezone", zone: ZONE, zoneId: "zone-1a2b", vpcIds: ["vpc-a1", "vpc-b2"], ttl: { cutover: 60, steady: 3600 } };
+const PVTZ = {
+    service: "privatezone",
+    zone: ZONE,
+    zoneId: "1a2b3c4d5e6f7a8b",
+    vpcIds: ["vpc-a1", "vpc-b2"],
+    ttl: { cutover: 60, steady: 3600 },
+};
 
 function cutover(phase: string, weights: Record<string, number>, dns: Record<string, unknown> = PVTZ) {
     return {
@@ -41,7 +47,7 @@ describe("the cutover stack on PrivateZone", () => {
         ]);
         assert.deepEqual(run.resources.find((r) => r.name === "dns-api01-records")!.inputs, {
             service: "privatezone",
-            zoneId: "zone-1a2b",
+            zoneId: "1a2b3c4d5e6f7a8b",
             zone: ZONE,
             rr: "api01.source-team1.dev",
             stagingRr: "api01-staging.source-team1.dev",
@@ -53,8 +59,8 @@ describe("the cutover stack on PrivateZone", () => {
             version: "2",
         });
         assert.deepEqual(run.warnings, [
-            "PrivateZone zone zone-1a2b: weighted records exist only in an acceleration zone (DnsGroup FAST_ZONE); a regular zone (NORMAL_ZONE) has no weights and holds one CNAME per name, so the provider reads the zone (DescribeZoneInfo) before a name's first record and refuses a regular zone; `npm run -s verify -- --stack cutover --check-dns` reads it now, and ChangeZoneDnsGroup switches it (NORMAL → FAST only, not undone)",
-            "PrivateZone zone zone-1a2b must be bound to every VPC whose clients resolve the legacy names: vpc-a1, vpc-b2 (cluster A's, B's, Kong's); this stack does not bind them",
+            "PrivateZone zone 1a2b3c4d5e6f7a8b: weighted records exist only in an acceleration zone (DnsGroup FAST_ZONE); a regular zone (NORMAL_ZONE) has no weights and holds one CNAME per name, so the provider reads the zone (DescribeZoneInfo) before a name's first record and refuses a regular zone; `npm run -s verify -- --stack cutover --check-dns` reads it now, and ChangeZoneDnsGroup switches it (NORMAL → FAST only, not undone)",
+            "PrivateZone zone 1a2b3c4d5e6f7a8b must be bound to every VPC whose clients resolve the legacy names: vpc-a1, vpc-b2 (cluster A's, B's, Kong's); this stack does not bind them",
         ]);
     });
 
@@ -81,7 +87,7 @@ describe("the cutover stack on PrivateZone", () => {
         it("no zone id", () => {
             const { zoneId: _, ...noId } = PVTZ;
             assert.deepEqual(problems(noId), [
-                "migration:dns.zoneId: (missing) is not accepted; expected the PrivateZone zone id (letters and digits)",
+                "migration:dns.zoneId: (missing) is not accepted; expected the PrivateZone zone id: 16 to 32 lower-case letters and digits, e.g. 2c5f0e1d9a7b4f6e",
             ]);
         });
         it("no VPCs to bind", () => {
@@ -91,7 +97,7 @@ describe("the cutover stack on PrivateZone", () => {
         });
         it("an Alidns edition on a PrivateZone stack", () => {
             assert.deepEqual(problems({ ...PVTZ, edition: "standard" }), [
-                "migration:dns.edition: not a key this program reads (its value is not shown); known keys: service, zone, zoneId, vpcIds, ttl, endpoint, retries, retryBackoffMs",
+                "migration:dns.edition: not a key this program reads (its value is not shown); known keys: service, zone, zoneId, vpcIds, ttl, line, endpoint, retries, retryBackoffMs",
             ]);
         });
     });

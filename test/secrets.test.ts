@@ -175,6 +175,18 @@ describe("no secret in any message", () => {
         });
     }
 
+    for (const [role, base] of Object.entries(valid)) {
+        it(`${role}: the secret detector sees every plain value, not only those a message shows: a token in any leaf is refused`, () => {
+            // Values that pass their own key's pattern (a Kong service name, a stack name, a kubeconfig
+            // context) reach resource inputs, warnings and the plan: a token there must not plan.
+            const random = "Zx8Q2mP4kL9vB7nR3tY6wE1u";
+            const accepted = positions(base)
+                .leaves.filter((at) => [TOKEN, random].some((secret) => message(withValue(base, at, secret)) === ""))
+                .map((at) => at.join("."));
+            assert.deepEqual(accepted, []);
+        });
+    }
+
     it("a value under a secret-named key, a private key, a token and URL credentials are redacted; safe values are shown", () => {
         assert.equal(show("hunter2", "kong.password"), "[redacted]");
         assert.equal(show(SECRETS["PKCS#8 key"], "tls.certificate"), "[redacted]");
