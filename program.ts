@@ -158,6 +158,8 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
     return {
         role: config.role,
         phase: config.cutover.phase,
+        // Read by the source stack's decommission guard: A's wildcard must be on this service.
+        dnsService: config.dns.service,
         // Read by the source stack's decommission guard (observation window).
         phaseAppliedAt: marker.appliedAt,
         traffic,
@@ -212,10 +214,10 @@ async function composeSource(config: SourceConfig, now: Date): Promise<Record<st
     // `protect` is a plain option, so the guard needs the cutover stack's values before anything registers.
     const ref = new pulumi.StackReference("cutover", { name: config.source.cutoverStack });
     await requireRole(ref, "cutover", "source.cutoverStack", config.source.cutoverStack);
-    const [phase, phaseAppliedAt, traffic] = await Promise.all(
-        ["phase", "phaseAppliedAt", "traffic"].map(async (k) => (await ref.getOutputDetails(k)).value),
+    const [phase, phaseAppliedAt, traffic, dnsService] = await Promise.all(
+        ["phase", "phaseAppliedAt", "traffic", "dnsService"].map(async (k) => (await ref.getOutputDetails(k)).value),
     );
-    const verdict = decommissionVerdict(config, guardInput(phase, phaseAppliedAt, traffic), now);
+    const verdict = decommissionVerdict(config, guardInput(phase, phaseAppliedAt, traffic, dnsService), now);
     if (!verdict.allowed) void pulumi.log.warn(`decommission blocked, A stays protected:\n  - ${verdict.reasons.join("\n  - ")}`);
 
     const adopted = planFootprint(config);
@@ -228,6 +230,7 @@ async function composeSource(config: SourceConfig, now: Date): Promise<Record<st
             ? {
                   wildcard: {
                       zone: source.wildcardRecord.zone,
+                      ...(source.wildcardRecord.service === "privatezone" ? { zoneId: source.wildcardRecord.zoneId } : {}),
                       rr: relativeName(legacyWildcard(domains), source.wildcardRecord.zone),
                       address: source.address,
                   },

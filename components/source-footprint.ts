@@ -13,8 +13,8 @@ export interface SourceFootprintArgs {
     kubeContext: string;
     /** Chart of an adopted Helm release. @default "ingress-nginx" */
     releaseChart?: string;
-    /** Minimal inputs of the adopted wildcard record. @default undefined */
-    wildcard?: { zone: string; rr: string; address: string };
+    /** Minimal inputs of the adopted wildcard record: in an Alidns zone (by name) or a PrivateZone zone (by id). @default undefined */
+    wildcard?: { zone: string; zoneId?: string; rr: string; address: string };
     /**
      * Keep every adopted resource protected. Only the decommission guard lifts it.
      * @default true
@@ -80,6 +80,15 @@ export class SourceFootprint extends pulumi.ComponentResource {
                     new alicloud.dns.AlidnsRecord(
                         child,
                         { domainName: args.wildcard.zone, rr: args.wildcard.rr, type: "A", value: args.wildcard.address },
+                        adopt(a.importId),
+                    );
+                    break;
+                case "privatezone-record":
+                    if (!args.wildcard?.zoneId)
+                        throw new Error(`SourceFootprint ${name}: a privatezone-record needs wildcard inputs with a zoneId`);
+                    new alicloud.pvtz.ZoneRecord(
+                        child,
+                        { zoneId: args.wildcard.zoneId, rr: args.wildcard.rr, type: "A", value: args.wildcard.address },
                         adopt(a.importId),
                     );
                     break;

@@ -41,6 +41,7 @@ import {
     SourceConfig,
     SourceIngress,
     SourceSettings,
+    WildcardRecord,
     LoadBalancerConfig,
     PlatformConfig,
     PresentKey,
@@ -1294,20 +1295,7 @@ function parseSource(c: Checker, value: unknown, apis?: Api[], domains?: { sourc
     const loadBalancerId = c.optionalString("source.loadBalancerId", obj.loadBalancerId, "a CLB instance id such as lb-xxxx", (s) =>
         /^lb-[a-z0-9]+$/.test(s),
     );
-    let wildcardRecord: SourceSettings["wildcardRecord"];
-    if (obj.wildcardRecord !== undefined) {
-        const w = c.object("source.wildcardRecord", obj.wildcardRecord);
-        if (w) {
-            c.knownKeys("source.wildcardRecord", w, ["id", "zone"]);
-            const id = c.string("source.wildcardRecord.id", w.id, "the Alidns record id (digits) of *.<domains.source>", (s) =>
-                /^\d+$/.test(s),
-            );
-            const zone = c.string("source.wildcardRecord.zone", w.zone, "the Alidns zone holding it", isDnsName);
-            if (zone && domains && !inZone(legacyWildcard(domains), zone))
-                c.fail("source.wildcardRecord.zone", zone, `a zone that contains ${legacyWildcard(domains)}`);
-            if (id && zone) wildcardRecord = { id, zone };
-        }
-    }
+    const wildcardRecord = obj.wildcardRecord === undefined ? undefined : parseWildcardRecord(c, obj.wildcardRecord, domains);
     if (!kubeContext || !cutoverStack || !address || !namespaces || !ingress) return undefined;
     return {
         kubeContext,
@@ -1318,6 +1306,45 @@ function parseSource(c: Checker, value: unknown, apis?: Api[], domains?: { sourc
         ...(loadBalancerId ? { loadBalancerId } : {}),
         ...(wildcardRecord ? { wildcardRecord } : {}),
     };
+}
+
+/**
+ * A's wildcard `*.<domains.source>` where the legacy names live: public Alidns (the default, as
+ * before), or a PrivateZone zone — where intranet `.aibang` names usually are, and where the
+ * cutover stack may say they are. The decommission guard checks the two stacks agree.
+ */
+function parseWildcardRecord(c: Checker, value: unknown, domains?: { source: string }): WildcardRecord | undefined {
+    const path = "source.wildcardRecord";
+    const w = c.object(path, value);
+    if (!w) return undefined;
+    const service = c.oneOfOr(`${path}.service`, w.service, DNS_SERVICES, "alidns");
+    if (!service) return undefined;
+    // As with dns.service: PrivateZone's own key without the service says which one was meant.
+    if (w.service === undefined && w.zoneId !== undefined) {
+        c.fail(
+            `${path}.service`,
+            undefined,
+            `privatezone, since ${path}.zoneId is set (a PrivateZone setting; without service the wildcard is taken to be a public Alidns record), or no zoneId for Alidns`,
+        );
+        return undefined;
+    }
+    const pvtz = service === "privatezone";
+    c.knownKeys(path, w, ["service", "id", "zone", ...(pvtz ? ["zoneId"] : [])]);
+    const name = pvtz ? "PrivateZone" : "Alidns";
+    const id = c.string(`${path}.id`, w.id, `the ${name} record id (digits) of *.<domains.source>`, (s) => /^\d+$/.test(s));
+    const zone = c.string(`${path}.zone`, w.zone, `the name of the ${name} zone holding it`, isDnsName);
+    if (zone && domains && !inZone(legacyWildcard(domains), zone))
+        c.fail(`${path}.zone`, zone, `a zone that contains ${legacyWildcard(domains)}`);
+    const zoneId = pvtz
+        ? c.string(
+              `${path}.zoneId`,
+              w.zoneId,
+              "the PrivateZone zone id: 16 to 32 lower-case letters and digits, e.g. 2c5f0e1d9a7b4f6e",
+              (x) => PRIVATEZONE_ZONE_ID.test(x),
+          )
+        : undefined;
+    if (!id || !zone || (pvtz && !zoneId)) return undefined;
+    return pvtz ? { service, id, zoneId: zoneId!, zone } : { service, id, zone };
 }
 
 function parseSourceIngress(c: Checker, value: unknown): SourceIngress | undefined {

@@ -257,6 +257,13 @@ export type SourceIngress =
     | { kind: "helm-release"; namespace: string; name: string; chart: string }
     | { kind: "objects"; ingresses: { namespace: string; name: string }[]; ingressClass?: string };
 
+/**
+ * A's legacy wildcard `*.<source>`: a public Alidns record (its record id, in the zone named
+ * `zone`), or a record of a PrivateZone zone (its record id in zone `zoneId`, named `zone`).
+ */
+export type WildcardRecord =
+    { service: "alidns"; id: string; zone: string } | { service: "privatezone"; id: string; zoneId: string; zone: string };
+
 /** `migration:source`: A's footprint, adopted by id. */
 export interface SourceSettings {
     /** kubeconfig context of cluster A. */
@@ -270,8 +277,8 @@ export interface SourceSettings {
     ingress: SourceIngress;
     /** A's CLB, when it was not created by a Service (else it goes with the Service). */
     loadBalancerId?: string;
-    /** The legacy wildcard record `*.<source>` in Alidns. */
-    wildcardRecord?: { id: string; zone: string };
+    /** The legacy wildcard record `*.<source>`, on the DNS service the legacy names live on. */
+    wildcardRecord?: WildcardRecord;
 }
 
 /** `migration:decommission`: when A may go. */

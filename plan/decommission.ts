@@ -10,6 +10,8 @@ export interface CutoverState {
     /** ISO time the current phase was first applied; undefined when unknown. */
     phaseAppliedAt?: string;
     traffic: GuardTrafficRow[];
+    /** The DNS service the cutover stack moves the legacy names on (`alidns` | `privatezone`); undefined when not published. */
+    dnsService?: string;
 }
 
 export interface Verdict {
@@ -26,13 +28,36 @@ export interface Verdict {
  * The cutover stack's outputs as the guard takes them: a phase time that is not a time (not
  * known yet, offline) is unknown, and traffic that is not a list is none. Pure.
  */
-export function guardInput(phase: unknown, phaseAppliedAt: unknown, traffic: unknown): CutoverState {
+export function guardInput(phase: unknown, phaseAppliedAt: unknown, traffic: unknown, dnsService?: unknown): CutoverState {
     const time = typeof phaseAppliedAt === "string" && !Number.isNaN(Date.parse(phaseAppliedAt)) ? phaseAppliedAt : undefined;
     return {
         ...(typeof phase === "string" ? { phase } : {}),
         ...(time ? { phaseAppliedAt: time } : {}),
         traffic: Array.isArray(traffic) ? (traffic as GuardTrafficRow[]) : [],
+        ...(typeof dnsService === "string" ? { dnsService } : {}),
     };
+}
+
+const SERVICE_NAMES: Record<string, string> = { alidns: "public Alidns", privatezone: "PrivateZone" };
+
+/**
+ * The wildcard this stack would delete must be the one the legacy names fall back to: on the
+ * service the cutover stack moves them on. Adopting A's Alidns wildcard while the names live
+ * in PrivateZone would leave PrivateZone's wildcard answering A's address (gone after destroy)
+ * for every name the cutover does not hold. Unknown counts as disagreeing (fails closed).
+ */
+function wildcardReasons(config: SourceConfig, cutover: CutoverState): string[] {
+    const w = config.source.wildcardRecord;
+    if (!w) return [];
+    const mine = SERVICE_NAMES[w.service];
+    if (cutover.dnsService === undefined)
+        return [
+            `wildcard record: the cutover stack does not publish its DNS service (output dnsService; pulumi up -s cutover publishes it), so whether A's ${mine} wildcard is the one the legacy names fall back to is not shown`,
+        ];
+    if (cutover.dnsService === w.service) return [];
+    return [
+        `wildcard record: source.wildcardRecord is a ${mine} record, but the cutover stack moves the legacy names in ${SERVICE_NAMES[cutover.dnsService] ?? JSON.stringify(cutover.dnsService)} (dns.service ${cutover.dnsService}): adopt A's wildcard on the service the names live on`,
+    ];
 }
 
 /** Reasons one traffic row does not show its API wholly on B (empty when it does). */
@@ -86,6 +111,7 @@ export function decommissionVerdict(config: SourceConfig, cutover: CutoverState,
             `namespace ${ns}: adopted for deletion, but no API in migration:apis lives in it: nothing shows that what runs there has moved`,
         );
     }
+    reasons.push(...wildcardReasons(config, cutover));
 
     if (cutover.phase === "complete") {
         const window = config.decommission.observationHours;
@@ -114,7 +140,7 @@ export function decommissionVerdict(config: SourceConfig, cutover: CutoverState,
 export interface AdoptedPlan {
     /** Child-name suffix, stable and derived from the id. */
     key: string;
-    kind: "namespace" | "ingress" | "ingress-class" | "helm-release" | "load-balancer" | "dns-record";
+    kind: "namespace" | "ingress" | "ingress-class" | "helm-release" | "load-balancer" | "dns-record" | "privatezone-record";
     importId: string;
     /** For Kubernetes objects in an adopted namespace: deleted with it, not on their own. */
     namespace?: string;
@@ -143,6 +169,9 @@ export function planFootprint(config: SourceConfig): AdoptedPlan[] {
             out.push({ key: `ingressclass-${s.ingress.ingressClass}`, kind: "ingress-class", importId: s.ingress.ingressClass });
     }
     if (s.loadBalancerId) out.push({ key: "slb", kind: "load-balancer", importId: s.loadBalancerId });
-    if (s.wildcardRecord) out.push({ key: "wildcard-record", kind: "dns-record", importId: s.wildcardRecord.id });
+    const w = s.wildcardRecord;
+    // alicloud.pvtz.ZoneRecord's id (the Terraform provider's alicloud_pvtz_zone_record) is `<record id>:<zone id>`.
+    if (w?.service === "privatezone") out.push({ key: "wildcard-record", kind: "privatezone-record", importId: `${w.id}:${w.zoneId}` });
+    else if (w) out.push({ key: "wildcard-record", kind: "dns-record", importId: w.id });
     return out;
 }

@@ -41,11 +41,11 @@ function cutover(phase: string, a: Record<string, [number | null, number]>, phas
             ],
         },
     ]);
-    return { role: "cutover", phase, ...(phaseAppliedAt ? { phaseAppliedAt } : {}), traffic };
+    return { role: "cutover", phase, dnsService: "privatezone", ...(phaseAppliedAt ? { phaseAppliedAt } : {}), traffic };
 }
 
 const ADOPTED = [
-    ["alicloud:dns/alidnsRecord:AlidnsRecord", "source-a-wildcard-record", "870000000000001"],
+    ["alicloud:pvtz/zoneRecord:ZoneRecord", "source-a-wildcard-record", "870000000000001:2c5f0e1d9a7b4f6e"],
     ["alicloud:slb/applicationLoadBalancer:ApplicationLoadBalancer", "source-a-slb", "lb-2ze0example0a0slb"],
     ["kubernetes:core/v1:Namespace", "source-a-namespace-team1-ns", "team1-ns"],
     ["kubernetes:networking.k8s.io/v1:Ingress", "source-a-ingress-team1-ns-api01", "team1-ns/api01"],

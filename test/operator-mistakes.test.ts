@@ -51,7 +51,7 @@ function cutoverOutputs(rows: Record<string, { dnsA: number; kongA?: number }>, 
                   },
               ]),
     ]);
-    return { role: "cutover", phase: "complete", phaseAppliedAt: HOURS_AGO(30), traffic, ...extra };
+    return { role: "cutover", phase: "complete", phaseAppliedAt: HOURS_AGO(30), dnsService: "privatezone", traffic, ...extra };
 }
 
 function configError(err: unknown): string {
@@ -164,6 +164,71 @@ describe("operator mistakes", () => {
         it("with every API shown on B (and the window explicitly waived) it allows, and lifts protect", async () => {
             const { decommission, protect, warnings } = await guard(cutoverOutputs({ api01: { dnsA: 0, kongA: 0 }, api02: { dnsA: 0 } }));
             assert.deepEqual([decommission.allowed, decommission.reasons, protect, warnings], [true, [], [false], []]);
+        });
+
+        it("A's wildcard adopted on another DNS service than the cutover stack's blocks, naming both; a cutover stack that does not say its service blocks too", async () => {
+            const onB = { api01: { dnsA: 0, kongA: 0 }, api02: { dnsA: 0 } };
+            const other = await guard(cutoverOutputs(onB, { dnsService: "alidns" }));
+            assert.deepEqual(
+                [other.decommission.reasons, other.protect],
+                [
+                    [
+                        "wildcard record: source.wildcardRecord is a PrivateZone record, but the cutover stack moves the legacy names in public Alidns (dns.service alidns): adopt A's wildcard on the service the names live on",
+                    ],
+                    [true],
+                ],
+            );
+            const unsaid = await guard(cutoverOutputs(onB, { dnsService: undefined }));
+            assert.deepEqual(
+                [unsaid.decommission.reasons, unsaid.protect],
+                [
+                    [
+                        "wildcard record: the cutover stack does not publish its DNS service (output dnsService; pulumi up -s cutover publishes it), so whether A's PrivateZone wildcard is the one the legacy names fall back to is not shown",
+                    ],
+                    [true],
+                ],
+            );
+        });
+
+        it("the source stack adopts A's PrivateZone wildcard by <record id>:<zone id>, the committed cutover stack's zone; an Alidns one by its record id", async () => {
+            const onB = { api01: { dnsA: 0 }, api02: { dnsA: 0 } };
+            const wildcard = (run: Awaited<ReturnType<typeof planStack>>) => {
+                const r = run.resources.find((x) => x.name === "source-a-wildcard-record")!;
+                return [r.type, r.inputs, r.options.import, r.options.ignoreChanges];
+            };
+            const pvtz = await planStack("source", { configFile: eagerSource(), refs: { [CUTOVER]: cutoverOutputs(onB) }, now: NOW });
+            assert.deepEqual(wildcard(pvtz), [
+                "alicloud:pvtz/zoneRecord:ZoneRecord",
+                { zoneId: "2c5f0e1d9a7b4f6e", rr: "*.source-team1.dev", type: "A", value: "10.72.10.88" },
+                "870000000000001:2c5f0e1d9a7b4f6e",
+                ["*"],
+            ]);
+            assert.equal((pvtz.outputs.decommission as { allowed: boolean }).allowed, true);
+            // The committed cutover stack says where the names live, and it is where the committed source stack adopts the wildcard.
+            const cutover = await planStack("cutover");
+            assert.equal(cutover.outputs.dnsService, "privatezone");
+
+            const alidnsFile = editedStackFile(
+                "source",
+                dir,
+                (c) => {
+                    c["migration:source"].wildcardRecord = { id: "870000000000001", zone: "aliyun.cloud.cn.aibang" };
+                    c["migration:decommission"] = { observationHours: 0, acceptNoObservationWindow: true, confirm: ["api01", "api02"] };
+                },
+                "alidns-wildcard.yaml",
+            );
+            const alidns = await planStack("source", {
+                configFile: alidnsFile,
+                refs: { [CUTOVER]: cutoverOutputs(onB, { dnsService: "alidns" }) },
+                now: NOW,
+            });
+            assert.deepEqual(wildcard(alidns), [
+                "alicloud:dns/alidnsRecord:AlidnsRecord",
+                { domainName: "aliyun.cloud.cn.aibang", rr: "*.source-team1.dev", type: "A", value: "10.72.10.88" },
+                "870000000000001",
+                ["*"],
+            ]);
+            assert.equal((alidns.outputs.decommission as { allowed: boolean }).allowed, true);
         });
 
         it("a referenced stack that is not a cutover stack is an error, not a verdict", async () => {
@@ -758,7 +823,7 @@ describe("operator mistakes", () => {
             assert.equal(lines[2], "!! protect lifted on 5 resources: after this apply, pulumi destroy may delete them");
             assert.deepEqual(lines.slice(lines.indexOf("updated (5):"), lines.indexOf("updated (5):") + 3), [
                 "updated (5):",
-                "  ~ alicloud:dns/alidnsRecord:AlidnsRecord  source-a-wildcard-record",
+                "  ~ alicloud:pvtz/zoneRecord:ZoneRecord  source-a-wildcard-record",
                 "      option protect: true → false   <-- PROTECTION LIFTED: pulumi destroy may delete it",
             ]);
             assert.equal(

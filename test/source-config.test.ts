@@ -52,6 +52,22 @@ describe("source config", () => {
             ],
         ],
         [
+            "a PrivateZone wildcard record without its zone id, or with a zone id that is not one",
+            { wildcardRecord: { service: "privatezone", id: "87", zone: "aliyun.cloud.cn.aibang", zoneId: "Zone-1" } },
+            undefined,
+            [
+                'migration:source.wildcardRecord.zoneId: "Zone-1" is not accepted; expected the PrivateZone zone id: 16 to 32 lower-case letters and digits, e.g. 2c5f0e1d9a7b4f6e',
+            ],
+        ],
+        [
+            "a wildcard record given PrivateZone's zone id without its service",
+            { wildcardRecord: { id: "87", zone: "aliyun.cloud.cn.aibang", zoneId: "2c5f0e1d9a7b4f6e" } },
+            undefined,
+            [
+                "migration:source.wildcardRecord.service: (missing) is not accepted; expected privatezone, since source.wildcardRecord.zoneId is set (a PrivateZone setting; without service the wildcard is taken to be a public Alidns record), or no zoneId for Alidns",
+            ],
+        ],
+        [
             "a load balancer id that is not a CLB id",
             { loadBalancerId: "alb-123" },
             undefined,
