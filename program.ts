@@ -5,7 +5,7 @@ import { KongUpstream } from "./components/kong-upstream";
 import { SourceFootprint } from "./components/source-footprint";
 import { ShortDomainGateway } from "./components/short-domain-gateway";
 import { ConfigError } from "./config/errors";
-import { COMPLETE_WITH_B_BY_NAME, parseConfig } from "./config/parse";
+import { COMPLETE_WITH_B_BY_NAME, parseConfig, wrongRoleProblem } from "./config/parse";
 import { NAMESPACE, readRawConfig } from "./config/read";
 import { CutoverConfig, PlatformConfig, SourceConfig, StackConfig } from "./config/types";
 import { effectiveShare, planApiCutovers, PlatformTarget } from "./plan/cutover";
@@ -200,14 +200,7 @@ async function platformTarget(ref: pulumi.StackReference, config: CutoverConfig,
  */
 async function requireRole(ref: pulumi.StackReference, expected: "platform" | "cutover", key: string, stack: string): Promise<void> {
     const role = (await ref.getOutputDetails("role")).value;
-    if (role === expected) return;
-    const seen = typeof role === "string" ? `its outputs say role ${JSON.stringify(role)}` : "its outputs carry no role";
-    throw new ConfigError([
-        {
-            path: `${NAMESPACE}:${key}`,
-            message: `${JSON.stringify(stack)} is not accepted; expected a stack of role ${expected} (${seen})`,
-        },
-    ]);
+    if (role !== expected) throw new ConfigError([wrongRoleProblem(key, stack, expected, role)]);
 }
 
 async function composeSource(config: SourceConfig, now: Date): Promise<Record<string, unknown>> {

@@ -237,6 +237,25 @@ export function parseConfig(raw: RawConfig): StackConfig {
     return config;
 }
 
+/** The stack a role reads through a StackReference: the key that names it, and the role that stack must have. */
+export const REFERENCE_OF_ROLE: Partial<Record<Role, { key: string; role: Role }>> = {
+    cutover: { key: "cutover.platformStack", role: "platform" },
+    source: { key: "source.cutoverStack", role: "cutover" },
+};
+
+/**
+ * A referenced stack whose `role` output is not the one its key expects: a guard reading a
+ * platform stack's outputs would find no traffic rows and judge on nothing. Used by the program
+ * (on the stack's outputs) and by the offline plan (on its file, before planning it).
+ */
+export function wrongRoleProblem(key: string, stack: string, expected: Role, seen: unknown): ConfigProblem {
+    const said = typeof seen === "string" ? `its outputs say role ${JSON.stringify(seen)}` : "its outputs carry no role";
+    return {
+        path: `${NAMESPACE}:${key}`,
+        message: `${JSON.stringify(stack)} is not accepted; expected a stack of role ${expected} (${said})`,
+    };
+}
+
 /** Keys every stack reads. */
 export const COMMON_KEYS: readonly string[] = ["role", "domains", "apis"];
 /** The keys each role reads besides the common ones. */

@@ -36,7 +36,9 @@ export const USAGE = `usage: npm run -s plan -- --stack <dev|cutover|source> [--
   --help, -h          print this help
 
 FILE paths are taken from the directory the command was typed in.
-Options may be written --name VALUE or --name=VALUE. Exit: 0 plan printed, 1 unsound run, 2 bad usage or config.`;
+Options may be written --name VALUE or --name=VALUE, each once (--ref once per NAME).
+Exit: 0 plan printed, 1 unsound run or a step the diff shows refused (pulumi preview
+would fail on it), 2 bad usage or config.`;
 
 export interface CliArgs {
     stack: string;
@@ -69,6 +71,7 @@ function time(flag: string, text: string): Date {
 /** Parses the command line; `cwd` is where relative FILE paths are taken from. */
 export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
     const args: Omit<CliArgs, "stack"> & { stack?: string } = { refs: {}, json: false, kongDeck: false, mermaid: false, help: false };
+    const seen = new Map<string, string>();
     for (let i = 0; i < argv.length; i++) {
         const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
         const arg = eq > 0 ? argv[i].slice(0, eq) : argv[i];
@@ -88,6 +91,9 @@ export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
             if (v === undefined || v.startsWith("--")) throw new UsageError(`${arg} needs a value`);
         }
         if (v === "") throw new UsageError(`${arg} needs a value`);
+        // A second value would silently win over the first: plan which stack, with which file?
+        if (arg !== "--ref" && seen.has(arg)) throw new UsageError(`${arg} given twice (${seen.get(arg)}, then ${v}): give it once`);
+        seen.set(arg, v);
         const file = (f: string) => path.resolve(cwd, f);
         if (arg === "--stack") args.stack = v;
         else if (arg === "--config") args.configFile = file(v);
@@ -98,6 +104,7 @@ export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
         else {
             const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(v);
             if (!m) throw new UsageError("--ref takes NAME=FILE");
+            if (args.refs[m[1]]) throw new UsageError(`--ref ${m[1]} given twice: one file per stack`);
             args.refs[m[1]] = file(m[2]);
         }
     }
@@ -138,6 +145,13 @@ export async function main(
         io.err(`plan: ${message}\n`);
         return 2;
     };
+    // Checked before planning: a plan that cannot be written is not worth the run, and a missing
+    // folder is the operator's typo, not a fault of the program.
+    if (args.out) {
+        const folder = path.dirname(args.out);
+        if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory())
+            return usage(`--out ${path.relative(cwd, args.out) || args.out}: the folder ${folder} does not exist`);
+    }
     // Set while the --against file is planned, so its errors name it.
     let current: string | undefined;
     try {
@@ -171,11 +185,14 @@ export async function main(
         if (args.kongDeck && !hasKongLayer(result))
             return usage(`--kong-deck: stack ${args.stack} has no Kong layer (migration:kong is not set), so there is nothing to export`);
         let output: string;
+        // A refused step is what `pulumi preview` would fail on: the diff is printed, and the command fails.
+        let refused = false;
         if (args.against) {
             current = args.against;
             const { run: next } = await planFor(args.against);
             current = undefined;
             const diff = await diffRuns(result, next);
+            refused = diff.refused.length > 0;
             const from = args.configFile ? path.relative(cwd, args.configFile) : `Pulumi.${args.stack}.yaml`;
             output = args.json
                 ? `${JSON.stringify({ diff }, null, 2)}\n`
@@ -198,9 +215,16 @@ export async function main(
                       ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n`
                       : renderText(result, role);
         }
-        if (args.out) fs.writeFileSync(args.out, output);
-        else io.out(output);
-        return 0;
+        if (args.out) {
+            try {
+                fs.writeFileSync(args.out, output);
+            } catch (err) {
+                return usage(
+                    `--out ${path.relative(cwd, args.out) || args.out}: cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+                );
+            }
+        } else io.out(output);
+        return refused ? 1 : 0;
     } catch (err) {
         if (err instanceof StackFileError) return usage(err.message);
         if (err instanceof ProgramError && ConfigError.isConfigError(err.cause))

@@ -6,6 +6,8 @@
  * is planned again with their outputs. A stack that references nothing is planned once.
  */
 import { ConfigError } from "../config/errors";
+import { REFERENCE_OF_ROLE, wrongRoleProblem } from "../config/parse";
+import { Role } from "../config/types";
 import { OfflineRun, ProgramError, StackReferenceError, runOffline, UNKNOWN } from "./harness";
 import { loadStackConfig } from "./stack-files";
 
@@ -67,6 +69,17 @@ export async function planStackOffline(opts: PlanStackOptions): Promise<{ run: O
     }
 }
 
+/** The `role` set in a referenced stack's file (the `--ref` file, or its committed one), or undefined when it cannot be read. */
+function roleInFile(opts: PlanStackOptions, stack: string): string | undefined {
+    try {
+        const config = loadStackConfig(opts.projectDir, stack, opts.refs?.[stack]);
+        return config.values[`${config.project}:role`];
+    } catch {
+        // Planning the stack reports why its file cannot be read.
+        return undefined;
+    }
+}
+
 async function planOne(opts: PlanStackOptions, walk: PlanWalk): Promise<{ run: OfflineRun; role: string | null }> {
     const config = loadStackConfig(opts.projectDir, opts.stack, opts.configFile);
     const role = config.values[`${config.project}:role`] ?? null;
@@ -95,6 +108,25 @@ async function planOne(opts: PlanStackOptions, walk: PlanWalk): Promise<{ run: O
         if (asked.size === 0) throw err;
     }
     if (asked.size === 0 && discovery) return { run: discovery, role };
+
+    // The program refuses a reference to a stack of the wrong role before it reads anything else,
+    // and the role a stack publishes is the one in its file: that refusal comes here, before
+    // planning the referenced stack — which, for a wrong role, would run into the cycle such a
+    // reference makes (cutover → source → cutover) and report that instead.
+    const expected = role === null ? undefined : REFERENCE_OF_ROLE[role as Role];
+    for (const name of expected ? asked : []) {
+        const seen = roleInFile(opts, stackOf(name));
+        if (seen !== undefined && seen !== expected!.role) {
+            const problem = wrongRoleProblem(expected!.key, name, expected!.role, seen);
+            throw new ProgramError(new ConfigError([problem]), {
+                project: config.project,
+                stack: opts.stack,
+                resources: [],
+                outputs: {},
+                warnings: [],
+            });
+        }
+    }
 
     for (const name of asked) {
         const stack = stackOf(name);

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { editDistance } from "../config/parse";
 
 /** Config as the Pulumi engine hands it to a program: `ns:key` → string (objects JSON-encoded). */
 export interface EngineConfig {
@@ -79,6 +80,21 @@ function projectDefault(entry: unknown): { has: boolean; value?: unknown } {
     return { has: false };
 }
 
+/** Top-level keys of a stack file besides `config` (Pulumi's own). */
+const STACK_FILE_KEYS = ["encryptionsalt", "encryptedkey", "secretsprovider", "environment"];
+
+/**
+ * Why a stack file without `config:` is refused: every stack sets migration:role there, and
+ * without the block the engine would see none of the file's settings — the messages that
+ * follow (role missing, keys missing) would all be echoes of a misspelt `confg:`.
+ */
+function noConfigBlock(doc: Record<string, unknown>): string {
+    const close = Object.keys(doc).filter((k) => !STACK_FILE_KEYS.includes(k) && editDistance(k.toLowerCase(), "config") <= 2);
+    return close.length > 0
+        ? `no config: block, so none of its settings would be read; it has ${close.map((k) => `${k}:`).join(", ")} at the top: did you mean config:?`
+        : "no config: block, so none of its settings would be read (every stack sets migration:role under config:)";
+}
+
 /**
  * Loads config the way the engine does: Pulumi.yaml's project-level config, overlaid by the
  * stack file (`Pulumi.<stack>.yaml`, or `configFile` in its place).
@@ -99,6 +115,7 @@ export function loadStackConfig(projectDir: string, stack: string, configFile?: 
 
     const stackFile = configFile ?? path.join(projectDir, `Pulumi.${stack}.yaml`);
     const stackDoc = readYaml(stackFile);
+    if (!("config" in stackDoc)) throw new StackFileError(`${stackFile}: ${noConfigBlock(stackDoc)}`);
     const stackConfig = stackDoc.config ?? {};
     if (typeof stackConfig !== "object" || Array.isArray(stackConfig)) throw new StackFileError(`${stackFile}: 'config' must be a mapping`);
     for (const [key, value] of Object.entries(stackConfig as Record<string, unknown>)) {

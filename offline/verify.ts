@@ -17,7 +17,7 @@ import { Io, PROCESS_IO, runAsProcess } from "./process";
 import { loadStackConfig, StackFileError } from "./stack-files";
 
 export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [--config FILE] [--connect ADDRESS[:PORT]]
-                          [--connect-short ADDRESS[:PORT]] [--source ADDRESS[:PORT]] [--kong-proxy URL]
+                          [--connect-short ADDRESS[:PORT]] [--source ADDRESS[:PORT]|stack] [--kong-proxy URL]
                           [--ca FILE] [--api NAME]... [--probe KIND]... [--timeout-ms N] [--json] [--help]
 
   --stack NAME             the stack whose APIs and hosts to check (config: Pulumi.NAME.yaml)
@@ -26,7 +26,9 @@ export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [
                            stack's pinned B address. A platform stack's address is known only
                            after apply, so on dev it is required
   --connect-short A[:P]    B's short-domain load balancer; default: --connect (shared mode)
-  --source A[:P]           A's load balancer, for the parity probe; default on cutover: cutover.sourceAddress
+  --source A[:P]|stack     A's load balancer, for the parity probe; \`stack\` takes the cutover
+                           stack's cutover.sourceAddress. No default: parity sends requests to
+                           A (production), so it runs only when asked; without it, not run
   --kong-proxy URL         a Kong proxy (https://host[:port]) to send the legacy Host through
   --ca FILE                PEM CA bundle the certificates must verify against (default: system roots)
   --api NAME               only this API (repeatable)
@@ -34,14 +36,16 @@ export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [
   --timeout-ms N           per request (default 5000); one retry when no answer comes
   --json                   print the rows as JSON
 
-Ports default to 443. Exit: 0 every probe passed, 1 a probe failed, 2 bad usage or config.`;
+Ports default to 443. Each option once, except --api and --probe.
+Exit: 0 every probe passed, 1 a probe failed, 2 bad usage or config.`;
 
 export interface VerifyArgs {
     stack: string;
     configFile?: string;
     connect?: Endpoint;
     connectShort?: Endpoint;
-    source?: Endpoint;
+    /** A's load balancer, or "stack": the cutover stack's own cutover.sourceAddress. */
+    source?: Endpoint | "stack";
     kongProxy?: Endpoint;
     ca?: string;
     apis: string[];
@@ -86,6 +90,7 @@ function caBundle(file: string): string {
 
 export function parseVerifyArgs(argv: string[], cwd: string): VerifyArgs {
     const a: Omit<VerifyArgs, "stack"> & { stack?: string } = { apis: [], probes: [], timeoutMs: 5000, json: false, help: false };
+    const seen = new Map<string, string>();
     for (let i = 0; i < argv.length; i++) {
         const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
         const arg = eq > 0 ? argv[i].slice(0, eq) : argv[i];
@@ -97,11 +102,15 @@ export function parseVerifyArgs(argv: string[], cwd: string): VerifyArgs {
         if (!VALUED.has(arg)) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
         const v = eq > 0 ? argv[i].slice(eq + 1) : argv[++i];
         if (v === undefined || v === "" || (eq < 0 && v.startsWith("--"))) throw new UsageError(`${arg} needs a value`);
+        // A second value would silently win over the first: verify which stack, through which address?
+        if (arg !== "--api" && arg !== "--probe" && seen.has(arg))
+            throw new UsageError(`${arg} given twice (${seen.get(arg)}, then ${v}): give it once`);
+        seen.set(arg, v);
         if (arg === "--stack") a.stack = v;
         else if (arg === "--config") a.configFile = path.resolve(cwd, v);
         else if (arg === "--connect") a.connect = endpoint(arg, v);
         else if (arg === "--connect-short") a.connectShort = endpoint(arg, v);
-        else if (arg === "--source") a.source = endpoint(arg, v);
+        else if (arg === "--source") a.source = v === "stack" ? "stack" : endpoint(arg, v);
         else if (arg === "--ca") a.ca = caBundle(path.resolve(cwd, v));
         else if (arg === "--api") a.apis.push(v);
         else if (arg === "--probe") {
@@ -135,11 +144,22 @@ function fromStack(config: StackConfig, args: VerifyArgs): { domains: Domains; a
     if (config.role === "source")
         throw new UsageError(`stack ${args.stack} is a source stack: verify checks B, from a platform or cutover stack`);
     let team = args.connect;
-    let source = args.source;
+    // A's address is never taken by default: parity sends requests to A, the production side.
+    let source: Endpoint | undefined;
+    if (args.source === "stack") {
+        if (config.role !== "cutover")
+            throw new UsageError(
+                `--source stack: stack ${args.stack} has no A address (cutover.sourceAddress is a cutover stack's key): give --source ADDRESS[:PORT]`,
+            );
+        source = { address: config.cutover.sourceAddress, port: 443 };
+    } else source = args.source;
+    if (!source && args.probes.includes("parity"))
+        throw new UsageError(
+            `--probe parity needs A's address: give --source ADDRESS[:PORT]${config.role === "cutover" ? `, or --source stack for cutover.sourceAddress (${config.cutover.sourceAddress})` : ""}`,
+        );
     if (config.role === "cutover") {
         const t = config.cutover.target;
         team ??= t.kind === "address" ? { address: t.address, port: 443 } : t.kind === "host" ? { address: t.host, port: 443 } : undefined;
-        source ??= { address: config.cutover.sourceAddress, port: 443 };
         if (!team)
             throw new UsageError(
                 `B's address comes from the platform stack (${t.kind === "stack" ? t.stack : ""}), known only after it applies: give --connect ADDRESS[:PORT]`,
@@ -152,12 +172,24 @@ function fromStack(config: StackConfig, args: VerifyArgs): { domains: Domains; a
     if (!short && dedicated && args.probes.includes("short"))
         throw new UsageError("the short host has its own load balancer (shortDomain.mode: dedicated): give --connect-short ADDRESS[:PORT]");
     if (!short && config.role === "platform" && !dedicated) short = team;
+    // A probe asked for by name and impossible to send is bad usage: "0 probes, exit 0" would read as a pass.
+    if (!short && args.probes.includes("short"))
+        throw new UsageError(
+            "--probe short needs the short host's load balancer, which the cutover stack does not know: give --connect-short ADDRESS[:PORT]",
+        );
+    if (!args.kongProxy && args.probes.includes("kong"))
+        throw new UsageError("--probe kong needs a Kong proxy to send through: give --kong-proxy URL");
     // A probe without an endpoint is not planned: said in the table, never passed silently.
-    if (!short && (args.probes.length === 0 || args.probes.includes("short")))
+    if (!short && args.probes.length === 0)
         notes.push(
             dedicated
                 ? "short probes not run: the short host has its own load balancer (shortDomain.mode: dedicated); give --connect-short ADDRESS[:PORT]"
                 : "short probes not run: the cutover stack does not know the short host's load balancer; give --connect-short ADDRESS[:PORT]",
+        );
+    // A cutover stack knows A's address, and parity once ran against it by default: say that it no longer does.
+    if (!source && args.probes.length === 0 && config.role === "cutover")
+        notes.push(
+            "parity probes not run: they send requests to A; give --source ADDRESS[:PORT], or --source stack for cutover.sourceAddress",
         );
     const names = config.apis.map((x) => x.name);
     const unknown = args.apis.filter((n) => !names.includes(n));

@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { ProgramError } from "../offline/harness";
 import { plan, planProcess } from "./cli-run";
-import { editedStackFile, planStack } from "./helpers";
+import { verifyMain } from "../offline/verify";
+import { editedStackFile, planStack, ROOT } from "./helpers";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
 const HOURS_AGO = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
@@ -52,6 +53,14 @@ function cutoverOutputs(rows: Record<string, { dnsA: number; kongA?: number }>, 
               ]),
     ]);
     return { role: "cutover", phase: "complete", phaseAppliedAt: HOURS_AGO(30), dnsService: "privatezone", traffic, ...extra };
+}
+
+/** Runs `npm run verify -- ARGS` in this process, its output captured. */
+async function verify(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const code = await verifyMain(argv, ROOT, ROOT, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
 }
 
 function configError(err: unknown): string {
@@ -364,7 +373,8 @@ describe("operator mistakes", () => {
                     return true;
                 },
             );
-            // Planned for real, a source stack there reads the cutover stack back: a cycle, stopped at once.
+            // Planned for real, a source stack there would read the cutover stack back (a cycle): its
+            // role, known from its file, is refused first, with the program's own message.
             const file = editedStackFile(
                 "cutover",
                 dir,
@@ -377,7 +387,9 @@ describe("operator mistakes", () => {
                 {
                     code: 2,
                     stdout: "",
-                    stderr: "plan: stack cutover: reference cycle: cutover → source → cutover (a stack cannot depend on its own outputs)\n",
+                    stderr:
+                        "plan: stack cutover: invalid stack configuration (1 problem):\n" +
+                        '  migration:cutover.platformStack: "organization/migration/source" is not accepted; expected a stack of role platform (its outputs say role "source")\n',
                 },
             );
         });
@@ -682,7 +694,7 @@ describe("operator mistakes", () => {
             );
         });
 
-        it("a reference cycle exits 2 at once (within 2.5 s of a process that only prints its help), naming the stacks in it", async () => {
+        it("a reference that would loop exits 2 at once (within 2.5 s of a process that only prints its help), naming the stack of the wrong role", async () => {
             // The bound is relative: starting Node, ts-node and the SDK is most of either run, and
             // it varies with the machine's load (the suites run in two workers).
             const baseline = planProcess(["--help"]).ms;
@@ -694,18 +706,97 @@ describe("operator mistakes", () => {
             );
             const viaDev = planProcess(["--stack", "cutover", "--ref", `dev=${loop}`]);
             assert.deepEqual({ code: viaDev.code, stdout: viaDev.stdout }, { code: 2, stdout: "" });
+            // Only a stack of the wrong role can close a loop (platform stacks reference nothing, a cutover
+            // stack only a platform stack): that is what the operator is told.
             assert.equal(
                 viaDev.stderr,
-                "plan: stack cutover: reference cycle: cutover → dev → cutover (a stack cannot depend on its own outputs)\n",
+                "plan: stack cutover: invalid stack configuration (1 problem):\n" +
+                    '  migration:cutover.platformStack: "organization/migration/dev" is not accepted; expected a stack of role platform (its outputs say role "cutover")\n',
             );
             assert.ok(viaDev.ms < baseline + 2500, `took ${viaDev.ms} ms (--help: ${baseline} ms)`);
 
             const self = planProcess(["--stack", "cutover", "--ref", "dev=Pulumi.cutover.yaml"]);
             assert.equal(self.code, 2);
             assert.ok(self.ms < baseline + 2500, `took ${self.ms} ms (--help: ${baseline} ms)`);
+            assert.equal(self.stderr, viaDev.stderr);
+        });
+
+        it("--out into a folder that does not exist: a usage error in one line, before anything is planned", async () => {
+            const { code, stdout, stderr } = await plan(["--stack", "dev", "--out", "no-such-folder/plan.json"], dir);
+            assert.deepEqual(
+                { code, stdout, stderr },
+                {
+                    code: 2,
+                    stdout: "",
+                    stderr: `plan: --out no-such-folder/plan.json: the folder ${path.join(dir, "no-such-folder")} does not exist\n`,
+                },
+            );
+        });
+
+        it("--stack given twice (plan and verify): exit 2, naming both values", async () => {
+            const twice = await plan(["--stack", "dev", "--stack", "cutover"]);
+            assert.deepEqual(
+                [twice.code, twice.stdout, twice.stderr.split("\n")[0]],
+                [2, "", "plan: --stack given twice (dev, then cutover): give it once"],
+            );
+            const v = await verify(["--stack=cutover", "--stack", "dev", "--connect", "127.0.0.1:1"]);
+            assert.deepEqual(
+                [v.code, v.out, v.err.split("\n")[0]],
+                [2, "", "verify: --stack given twice (cutover, then dev): give it once"],
+            );
+        });
+
+        it("a stack file whose config: block is misspelt says so, suggesting config:, instead of listing the keys it lacks", async () => {
+            const file = path.join(dir, "confg.yaml");
+            fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, "Pulumi.cutover.yaml"), "utf8").replace(/^config:/m, "confg:"));
+            const { code, stdout, stderr } = await plan(["--stack", "cutover", "--config", file]);
+            assert.deepEqual(
+                { code, stdout, stderr },
+                {
+                    code: 2,
+                    stdout: "",
+                    stderr: `plan: ${file}: no config: block, so none of its settings would be read; it has confg: at the top: did you mean config:?\n`,
+                },
+            );
+        });
+
+        it("verify: --probe parity with no A address exits 2 saying what is missing; A's address is never taken by default, and --help says so", async () => {
+            const dev = await verify(["--stack", "dev", "--connect", "127.0.0.1:1", "--probe", "parity"]);
+            assert.deepEqual(
+                [dev.code, dev.out, dev.err.split("\n")[0]],
+                [2, "", "verify: --probe parity needs A's address: give --source ADDRESS[:PORT]"],
+            );
+            const cutover = await verify(["--stack", "cutover", "--connect", "127.0.0.1:1", "--probe", "parity"]);
+            assert.deepEqual(
+                [cutover.code, cutover.err.split("\n")[0]],
+                [
+                    2,
+                    "verify: --probe parity needs A's address: give --source ADDRESS[:PORT], or --source stack for cutover.sourceAddress (10.72.10.88)",
+                ],
+            );
+            const noSource = await verify(["--stack", "dev", "--connect", "127.0.0.1:1", "--source", "stack"]);
+            assert.equal(
+                noSource.err.split("\n")[0],
+                "verify: --source stack: stack dev has no A address (cutover.sourceAddress is a cutover stack's key): give --source ADDRESS[:PORT]",
+            );
+            // The cutover stack's default run no longer sends anything to A, and says so (B's port 1 refuses: exit 1).
+            const run = await verify(["--stack", "cutover", "--connect", "127.0.0.1:1", "--api", "api01", "--json"]);
+            const { rows, notes } = JSON.parse(run.out) as { rows: { probe: string }[]; notes: string[] };
+            assert.deepEqual(
+                [run.code, rows.map((r) => r.probe), notes],
+                [
+                    1,
+                    ["long", "legacy"],
+                    [
+                        "short probes not run: the cutover stack does not know the short host's load balancer; give --connect-short ADDRESS[:PORT]",
+                        "parity probes not run: they send requests to A; give --source ADDRESS[:PORT], or --source stack for cutover.sourceAddress",
+                    ],
+                ],
+            );
+            const help = await verify(["--help"]);
             assert.match(
-                self.stderr,
-                /planning stack dev with .*Pulumi\.cutover\.yaml failed:\n.*\n {2}migration:cutover\.platformStack: "organization\/migration\/dev" is not accepted; .*a stack referencing itself is a reference cycle/,
+                help.out,
+                /--source A\[:P\]\|stack +A's load balancer, for the parity probe; `stack` takes the cutover\n +stack's cutover\.sourceAddress\. No default: parity sends requests to\n +A \(production\), so it runs only when asked; without it, not run\n/,
             );
         });
 
@@ -741,7 +832,7 @@ describe("operator mistakes", () => {
     });
 
     describe("steps the services refuse are refused at plan time (--against)", () => {
-        it("prepare → complete skipping shift, and shift → complete with a CNAME: the diff says pulumi preview would fail", async () => {
+        it("prepare → complete skipping shift, and shift → complete with a CNAME: the diff says pulumi preview would fail, and exits 1", async () => {
             // On public Alidns with B by address, where the CNAME step is the service's refusal.
             const at = (cutover: Record<string, unknown>, name: string) =>
                 editedStackFile(
@@ -764,7 +855,8 @@ describe("operator mistakes", () => {
                 "--against",
                 at({ phase: "complete", weights: all100 }, "c.yaml"),
             ]);
-            assert.equal(skip.code, 0);
+            // The diff is printed, and the command fails: pulumi preview would.
+            assert.deepEqual([skip.code, skip.stderr], [1, ""]);
             assert.deepEqual(skip.stdout.split("\n").slice(2, 4), [
                 "!! refused by phase (phase): prepare → complete skips shift: 0 → 100 % of every API's traffic in one apply; go through shift first, or set migration:cutover.allowSkippingShift: true",
                 "   pulumi preview fails here: nothing would move.",
@@ -778,7 +870,7 @@ describe("operator mistakes", () => {
                 at({ phase: "complete", weights: all100, allowSkippingShift: true }, "ca.yaml"),
                 "--json",
             ]);
-            assert.deepEqual(JSON.parse(allowed.stdout).diff.refused, []);
+            assert.deepEqual([allowed.code, JSON.parse(allowed.stdout).diff.refused], [0, []]);
             const shift = at({ phase: "shift", weights: all100 }, "s.yaml");
             const cname = await plan([
                 "--stack",
@@ -790,6 +882,7 @@ describe("operator mistakes", () => {
                 "--json",
             ]);
             // Refused twice over: by the phase marker (the step), and by each name's records (the service's rule).
+            assert.equal(cname.code, 1);
             const retype =
                 "the name's records would change type (A → CNAME) while it holds two records: the service refuses a name with both; change the type of the name's single record first (complete), then add or remove records";
             assert.deepEqual(JSON.parse(cname.stdout).diff.refused, [
