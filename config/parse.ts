@@ -1,6 +1,6 @@
 import { INGRESS_NGINX } from "../plan/ingress-implementation";
 import { parseEndpoint } from "../plan/probes";
-import { DEFAULT_RETRY } from "../providers/alibaba-calls";
+import { DEFAULT_REQUESTS_PER_SECOND, DEFAULT_RETRY } from "../providers/alibaba-calls";
 import { PRIVATEZONE_TTLS } from "../providers/name-records";
 import { resolveController } from "../plan/controller";
 import { isIP } from "node:net";
@@ -512,6 +512,7 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
         "endpoint",
         "retries",
         "retryBackoffMs",
+        "requestsPerSecond",
     ]);
     const retries = obj.retries === undefined ? DEFAULT_RETRY.retries : c.integer("dns.retries", obj.retries, 0, 10);
     const backoffMs =
@@ -589,9 +590,19 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
     const tooMany = edition ? weightedRecordLimitProblem(edition, WEIGHTED_RECORDS_PER_NAME) : undefined;
     if (tooMany) c.fail("dns.edition", edition, tooMany);
     if (!zone || !ttl || !line || !endpoint || retries === undefined || backoffMs === undefined) return undefined;
+    // Alibaba Cloud's quotas are per API and account (Alidns: 60/s for record writes, 300/s for
+    // DescribeSubDomainRecords; shared/notes/alibaba-cloud.md): one pace per endpoint under the smallest leaves room for other callers.
+    const requestsPerSecond =
+        obj.requestsPerSecond === undefined
+            ? DEFAULT_REQUESTS_PER_SECOND
+            : c.integer("dns.requestsPerSecond", obj.requestsPerSecond, 1, 1000);
+    if (requestsPerSecond === undefined) return undefined;
     const retry = { retries, backoffMs };
-    if (pvtz) return zoneId && vpcIds ? { service: "privatezone", zone, zoneId, vpcIds, ttl, line, endpoint, retry } : undefined;
-    return edition ? { service: "alidns", zone, edition, ttl, line, endpoint, retry } : undefined;
+    if (pvtz)
+        return zoneId && vpcIds
+            ? { service: "privatezone", zone, zoneId, vpcIds, ttl, line, endpoint, retry, requestsPerSecond }
+            : undefined;
+    return edition ? { service: "alidns", zone, edition, ttl, line, endpoint, retry, requestsPerSecond } : undefined;
 }
 
 /** An IPv4 or IPv6 literal (bracketed or not), or anything dotted-quad-like: never a DNS name. */

@@ -177,6 +177,12 @@ interface DnsCommon {
     endpoint: string;
     /** Retries of a throttled or unavailable call, and the first backoff (ms, doubling, jittered). @default {retries: 5, backoffMs: 250} */
     retry: { retries: number; backoffMs: number };
+    /**
+     * Requests per second to the API from the whole provider process (every name together),
+     * kept under the service's per-API quota so a large phase edit is never throttled.
+     * @default 20
+     */
+    requestsPerSecond: number;
 }
 
 /**

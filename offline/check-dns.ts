@@ -39,7 +39,8 @@ export async function checkDns(dns: DnsSettings, endpoint = dns.endpoint): Promi
             lines: [
                 `- zone ${dns.zoneId}: not read — no Alibaba Cloud credentials found (ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET, the credentials file, or a RAM role)`,
             ],
-            ok: true,
+            // Asked to check and nothing was checked: not a pass.
+            ok: false,
             read: false,
         };
     const api = privateZoneRecords(dns.zoneId, { endpoint, retry: dns.retry ?? DEFAULT_RETRY, perSecond: 0, line: "default" });

@@ -14,11 +14,13 @@ import { Api, Domains, StackConfig } from "../config/types";
 import { Endpoint, parseEndpoint, planProbes, PROBE_KINDS, ProbeKind, ProbeTargets } from "../plan/probes";
 import { ProbeResult, runProbes } from "../providers/probe-client";
 import { Io, PROCESS_IO, runAsProcess } from "./process";
+import { checkDns } from "./check-dns";
 import { loadStackConfig, StackFileError } from "./stack-files";
 
 export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [--config FILE] [--connect ADDRESS[:PORT]]
                           [--connect-short ADDRESS[:PORT]] [--source ADDRESS[:PORT]|stack] [--kong-proxy URL]
                           [--ca FILE] [--api NAME]... [--probe KIND]... [--timeout-ms N] [--json] [--help]
+       npm run -s verify -- --stack cutover --check-dns [--json]
 
   --stack NAME             the stack whose APIs and hosts to check (config: Pulumi.NAME.yaml)
   --config FILE            read FILE (stack-file format) in place of Pulumi.NAME.yaml
@@ -35,9 +37,13 @@ export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [
   --probe KIND             only this probe: long, legacy, short, kong, parity (repeatable)
   --timeout-ms N           per request (default 5000); one retry when no answer comes
   --json                   print the rows as JSON
+  --check-dns              cutover stack only, instead of the probes: read the DNS zone as the
+                           provider will before a name's first record (PrivateZone: DescribeZoneInfo —
+                           an acceleration zone?, the VPCs bound against dns.vpcIds), with the
+                           standard Alibaba Cloud credentials; without credentials nothing is read
 
 Ports default to 443. Each option once, except --api and --probe.
-Exit: 0 every probe passed, 1 a probe failed, 2 bad usage or config.`;
+Exit: 0 every probe (or the zone check) passed, 1 one failed, 2 bad usage or config.`;
 
 export interface VerifyArgs {
     stack: string;
@@ -53,11 +59,13 @@ export interface VerifyArgs {
     timeoutMs: number;
     json: boolean;
     help: boolean;
+    /** Read the DNS zone instead of sending probes. */
+    checkDns: boolean;
 }
 
 class UsageError extends Error {}
 
-const FLAGS = new Set(["--json", "--help", "-h"]);
+const FLAGS = new Set(["--json", "--help", "-h", "--check-dns"]);
 const VALUED = new Set([
     "--stack",
     "--config",
@@ -89,13 +97,21 @@ function caBundle(file: string): string {
 }
 
 export function parseVerifyArgs(argv: string[], cwd: string): VerifyArgs {
-    const a: Omit<VerifyArgs, "stack"> & { stack?: string } = { apis: [], probes: [], timeoutMs: 5000, json: false, help: false };
+    const a: Omit<VerifyArgs, "stack"> & { stack?: string } = {
+        apis: [],
+        probes: [],
+        timeoutMs: 5000,
+        json: false,
+        help: false,
+        checkDns: false,
+    };
     const seen = new Map<string, string>();
     for (let i = 0; i < argv.length; i++) {
         const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
         const arg = eq > 0 ? argv[i].slice(0, eq) : argv[i];
         if (FLAGS.has(arg)) {
             if (arg === "--json") a.json = true;
+            else if (arg === "--check-dns") a.checkDns = true;
             else a.help = true;
             continue;
         }
@@ -256,6 +272,21 @@ export async function verifyMain(
         }
         const file = loadStackConfig(projectDir, args.stack, args.configFile);
         const config = parseConfig(readRawConfig(file.values, (k) => file.secretKeys.includes(k)));
+        if (args.checkDns) {
+            if (config.role !== "cutover")
+                throw new UsageError(`--check-dns reads the cutover stack's DNS zone; stack ${args.stack} is of role ${config.role}`);
+            const check = await checkDns(config.dns);
+            io.out(
+                args.json
+                    ? `${JSON.stringify({ dns: check }, null, 2)}\n`
+                    : [
+                          `Verify stack ${args.stack}: DNS zone ${!check.read && !check.ok ? "NOT READ" : check.ok ? "ok" : "NOT READY"}`,
+                          ...check.lines,
+                          "",
+                      ].join("\n"),
+            );
+            return check.ok ? 0 : 1;
+        }
         const { domains, apis, targets, notes } = fromStack(config, args);
         const probes = planProbes(domains, apis, targets, args.probes.length ? args.probes : PROBE_KINDS);
         const rows = await runProbes(probes, { timeoutMs: args.timeoutMs, ...(args.ca ? { ca: args.ca } : {}) });

@@ -452,6 +452,13 @@ export type DnsService =
 /** The DNS service the cutover's components talk to, from the `dns` settings. Pure. */
 export function dnsService(dns: CutoverConfig["dns"]): DnsService {
     return dns.service === "privatezone"
-        ? { kind: "privatezone", zoneId: dns.zoneId, endpoint: dns.endpoint, retry: dns.retry }
-        : { kind: "alidns", endpoint: dns.endpoint, retry: dns.retry };
+        ? {
+              kind: "privatezone",
+              zoneId: dns.zoneId,
+              endpoint: dns.endpoint,
+              retry: dns.retry,
+              line: dns.line,
+              perSecond: dns.requestsPerSecond,
+          }
+        : { kind: "alidns", endpoint: dns.endpoint, retry: dns.retry, line: dns.line, perSecond: dns.requestsPerSecond };
 }

@@ -3,7 +3,8 @@ import * as assert from "node:assert/strict";
 import { DnsSettings } from "../config/types";
 import { checkDns } from "../offline/check-dns";
 import { PrivateZoneDouble } from "./doubles/privatezone";
-import { withAlibabaCredentials, ZONE } from "./helpers";
+import { verifyMain } from "../offline/verify";
+import { ROOT, withAlibabaCredentials, ZONE } from "./helpers";
 
 const dns = {
     service: "privatezone",
@@ -69,7 +70,14 @@ describe("verify --check-dns: the zone as the service reports it", () => {
         try {
             const from = pz.calls.length;
             const r = await checkDns(dns, pz.endpoint);
-            assert.deepEqual([r.ok, r.read, pz.calls.length - from], [true, false, 0]);
+            assert.deepEqual([r.ok, r.read, pz.calls.length - from], [false, false, 0]);
+            // Through the command: the committed cutover stack, exit 1 (nothing was checked), one line saying why.
+            let out = "";
+            const code = await verifyMain(["--stack", "cutover", "--check-dns"], ROOT, ROOT, {
+                out: (s) => (out += s),
+                err: (s) => (out += s),
+            });
+            assert.deepEqual([code, out.split("\n")[0]], [1, "Verify stack cutover: DNS zone NOT READ"]);
             assert.match(r.lines[0], /^- zone 2c5f0e1d9a7b4f6e: not read — no Alibaba Cloud credentials found/);
         } finally {
             keys.forEach((k, i) => (saved[i] === undefined ? delete process.env[k] : (process.env[k] = saved[i])));

@@ -37,8 +37,17 @@ describe("cutover config", () => {
                 line: "default",
                 endpoint: "alidns.aliyuncs.com",
                 retry: { retries: 5, backoffMs: 250 },
+                requestsPerSecond: 20,
             },
         });
+    });
+
+    it("dns.requestsPerSecond: the provider process's pace per endpoint, a whole number 1..1000", () => {
+        const dns = (rps: unknown) => parseConfig(raw({}, { requestsPerSecond: rps }));
+        assert.equal((dns(200) as { dns: { requestsPerSecond: number } }).dns.requestsPerSecond, 200);
+        assert.deepEqual(problems(raw({}, { requestsPerSecond: 0 })), [
+            "migration:dns.requestsPerSecond: 0 is not accepted; expected an integer from 1 to 1000",
+        ]);
     });
 
     it('dns.line: the resolution line the records take, "default" unless set; a line identifier is kept', () => {

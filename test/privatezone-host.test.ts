@@ -100,16 +100,17 @@ describe("NameRecords on PrivateZone through the real dynamic-provider host", fu
         ]);
     });
 
-    it("prepare → shift 20 → 50 → 100 → complete → back to prepare → delete: every moment safe; updates read only to birth a record", async () => {
+    it("prepare → shift 20 → 50 → 100 → complete → back to prepare → delete: every moment safe; updates read the name, and the staging name only to birth a record", async () => {
         let state = await apply(undefined, [a()]);
         let maxB = 0;
-        const staging = [`DescribeZoneRecords ZoneId=${ZONE_ID} Keyword=api01-staging SearchMode=EXACT PageSize=100`];
+        const name = `DescribeZoneRecords ZoneId=${ZONE_ID} Keyword=${RR} SearchMode=EXACT PageSize=100`;
+        const staging = [name, `DescribeZoneRecords ZoneId=${ZONE_ID} Keyword=api01-staging SearchMode=EXACT PageSize=100`];
         // A record is born (B in shift, A again on the way back) only after a look for a half-born one on the staging name.
         for (const [records, reads] of [
             [[a(80), b(20)], staging],
-            [[a(50), b(50)], []],
-            [[a(0), b(100)], []],
-            [[b(100, 3600)], []],
+            [[a(50), b(50)], [name]],
+            [[a(0), b(100)], [name]],
+            [[b(100, 3600)], [name]],
             [[a()], staging],
         ] as [NameRecord[], string[]][]) {
             const from = pz.calls.length;
@@ -137,7 +138,8 @@ describe("NameRecords on PrivateZone through the real dynamic-provider host", fu
         const state = await apply(await apply(undefined, [a()]), [a(80), b(20)]);
         assert.deepEqual(pz.answer(ZONE_ID, RR).shares, { [A_ADDRESS]: 0.8, [B_ADDRESS]: 0.2 });
         const bId = (state.outputs.owned as { side: string; id: string }[]).find((o) => o.side === "B")!.id;
-        pz.throttle(10);
+        // The update's first call reads the name; its second, B's weight, is throttled past the 3 retries.
+        pz.failCall(2, "throttled", 3);
         const next = await wire([a(50), b(50)]);
         const message = await engineError(host.update(next.urn, state.id, state.outputs, next.inputs));
         assert.match(
@@ -151,13 +153,13 @@ describe("NameRecords on PrivateZone through the real dynamic-provider host", fu
     it("ServiceUnavailable is retried; an unreachable API fails at once, naming the call and the name", async () => {
         pz.throttle(2, "ServiceUnavailable");
         const state = await apply(await apply(undefined, [a()]), [a(80), b(20)]);
-        const bId = (state.outputs.owned as { side: string; id: string }[]).find((o) => o.side === "B")!.id;
         const next = await wire([a(50), b(50)]);
         await pz.stop();
         const message = await engineError(host.update(next.urn, state.id, state.outputs, next.inputs));
         assert.equal(
             message,
-            `2 PrivateZone UpdateZoneRecordWeight failed for B's record ${bId} of ${SUB}: cannot reach the API (ECONNREFUSED)`,
+            // The update's first call, the read of the name, is the one that cannot reach the API.
+            `2 PrivateZone DescribeZoneRecords failed for ${SUB}: cannot reach the API (ECONNREFUSED)`,
         );
         await pz.start();
     });
@@ -204,6 +206,7 @@ describe("NameRecords on PrivateZone through the real dynamic-provider host", fu
                         ttl: { cutover: 60, steady: 3600 },
                         retries: 3,
                         retryBackoffMs: 5,
+                        requestsPerSecond: 1000,
                     };
                     delete c["migration:kong"];
                     delete c["migration:kongAdminToken"];
@@ -237,9 +240,10 @@ describe("NameRecords on PrivateZone through the real dynamic-provider host", fu
             pz.records.clear();
             const engine = new Engine(host, { pz });
             await engine.up(stackFile({ phase: "prepare" }));
-            assert.deepEqual(view(), { api01: "A on 1; answers A 100%", api02: "A on 1; answers A 100%" });
+            // A name's first record is added at weight 100 (alone, its weight changes no answer; a later B enabled at 1 takes 1/101).
+            assert.deepEqual(view(), { api01: "A on 100; answers A 100%", api02: "A on 100; answers A 100%" });
             await engine.up(stackFile({ phase: "shift", weights: { api01: 20, api02: 0 } }));
-            assert.deepEqual(view(), { api01: "A on 80, B on 20; answers A 80% B 20% weighted", api02: "A on 1; answers A 100%" });
+            assert.deepEqual(view(), { api01: "A on 80, B on 20; answers A 80% B 20% weighted", api02: "A on 100; answers A 100%" });
             await engine.up(stackFile({ phase: "shift", weights: { api01: 100, api02: 100 } }));
             assert.deepEqual(view(), {
                 api01: "A off, B on 100; answers B 100% weighted",
@@ -254,25 +258,26 @@ describe("NameRecords on PrivateZone through the real dynamic-provider host", fu
             assert.deepEqual(pz.records.size, 0);
         });
 
-        it("B by host name: the legacy name answers <api>-a, then weighted CNAMEs 80/20 (weighting on type CNAME), then <api>-b alone", async () => {
+        it("B by host name: the legacy name answers <api>-a, then weighted CNAMEs 80/20 (always weighted: no switch asked), then <api>-b alone; destroy leaves the wildcard alone", async () => {
             pz.records.clear();
+            pz.addRecord({ zoneId: ZONE_ID, rr: "*.source-team1.dev", value: A_ADDRESS, ttl: 3600 });
+            const before = [...pz.records.values()].map((r) => ({ ...r }));
             const ALB = "alb-b2.cn-hangzhou.alb.aliyuncs.com";
             const engine = new Engine(host, { pz });
             const answers = () => pz.answer(ZONE_ID, RR);
             const viaA = "api01-a.source-team1.dev.aliyun.cloud.cn.aibang";
             const viaB = "api01-b.source-team1.dev.aliyun.cloud.cn.aibang";
             await engine.up(stackFile({ phase: "prepare" }, ALB));
-            assert.deepEqual(answers(), { weighted: false, shares: { [viaA]: 1 } });
-            assert.deepEqual(pz.answer(ZONE_ID, "api01-b"), { weighted: false, shares: { [ALB]: 1 } });
+            // A CNAME of an acceleration zone is weighted by nature; alone, it answers itself.
+            assert.deepEqual(answers(), { weighted: true, shares: { [viaA]: 1 } });
+            assert.deepEqual(pz.answer(ZONE_ID, "api01-b.source-team1.dev"), { weighted: true, shares: { [ALB]: 1 } });
             await engine.up(stackFile({ phase: "shift", weights: { api01: 20, api02: 0 } }, ALB));
             assert.deepEqual(answers(), { weighted: true, shares: { [viaA]: 0.8, [viaB]: 0.2 } });
-            assert.deepEqual(
-                [...pz.lba.keys()].filter((k) => pz.lba.get(k)),
-                [`${ZONE_ID}/${RR}/CNAME`],
-            );
+            assert.deepEqual([...pz.lba.keys()], [], "SetZoneLbaStatus is documented for A and AAAA only");
             await engine.up(stackFile({ phase: "complete", weights: { api01: 100, api02: 100 } }, ALB));
-            assert.deepEqual(answers(), { weighted: false, shares: { [viaB]: 1 } });
+            assert.deepEqual(answers(), { weighted: true, shares: { [viaB]: 1 } });
             await engine.destroy();
+            assert.deepEqual([...pz.records.values()], before, "exactly the records that were there before the stack");
         });
     });
 });

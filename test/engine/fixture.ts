@@ -94,7 +94,15 @@ export class World {
                     : { enabled: false };
                 c["migration:cutover"] = cut;
                 // These suites speak to the Alidns double (the committed stack is on PrivateZone).
-                c["migration:dns"] = { zone: ZONE, edition: "standard", ttl: { cutover: 60, steady: 600 }, retries: 3, retryBackoffMs: 5 };
+                c["migration:dns"] = {
+                    zone: ZONE,
+                    edition: "standard",
+                    ttl: { cutover: 60, steady: 600 },
+                    retries: 3,
+                    retryBackoffMs: 5,
+                    // The doubles answer in a millisecond; the pace itself is tested in test/rate.test.ts and the scale test.
+                    requestsPerSecond: 1000,
+                };
                 c["migration:kong"] = {
                     ...c["migration:kong"],
                     adminUrl: this.kong.url,
