@@ -97,7 +97,7 @@ describe("the cutover stack on PrivateZone", () => {
         });
         it("an Alidns edition on a PrivateZone stack", () => {
             assert.deepEqual(problems({ ...PVTZ, edition: "standard" }), [
-                "migration:dns.edition: not a key this program reads (its value is not shown); known keys: service, zone, zoneId, vpcIds, ttl, line, endpoint, retries, retryBackoffMs",
+                "migration:dns.edition: not a key this program reads (its value is not shown); known keys: service, zone, zoneId, vpcIds, ttl, line, endpoint, retries, retryBackoffMs, requestsPerSecond",
             ]);
         });
     });
