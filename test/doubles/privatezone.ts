@@ -136,7 +136,8 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
 
     /**
      * What `zoneId/rr` resolves to: CNAMEs to names inside the zone followed (their shares
-     * multiplied through), any other value final. `weighted` is true when every step with
+     * multiplied through), any other value final; a CNAME to an in-zone name that has no record
+     * of its own counts as `dangling <name>`. `weighted` is true when every step with
      * several answers was weighted.
      */
     resolve(zoneId: string, rr: string, depth = 0): Omit<Moment, "after"> {
@@ -151,7 +152,14 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
                 shares[value] = (shares[value] ?? 0) + share;
                 continue;
             }
-            const next = this.resolve(zoneId, value.slice(0, value.length - zone.length - 1), depth + 1);
+            const target = value.slice(0, value.length - zone.length - 1);
+            // A CNAME to a name with no record of its own: a wildcard may still answer it, but the
+            // record it was meant to reach is missing (created too late, or deleted too early).
+            if (![...this.records.values()].some((r) => r.ZoneId === zoneId && r.Rr === target)) {
+                shares[`dangling ${value}`] = (shares[`dangling ${value}`] ?? 0) + share;
+                continue;
+            }
+            const next = this.resolve(zoneId, target, depth + 1);
             weighted &&= next.weighted || Object.keys(next.shares).length <= 1;
             for (const [v, n] of Object.entries(next.shares)) shares[v] = (shares[v] ?? 0) + share * n;
         }

@@ -4,12 +4,21 @@
  *
  * - the real program runs (under the offline harness) and each resource's inputs are taken
  *   exactly as the SDK sends them, `__provider` included;
- * - dynamic resources go through the real provider host (ProviderHost) in registration
- *   order: `Check(old inputs, new inputs)`; for a new resource `Create` (never `Diff`); for an
+ * - dynamic resources go through the real provider host (ProviderHost):
+ *   `Check(old inputs, new inputs)`; for a new resource `Create` (never `Diff`); for an
  *   existing one `Diff(id, old outputs, checked inputs)` then `Update`, or a replacement
- *   (delete first when the provider says deleteBeforeReplace); resources the program no
- *   longer registers are deleted last, in reverse order. A preview runs Check and Diff only
- *   (the host does not support preview), with what is not known yet as the unknown sentinel;
+ *   (delete first when the provider says deleteBeforeReplace). A preview runs Check and Diff
+ *   only (the host does not support preview), with what is not known yet as the unknown sentinel;
+ * - steps run as Pulumi's engine may run them: a resource's step only after the steps of what
+ *   it depends on (`dependsOn`; the harness records explicit dependencies only — no input of
+ *   the cutover program takes another resource's Output, the platform stack's values come from
+ *   a stack reference); resources the program no longer registers are deleted after every other
+ *   step, each before what it depended on when last applied (the state keeps those
+ *   dependencies), and `destroy` deletes in that order too. A schedule picks among the ready
+ *   steps: the default is one at a time by URN (deterministic step lists), `order: seed` one at a
+ *   time picked by a seeded PRNG (a random topological order), `parallelism: n` up to n at once
+ *   (the CLI's default `--parallel` is 16). The first failing step stops new steps; running ones
+ *   finish; the state keeps what completed (a failed update keeps the old outputs);
  * - secrets reach the host as plain values (the host answers `acceptSecrets: false`);
  * - `alicloud.dns.AlidnsRecord` and `alicloud.pvtz.ZoneRecord` (Terraform-bridged, not
  *   installable here; the plain records of the intermediate names) are emulated against the
@@ -17,8 +26,8 @@
  *   `alicloud_pvtz_zone_record` do it: add on create, update when rr/type/value/ttl change,
  *   delete when the program drops them.
  *
- * What it does not model: parallel steps (the engine runs up to 16 at once), and the
- * engine's own diffing of non-dynamic resources.
+ * What it does not model: the engine's own diffing of non-dynamic resources, and
+ * dependencies implied by Outputs (none in these programs).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { OfflineRun, RecordedResource, runOffline } from "../../offline/harness";
@@ -56,6 +65,81 @@ interface Entry {
     inputs: Props;
     outputs: Props;
     seq: number;
+    /** What it depended on when last applied (deletes go in reverse). */
+    deps: string[];
+}
+
+/** How the engine picks among ready steps: by URN one at a time (default), a seeded random order, or n at once. */
+export interface Schedule {
+    order?: number;
+    parallelism?: number;
+}
+
+/** One step of an update: what it waits for, and what it does (returning the step's line). */
+interface GraphStep {
+    urn: string;
+    deps: string[];
+    run: () => Promise<Step>;
+}
+
+/** mulberry32: a small seeded PRNG, so an order can be replayed. */
+export function prng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+/**
+ * Runs steps as the engine does: each after the steps it depends on (dependencies on steps not
+ * in the batch are already satisfied), picked by `schedule`. The first failure stops new steps;
+ * running steps finish; then the failure is thrown. Returns the step lines in completion order.
+ */
+export async function runSteps(steps: GraphStep[], schedule: Schedule = {}): Promise<Step[]> {
+    const inBatch = new Set(steps.map((s) => s.urn));
+    // The default picks the first ready step in the order given.
+    const pending = [...steps];
+    const done = new Set<string>();
+    const lines: Step[] = [];
+    const random = schedule.order !== undefined ? prng(schedule.order) : undefined;
+    const limit = schedule.parallelism ?? 1;
+    let failure: unknown;
+    let running = 0;
+    await new Promise<void>((resolve) => {
+        const pump = () => {
+            if (failure === undefined) {
+                while (running < limit) {
+                    const ready = pending.filter((s) => s.deps.every((d) => done.has(d) || !inBatch.has(d)));
+                    if (ready.length === 0) break;
+                    const next = random ? ready[Math.floor(random() * ready.length)] : ready[0];
+                    pending.splice(pending.indexOf(next), 1);
+                    running++;
+                    next.run().then(
+                        (line) => {
+                            lines.push(line);
+                            done.add(next.urn);
+                            running--;
+                            pump();
+                        },
+                        (err) => {
+                            failure ??= err;
+                            running--;
+                            pump();
+                        },
+                    );
+                }
+            }
+            if (running === 0) resolve();
+        };
+        pump();
+    });
+    if (failure !== undefined) throw failure;
+    if (pending.length > 0) throw new Error(`steps never became ready (a dependency cycle?): ${pending.map((s) => s.urn).join(", ")}`);
+    return lines;
 }
 
 /** A step the engine took, as `pulumi up` lists it: `create NameRecords dns-api01-records`. */
@@ -194,72 +278,158 @@ export class Engine {
             }
         }
         const seen = new Set(this.dynamic(run).map((r) => r.urn));
-        for (const e of this.state.values()) if (!seen.has(e.urn)) steps.push(`delete ${short(e.type)} ${e.name}`);
+        for (const e of this.state.values())
+            if (!seen.has(e.urn) && e.type.startsWith(DYNAMIC)) steps.push(`delete ${short(e.type)} ${e.name}`);
         if (failures.length) throw new CheckFailed(failures);
         return steps;
     }
 
-    /** `pulumi up`: every step through the host; the first failing step stops the update (its error thrown). */
-    async up(stackFile: string): Promise<Step[]> {
-        const { run, recordNames } = await this.program(stackFile, true);
-        const steps: Step[] = [];
-        const resources = this.dynamic(run);
-        for (const r of resources) {
-            const news = plain(r.wire) as Props;
-            const prior = this.state.get(r.urn);
-            const checked = await this.host.check(r.urn, prior?.inputs ?? {}, news);
-            if (checked.failures.length) throw new CheckFailed(checked.failures.map((f) => `${r.name}: ${f.property}: ${f.reason}`));
-            const label = `${short(r.type)} ${r.name}`;
-            if (!prior) {
-                const created = await this.host.create(r.urn, checked.inputs);
+    /** Runs the program once (for `up` to apply, possibly many times against fresh state). */
+    async plan(stackFile: string): Promise<{ run: OfflineRun; recordNames: Set<string> }> {
+        return this.program(stackFile, false);
+    }
+
+    /** The step of one dynamic resource: Check, then Create, or Diff and Update / replace. */
+    private dynamicStep(r: RecordedResource, deps: string[], replaced: Entry[]): GraphStep {
+        return {
+            urn: r.urn,
+            deps,
+            run: async () => {
+                const news = plain(r.wire) as Props;
+                const prior = this.state.get(r.urn);
+                const checked = await this.host.check(r.urn, prior?.inputs ?? {}, news);
+                if (checked.failures.length) throw new CheckFailed(checked.failures.map((f) => `${r.name}: ${f.property}: ${f.reason}`));
+                const label = `${short(r.type)} ${r.name}`;
+                if (!prior) {
+                    const created = await this.host.create(r.urn, checked.inputs);
+                    this.state.set(r.urn, {
+                        urn: r.urn,
+                        type: r.type,
+                        name: r.name,
+                        id: created.id,
+                        inputs: checked.inputs,
+                        outputs: created.outputs,
+                        seq: this.seq++,
+                        deps,
+                    });
+                    return `create ${label}`;
+                }
+                const d = await this.host.diff(r.urn, prior.id, prior.outputs, checked.inputs);
+                if (d.changes === "none") {
+                    this.state.set(r.urn, { ...prior, deps });
+                    return `same ${label}`;
+                }
+                if (d.replaces.length) {
+                    if (d.deleteBeforeReplace) await this.host.delete(r.urn, prior.id, prior.outputs);
+                    const created = await this.host.create(r.urn, checked.inputs);
+                    // Create-before-delete: the old one goes at the end of the update (Pulumi's DeleteReplaced).
+                    if (!d.deleteBeforeReplace) replaced.push(prior);
+                    this.state.set(r.urn, { ...prior, id: created.id, inputs: checked.inputs, outputs: created.outputs, deps });
+                    return `replace ${label}`;
+                }
+                const outputs = await this.host.update(r.urn, prior.id, prior.outputs, checked.inputs);
+                this.state.set(r.urn, { ...prior, inputs: checked.inputs, outputs, deps });
+                return `update ${label}`;
+            },
+        };
+    }
+
+    /** The step of one bridged record (terraform-provider-alicloud's add / update), against the doubles. */
+    private recordStep(r: RecordedResource, deps: string[]): GraphStep {
+        return {
+            urn: r.urn,
+            deps,
+            run: async () => {
+                const existed = this.records.has(r.name);
+                const id = r.type === ZONE_RECORD ? this.applyZoneRecord(r.name, r.inputs) : this.applyRecord(r.name, r.inputs);
+                const prior = this.state.get(r.urn);
                 this.state.set(r.urn, {
                     urn: r.urn,
                     type: r.type,
                     name: r.name,
-                    id: created.id,
-                    inputs: checked.inputs,
-                    outputs: created.outputs,
-                    seq: this.seq++,
+                    id,
+                    inputs: r.inputs,
+                    outputs: r.inputs,
+                    seq: prior?.seq ?? this.seq++,
+                    deps,
                 });
-                steps.push(`create ${label}`);
-                continue;
-            }
-            const d = await this.host.diff(r.urn, prior.id, prior.outputs, checked.inputs);
-            if (d.changes === "none") {
-                steps.push(`same ${label}`);
-                continue;
-            }
-            if (d.replaces.length) {
-                if (d.deleteBeforeReplace) await this.host.delete(r.urn, prior.id, prior.outputs);
-                const created = await this.host.create(r.urn, checked.inputs);
-                if (!d.deleteBeforeReplace) await this.host.delete(r.urn, prior.id, prior.outputs);
-                this.state.set(r.urn, { ...prior, id: created.id, inputs: checked.inputs, outputs: created.outputs });
-                steps.push(`replace ${label}`);
-                continue;
-            }
-            const outputs = await this.host.update(r.urn, prior.id, prior.outputs, checked.inputs);
-            this.state.set(r.urn, { ...prior, inputs: checked.inputs, outputs });
-            steps.push(`update ${label}`);
+                return `${existed ? "update" : "create"} ${short(r.type)} ${r.name}`;
+            },
+        };
+    }
+
+    /** The delete of one state entry, after the deletes of whatever depended on it. */
+    private deleteStep(e: Entry, urn = e.urn): GraphStep {
+        return {
+            urn,
+            deps: [],
+            run: async () => {
+                if (e.type === RECORD || e.type === ZONE_RECORD) {
+                    const r = this.records.get(e.name);
+                    if (r) {
+                        this.options.dns?.records.delete(r.id);
+                        this.options.pz?.records.delete(r.id);
+                        this.records.delete(e.name);
+                    }
+                    this.state.delete(e.urn);
+                    return `delete AlidnsRecord ${e.name}`;
+                }
+                await this.host.delete(e.urn, e.id, e.outputs);
+                if (this.state.get(e.urn)?.id === e.id) this.state.delete(e.urn);
+                return `delete ${short(e.type)} ${e.name}`;
+            },
+        };
+    }
+
+    /** Deletes in reverse dependency order: each waits for the deletes of entries that depended on it; newest first by default. */
+    private deletes(entries: Entry[]): GraphStep[] {
+        return [...entries]
+            .sort((a, b) => b.seq - a.seq)
+            .map((e) => ({
+                ...this.deleteStep(e, `delete:${e.urn}#${e.id}`),
+                deps: entries.filter((o) => o !== e && o.deps.includes(e.urn)).map((o) => `delete:${o.urn}#${o.id}`),
+            }));
+    }
+
+    /**
+     * \`pulumi up\`: every step through the host, in an order the engine could take (\`schedule\`);
+     * the first failing step stops the update (its error thrown). \`planned\` reuses a program run.
+     */
+    async up(stackFile: string | { run: OfflineRun; recordNames: Set<string> }, schedule: Schedule = {}): Promise<Step[]> {
+        const { run, recordNames } = typeof stackFile === "string" ? await this.plan(stackFile) : stackFile;
+        const resources = run.resources.filter((r) => r.type.startsWith(DYNAMIC) || r.type === RECORD || r.type === ZONE_RECORD);
+        const present = new Set(resources.map((r) => r.urn));
+        const replaced: Entry[] = [];
+        const steps = [...resources]
+            .sort((a, b) => (a.urn < b.urn ? -1 : 1))
+            .map((r) => {
+                const deps = r.options.dependsOn.filter((d) => present.has(d));
+                return r.type.startsWith(DYNAMIC) ? this.dynamicStep(r, deps, replaced) : this.recordStep(r, deps);
+            });
+        const lines = await runSteps(steps, schedule);
+        // Replaced entries keep their URN in the state under the new id: delete the old one by its own id.
+        const gone = [...this.state.values()].filter((e) => !present.has(e.urn));
+        for (const name of [...this.records.keys()].filter((n) => !recordNames.has(n) && !gone.some((e) => e.name === n))) {
+            // A record applied before the engine kept records in its state: deleted as a record.
+            gone.push({
+                urn: `record:${name}`,
+                type: RECORD,
+                name,
+                id: this.records.get(name)!.id,
+                inputs: {},
+                outputs: {},
+                seq: -1,
+                deps: [],
+            });
         }
-        const seen = new Set(resources.map((r) => r.urn));
-        for (const e of [...this.state.values()].filter((x) => !seen.has(x.urn)).sort((a, b) => b.seq - a.seq)) {
-            await this.host.delete(e.urn, e.id, e.outputs);
-            this.state.delete(e.urn);
-            steps.push(`delete ${short(e.type)} ${e.name}`);
-        }
-        for (const name of [...this.records.keys()].filter((n) => !recordNames.has(n))) {
-            this.options.dns?.records.delete(this.records.get(name)!.id);
-            this.options.pz?.records.delete(this.records.get(name)!.id);
-            this.records.delete(name);
-            steps.push(`delete AlidnsRecord ${name}`);
-        }
-        return steps;
+        lines.push(...(await runSteps(this.deletes([...gone, ...replaced]), schedule)));
+        return lines;
     }
 
     /** `pulumi refresh`: Read every dynamic resource; then a preview of the same program must show no change. */
     async refresh(): Promise<Step[]> {
         const steps: Step[] = [];
-        for (const e of [...this.state.values()].sort((a, b) => a.seq - b.seq)) {
+        for (const e of [...this.state.values()].filter((x) => x.type.startsWith(DYNAMIC)).sort((a, b) => a.seq - b.seq)) {
             const read = await this.host.read(e.urn, e.id, e.outputs);
             if (read.id === "") {
                 this.state.delete(e.urn);
@@ -273,21 +443,21 @@ export class Engine {
         return steps;
     }
 
-    /** `pulumi destroy`: every dynamic resource deleted in reverse order, then the records. */
-    async destroy(): Promise<Step[]> {
-        const steps: Step[] = [];
-        for (const e of [...this.state.values()].sort((a, b) => b.seq - a.seq)) {
-            await this.host.delete(e.urn, e.id, e.outputs);
-            this.state.delete(e.urn);
-            steps.push(`delete ${short(e.type)} ${e.name}`);
-        }
-        for (const [name, r] of this.records) {
-            this.options.dns?.records.delete(r.id);
-            this.options.pz?.records.delete(r.id);
-            steps.push(`delete AlidnsRecord ${name}`);
-        }
-        this.records.clear();
-        return steps;
+    /** `pulumi destroy`: everything deleted, each before what it depended on. */
+    async destroy(schedule: Schedule = {}): Promise<Step[]> {
+        const entries = [...this.state.values()];
+        for (const name of [...this.records.keys()].filter((n) => !entries.some((e) => e.name === n)))
+            entries.push({
+                urn: `record:${name}`,
+                type: RECORD,
+                name,
+                id: this.records.get(name)!.id,
+                inputs: {},
+                outputs: {},
+                seq: -1,
+                deps: [],
+            });
+        return runSteps(this.deletes(entries), schedule);
     }
 
     /** The state entry of a dynamic resource by name. */
