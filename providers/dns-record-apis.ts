@@ -227,6 +227,15 @@ export function privateZoneRecords(zoneId: string, at: ServiceEndpoint): Records
             (cause, attempts) => callError("PvtzError", "PrivateZone", action, target, cause, attempts),
         );
     };
+    // What AddZoneRecord and UpdateZoneRecord both take; Weight always (it defaults to 1 when left out).
+    const fields = (rr: string, b: RecordBody, weight: number) => ({
+        Rr: rr,
+        Type: b.type,
+        Value: b.value,
+        Ttl: b.ttl,
+        Line: at.line,
+        Weight: weight,
+    });
     return {
         service: "PrivateZone",
         hasSwitch: (type) => type === "A" || type === "AAAA",
@@ -240,27 +249,11 @@ export function privateZoneRecords(zoneId: string, at: ServiceEndpoint): Records
             return list.map((r) => liveRecord(r, ["RecordId", "Rr", "Type", "Value", "Ttl", "Weight", "Status"]));
         },
         async add(rr, b, weight, target) {
-            const body = await call("AddZoneRecord", target, {
-                ZoneId: zoneId,
-                Rr: rr,
-                Type: b.type,
-                Value: b.value,
-                Ttl: b.ttl,
-                Line: at.line,
-                Weight: weight,
-            });
+            const body = await call("AddZoneRecord", target, { ZoneId: zoneId, ...fields(rr, b, weight) });
             return { id: String(body.RecordId), weight };
         },
         async update(id, rr, b, weight, target) {
-            await call("UpdateZoneRecord", target, {
-                RecordId: id,
-                Rr: rr,
-                Type: b.type,
-                Value: b.value,
-                Ttl: b.ttl,
-                Line: at.line,
-                Weight: weight,
-            });
+            await call("UpdateZoneRecord", target, { RecordId: id, ...fields(rr, b, weight) });
         },
         async setStatus(id, enabled, target) {
             await call("SetZoneRecordStatus", target, { RecordId: id, Status: enabled ? "ENABLE" : "DISABLE" });

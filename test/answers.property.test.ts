@@ -15,20 +15,9 @@
 import * as assert from "node:assert/strict";
 import { NameRecord, NameRecordsState, nameRecordsProvider } from "../providers/name-records";
 import { assertSafeAnswers } from "./doubles/answers";
+import { prng } from "./engine/engine";
 import { alidnsName, applyRecords, NameService, privateZoneName } from "./doubles/services";
 import { A_ADDRESS, B_ADDRESS, withAlibabaCredentials } from "./helpers";
-
-/** mulberry32: a small seeded PRNG, so a failing sequence can be replayed. */
-function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 const SEQUENCES = 200;
 const STEPS = 6;

@@ -396,7 +396,7 @@ export class Engine {
      * the first failing step stops the update (its error thrown). \`planned\` reuses a program run.
      */
     async up(stackFile: string | { run: OfflineRun; recordNames: Set<string> }, schedule: Schedule = {}): Promise<Step[]> {
-        const { run, recordNames } = typeof stackFile === "string" ? await this.plan(stackFile) : stackFile;
+        const { run } = typeof stackFile === "string" ? await this.plan(stackFile) : stackFile;
         const resources = run.resources.filter((r) => r.type.startsWith(DYNAMIC) || r.type === RECORD || r.type === ZONE_RECORD);
         const present = new Set(resources.map((r) => r.urn));
         const replaced: Entry[] = [];
@@ -407,21 +407,8 @@ export class Engine {
                 return r.type.startsWith(DYNAMIC) ? this.dynamicStep(r, deps, replaced) : this.recordStep(r, deps);
             });
         const lines = await runSteps(steps, schedule);
-        // Replaced entries keep their URN in the state under the new id: delete the old one by its own id.
+        // Bridged records are state entries too; a replaced entry is deleted by its old id (its URN now holds the new one).
         const gone = [...this.state.values()].filter((e) => !present.has(e.urn));
-        for (const name of [...this.records.keys()].filter((n) => !recordNames.has(n) && !gone.some((e) => e.name === n))) {
-            // A record applied before the engine kept records in its state: deleted as a record.
-            gone.push({
-                urn: `record:${name}`,
-                type: RECORD,
-                name,
-                id: this.records.get(name)!.id,
-                inputs: {},
-                outputs: {},
-                seq: -1,
-                deps: [],
-            });
-        }
         lines.push(...(await runSteps(this.deletes([...gone, ...replaced]), schedule)));
         return lines;
     }
@@ -446,17 +433,6 @@ export class Engine {
     /** `pulumi destroy`: everything deleted, each before what it depended on. */
     async destroy(schedule: Schedule = {}): Promise<Step[]> {
         const entries = [...this.state.values()];
-        for (const name of [...this.records.keys()].filter((n) => !entries.some((e) => e.name === n)))
-            entries.push({
-                urn: `record:${name}`,
-                type: RECORD,
-                name,
-                id: this.records.get(name)!.id,
-                inputs: {},
-                outputs: {},
-                seq: -1,
-                deps: [],
-            });
         return runSteps(this.deletes(entries), schedule);
     }
 
