@@ -175,9 +175,10 @@ export function alidnsRecords(zone: string, at: ServiceEndpoint): RecordsApi {
             });
         },
         async setStatus(id, enabled, target) {
+            // "Valid values: Enable, Disable" (SetDomainRecordStatusRequest); records report ENABLE/DISABLE.
             await call("SetDomainRecordStatus", target, "SetDomainRecordStatusRequest", {
                 recordId: id,
-                status: enabled ? "ENABLE" : "DISABLE",
+                status: enabled ? "Enable" : "Disable",
             });
         },
         async setWeight(id, weight, target) {

@@ -11,7 +11,11 @@
  */
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
+import { alibabaCallProblems } from "../contracts/alibaba-contract";
 import { Moment } from "./answers";
+
+/** Every double started in this process, for the root hook that fails a test whose doubles saw a contract violation. */
+export const liveDoubles = new Set<AlibabaRpcDouble>();
 
 /** A vendor error a double answers with. */
 export class ApiError extends Error {
@@ -32,6 +36,8 @@ export interface RpcCall {
 
 export abstract class AlibabaRpcDouble {
     readonly calls: RpcCall[] = [];
+    /** Calls that broke the vendor's request model (test/contracts/alibaba-contract.ts), each naming the call; refused as the service refuses them. */
+    readonly violations: string[] = [];
     /** What each watched name answered after every successful call, in order, by the double's name key. */
     readonly moments = new Map<string, Moment[]>();
     /**
@@ -61,6 +67,7 @@ export abstract class AlibabaRpcDouble {
     ) {}
 
     async start(): Promise<void> {
+        liveDoubles.add(this);
         this.server = http.createServer((req, res) => this.handle(req, res));
         await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
         this.endpoint = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -148,6 +155,14 @@ export abstract class AlibabaRpcDouble {
                 if (req.headers["x-acs-version"] !== this.version)
                     throw new ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.");
                 this.calls.push({ action, params });
+                // The request model first, as the service validates a call before it acts on it.
+                const problems = alibabaCallProblems(this.version, action, params);
+                if (problems.length > 0) {
+                    this.violations.push(...problems);
+                    throw problems.some((x) => x.endsWith(" is required"))
+                        ? new ApiError(400, "MissingParameter", problems.join("; "))
+                        : new ApiError(400, "InvalidParameter", problems.join("; "));
+                }
                 if (this.rate) {
                     const now = Date.now();
                     const recent = (this.rate.recent.get(action) ?? []).filter((t) => t > now - 1000);

@@ -200,9 +200,10 @@ export class AlidnsDouble extends AlibabaRpcDouble {
             case "SetDomainRecordStatus": {
                 const r = this.records.get(p.RecordId);
                 if (!r) throw NOT_BELONG();
-                if (p.Status !== "ENABLE" && p.Status !== "DISABLE")
+                // The request takes Enable / Disable (the request model); a record reports ENABLE / DISABLE.
+                if (p.Status !== "Enable" && p.Status !== "Disable")
                     throw new ApiError(400, "InvalidStatus", "The specified status is invalid.");
-                r.Status = p.Status;
+                r.Status = p.Status === "Enable" ? "ENABLE" : "DISABLE";
                 return { RecordId: r.RecordId, Status: r.Status };
             }
             default:

@@ -176,7 +176,7 @@ export function story(svc: NameService, from = 0): string[] {
                 return `update ${side}: ${p.RR ?? p.Rr} ${p.Type} ${p.Value} ttl ${p.TTL ?? p.Ttl}`;
             case "SetDomainRecordStatus":
             case "SetZoneRecordStatus":
-                return `${p.Status === "ENABLE" ? "enable" : "pause"} ${side}`;
+                return `${p.Status.toUpperCase() === "ENABLE" ? "enable" : "pause"} ${side}`;
             case "UpdateDNSSLBWeight":
             case "UpdateZoneRecordWeight":
                 return `weight ${side} ${p.Weight}`;
