@@ -2,7 +2,7 @@
  * The committed cutover stack's runbook through the real dynamic-provider host, in the orders
  * Pulumi's engine may run its steps: every transition (prepare, shift, complete, the rollbacks,
  * destroy) replayed in seeded random topological orders of the step graph (200 in
- * `npm run test:host`, 30 in `npm test`), and once with 16
+ * `npm run test:host`, 15 in `npm test`), and once with 16
  * steps at a time, against the PrivateZone double (which follows Alibaba's documented rules and
  * resolves CNAMEs inside the zone). After every API call each legacy name must resolve to
  * something, and never to A and B unweighted. Kong and the gate are off here: they answer no
@@ -28,10 +28,10 @@ const APIS = ["api01", "api02"];
 const rr = (api: string) => `${api}.source-team1.dev`;
 const REFS = { "organization/migration/dev": { role: "platform", ingress: { addressKind: "hostname", loadBalancerAddress: ALB } } };
 /**
- * Orders per run: 30 in `npm test` (each order replays the whole runbook through the host, about
- * 0.6 s), 200 in `npm run test:host` (ENGINE_ORDERS=200, about two minutes).
+ * Orders per run: 15 in `npm test` (each order replays the whole runbook through the host, about
+ * 0.6 s; 15 keep the suite under its time), 200 in `npm run test:host` (ENGINE_ORDERS=200, about two minutes).
  */
-const ORDERS = Number(process.env.ENGINE_ORDERS ?? 30);
+const ORDERS = Number(process.env.ENGINE_ORDERS ?? 15);
 const MIGRATION_ORDERS = Math.max(10, Math.round(ORDERS / 4));
 
 type Planned = { run: OfflineRun; recordNames: Set<string> };

@@ -69,6 +69,9 @@ export abstract class AlibabaRpcDouble {
     async start(): Promise<void> {
         liveDoubles.add(this);
         this.server = http.createServer((req, res) => this.handle(req, res));
+        // Longer than any pause between calls: a keep-alive socket the server closes just as the SDK
+        // reuses it answers ECONNRESET, a race of the loopback setup, not of the service.
+        this.server.keepAliveTimeout = 60_000;
         await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
         this.endpoint = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     }
