@@ -37,7 +37,7 @@ const MIGRATION_ORDERS = Math.max(10, Math.round(ORDERS / 4));
 type Planned = { run: OfflineRun; recordNames: Set<string> };
 
 describe("the cutover runbook in every order the engine may take (PrivateZone, B by host name)", function () {
-    this.timeout(120_000);
+    this.timeout(60_000 + ORDERS * 2_000);
     let host: ProviderHost;
     let pz: PrivateZoneDouble;
     let dir: string;
