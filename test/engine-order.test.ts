@@ -106,11 +106,16 @@ describe("the cutover runbook in every order the engine may take (PrivateZone, B
     async function runbook(planned: Planned[], schedule: Schedule, label: string): Promise<void> {
         reset();
         const engine = new Engine(host, { pz, refs: REFS });
+        const held = () => [...pz.records.values()].map((r) => `${r.Rr} ${r.Type} ${r.Value} ${r.Status} ${r.Weight}`).sort();
+        let prepared: string[] = [];
         for (let i = 0; i < planned.length; i++) {
             const from = marks();
             await engine.up(planned[i], schedule);
             checkAnswers(from, `${label}: ${RUNBOOK[i][0]}`);
+            if (i === 0) prepared = held();
         }
+        // The rollback to prepare leaves exactly what prepare left: no paused B record, no staging leftover.
+        assert.deepEqual(held(), prepared, `${label}: after the rollback to prepare`);
         const from = marks();
         await engine.destroy(schedule);
         checkAnswers(from, `${label}: destroy`);

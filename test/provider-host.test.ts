@@ -246,6 +246,8 @@ describe("providers through the real dynamic-provider host", function () {
                 kong: both("(no upstream); service → {api}.source-team1.dev.aliyun.cloud.cn.aibang retries 5"),
             });
             assert.deepEqual(w.kong.zeroWeightMoments, [], "no upstream ever had every target at 0");
+            // Exactly the records there were before the stack (none in this world): no staging leftover, no paused record.
+            assert.deepEqual([...w.dns.records.values()], []);
         });
 
         it("refresh finds drift made by hand, and the next up converges it", async () => {
