@@ -380,7 +380,7 @@ describe("NameRecords on PrivateZone: the zone and the line, as the service docu
         assert.equal(await rpc("UpdateZoneRecord", { RecordId: id, Rr: RR, Type: "A", Value: A_ADDRESS, Ttl: 60 }), "200 OK");
         assert.equal(d.records.get(id)!.Weight, 1);
         // These calls broke the contract on purpose (the root hook fails a test whose doubles saw a violation).
-        (d as unknown as { violations?: string[] }).violations?.splice(0);
+        d.violations.splice(0);
     });
 
     it("every record call and the switch carry the line; the weight is sent again on every UpdateZoneRecord", async () => {
