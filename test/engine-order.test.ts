@@ -14,7 +14,7 @@ import * as assert from "node:assert/strict";
 import { OfflineRun } from "../offline/harness";
 import { assertSafeAnswers, Moment } from "./doubles/answers";
 import { PrivateZoneDouble } from "./doubles/privatezone";
-import { Engine, runSteps, Schedule } from "./engine/engine";
+import { Engine, Schedule } from "./engine/engine";
 import { HOST_ENV } from "./engine/fixture";
 import { Props, ProviderHost } from "./engine/host";
 import { A_ADDRESS, editedStackFile, ZONE } from "./helpers";
@@ -203,10 +203,10 @@ describe("the cutover runbook in every order the engine may take (PrivateZone, B
                 "create ZoneRecord dns-api01-to-b",
                 "create ZoneRecord dns-api02-to-a",
                 "create ZoneRecord dns-api02-to-b",
-                "delete AlidnsRecord dns-api01-via-a",
-                "delete AlidnsRecord dns-api01-via-b",
-                "delete AlidnsRecord dns-api02-via-a",
-                "delete AlidnsRecord dns-api02-via-b",
+                "delete ZoneRecord dns-api01-via-a",
+                "delete ZoneRecord dns-api01-via-b",
+                "delete ZoneRecord dns-api02-via-a",
+                "delete ZoneRecord dns-api02-via-b",
             ]);
             assert.deepEqual(
                 [...pz.records.values()].filter((r) => /^api0\d-(a|b|staging)$/.test(r.Rr)).map((r) => r.Rr),
@@ -217,50 +217,4 @@ describe("the cutover runbook in every order the engine may take (PrivateZone, B
     });
 });
 
-describe("the engine stand-in's scheduler (runSteps)", () => {
-    /** A diamond a → b, c → d and a free e; each step takes `ms` and records when it ran. */
-    function graph(ms: number, log: string[], live: { now: number; max: number }, fail?: string) {
-        const step = (urn: string, deps: string[]) => ({
-            urn,
-            deps,
-            run: async () => {
-                live.now++;
-                live.max = Math.max(live.max, live.now);
-                log.push(`start ${urn}`);
-                await new Promise((r) => setTimeout(r, ms));
-                live.now--;
-                log.push(`end ${urn}`);
-                if (urn === fail) throw new Error(`${urn} failed`);
-                return `create ${urn}`;
-            },
-        });
-        return [step("d", ["b", "c"]), step("b", ["a"]), step("c", ["a"]), step("a", []), step("e", [])];
-    }
-
-    it("every seeded order runs each step after what it depends on; seeds give different orders", async () => {
-        const orders = new Set<string>();
-        for (let seed = 1; seed <= 40; seed++) {
-            const lines = await runSteps(graph(0, [], { now: 0, max: 0 }), { order: seed });
-            const at = (x: string) => lines.indexOf(`create ${x}`);
-            assert.ok(at("a") < at("b") && at("a") < at("c") && at("b") < at("d") && at("c") < at("d"), lines.join());
-            orders.add(lines.join());
-        }
-        assert.ok(orders.size > 5, `${orders.size} distinct orders`);
-    });
-
-    it("parallelism n runs independent steps at once, never more than n", async () => {
-        const live = { now: 0, max: 0 };
-        await runSteps(graph(20, [], live), { parallelism: 2 });
-        assert.equal(live.max, 2);
-        const all = { now: 0, max: 0 };
-        await runSteps(graph(20, [], all), { parallelism: 16 });
-        // a and e at once; then b and c (with e, if a finished first): the graph allows no more than 3.
-        assert.ok(all.max >= 2 && all.max <= 3, `${all.max} at once`);
-    });
-
-    it("a failure stops new steps; the running ones finish; then the failure is thrown", async () => {
-        const log: string[] = [];
-        await assert.rejects(runSteps(graph(20, log, { now: 0, max: 0 }, "a"), { parallelism: 2 }), { message: "a failed" });
-        assert.deepEqual(log, ["start a", "start e", "end a", "end e"]);
-    });
-});
+// The scheduler itself (bounds, seeded orders, every order of a small graph, failures): test/engine-schedule.test.ts.

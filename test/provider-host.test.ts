@@ -10,7 +10,7 @@ import { builtinModules } from "node:module";
 import * as net from "node:net";
 import * as path from "node:path";
 import { planStack, ROOT } from "./helpers";
-import { engineError } from "./engine/engine";
+import { engineError, SERIAL } from "./engine/engine";
 import { A_TARGET, B_TARGET, HOST, HOST_ENV, World } from "./engine/fixture";
 import { ProviderHost } from "./engine/host";
 
@@ -281,8 +281,9 @@ describe("providers through the real dynamic-provider host", function () {
             w = new World(host);
             (w.kong.options as { token?: string }).token = "another-token";
             await w.start();
+            // Every API's upstream fails alike: one step at a time, so the first failure is api01's (at 16 at once it is a race).
             assert.equal(
-                await engineError(w.engine.up(shift20(w))),
+                await engineError(w.engine.up(shift20(w), SERIAL)),
                 "2 Kong refused the Admin credentials for upstream team1-api01 (HTTP 401): Invalid credentials. Token or User credentials required",
             );
             assert.deepEqual(w.kongView().api01, "(no upstream); service → api01.source-team1.dev.aliyun.cloud.cn.aibang retries 5");
@@ -362,8 +363,9 @@ describe("providers through the real dynamic-provider host", function () {
             w = await new World(host).start();
             const closed = await closedPort();
             const file = shift20(w, (c) => (c["migration:kong"].adminUrl = `http://127.0.0.1:${closed}`));
+            // Every API's upstream fails alike: one step at a time, so the first failure is api01's.
             assert.equal(
-                await engineError(w.engine.up(file)),
+                await engineError(w.engine.up(file, SERIAL)),
                 `2 cannot reach the Kong Admin API at http://127.0.0.1:${closed} for upstream team1-api01: ECONNREFUSED`,
             );
         });
@@ -477,7 +479,7 @@ describe("providers through the real dynamic-provider host", function () {
         // One answer in two throttled, 150 in all (a burst as long as the retries is the 2-API test above).
         w.dns.throttle(150, "Throttling.User", 1, 2);
         // One step at a time here: with steps interleaved, "one answer in two" could land on one call four times running.
-        await w.engine.up(w.stackFile({ phase: "shift", weights: all(20) }, dnsOnly));
+        await w.engine.up(w.stackFile({ phase: "shift", weights: all(20) }, dnsOnly), SERIAL);
         assert.deepEqual(new Set(Object.values(w.dnsView())), new Set(["A on 80 ttl 60, B on 20 ttl 60; weighting on"]));
         const tries = new Map<string, number>();
         for (const l of w.dns.log()) tries.set(l, (tries.get(l) ?? 0) + 1);
