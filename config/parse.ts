@@ -1,6 +1,6 @@
 import { INGRESS_NGINX } from "../plan/ingress-implementation";
 import { parseEndpoint } from "../plan/probes";
-import { DEFAULT_REQUESTS_PER_SECOND, DEFAULT_RETRY } from "../providers/alibaba-calls";
+import { DEFAULT_LINE, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_RETRY } from "../providers/alibaba-calls";
 import { PRIVATEZONE_TTLS } from "../providers/name-records";
 import { resolveController } from "../plan/controller";
 import { isIP } from "node:net";
@@ -536,7 +536,7 @@ function parseDns(c: Checker, value: unknown): DnsSettings | undefined {
         : undefined;
     const line =
         obj.line === undefined
-            ? "default"
+            ? DEFAULT_LINE
             : c.string(
                   "dns.line",
                   obj.line,

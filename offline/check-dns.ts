@@ -7,7 +7,7 @@
  * without any, nothing is read and the check says so.
  */
 import { DnsSettings } from "../config/types";
-import { DEFAULT_RETRY } from "../providers/alibaba-calls";
+import { DEFAULT_LINE, DEFAULT_RETRY } from "../providers/alibaba-calls";
 import { privateZoneRecords } from "../providers/dns-record-apis";
 
 export interface DnsCheck {
@@ -43,7 +43,7 @@ export async function checkDns(dns: DnsSettings, endpoint = dns.endpoint): Promi
             ok: false,
             read: false,
         };
-    const api = privateZoneRecords(dns.zoneId, { endpoint, retry: dns.retry ?? DEFAULT_RETRY, perSecond: 0, line: "default" });
+    const api = privateZoneRecords(dns.zoneId, { endpoint, retry: dns.retry ?? DEFAULT_RETRY, perSecond: 0, line: DEFAULT_LINE });
     const zone = await api.zoneInfo(`zone ${dns.zoneId}`);
     const lines: string[] = [];
     let ok = true;

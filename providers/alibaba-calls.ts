@@ -19,6 +19,9 @@ export interface RetrySettings {
  */
 export const DEFAULT_REQUESTS_PER_SECOND = 20;
 
+/** The resolution line records are written on when config names none (`migration:dns.line`). */
+export const DEFAULT_LINE = "default";
+
 /** The retry settings when config gives none (`migration:dns.retries`, `dns.retryBackoffMs`). */
 export const DEFAULT_RETRY: RetrySettings = { retries: 5, backoffMs: 250 };
 
@@ -91,8 +94,9 @@ function shared(): ProcessShared {
  */
 export async function pace(endpoint: string, perSecond: number): Promise<void> {
     if (!(perSecond > 0)) return;
-    const slot = shared().paces.get(endpoint) ?? { next: 0 };
-    shared().paces.set(endpoint, slot);
+    const paces = shared().paces;
+    const slot = paces.get(endpoint) ?? { next: 0 };
+    paces.set(endpoint, slot);
     const now = Date.now();
     const at = Math.max(now, slot.next);
     slot.next = at + 1000 / perSecond;

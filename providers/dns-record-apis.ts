@@ -76,6 +76,11 @@ export interface RecordsApi {
     zoneInfo(target: string): Promise<ZoneInfo | undefined>;
 }
 
+/** Both services document the weighting switch for A and AAAA records only (`SetDNSSLBStatus.Type`, `SetZoneLbaStatus.Type`). */
+function switchable(type: string): boolean {
+    return type === "A" || type === "AAAA";
+}
+
 /** Where a service is, how to retry it, how fast to call it, and which line the records are on. */
 export interface ServiceEndpoint {
     /** `alidns.aliyuncs.com`, `pvtz.aliyuncs.com`, or the test seam `127.0.0.1:<port>` (plain HTTP). */
@@ -136,7 +141,6 @@ export function alidnsRecords(zone: string, at: ServiceEndpoint): RecordsApi {
         return res.body ?? {};
     };
     const sub = (rr: string) => (rr === "@" ? zone : `${rr}.${zone}`);
-    const switchable = (type: string) => type === "A" || type === "AAAA";
     return {
         service: "Alidns",
         hasSwitch: switchable,
@@ -239,7 +243,7 @@ export function privateZoneRecords(zoneId: string, at: ServiceEndpoint): Records
     });
     return {
         service: "PrivateZone",
-        hasSwitch: (type) => type === "A" || type === "AAAA",
+        hasSwitch: switchable,
         // "In an acceleration zone a name may hold several CNAMEs … the weight switch cannot be turned off" (shared/notes/alibaba-cloud.md).
         alwaysWeighted: (type) => type === "CNAME",
         async list(rr, target) {

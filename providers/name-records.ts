@@ -38,7 +38,7 @@
  * made inside the methods, credentials come from the standard Alibaba Cloud chain.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_REQUESTS_PER_SECOND, DEFAULT_RETRY, ENGINE_UNKNOWN, RetrySettings } from "./alibaba-calls";
+import { DEFAULT_LINE, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_RETRY, ENGINE_UNKNOWN, RetrySettings } from "./alibaba-calls";
 import { alidnsRecords, LiveRecord, privateZoneRecords, RecordBody, RecordsApi } from "./dns-record-apis";
 
 /** The resource type the engine and the offline side see. */
@@ -101,7 +101,7 @@ function connect(s: NameRecordsState): RecordsApi {
         endpoint: s.endpoint,
         retry: s.retry ?? DEFAULT_RETRY,
         perSecond: s.perSecond ?? DEFAULT_REQUESTS_PER_SECOND,
-        line: s.line ?? "default",
+        line: s.line ?? DEFAULT_LINE,
     };
     return s.service === "privatezone" ? privateZoneRecords(s.zoneId!, at) : alidnsRecords(s.zone, at);
 }
@@ -152,8 +152,8 @@ async function checkZone(api: RecordsApi, s: NameRecordsState): Promise<void> {
 /**
  * What the service holds now for the name, as the provider's view: records this resource made
  * (by id, with their live weight and status), records a half-done apply left that equal a
- * wanted one (adopted), and the weighting switch where the service reports it. Anything else
- * on the name is refused by id. `stagingRrs`: staging names whose records are leftovers (removed).
+ * wanted one (adopted), and the weighting switch as far as it can be known (no documented call
+ * reports it). Anything else on the name is refused by id. `stagingRrs`: staging names whose records are leftovers (removed).
  */
 async function reconcile(api: RecordsApi, s: NameRecordsState, start: Known, stagingRrs: string[]): Promise<Known> {
     const live = await api.list(s.rr, fullName(s));
@@ -318,7 +318,7 @@ export const nameRecordsProvider: pulumi.dynamic.ResourceProvider = {
         const replaces: string[] = (["service", "zone", "zoneId", "rr"] as const).filter(
             (k) => news[k] !== ENGINE_UNKNOWN && (olds[k] ?? "") !== (news[k] ?? ""),
         );
-        if ((olds.line ?? "default") !== (news.line ?? "default")) replaces.push("line");
+        if ((olds.line ?? DEFAULT_LINE) !== (news.line ?? DEFAULT_LINE)) replaces.push("line");
         const shape = (rs: NameRecord[]) => JSON.stringify((rs ?? []).map((r) => [r.side, r.type, r.value, r.ttl, r.weight]));
         const changes =
             replaces.length > 0 ||
@@ -411,7 +411,7 @@ export class NameRecords extends pulumi.dynamic.Resource {
                 ...args,
                 endpoint: args.endpoint ?? (args.service === "privatezone" ? "pvtz.aliyuncs.com" : "alidns.aliyuncs.com"),
                 retry: args.retry ?? DEFAULT_RETRY,
-                line: args.line ?? "default",
+                line: args.line ?? DEFAULT_LINE,
                 perSecond: args.perSecond ?? DEFAULT_REQUESTS_PER_SECOND,
                 version: NAME_RECORDS_PROVIDER_VERSION,
                 owned: undefined,
