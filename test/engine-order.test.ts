@@ -15,7 +15,7 @@ import { OfflineRun } from "../offline/harness";
 import { assertSafeAnswers, Moment } from "./doubles/answers";
 import { PrivateZoneDouble } from "./doubles/privatezone";
 import { Engine, Schedule } from "./engine/engine";
-import { HOST_ENV } from "./engine/fixture";
+import { startHost } from "./engine/fixture";
 import { Props, ProviderHost } from "./engine/host";
 import { A_ADDRESS, editedStackFile, ZONE } from "./helpers";
 import * as fs from "node:fs";
@@ -43,9 +43,7 @@ describe("the cutover runbook in every order the engine may take (PrivateZone, B
     let dir: string;
 
     before(async () => {
-        host = new ProviderHost(HOST_ENV);
-        await host.start();
-        await host.configure();
+        host = await startHost();
         pz = new PrivateZoneDouble();
         await pz.start();
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "order-"));

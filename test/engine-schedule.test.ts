@@ -22,7 +22,7 @@ import {
     StepNode,
     topologicalOrders,
 } from "./engine/engine";
-import { HOST_ENV, World } from "./engine/fixture";
+import { startHost, World } from "./engine/fixture";
 import { Props, ProviderHost } from "./engine/host";
 import { planStack, ROOT } from "./helpers";
 import { runOffline } from "../offline/harness";
@@ -476,9 +476,7 @@ describe("parallel steps through the real provider host", function () {
     const worlds: World[] = [];
 
     before(async () => {
-        host = new ProviderHost(HOST_ENV);
-        await host.start();
-        await host.configure();
+        host = await startHost();
     });
     after(async () => {
         for (const w of worlds) await w.stop();

@@ -13,7 +13,7 @@ import { NameRecord, NameRecords, NAME_RECORDS_TYPE } from "../providers/name-re
 import { assertSafeAnswers } from "./doubles/answers";
 import { PrivateZoneDouble } from "./doubles/privatezone";
 import { Engine, plain } from "./engine/engine";
-import { HOST_ENV } from "./engine/fixture";
+import { startHost } from "./engine/fixture";
 import { engineError } from "./engine/engine";
 import { Props, ProviderHost } from "./engine/host";
 import { A_ADDRESS, B_ADDRESS, editedStackFile, ZONE } from "./helpers";
@@ -30,9 +30,7 @@ describe("NameRecords on PrivateZone through the real dynamic-provider host", fu
     let pz: PrivateZoneDouble;
 
     before(async () => {
-        host = new ProviderHost(HOST_ENV);
-        await host.start();
-        await host.configure();
+        host = await startHost();
     });
     after(() => host.stop());
     beforeEach(async () => {

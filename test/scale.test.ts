@@ -5,7 +5,7 @@
  * (`dns.requestsPerSecond`), so no answer is throttled.
  */
 import * as assert from "node:assert/strict";
-import { HOST_ENV, World } from "./engine/fixture";
+import { startHost, World } from "./engine/fixture";
 import { ProviderHost } from "./engine/host";
 
 describe("a 200-API phase edit with parallel steps under the service's quota", function () {
@@ -13,9 +13,7 @@ describe("a 200-API phase edit with parallel steps under the service's quota", f
     let host: ProviderHost;
     let w: World;
     before(async () => {
-        host = new ProviderHost(HOST_ENV);
-        await host.start();
-        await host.configure();
+        host = await startHost();
     });
     after(async () => {
         await w?.stop();

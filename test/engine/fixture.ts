@@ -24,6 +24,14 @@ export const FAST_GATE = { successes: 1, intervalMs: 100, deadlineMs: 3000, time
 /** Credentials the host finds in its environment (the standard Alibaba Cloud chain); the double expects this key. */
 export const HOST_ENV = { ALIBABA_CLOUD_ACCESS_KEY_ID: "test-access-key", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "test-secret" };
 
+/** The real provider host, started and configured as the engine starts it (every host-driven suite's `before`). */
+export async function startHost(): Promise<ProviderHost> {
+    const host = new ProviderHost(HOST_ENV);
+    await host.start();
+    await host.configure();
+    return host;
+}
+
 export class World {
     readonly dns = new AlidnsDouble();
     /** The committed stack's token is a `secure:` value; offline it is the placeholder, which this Kong expects. */
