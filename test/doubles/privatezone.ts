@@ -268,9 +268,7 @@ export class PrivateZoneDouble extends AlibabaRpcDouble {
                 return { RecordId: Number(r.RecordId), Status: r.Status };
             }
             case "SetZoneLbaStatus": {
-                if (!p.Line) throw new ApiError(400, "MissingParameter", "Line is mandatory for this action.");
-                if (p.Type !== "A" && p.Type !== "AAAA")
-                    throw new ApiError(400, "InvalidParameter", `The Type ${p.Type} does not support the weight toggle.`);
+                // A missing Line and a Type other than A/AAAA never get here: the request model refuses them (alibaba-rpc.ts).
                 this.weightsAllowed(p.ZoneId);
                 this.lba.set(`${p.ZoneId}/${p.Rr}/${p.Type}/${p.Line}`, p.Open === "true");
                 return {};
