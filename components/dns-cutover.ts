@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HostCutoverPlan, LegacyNameCutover, planLegacyName } from "../plan/cutover";
-import { relativeName } from "../plan/naming";
+import { relativeName } from "../vocabulary/naming";
 import { TrafficRow } from "../plan/traffic";
 import { DnsService } from "../plan/cutover";
 import { dnsAdapter } from "./dns-services";

@@ -1,10 +1,16 @@
-import { INGRESS_NGINX } from "../plan/ingress-implementation";
-import { parseEndpoint } from "../plan/probes";
+import { parseEndpoint } from "../vocabulary/probes";
 import { DEFAULT_LINE, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_RETRY } from "../providers/alibaba-calls";
 import { PRIVATEZONE_TTLS } from "../providers/name-records";
-import { resolveController } from "../plan/controller";
 import { isIP } from "node:net";
-import { albConfigName, cutoverOwnNames, inZone, legacyHost, legacyWildcard } from "../plan/naming";
+import {
+    albConfigName,
+    controllerNames,
+    cutoverOwnNames,
+    ingressNginxNames,
+    inZone,
+    legacyHost,
+    legacyWildcard,
+} from "../vocabulary/naming";
 import {
     ConfigError,
     ConfigProblem,
@@ -1052,12 +1058,12 @@ function parseShortDomain(c: Checker, value: unknown): ShortDomainConfig | undef
  * explicit one); what a name claims is the implementation's to say.
  */
 function checkDistinctControllers(c: Checker, team: ControllerConfig, short: ControllerConfig): void {
-    const [t, s] = [resolveController(team), resolveController(short)];
+    const [t, s] = [controllerNames(team), controllerNames(short)];
     if (team.name === short.name) {
         const claims =
             short.implementation === "alb"
                 ? `AlbConfig ${albConfigName(short.name)}`
-                : `controller value ${INGRESS_NGINX.controllerValue(short.name)} and election id ${INGRESS_NGINX.electionId(short.name)}`;
+                : `controller value ${ingressNginxNames.controllerValue(short.name)} and election id ${ingressNginxNames.electionId(short.name)}`;
         c.fail("shortDomain.controller.name", short.name, `a name other than ingress.name ${show(team.name)}: both would claim ${claims}`);
     }
     if (t.className === s.className) {

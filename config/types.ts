@@ -77,9 +77,9 @@ export type LoadBalancerConfig = ClbConfig | AlbConfigSettings;
 export interface ControllerConfig {
     name: string;
     implementation: IngressImplementationName;
-    /** The controller's own namespace. @default "ingress-<name>" (derived in plan/naming.ts) */
+    /** The controller's own namespace. @default "ingress-<name>" (derived in vocabulary/naming.ts) */
     namespace?: string;
-    /** Its IngressClass. @default "nginx-<name>" (derived in plan/naming.ts) */
+    /** Its IngressClass. @default "nginx-<name>" (derived in vocabulary/naming.ts) */
     className?: string;
     replicas: number;
     loadBalancer: LoadBalancerConfig;

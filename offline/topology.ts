@@ -6,7 +6,7 @@
 import { readRawConfig } from "../config/read";
 import { parseConfig } from "../config/parse";
 import { CutoverConfig } from "../config/types";
-import { longHost } from "../plan/naming";
+import { longHost } from "../vocabulary/naming";
 import { EngineConfig } from "./stack-files";
 
 export interface Topology {

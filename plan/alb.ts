@@ -5,7 +5,7 @@
  * AlbConfig field names follow the CRD's Go types (test/contracts/vendor/alb/).
  */
 import { AlbConfigSettings } from "../config/types";
-import { albConfigName } from "./naming";
+import { albConfigName } from "../vocabulary/naming";
 
 /** The IngressClass `spec.controller` of ALB Ingress. */
 export const ALB_CONTROLLER = "ingress.k8s.alibabacloud/alb";

@@ -1,14 +1,10 @@
 import { ControllerConfig } from "../config/types";
-import { controllerClassName, controllerNamespace } from "./naming";
+import { controllerNames } from "../vocabulary/naming";
 
 /** A controller with every name it will have: config's, or the derived default. */
 export type ResolvedController = ControllerConfig & { namespace: string; className: string };
 
 /** Fills in what config left to defaults (namespace `ingress-<name>`, class `alb-<name>` or `nginx-<name>`). Pure. */
 export function resolveController(c: ControllerConfig): ResolvedController {
-    return {
-        ...c,
-        namespace: c.namespace ?? controllerNamespace(c.name),
-        className: c.className ?? controllerClassName(c.name, c.implementation),
-    };
+    return { ...c, ...controllerNames(c) };
 }

@@ -1,6 +1,6 @@
 import { Api, CutoverConfig, Phase } from "../config/types";
 import { KongUpstreamIntent, kongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "./kong";
-import { intermediateHost, legacyHost, longHost, relativeName, stagingHost } from "./naming";
+import { intermediateHost, legacyHost, longHost, relativeName, stagingHost } from "../vocabulary/naming";
 import { EffectiveShare, rowsByHost, Side, TrafficRow, viaKongShare, weightsText } from "./traffic";
 
 export { Side };

@@ -6,7 +6,8 @@
  */
 import { Api, CutoverConfig, GateSettings } from "../config/types";
 import { ApiCutoverPlan } from "./cutover";
-import { planProbes, Probe } from "./probes";
+import { planProbes } from "./probes";
+import { Probe } from "../vocabulary/probes";
 
 export interface GatePlan {
     api: string;

@@ -1,5 +1,5 @@
 import { ResolvedController } from "./controller";
-import { ingressNginxNames } from "./naming";
+import { ingressNginxNames } from "../vocabulary/naming";
 
 /** A Helm chart pinned to one version. */
 export interface ChartRef {

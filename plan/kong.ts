@@ -1,5 +1,5 @@
 import { Api, CutoverConfig, KongApiSettings, KongSettings, Phase, RelaxedServiceSettings } from "../config/types";
-import { hostPort, legacyHost, longHost, originHost, upstreamName } from "./naming";
+import { hostPort, legacyHost, longHost, originHost, upstreamName } from "../vocabulary/naming";
 import { Side } from "./traffic";
 import type { KongConnection } from "../providers/kong";
 

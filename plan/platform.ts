@@ -5,7 +5,7 @@ import { Api, ClbConfig, ControllerConfig, IngressImplementationName, PlatformCo
 import { resolveController } from "./controller";
 import { albConfigObject, albIngressAnnotations, albIngressClass, albPrefixAnnotations, albPrefixRoutes, ALB_CONTROLLER } from "./alb";
 import { ChartRef, INGRESS_NGINX, INGRESS_NGINX_RETIRED } from "./ingress-implementation";
-import { ingressName, legacyHost, loadBalancerServiceName, longHost, tlsSecretName } from "./naming";
+import { ingressName, legacyHost, loadBalancerServiceName, longHost, tlsSecretName } from "../vocabulary/naming";
 
 /** Prefix of the ACK cloud-controller-manager's Service annotations. */
 export const ACK_LB_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-";

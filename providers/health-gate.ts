@@ -13,7 +13,7 @@
  * address; an unreachable B fails the gate ("connection refused", "timed out", "no route").
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Probe } from "../plan/probes";
+import type { Probe } from "../vocabulary/probes";
 import { ProbeResult, runProbes } from "./probe-client";
 
 export const HEALTH_GATE_TYPE = "pulumi-nodejs:dynamic/migration:HealthGate";

@@ -8,7 +8,7 @@
  * Used by `npm run verify` and inside the HealthGate provider (serialised into the state:
  * built-in modules only, required inside the functions).
  */
-import type { Probe } from "../plan/probes";
+import type { Probe } from "../vocabulary/probes";
 
 /** What the certificate presented says, for the probe's host. */
 export interface CertificateFacts {

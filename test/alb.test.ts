@@ -7,7 +7,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { parseEndpoint } from "../plan/probes";
+import { parseEndpoint } from "../vocabulary/probes";
 import { OfflineRun } from "../offline/harness";
 import { albConfigProblems } from "./contracts/alb-contract";
 import { ALB_INGRESS, configProblems, planConfig, planStack, platformConfig, T } from "./helpers";

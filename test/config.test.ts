@@ -76,7 +76,7 @@ describe("parseConfig", () => {
                 loadBalancer: { kind: "new", addressType: "intranet", chargeType: "PayByCLCU" },
             },
         });
-        // config/ keeps what was set; the plan derives the rest (plan/naming.ts).
+        // config/ keeps what was set; the plan derives the rest (vocabulary/naming.ts).
         assert.deepEqual(
             [resolveController(config.ingress).namespace, resolveController(config.ingress).className],
             ["ingress-team1", "nginx-team1"],

@@ -96,6 +96,17 @@ export function controllerClassName(controller: string, implementation: "alb" | 
     return `${implementation === "alb" ? "alb" : "nginx"}-${controller}`;
 }
 
+/** A controller's namespace and IngressClass: config's where set, else the defaults above. */
+export function controllerNames(c: { name: string; implementation: "alb" | "ingress-nginx"; namespace?: string; className?: string }): {
+    namespace: string;
+    className: string;
+} {
+    return {
+        namespace: c.namespace ?? controllerNamespace(c.name),
+        className: c.className ?? controllerClassName(c.name, c.implementation),
+    };
+}
+
 /** The controller's own `type: LoadBalancer` Service. */
 export function loadBalancerServiceName(release: string): string {
     return `${release}-lb`;
