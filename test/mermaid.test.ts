@@ -1,6 +1,7 @@
 /**
  * Every diagram the project emits, checked by Mermaid's own parser (mermaid 11 from npm, see
- * test/mermaid-parser.ts): README's blocks, and `--mermaid` for every phase at 2, 12 and 1,000
+ * test/mermaid-parser.ts): every block in README.md and docs/*.md (the phase diagrams live in
+ * docs/runbook-cutover.md), and `--mermaid` for every phase at 2, 12 and 1,000
  * APIs with `completeWith` address and cname — within Mermaid's 500 edges and 50,000 characters.
  */
 import * as assert from "node:assert/strict";
@@ -13,7 +14,7 @@ import { TrafficRow } from "../plan/traffic";
 import { plan } from "./cli-run";
 import { cutoverOfMany, engineConfig, planConfig, ROOT } from "./helpers";
 import { mermaidParse } from "./mermaid-parser";
-import { phaseDiagram, README_PHASES, readmeDiagram } from "./phase-diagrams";
+import { copiedDiagram, DIAGRAM_PHASES, PHASE_DIAGRAMS_PAGE, phaseDiagram } from "./phase-diagrams";
 
 const edges = (text: string) => text.split("\n").filter((l) => /-->|-\.->/.test(l)).length;
 
@@ -86,22 +87,36 @@ function ledger(n: number, phase: string, weights: (i: number) => number, kongWe
 
 describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function () {
     this.timeout(60_000);
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const page = fs.readFileSync(path.join(ROOT, PHASE_DIAGRAMS_PAGE), "utf8");
+    /** README.md and every docs/*.md, by path relative to the repository. */
+    const markdown = [
+        "README.md",
+        ...fs
+            .readdirSync(path.join(ROOT, "docs"))
+            .filter((f) => f.endsWith(".md"))
+            .map((f) => `docs/${f}`),
+    ].map((file) => ({ file, text: fs.readFileSync(path.join(ROOT, file), "utf8") }));
 
-    for (const { phase, weights } of README_PHASES) {
-        it(`README's ${phase} diagram is what the plan draws, and Mermaid renders it`, async () => {
+    for (const { phase, weights } of DIAGRAM_PHASES) {
+        it(`${PHASE_DIAGRAMS_PAGE}'s ${phase} diagram is what the plan draws, and Mermaid renders it`, async () => {
             const generated = await phaseDiagram(phase, weights);
-            const copy = readmeDiagram(readme, phase);
-            assert.ok(copy !== undefined, `README has no block between <!-- mermaid:${phase} --> markers`);
-            assert.equal(copy, generated, `README's ${phase} diagram drifted; the plan now draws:\n${generated}`);
-            await assertRenders(generated, `README ${phase}`);
+            const copy = copiedDiagram(page, phase);
+            assert.ok(copy !== undefined, `${PHASE_DIAGRAMS_PAGE} has no block between <!-- mermaid:${phase} --> markers`);
+            assert.equal(copy, generated, `${PHASE_DIAGRAMS_PAGE}'s ${phase} diagram drifted; the plan now draws:\n${generated}`);
+            await assertRenders(generated, `${PHASE_DIAGRAMS_PAGE} ${phase}`);
         });
     }
 
-    it("every mermaid block in README parses", async () => {
-        const blocks = [...readme.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]);
+    it("every mermaid block in README.md and docs/*.md parses", async () => {
+        const blocks = markdown.flatMap(({ file, text }) =>
+            [...text.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m, i) => ({ what: `${file} block ${i + 1}`, text: m[1] })),
+        );
         assert.ok(blocks.length >= 4);
-        for (const [i, b] of blocks.entries()) await assertRenders(b, `README block ${i + 1}`);
+        assert.ok(
+            blocks.some((b) => b.what.startsWith("README.md ")),
+            "README.md has its picture",
+        );
+        for (const b of blocks) await assertRenders(b.text, b.what);
     });
 
     for (const n of [2, 12]) {

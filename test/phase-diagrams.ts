@@ -6,8 +6,11 @@ import { loadStackConfig } from "../offline/stack-files";
 import { cutoverConfigOf, topologyOf } from "../offline/topology";
 import { editedStackFile, planStack, ROOT } from "./helpers";
 
-/** The phases README draws, each as an edit of the committed Pulumi.cutover.yaml (the runbook's steps). */
-export const README_PHASES: { phase: string; weights: Record<string, number> }[] = [
+/** The docs page that holds the phase diagrams, each between `<!-- mermaid:PHASE -->` markers. */
+export const PHASE_DIAGRAMS_PAGE = "docs/runbook-cutover.md";
+
+/** The phases the cutover runbook draws, each as an edit of the committed Pulumi.cutover.yaml (the runbook's steps). */
+export const DIAGRAM_PHASES: { phase: string; weights: Record<string, number> }[] = [
     { phase: "prepare", weights: {} },
     { phase: "shift", weights: { api01: 20, api02: 0 } },
     { phase: "complete", weights: { api01: 100, api02: 100 } },
@@ -31,8 +34,8 @@ export async function phaseDiagram(phase: string, weights: Record<string, number
     }
 }
 
-/** README's copy of a phase's diagram, between its markers. */
-export function readmeDiagram(readme: string, phase: string): string | undefined {
-    const m = new RegExp(`<!-- mermaid:${phase} -->\\n\`\`\`mermaid\\n([\\s\\S]*?)\`\`\`\\n<!-- /mermaid:${phase} -->`).exec(readme);
+/** The docs page's copy of a phase's diagram, between its markers. */
+export function copiedDiagram(page: string, phase: string): string | undefined {
+    const m = new RegExp(`<!-- mermaid:${phase} -->\\n\`\`\`mermaid\\n([\\s\\S]*?)\`\`\`\\n<!-- /mermaid:${phase} -->`).exec(page);
     return m?.[1];
 }
