@@ -26,7 +26,7 @@ describe("source config", () => {
             { ingress: { kind: "objects", ingresses: ["api01"] } },
             undefined,
             [
-                'migration:source.ingress.ingresses: ["api01"] is not accepted; expected a non-empty list of A\'s Ingresses as namespace/name',
+                'migration:source.ingress.ingresses[0]: "api01" is not accepted; expected an Ingress of cluster A as namespace/name, e.g. team1-ns/api01',
             ],
         ],
         [
