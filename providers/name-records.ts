@@ -3,7 +3,7 @@
  * provider: A's record, B's record and the weighting between them, on public Alidns or on
  * PrivateZone (providers/dns-record-apis.ts). One order of calls serves both services, and it
  * is chosen so that at no moment the name answers something the plan never said. Each step
- * rests on a documented vendor fact (shared/notes/alibaba-cloud.md; README "Which invariant
+ * rests on a documented vendor fact (shared/notes/alibaba-cloud.md; docs/design.md "Which invariant
  * each step keeps"):
  *
  * - Neither service can add a record paused (`AddDomainRecord`, `AddZoneRecord` have no
