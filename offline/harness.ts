@@ -39,6 +39,15 @@ export interface RecordedOptions {
     deletedWith: string | null;
 }
 
+/**
+ * One alias as the SDK sends it (monitors that take alias specs, the mocks' included): a URN, or
+ * the parts that differ from the resource's own — its name, type, project or stack, and its
+ * parent (`parentUrn`, or `noParent` for the stack's root); the engine fills the rest from the
+ * resource and derives children's aliases from their parent's.
+ */
+export type RecordedAlias =
+    { urn: string } | { name?: string; type?: string; project?: string; stack?: string; parentUrn?: string; noParent?: true };
+
 export interface RecordedResource {
     urn: string;
     type: string;
@@ -62,6 +71,11 @@ export interface RecordedResource {
     wire?: Record<string, unknown>;
     /** Registration order (0 first): the order the engine receives resources in. */
     seq: number;
+    /**
+     * The `aliases` option as the engine receives it (the provider SDKs' own type aliases
+     * included); absent when there are none.
+     */
+    aliases?: RecordedAlias[];
 }
 
 export interface OfflineRun {
@@ -156,8 +170,15 @@ interface Request {
     getReplaceonchangesList?(): string[];
     getRetainondelete?(): boolean | undefined;
     getDeletedwith?(): string;
+    getAliasesList?(): AliasMessage[];
     getUrn?(): string;
     getOutputs?(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface AliasMessage {
+    getUrn(): string;
+    getSpec():
+        | { getName(): string; getType(): string; getProject(): string; getStack(): string; getParenturn(): string; getNoparent(): boolean }
+        | undefined;
 }
 interface MonitorLike {
     newUrn(parent: string, type: string, name: string): string;
@@ -192,6 +213,22 @@ function hideLeaves(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(hideLeaves);
     if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideLeaves(v)]));
     return value === UNKNOWN ? UNKNOWN : SECRET;
+}
+
+/** The request's aliases, each with only the parts it sets. */
+function aliasesOf(req: Request): RecordedAlias[] {
+    return (req.getAliasesList?.() ?? []).map((a) => {
+        const spec = a.getSpec();
+        if (!spec) return { urn: a.getUrn() };
+        const parts: [string, string][] = [
+            ["name", spec.getName()],
+            ["type", spec.getType()],
+            ["project", spec.getProject()],
+            ["stack", spec.getStack()],
+            ["parentUrn", spec.getParenturn()],
+        ];
+        return { ...Object.fromEntries(parts.filter(([, v]) => v)), ...(spec.getNoparent() ? { noParent: true as const } : {}) };
+    });
 }
 
 function optionsOf(req: Request, read: boolean): RecordedOptions {
@@ -330,6 +367,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
             return new Error(message);
         }
         const parent = req.getParent();
+        const aliases = read ? [] : aliasesOf(req);
         const resource: RecordedResource = {
             urn,
             type: req.getType(),
@@ -342,6 +380,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
             options: optionsOf(req, read),
             ...(args.keepWire ? { wire } : {}),
             seq: resources.length,
+            ...(aliases.length ? { aliases } : {}),
         };
         if (!parent && resource.type === "pulumi:pulumi:Stack") stackUrn = urn;
         byUrn.set(urn, resource);

@@ -3,7 +3,7 @@ import { Convergence } from "../plan/cutover";
 import { KONG_MANAGED_TAG } from "../plan/kong";
 import { rowsByHost, TrafficRow, weightsText } from "../plan/traffic";
 import { KONG_SERVICE_BINDING_TYPE, KONG_UPSTREAM_ENTITY_TYPE } from "../providers/kong";
-import { OfflineRun, RecordedOptions, RecordedResource } from "./harness";
+import { OfflineRun, RecordedAlias, RecordedOptions, RecordedResource } from "./harness";
 
 const KONG_UPSTREAM = KONG_UPSTREAM_ENTITY_TYPE;
 const KONG_SERVICE = KONG_SERVICE_BINDING_TYPE;
@@ -66,7 +66,8 @@ export interface PlanDocument {
         name: string;
         parent: string | null;
         inputs: Record<string, unknown>;
-        options: RecordedOptions;
+        /** `aliases` only when the resource has one that places it elsewhere (see `placingAliases`). */
+        options: RecordedOptions & { aliases?: RecordedAlias[] };
     }[];
     outputs: Record<string, unknown>;
     /** One row per legacy host and traffic layer: where its requests go in this phase. */
@@ -97,6 +98,27 @@ export function trafficOf(run: OfflineRun): TrafficRow[] {
     return Array.isArray(run.outputs.traffic) ? (run.outputs.traffic as TrafficRow[]) : [];
 }
 
+/**
+ * The aliases that place a resource elsewhere: another name, parent, project or stack, or a URN.
+ * An alias of the type alone, under the same parent, is left out: provider SDKs add those for
+ * their own type renames (@pulumi/kubernetes on every Ingress), the same for every resource of
+ * the type, and the SDK repeats the resource's parent in an alias that names none.
+ */
+export function placingAliases(r: Pick<RecordedResource, "aliases" | "parent">): RecordedAlias[] {
+    return (r.aliases ?? []).filter(
+        (a) =>
+            "urn" in a ||
+            Object.keys(a).some((k) => k !== "type" && k !== "parentUrn") ||
+            (a.parentUrn !== undefined && a.parentUrn !== r.parent),
+    );
+}
+
+/** A resource's options as the plan shows them: `aliases` added only when it has one that places it elsewhere. */
+function withAliases(r: RecordedResource): RecordedOptions & { aliases?: RecordedAlias[] } {
+    const aliases = placingAliases(r);
+    return aliases.length ? { ...r.options, aliases } : r.options;
+}
+
 export function toPlanDocument(run: OfflineRun, role: string | null): PlanDocument {
     return {
         project: run.project,
@@ -108,7 +130,7 @@ export function toPlanDocument(run: OfflineRun, role: string | null): PlanDocume
             name: r.name,
             parent: r.parent ?? null,
             inputs: r.inputs,
-            options: r.options,
+            options: withAliases(r),
         })),
         outputs: run.outputs,
         traffic: trafficOf(run),
