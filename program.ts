@@ -1,17 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DnsCutover } from "./components/dns-cutover";
+import { ApiCutover } from "./components/api-cutover";
 import { IsolatedIngress } from "./components/isolated-ingress";
-import { KongUpstream } from "./components/kong-upstream";
 import { SourceFootprint } from "./components/source-footprint";
 import { ShortDomainGateway } from "./components/short-domain-gateway";
 import { ConfigError } from "./config/errors";
 import { COMPLETE_WITH_B_BY_NAME, parseConfig, wrongRoleProblem } from "./config/parse";
 import { NAMESPACE, readRawConfig } from "./config/read";
 import { CutoverConfig, PlatformConfig, SourceConfig, StackConfig } from "./config/types";
-import { effectiveShare, planApiCutovers, PlatformTarget } from "./plan/cutover";
-import { planGate } from "./plan/gate";
-import { parseEndpoint } from "./vocabulary/probes";
-import { HealthGate } from "./providers/health-gate";
+import { ApiCutoverPlan, planApiCutovers, PlatformTarget } from "./plan/cutover";
+import { PlatformAddressSlot } from "./plan/gate";
 import { decommissionVerdict, guardInput, planFootprint } from "./plan/decommission";
 import { dnsService } from "./plan/cutover";
 import { cutoverWarnings, kongConnection } from "./plan/kong";
@@ -83,75 +80,33 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
 
 async function composeCutover(config: CutoverConfig): Promise<Record<string, unknown>> {
     const { target } = config.cutover;
-    // B's address is the platform stack's published SLB address unless config pins it.
+    // B's addresses are the platform stack's published ones unless config pins them.
     const platform = target.kind === "stack" ? new pulumi.StackReference("platform", { name: target.stack }) : undefined;
     // Checked before anything registers: a reference to a stack of another role is bad config.
     if (platform && target.kind === "stack") await requireRole(platform, "platform", "cutover.platformStack", target.stack);
     // Whether B is an address or a DNS name decides the records' shape, so it is read before planning.
     const kind = platform && target.kind === "stack" ? await platformTarget(platform, config, target.stack) : undefined;
-    const targetAddress = platform
-        ? (platform.requireOutput("ingress") as pulumi.Output<{ loadBalancerAddress: string }>).apply((i) => i.loadBalancerAddress)
-        : pulumi.output(target.kind === "host" ? target.host : (target as { address: string }).address);
     for (const warning of cutoverWarnings(config)) void pulumi.log.warn(warning);
-
-    const kong = config.kong;
-    const plans = planApiCutovers(config, kind);
-    const traffic: TrafficRow<pulumi.Input<string>>[] = [];
-    const { gate: gateSettings } = config.cutover;
-    if (!gateSettings.enabled)
+    if (!config.cutover.gate.enabled)
         void pulumi.log.warn(
             "the health gate is off (migration:cutover.gate.enabled: false): weights toward B rise without B proving itself first",
         );
-    // B's short-domain load balancer, for the gate's short probe: pinned, or the platform stack's.
-    const shortAt = gateSettings.shortAddress ? parseEndpoint(gateSettings.shortAddress) : undefined;
-    const wantsShort = gateSettings.enabled && gateSettings.probes.includes("short");
-    const shortAddress: pulumi.Input<string> | undefined =
-        shortAt?.address ??
-        (platform && wantsShort
-            ? (platform.requireOutput("shortDomain") as pulumi.Output<{ loadBalancerAddress: string }>).apply((s) => s.loadBalancerAddress)
-            : undefined);
+
+    const plans = planApiCutovers(config, kind);
+    // Only the outputs the plan reads: a stack reference's missing output would never resolve.
+    const addresses = platform ? platformAddresses(platform, new Set(plans.flatMap(addressSlots))) : {};
+    const service = dnsService(config.dns);
+    const { kong } = config;
+    const kongAccess = kong ? { connection: kongConnection(kong), ...(kong.token ? { adminToken: kong.token } : {}) } : undefined;
+    const traffic: TrafficRow<pulumi.Input<string>>[] = [];
     for (const p of plans) {
-        const origin = p.kong?.origin;
-        const g = planGate(
-            config,
-            config.apis.find((a) => a.name === p.api)!,
-            p,
-        );
-        const gate = g
-            ? new HealthGate(cutoverChildren.gate(p.api), {
-                  api: g.api,
-                  shares: g.shares,
-                  probes: g.probes.map(({ via, ...probe }) => ({
-                      ...probe,
-                      connect:
-                          via === "short" ? { address: shortAddress!, port: shortAt?.port ?? 443 } : { address: targetAddress, port: 443 },
-                  })),
-                  successes: g.settings.successes,
-                  intervalMs: g.settings.intervalMs,
-                  deadlineMs: g.settings.deadlineMs,
-                  timeoutMs: g.settings.timeoutMs,
-                  ...(g.settings.caBundle ? { ca: g.settings.caBundle } : {}),
-              })
-            : undefined;
-        const dns = new DnsCutover(cutoverChildren.dns(p.api), {
-            ...p.intent,
-            targetAddress,
-            service: dnsService(config.dns),
-            ...(origin ? { origin } : {}),
-            ...(gate ? { gate } : {}),
+        const api = new ApiCutover(cutoverChildren.api(p.api), {
+            plan: p,
+            platform: addresses,
+            service,
+            ...(kongAccess ? { kong: kongAccess } : {}),
         });
-        const effective = effectiveShare(p);
-        traffic.push({ ...dns.traffic, effective });
-        if (p.kongIntent && kong) {
-            const upstream = new KongUpstream(cutoverChildren.kong(p.api), {
-                ...p.kongIntent,
-                connection: kongConnection(kong),
-                ...(kong.token ? { adminToken: kong.token } : {}),
-                ...(origin ? { ttl: p.dns.ttl } : {}),
-                ...(gate ? { gate } : {}),
-            });
-            traffic.push({ ...upstream.traffic, effective });
-        }
+        traffic.push(...api.traffic);
     }
     const { phase, completeWith, allowSkippingShift } = config.cutover;
     const marker = new PhaseMarker("phase", { phase, completeWith, ...(allowSkippingShift ? { allowSkippingShift } : {}) });
@@ -166,6 +121,22 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
         notes: plans.flatMap((p) => (p.note ? [p.note] : [])),
         convergence: plans.map((p) => p.convergence),
     };
+}
+
+/** The platform stack outputs one API's plan reads B's addresses from (plan/gate.ts slots). */
+function addressSlots(p: ApiCutoverPlan): PlatformAddressSlot[] {
+    const planned = [p.target, ...(p.gate?.probes.map((probe) => probe.connect.address) ?? [])];
+    return planned.flatMap((a) => ("slot" in a ? [a.slot] : []));
+}
+
+/** Each slot's value: the `loadBalancerAddress` of the platform stack output it names. */
+function platformAddresses(
+    platform: pulumi.StackReference,
+    slots: Set<PlatformAddressSlot>,
+): Partial<Record<PlatformAddressSlot, pulumi.Output<string>>> {
+    const read = (slot: PlatformAddressSlot) =>
+        (platform.requireOutput(slot) as pulumi.Output<{ loadBalancerAddress: string }>).apply((o) => o.loadBalancerAddress);
+    return Object.fromEntries([...slots].map((slot) => [slot, read(slot)]));
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { HostCutoverPlan, LegacyNameCutover, planLegacyName } from "../plan/cutover";
+import { HostCutoverPlan } from "../plan/cutover";
 import { relativeName } from "../vocabulary/naming";
 import { TrafficRow } from "../plan/traffic";
 import { DnsService } from "../plan/cutover";
@@ -8,8 +8,10 @@ import { dnsAdapter } from "./dns-services";
 /** The component's type token, shared by the class, the offline side and the tests. */
 export const DNS_CUTOVER_TYPE = "migration:index:DnsCutover";
 
-export interface DnsCutoverArgs extends LegacyNameCutover {
-    /** B's load-balancer address (from the platform stack, or pinned). */
+export interface DnsCutoverArgs {
+    /** The legacy name's records and weights in this phase, as planned (plan/cutover.ts `planLegacyName`). */
+    plan: HostCutoverPlan;
+    /** B's load-balancer address (from the platform stack, or pinned): the value of the planned records that have none. */
     targetAddress: pulumi.Input<string>;
     /**
      * The DNS service that answers the name (public Alidns, or PrivateZone with its zone id),
@@ -47,7 +49,7 @@ export class DnsCutover extends pulumi.ComponentResource {
 
     constructor(name: string, args: DnsCutoverArgs, opts?: pulumi.ComponentResourceOptions) {
         super(DNS_CUTOVER_TYPE, name, {}, opts);
-        const plan = planLegacyName(args);
+        const { plan } = args;
         this.plan = plan;
         const values = new Map<string, pulumi.Input<string>>();
         const dns = dnsAdapter(args.service ?? { kind: "alidns" });

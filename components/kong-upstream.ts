@@ -1,12 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "../plan/kong";
+import { KongUpstreamPlan } from "../plan/kong";
 import { TrafficRow } from "../plan/traffic";
 import { KongConnection, KongServiceBinding, KongUpstreamEntity } from "../providers/kong";
 
 /** The component's type token, shared by the class, the offline side and the tests. */
 export const KONG_UPSTREAM_TYPE = "migration:index:KongUpstream";
 
-export interface KongUpstreamArgs extends KongUpstreamIntent {
+export interface KongUpstreamArgs {
+    /** The upstream, targets and service binding in this phase, as planned (plan/kong.ts `planKongUpstream`). */
+    plan: KongUpstreamPlan;
     /** How to reach the Kong Admin API (URL, workspace, TLS verification, auth scheme, retries). */
     connection: KongConnection;
     /**
@@ -43,7 +45,7 @@ export class KongUpstream extends pulumi.ComponentResource {
 
     constructor(name: string, args: KongUpstreamArgs, opts?: pulumi.ComponentResourceOptions) {
         super(KONG_UPSTREAM_TYPE, name, {}, opts);
-        const plan = planKongUpstream(args);
+        const { plan } = args;
         this.plan = plan;
         const { connection } = args;
         const token = args.adminToken ? { adminToken: args.adminToken } : {};

@@ -7,7 +7,7 @@
  */
 import { DYNAMIC_PROVIDERS } from "./providers";
 import * as pulumi from "@pulumi/pulumi";
-import { OfflineRun, RecordedOptions, RecordedResource, UNKNOWN } from "./harness";
+import { OfflineRun, RecordedAlias, RecordedOptions, RecordedResource, UNKNOWN } from "./harness";
 import { EditConvergence, editConvergence, KONG_RERESOLVE_DELAY_SECONDS } from "../plan/cutover";
 import { convergenceOf, trafficOf } from "./render";
 
@@ -150,7 +150,14 @@ async function replaceReasons(before: RecordedResource, after: RecordedResource,
 export async function diffRuns(before: OfflineRun, after: OfflineRun): Promise<PlanDiff> {
     const relevant = (run: OfflineRun) => run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack");
     const old = new Map(relevant(before).map((r) => [identity(r), r]));
-    const now = new Map(relevant(after).map((r) => [identity(r), r]));
+    // Listed in the engine's URN order: the mocks' URNs (the plan's order) name only the parent's
+    // type, so a new component above resources would reorder the diff without changing it.
+    const engine = engineUrns(after.resources);
+    const now = new Map(
+        relevant(after)
+            .sort((a, b) => (engine.get(a.urn)! < engine.get(b.urn)! ? -1 : 1))
+            .map((r) => [identity(r), r]),
+    );
     const diff: PlanDiff = {
         created: [],
         deleted: [],
@@ -258,4 +265,102 @@ export function renderDiff(diff: PlanDiff, from: string, to: string): string {
     if (lifted.length) out.push(`protect lifted on ${lifted.length} resource${lifted.length === 1 ? "" : "s"}: ${lifted.join(", ")}`);
     if (added.length) out.push(`protect set on ${added.length} resource${added.length === 1 ? "" : "s"}: ${added.join(", ")}`);
     return out.join("\n") + "\n";
+}
+
+/** A resource as plans (recorded runs and `--json` documents) name it. */
+export interface NamedResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent?: string | null;
+    aliases?: RecordedAlias[];
+}
+
+const ROOT_STACK = "pulumi:pulumi:Stack";
+
+/**
+ * The URN the engine gives each resource, by the plan's URN. The mocks' URNs (the plan's) put
+ * only the parent's own type before the resource's; the engine puts every ancestor's type but
+ * the stack's (`urn:pulumi:<stack>::<project>::<A>$<B>$<type>::<name>`), so a resource moved
+ * under a new parent changes the URN of everything below it too: what aliases must account for.
+ */
+export function engineUrns(resources: NamedResource[]): Map<string, string> {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const out = new Map<string, string>();
+    const of = (r: NamedResource): string => {
+        const known = out.get(r.urn);
+        if (known) return known;
+        const prefix = r.urn.slice(0, r.urn.indexOf("::", r.urn.indexOf("::") + 2) + 2);
+        const parent = r.parent ? byUrn.get(r.parent) : undefined;
+        const chain = parent && parent.type !== ROOT_STACK ? `${qualifiedType(of(parent))}$${r.type}` : r.type;
+        const urn = `${prefix}${chain}::${r.name}`;
+        out.set(r.urn, urn);
+        return urn;
+    };
+    for (const r of resources) of(r);
+    return out;
+}
+
+function qualifiedType(urn: string): string {
+    return urn.split("::")[2];
+}
+
+function nameOf(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/**
+ * Which resource of `before` each resource of `after` continues, found as the engine finds it
+ * (pulumi/pulumi pkg/resource/deploy/step_generator.go, generateSteps): its own URN first, then
+ * its aliases — each collapsed as `collapseAliasToUrn` does (name, type and parent default to the
+ * resource's; a parent that was itself found by an alias stands for its old URN; the stack's root
+ * as parent means none), then, when its parent was found by an alias, the aliases it inherits
+ * (`inheritedChildAlias`: under the parent's old URN, a name that began with the parent's name
+ * taking the old one's). Returns after's plan URN → before's plan URN, for those found.
+ */
+export function continuedBy(before: NamedResource[], after: NamedResource[]): Map<string, string> {
+    const oldUrns = engineUrns(before);
+    const olds = new Map([...oldUrns].map(([plan, engine]) => [engine, plan]));
+    const newUrns = engineUrns(after);
+    const byUrn = new Map(after.map((r) => [r.urn, r]));
+    // The engine's `sg.aliases`: the old URN a resource was found under, when found by an alias.
+    const aliased = new Map<string, string>();
+    const found = new Map<string, string>();
+    const depth = (r: NamedResource): number => (r.parent && byUrn.has(r.parent) ? 1 + depth(byUrn.get(r.parent)!) : 0);
+    for (const r of [...after].sort((a, b) => depth(a) - depth(b))) {
+        const urn = newUrns.get(r.urn)!;
+        const parent = r.parent ? newUrns.get(r.parent) : undefined;
+        const collapse = (a: RecordedAlias): string => {
+            if ("urn" in a) return a.urn;
+            let p = parent;
+            if (a.parentUrn) {
+                const given = newUrns.get(a.parentUrn) ?? a.parentUrn;
+                p = aliased.get(given) ?? given;
+            }
+            if (a.noParent || (p && qualifiedType(p) === ROOT_STACK)) p = undefined;
+            const prefix = urn.slice(0, urn.indexOf("::", urn.indexOf("::") + 2) + 2);
+            const type = a.type ?? r.type;
+            return `${prefix}${p ? `${qualifiedType(p)}$${type}` : type}::${a.name ?? r.name}`;
+        };
+        const own = (r.aliases ?? []).map(collapse);
+        const parentOld = parent ? aliased.get(parent) : undefined;
+        const inherited: string[] = [];
+        if (parent && parentOld) {
+            const parentName = nameOf(parent);
+            const inherit = (type: string, name: string) => {
+                const n = name.startsWith(parentName) ? nameOf(parentOld) + name.slice(parentName.length) : name;
+                return `${parentOld.slice(0, parentOld.lastIndexOf("::"))}$${type}::${n}`;
+            };
+            inherited.push(inherit(r.type, r.name), ...own.map((c) => inherit(qualifiedType(c).split("$").pop()!, nameOf(c))));
+        }
+        const candidates = [...own, ...inherited];
+        for (const c of [urn, ...new Set(candidates)]) {
+            const old = olds.get(c);
+            if (old === undefined) continue;
+            if (c !== urn) aliased.set(urn, c);
+            found.set(r.urn, old);
+            break;
+        }
+    }
+    return found;
 }

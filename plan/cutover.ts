@@ -2,6 +2,7 @@ import { Api, CutoverConfig, Phase } from "../config/types";
 import { KongUpstreamIntent, kongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "./kong";
 import { intermediateHost, legacyHost, longHost, relativeName, stagingHost } from "../vocabulary/naming";
 import { EffectiveShare, rowsByHost, Side, TrafficRow, viaKongShare, weightsText } from "./traffic";
+import { GatePlan, PlannedAddress, planGate, targetAddress } from "./gate";
 
 export { Side };
 
@@ -262,17 +263,26 @@ function planByHostName(intent: LegacyNameCutover, base: Omit<HostCutoverPlan, "
     };
 }
 
-/** Everything the cutover does for one API: its DNS, its Kong layer when it has one, and what to wait for. */
+/**
+ * Everything the cutover does for one API: its gate, its DNS, its Kong layer when it has one,
+ * and what to wait for. ApiCutover wires exactly this; nothing in it is planned again.
+ */
 export interface ApiCutoverPlan {
     api: string;
-    /** What DnsCutover is asked to do for the legacy name. */
+    /** What moving the legacy name was asked to do. */
     intent: LegacyNameCutover;
-    /** What that comes to: records, weights, TTL, the wait. */
+    /** What that comes to: records, weights, TTL, the wait (DnsCutover's records). */
     dns: HostCutoverPlan;
-    /** What KongUpstream is asked to do; absent when the API has no Kong settings (or the stack no Kong layer). */
+    /** B's team load balancer, the value of the records whose `value` is absent (pinned, or the platform stack's). */
+    target: PlannedAddress;
+    /** What moving the Kong traffic was asked to do; absent when the API has no Kong settings (or the stack no Kong layer). */
     kongIntent?: KongUpstreamIntent;
-    /** What that comes to. */
+    /** What that comes to (KongUpstream's entities). */
     kong?: KongUpstreamPlan;
+    /** The health gate, with where its probes connect; absent when the gate is off. */
+    gate?: GatePlan;
+    /** The share of the legacy host that reaches B, per client path (on each of its traffic rows). */
+    effective: EffectiveShare;
     convergence: Convergence;
     /** `<host>: wait W s, then observe at least M s: why`; absent when the host does not move in this phase. */
     note?: string;
@@ -280,7 +290,7 @@ export interface ApiCutoverPlan {
 
 /**
  * The cutover of every API, once per API, in the order the traffic table lists them (by
- * legacy host). Pure: the program only wires each entry to its components.
+ * legacy host). Pure: the program only wires each entry to its ApiCutover.
  */
 export function planApiCutovers(config: CutoverConfig, platform?: PlatformTarget): ApiCutoverPlan[] {
     return config.apis
@@ -289,11 +299,15 @@ export function planApiCutovers(config: CutoverConfig, platform?: PlatformTarget
             const dns = planLegacyName(intent);
             const kongIntent = kongUpstreamIntent(config, api);
             const kong = kongIntent && planKongUpstream(kongIntent);
+            const gate = planGate(config, api, { dns, kong });
             return {
                 api: api.name,
                 intent,
                 dns,
+                target: targetAddress(config),
                 ...(kongIntent && kong ? { kongIntent, kong } : {}),
+                ...(gate ? { gate } : {}),
+                effective: effectiveShare({ dns, kong }),
                 ...converging(config, dns, kong !== undefined),
             };
         })

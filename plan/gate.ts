@@ -1,25 +1,70 @@
 /**
  * The health gate of one API in the cutover stack, as data: B's share on each layer this phase
- * brings (the gate probes before any of them rises), and the probes it must see pass. Pure:
- * the addresses the probes connect to are B's (an Input from the platform stack, or pinned),
- * filled in where the gate is wired.
+ * brings (the gate probes before any of them rises), the probes it must see pass, and where each
+ * probe connects. Pure: an address only the platform stack's outputs hold is left as a named
+ * slot (`PlannedAddress`), which the wiring fills with that Output.
  */
 import { Api, CutoverConfig, GateSettings } from "../config/types";
-import { ApiCutoverPlan } from "./cutover";
+import type { ApiCutoverPlan } from "./cutover";
 import { planProbes } from "./probes";
-import { Probe } from "../vocabulary/probes";
+import { parseEndpoint, Probe } from "../vocabulary/probes";
+
+/** The platform stack outputs that publish B's load balancers (`<slot>.loadBalancerAddress`): the team's, and the short domain's. */
+export type PlatformAddressSlot = "ingress" | "shortDomain";
+
+/**
+ * An address of B: pinned in config, or published by the platform stack, which only a run
+ * against the backend can read; the slot names the output, the wiring gives its value.
+ */
+export type PlannedAddress = { pinned: string } | { slot: PlatformAddressSlot };
+
+/** Where a probe connects: B's address (pinned, or a slot) and the port. */
+export interface PlannedEndpoint {
+    address: PlannedAddress;
+    port: number;
+}
 
 export interface GatePlan {
     api: string;
     /** B's share per layer in this phase, e.g. `{ dns: 20, kong: 20 }`. */
     shares: Record<string, number>;
-    /** The probes, each against `team` (B's team load balancer) or `short` (its short-domain one). */
-    probes: (Omit<Probe, "connect"> & { via: "team" | "short" })[];
+    /** The probes, each connecting to B's team load balancer (long, legacy) or its short-domain one (short). */
+    probes: (Omit<Probe, "connect"> & { connect: PlannedEndpoint })[];
     settings: Pick<GateSettings, "successes" | "intervalMs" | "deadlineMs" | "timeoutMs" | "caBundle">;
 }
 
+/** B's team load balancer: the address config pins (or B's host name), else the platform stack's `ingress` output. Pure. */
+export function targetAddress(config: CutoverConfig): PlannedAddress {
+    const { target } = config.cutover;
+    switch (target.kind) {
+        case "stack":
+            return { slot: "ingress" };
+        case "host":
+            return { pinned: target.host };
+        case "address":
+            return { pinned: target.address };
+    }
+}
+
+/**
+ * Where the gate's probes connect: B's team load balancer on 443, and for the short probe B's
+ * short-domain load balancer — `gate.shortAddress` when config pins it (its port, 443 when left
+ * out), else the platform stack's `shortDomain` output on 443. Without either there is no short
+ * endpoint (config refuses the short probe then). Pure.
+ */
+export function gateEndpoints(config: CutoverConfig): { team: PlannedEndpoint; short?: PlannedEndpoint } {
+    const { gate, target } = config.cutover;
+    const pinned = gate.shortAddress ? parseEndpoint(gate.shortAddress) : undefined;
+    const short: PlannedEndpoint | undefined = pinned
+        ? { address: { pinned: pinned.address }, port: pinned.port }
+        : target.kind === "stack"
+          ? { address: { slot: "shortDomain" }, port: 443 }
+          : undefined;
+    return { team: { address: targetAddress(config), port: 443 }, ...(short ? { short } : {}) };
+}
+
 /** B's share of one API on each layer in its planned phase. Pure. */
-export function sharesToB(p: ApiCutoverPlan): Record<string, number> {
+export function sharesToB(p: Pick<ApiCutoverPlan, "dns" | "kong">): Record<string, number> {
     const dns = p.dns.weights
         ? p.dns.weights.find((w) => w.side === "B")!.weight
         : p.dns.records.some((r) => r.side === "B" && r.rr === undefined)
@@ -30,16 +75,10 @@ export function sharesToB(p: ApiCutoverPlan): Record<string, number> {
 }
 
 /** The gate of one API, or undefined when the gate is off. Pure. */
-export function planGate(config: CutoverConfig, api: Api, p: ApiCutoverPlan): GatePlan | undefined {
+export function planGate(config: CutoverConfig, api: Api, p: Pick<ApiCutoverPlan, "dns" | "kong">): GatePlan | undefined {
     const g = config.cutover.gate;
     if (!g.enabled) return undefined;
-    const placeholder = { address: "", port: 443 };
-    const probes = planProbes(config.domains, [api], { team: placeholder, short: placeholder }, g.probes).map(
-        ({ connect: _connect, ...rest }) => ({
-            ...rest,
-            via: rest.probe === "short" ? ("short" as const) : ("team" as const),
-        }),
-    );
+    const probes = planProbes(config.domains, [api], gateEndpoints(config), g.probes);
     const { successes, intervalMs, deadlineMs, timeoutMs, caBundle } = g;
     return {
         api: api.name,

@@ -8,24 +8,32 @@ import { Api, Domains } from "../config/types";
 import { legacyHost, longHost } from "../vocabulary/naming";
 import { Endpoint, Probe, PROBE_KINDS, ProbeKind, shortPath } from "../vocabulary/probes";
 
-/** Where the probes connect to. A probe whose endpoint is absent is not planned. */
-export interface ProbeTargets {
+/**
+ * Where the probes connect to. A probe whose endpoint is absent is not planned. `E` is what an
+ * endpoint is: resolved (verify), or planned with an address still to be read (the health gate).
+ */
+export interface ProbeTargets<E = Endpoint> {
     /** B's team load balancer (long and legacy hosts). */
-    team?: Endpoint;
+    team?: E;
     /** B's short-domain load balancer (the team's in shared mode: the caller says so). */
-    short?: Endpoint;
+    short?: E;
     /** A's load balancer, for the parity probe. */
-    source?: Endpoint;
+    source?: E;
     /** A Kong proxy (the legacy Host is routed by Kong). */
-    kong?: Endpoint;
+    kong?: E;
 }
 
 /** The probes for `apis`, in table order (by API, then long, legacy, short, kong, parity). Pure. */
-export function planProbes(domains: Domains, apis: Api[], targets: ProbeTargets, kinds: readonly ProbeKind[] = PROBE_KINDS): Probe[] {
-    const out: Probe[] = [];
+export function planProbes<E = Endpoint>(
+    domains: Domains,
+    apis: Api[],
+    targets: ProbeTargets<E>,
+    kinds: readonly ProbeKind[] = PROBE_KINDS,
+): (Omit<Probe, "connect"> & { connect: E })[] {
+    const out: (Omit<Probe, "connect"> & { connect: E })[] = [];
     for (const api of apis) {
         const legacy = legacyHost(api.name, domains);
-        const candidates: [ProbeKind, Endpoint | undefined, string, string, string][] = [
+        const candidates: [ProbeKind, E | undefined, string, string, string][] = [
             ["long", targets.team, longHost(api.name, domains), api.healthPath, "B's ingress does not serve the long host"],
             ["legacy", targets.team, legacy, api.healthPath, "B's ingress does not serve this Host"],
             [

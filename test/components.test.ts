@@ -1,14 +1,15 @@
 /**
  * The components on their own, as another team would use them: each constructed directly
- * under the mocks with intent-level args built here (not through program.ts), asserting the
- * exact children, their inputs and options, and the component's outputs.
+ * under the mocks with args built here (not through program.ts) — DnsCutover with the records
+ * planned from an intent, as the cutover plans them — asserting the exact children, their
+ * inputs and options, and the component's outputs.
  */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { DnsCutover, DnsCutoverArgs } from "../components/dns-cutover";
+import { DnsCutover } from "../components/dns-cutover";
 import { IsolatedIngress } from "../components/isolated-ingress";
 import { OfflineRun, runOffline } from "../offline/harness";
-import { planLegacyName } from "../plan/cutover";
+import { LegacyNameCutover, planLegacyName } from "../plan/cutover";
 import { A_ADDRESS, B_ADDRESS, byName, EXAMPLE_CERT, inventory, NO_OPTIONS, T, urnOf, ZONE } from "./helpers";
 
 /** Runs `build` as the whole program: the component alone in a stack. */
@@ -119,7 +120,7 @@ describe("IsolatedIngress, constructed directly", () => {
 });
 
 describe("DnsCutover, constructed directly", () => {
-    const intent: DnsCutoverArgs = {
+    const intent: LegacyNameCutover = {
         api: "orders",
         host: `orders.legacy.${ZONE}`,
         sourceDomain: `legacy.${ZONE}`,
@@ -127,13 +128,14 @@ describe("DnsCutover, constructed directly", () => {
         phase: "shift",
         weight: 30,
         sourceAddress: A_ADDRESS,
-        targetAddress: B_ADDRESS,
         ttl: { cutover: 60, steady: 600 },
         longHost: `orders.new.${ZONE}`,
     };
 
     it("GIVEN shift at 30 % THEN one NameRecords with A's and B's records weighted 70 / 30, named from the component", async () => {
-        const run = await construct(() => ({ traffic: new DnsCutover("legacy-orders", intent).traffic }));
+        const run = await construct(() => ({
+            traffic: new DnsCutover("legacy-orders", { plan: planLegacyName(intent), targetAddress: B_ADDRESS }).traffic,
+        }));
         assert.deepEqual(inventory(run), [`${T.names} legacy-orders-records`, `${T.cutover} legacy-orders`]);
         const names = byName(run, T.names, "legacy-orders-records");
         assert.deepEqual(names.inputs, {
@@ -168,7 +170,11 @@ describe("DnsCutover, constructed directly", () => {
 
     it("GIVEN complete with a CNAME THEN one CNAME to the long host at the steady TTL, and no weights", async () => {
         const run = await construct(
-            () => void new DnsCutover("legacy-orders", { ...intent, phase: "complete", weight: 100, completeWith: "cname" }),
+            () =>
+                void new DnsCutover("legacy-orders", {
+                    plan: planLegacyName({ ...intent, phase: "complete", weight: 100, completeWith: "cname" }),
+                    targetAddress: B_ADDRESS,
+                }),
         );
         assert.deepEqual(inventory(run), [`${T.names} legacy-orders-records`, `${T.cutover} legacy-orders`]);
         assert.deepEqual(byName(run, T.names, "legacy-orders-records").inputs.records, [

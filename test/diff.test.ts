@@ -165,7 +165,7 @@ describe("blast radius: one edit updates only what carries it", () => {
             'updated pulumi-nodejs:dynamic/migration:NameRecords dns-api01-records: records[side=A].weight 100→95, records[side=B] null→{"side":"B","ttl":60,"type":"A","value":"10.72.11.99","weight":5}',
             "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 100→95, targets[side=B].weight 0→5",
             "updated pulumi-nodejs:dynamic/migration:HealthGate gate-api01: shares.dns 0→5, shares.kong 0→5",
-            "unchanged 10",
+            "unchanged 12",
         ]);
     });
 
@@ -174,7 +174,7 @@ describe("blast radius: one edit updates only what carries it", () => {
             "updated pulumi-nodejs:dynamic/migration:NameRecords dns-api01-records: records[side=A].weight 80→50, records[side=B].weight 20→50",
             "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 80→50, targets[side=B].weight 20→50",
             "updated pulumi-nodejs:dynamic/migration:HealthGate gate-api01: shares.dns 20→50, shares.kong 20→50",
-            "unchanged 10",
+            "unchanged 12",
         ]);
     });
 
@@ -225,7 +225,7 @@ describe("blast radius: one edit updates only what carries it", () => {
         assert.deepEqual(await between(cutover({}), cutover({}, { ttl: { cutover: 120, steady: 600 } })), [
             "updated pulumi-nodejs:dynamic/migration:NameRecords dns-api01-records: records[side=A].ttl 60→120, records[side=B].ttl 60→120",
             "updated pulumi-nodejs:dynamic/migration:NameRecords dns-api02-records: records[side=A].ttl 60→120",
-            "unchanged 11",
+            "unchanged 13",
         ]);
     });
 
@@ -235,7 +235,7 @@ describe("blast radius: one edit updates only what carries it", () => {
             [
                 "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 80→65, targets[side=B].weight 20→35",
                 "updated pulumi-nodejs:dynamic/migration:HealthGate gate-api01: shares.kong 20→35",
-                "unchanged 11",
+                "unchanged 13",
             ],
         );
     });

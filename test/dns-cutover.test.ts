@@ -8,6 +8,11 @@ const B = "10.72.11.99";
 const MARKER = "pulumi-nodejs:dynamic/migration:PhaseMarker phase";
 /** The API's health gate (providers/health-gate.ts): every cutover plan has one per API. */
 const GATE = (a: string) => `${T.gate} gate-${a}`;
+/**
+ * One API's resources and the phase marker, in the plan's (URN) order: the API's ApiCutover,
+ * its DnsCutover and gate under it, the records under the DnsCutover.
+ */
+const API01 = [`${T.cutover} dns-api01`, GATE("api01"), `${T.names} dns-api01-records`, `${T.api} api-api01`, MARKER];
 
 function cutoverConfig(cutover: Record<string, unknown>, apis = [api("api01")]) {
     return {
@@ -57,7 +62,7 @@ describe("DnsCutover", () => {
         });
 
         it("holds one A record to A with the cutover TTL, and no weighting", () => {
-            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, GATE("api01"), MARKER]);
+            assert.deepEqual(inventory(run), API01);
             const n = byName(run, T.names, "dns-api01-records");
             assert.deepEqual(n.inputs, names("api01", [["A", "A", A, 60, 100]]));
             // The name's records change only after the API's health gate.
@@ -76,7 +81,7 @@ describe("DnsCutover", () => {
     describe("phase shift", () => {
         it("at 0 % the name stays exactly as in prepare: A's record alone, no B record, no weighting (a canary moves only what it names)", async () => {
             const run = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: 0 } }));
-            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, GATE("api01"), MARKER]);
+            assert.deepEqual(inventory(run), API01);
             assert.deepEqual(byName(run, T.names, "dns-api01-records").inputs, names("api01", [["A", "A", A, 60, 100]]));
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "shift", 60, [["A", A, 100]])]);
             assert.deepEqual(run.outputs.notes, [], "a host the canary leaves where it was has nothing to wait for");
@@ -85,7 +90,7 @@ describe("DnsCutover", () => {
         for (const w of [5, 20, 100]) {
             it(`at ${w} % holds A's and B's records (B born off the name, see providers/name-records.ts) weighted ${100 - w} / ${w}`, async () => {
                 const run = await planConfig(cutoverConfig({ phase: "shift", weights: { api01: w } }));
-                assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, GATE("api01"), MARKER]);
+                assert.deepEqual(inventory(run), API01);
                 assert.deepEqual(
                     byName(run, T.names, "dns-api01-records").inputs,
                     names("api01", [
@@ -122,21 +127,21 @@ describe("DnsCutover", () => {
                 ),
                 [["A 95", "B 5"], ["A 100"], ["A 0", "B 100"]],
             );
-            assert.equal(inventory(run).length, 10, "3 × (records, component, health gate), and the phase marker");
+            assert.equal(inventory(run).length, 13, "3 × (records, component, health gate, the API's ApiCutover), and the phase marker");
         });
     });
 
     describe("phase complete", () => {
         it("with an A record: only B's record, steady TTL, no weighting (A's paused, weighting off, then A's record deleted)", async () => {
             const run = await planConfig(cutoverConfig({ phase: "complete", weights: { api01: 100 } }));
-            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, GATE("api01"), MARKER]);
+            assert.deepEqual(inventory(run), API01);
             assert.deepEqual(byName(run, T.names, "dns-api01-records").inputs, names("api01", [["B", "A", B, 600, 100]]));
             assert.deepEqual(run.outputs.traffic, [traffic("api01", "complete", 600, [["B", B, 100]])]);
         });
 
         it("with a CNAME: one CNAME to the long name, steady TTL, serving at once, no weighting", async () => {
             const run = await planConfig(cutoverConfig({ phase: "complete", completeWith: "cname", weights: { api01: 100 } }));
-            assert.deepEqual(inventory(run), [`${T.names} dns-api01-records`, `${T.cutover} dns-api01`, GATE("api01"), MARKER]);
+            assert.deepEqual(inventory(run), API01);
             assert.deepEqual(
                 byName(run, T.names, "dns-api01-records").inputs,
                 names("api01", [["B", "CNAME", "api01.target-team2.dev.aliyun.cloud.cn.aibang", 600, 100]]),

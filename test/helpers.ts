@@ -5,6 +5,7 @@ import { parse as parseYaml, stringify } from "yaml";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/parse";
 import { RawConfig } from "../config/types";
+import { API_CUTOVER_TYPE } from "../components/api-cutover";
 import { DNS_CUTOVER_TYPE } from "../components/dns-cutover";
 import { ISOLATED_INGRESS_TYPE } from "../components/isolated-ingress";
 import { KONG_UPSTREAM_TYPE } from "../components/kong-upstream";
@@ -207,6 +208,7 @@ export const T = {
     ingress: "kubernetes:networking.k8s.io/v1:Ingress",
     ingressClass: "kubernetes:networking.k8s.io/v1:IngressClass",
     albConfig: "kubernetes:alibabacloud.com/v1:AlbConfig",
+    api: API_CUTOVER_TYPE,
     cutover: DNS_CUTOVER_TYPE,
     kongUpstream: KONG_UPSTREAM_TYPE,
     record: "alicloud:dns/alidnsRecord:AlidnsRecord",

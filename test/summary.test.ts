@@ -15,7 +15,8 @@ describe("the text plan's summary", () => {
         const run = await planConfig(cutoverOfMany(40, "shift", (i) => WEIGHTS[i % 5]));
         const count = run.resources.length - 1;
         assert.deepEqual(renderSummary(run, count), [
-            "Summary: 241 resources",
+            "Summary: 281 resources",
+            "  40  migration:index:ApiCutover  (component)",
             "  40  migration:index:DnsCutover  (component)",
             "  40  migration:index:KongUpstream  (component)",
             "  40  pulumi-nodejs:dynamic/migration:HealthGate",
@@ -33,8 +34,8 @@ describe("the text plan's summary", () => {
             `Warnings: ${run.warnings.length} (listed at the end)`,
         ]);
         const text = renderText(run, "cutover").split("\n");
-        assert.deepEqual(text.slice(3, 4), ["Summary: 241 resources"], "the summary comes first, before the detail");
-        assert.equal(text.indexOf("Resources (241):"), 20);
+        assert.deepEqual(text.slice(3, 4), ["Summary: 281 resources"], "the summary comes first, before the detail");
+        assert.equal(text.indexOf("Resources (281):"), 21);
     });
 
     it("the committed dev stack: resources per type, no traffic, no wait", async () => {

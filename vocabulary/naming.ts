@@ -127,8 +127,12 @@ export function upstreamName(prefix: string, api: string): string {
     return `${prefix}-${api}`;
 }
 
-/** Child names of the cutover components, from the API they move. */
+/**
+ * Names of the cutover's components, from the API they move: one ApiCutover per API (`api-<api>`),
+ * and under it the API's gate, DNS and Kong children, whose names predate that parent and stay.
+ */
 export const cutoverChildren = {
+    api: (api: string) => `api-${api}`,
     dns: (api: string) => `dns-${api}`,
     kong: (api: string) => `kong-${api}`,
     gate: (api: string) => `gate-${api}`,

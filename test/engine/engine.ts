@@ -30,7 +30,8 @@
  *   inputs come from the platform StackReference (B's address in `dns-<api>-to-b`'s value and
  *   the gates' probes), a read: every edge between steps is an explicit `dependsOn`;
  * - schedules (`Schedule`): by default up to 16 steps at once (the CLI's `--parallel`), ready
- *   steps started in URN order as slots free up; `parallelism: n` for another bound
+ *   steps started in URN order (the URN the engine gives, every ancestor's type in it:
+ *   offline/diff.ts `engineUrns`) as slots free up; `parallelism: n` for another bound
  *   (`SERIAL`, n = 1, is one at a time in URN order); `order: seed` one at a time, the next
  *   picked among the ready steps by a seeded PRNG (a random topological order); `sequence`
  *   one at a time in a given order (`topologicalOrders` lists every order of a small graph);
@@ -53,6 +54,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { performance } from "node:perf_hooks";
+import { engineUrns } from "../../offline/diff";
 import { OfflineRun, RecordedResource, runOffline } from "../../offline/harness";
 import { HEALTH_GATE_TYPE } from "../../providers/health-gate";
 import { NAME_RECORDS_TYPE } from "../../providers/name-records";
@@ -340,9 +342,12 @@ export function stepGraph(planned: PlannedRun): { resource: RecordedResource; de
         if (!parent) return own;
         return [...own, ...(isStep(parent) ? [parent.urn] : waits(parent, seen))];
     };
+    // The engine's URNs, not the mocks': the mocks name only the parent's type, so a step's place
+    // would move with each new component above it (an ApiCutover over each API's resources).
+    const engine = engineUrns(run.resources);
     return run.resources
         .filter(isStep)
-        .sort((a, b) => (a.urn < b.urn ? -1 : 1))
+        .sort((a, b) => (engine.get(a.urn)! < engine.get(b.urn)! ? -1 : 1))
         .map((r) => ({ resource: r, deps: [...new Set(waits(r, new Set([r.urn])))].filter((d) => d !== r.urn) }));
 }
 
