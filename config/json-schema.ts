@@ -7,17 +7,10 @@
  */
 import { z } from "zod";
 import { NAMESPACE } from "./read";
-import { ROLE_BLOCKS } from "./parse";
+import { ROLE_BLOCKS, ROLE_SECRETS } from "./schema/roles";
 import { Role, ROLES } from "./types";
 
 export type JsonSchema = Record<string, unknown>;
-
-/** The secret settings each role reads, stored encrypted: `{secure: v1:…}` in the stack file. */
-const SECRETS: Record<Role, Record<string, string>> = {
-    platform: { tlsKey: 'The private key of tls.certificate, a secret: pulumi config set --secret migration:tlsKey -- "$(cat key.pem)"' },
-    cutover: { kongAdminToken: "The Kong Admin API token, a secret: pulumi config set --secret migration:kongAdminToken" },
-    source: {},
-};
 
 /** Blocks a stack file of the role must set itself (`domains` and `apis` usually come from Pulumi.yaml). */
 const REQUIRED: Record<Role, string[]> = { platform: ["ingress", "tls"], cutover: ["cutover", "dns"], source: ["source"] };
@@ -38,12 +31,12 @@ export function blockSchema(schema: z.ZodType): JsonSchema {
 /** The JSON Schema of a stack file of `role`. */
 export function stackFileSchema(role: Role): JsonSchema {
     const blocks = ROLE_BLOCKS[role] as Record<string, z.ZodType>;
-    const keys = ["role", ...Object.keys(blocks), ...Object.keys(SECRETS[role])];
+    const keys = ["role", ...Object.keys(blocks), ...Object.keys(ROLE_SECRETS[role])];
     const properties: Record<string, JsonSchema> = {
         [`${NAMESPACE}:role`]: { const: role, description: "What this stack composes; fixes which keys it reads." },
     };
     for (const [key, schema] of Object.entries(blocks)) properties[`${NAMESPACE}:${key}`] = blockSchema(schema);
-    for (const [key, description] of Object.entries(SECRETS[role]))
+    for (const [key, description] of Object.entries(ROLE_SECRETS[role]))
         properties[`${NAMESPACE}:${key}`] = {
             description,
             type: "object",

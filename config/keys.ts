@@ -7,6 +7,7 @@ import { suggestion } from "./checks";
 import { ConfigProblem, lastKey, looksLikeKeyMaterial, looksSecret, NAMES_OF_SECRETS, PRIVATE_KEY_PEM, REDACTED, redact } from "./errors";
 import { NAMESPACE } from "./read";
 import { PRIVATEZONE_ZONE_ID } from "./schema/common";
+import { ROLE_BLOCKS, ROLE_SECRETS } from "./schema/roles";
 import { PresentKey, Role, ROLES } from "./types";
 
 function problem(into: ConfigProblem[], path: string, message: string): void {
@@ -17,10 +18,14 @@ function problem(into: ConfigProblem[], path: string, message: string): void {
 export const COMMON_KEYS: readonly string[] = ["role", "domains", "apis"];
 /** The keys each role reads besides the common ones. */
 export const ROLE_KEYS: Record<Role, readonly string[]> = {
-    platform: ["ingress", "shortDomain", "tls", "tlsKey"],
-    cutover: ["cutover", "dns", "kong", "kongAdminToken"],
-    source: ["source", "decommission"],
+    platform: roleKeys("platform"),
+    cutover: roleKeys("cutover"),
+    source: roleKeys("source"),
 };
+
+function roleKeys(role: Role): string[] {
+    return [...Object.keys(ROLE_BLOCKS[role]), ...Object.keys(ROLE_SECRETS[role])].filter((k) => !COMMON_KEYS.includes(k));
+}
 /** The one key where a private key belongs (as a secret). */
 export const PRIVATE_KEY_SETTING = "tlsKey";
 /** The one key where the Kong Admin token belongs (as a secret). */

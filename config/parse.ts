@@ -10,26 +10,19 @@ import { failure, problemsOf, Rule, withRules } from "./checks";
 import { ConfigError, ConfigProblem } from "./errors";
 import { checkPlainSecrets, checkPrivateKeys, checkTopLevelKeys } from "./keys";
 import { NAMESPACE } from "./read";
-import { Api, apisSchema, domainsSchema, namesSelf } from "./schema/common";
-import { cutoverSchema, dnsSchema } from "./schema/cutover";
-import { isLoopbackHost, kongSchema } from "./schema/kong";
-import { distinctControllers, ingressSchema, shortDomainSchema, tlsSchema } from "./schema/platform";
-import { decommissionSchema, sourceSchema } from "./schema/source";
+import { Api, namesSelf } from "./schema/common";
+import { isLoopbackHost } from "./schema/kong";
+import { distinctControllers } from "./schema/platform";
+import { ROLE_BLOCKS } from "./schema/roles";
 import { CutoverConfig, CutoverSettings, PlatformConfig, RawConfig, Role, ROLES, SourceConfig, StackConfig, TargetAddress } from "./types";
 
 export { NAMESPACE } from "./read";
+export { ROLE_BLOCKS } from "./schema/roles";
 export { COMMON_KEYS, ROLE_KEYS } from "./keys";
 export { editDistance } from "./checks";
 export { isDnsLabel, isDnsName, isIpv4, isStackName, namesSelf } from "./schema/common";
 export { COMPLETE_WITH_B_BY_NAME, MAX_WEIGHTED_RECORDS, TTL_FLOOR, weightedRecordLimitProblem } from "./schema/cutover";
 export { RESERVED_CLASS_NAMES, regionOfZone } from "./schema/platform";
-
-/** The blocks each role reads, by key (`migration:<key>`): the one source of the stack files' JSON Schemas too. */
-export const ROLE_BLOCKS = {
-    platform: { domains: domainsSchema, apis: apisSchema, ingress: ingressSchema, shortDomain: shortDomainSchema, tls: tlsSchema },
-    cutover: { domains: domainsSchema, apis: apisSchema, cutover: cutoverSchema, dns: dnsSchema, kong: kongSchema.optional() },
-    source: { domains: domainsSchema, apis: apisSchema, source: sourceSchema, decommission: decommissionSchema },
-} as const;
 
 type Blocks<R extends Role> = z.output<z.ZodObject<(typeof ROLE_BLOCKS)[R]>>;
 type Cutover = Blocks<"cutover">;

@@ -283,7 +283,7 @@ describe("operator mistakes", () => {
                     c["migration:shortDomian"] = c["migration:shortDomain"];
                     delete c["migration:shortDomain"];
                 },
-                "  migration:shortDomian: not a key this program reads (its value is not shown); did you mean migration:shortDomain?; keys of a platform stack: role, domains, apis, ingress, shortDomain, tls, tlsKey",
+                "  migration:shortDomian: not a key this program reads (its value is not shown); did you mean migration:shortDomain?; keys of a platform stack: role, domains, apis, ingress, shortDomain, tls, dns, tlsKey",
             ],
             [
                 "a misspelt kong on the cutover stack",
@@ -555,7 +555,7 @@ describe("operator mistakes", () => {
                 "PrivateZone's zoneId and vpcIds without dns.service",
                 "cutover",
                 (c) => delete c["migration:dns"].service,
-                "  migration:dns.service: (missing) is not accepted; expected privatezone, since dns.zoneId and dns.vpcIds are set (PrivateZone settings; without dns.service the legacy names are taken to be public Alidns records), or no dns.zoneId and dns.vpcIds for Alidns",
+                "  migration:dns.service: (missing) is not accepted; expected privatezone, since dns.zoneId and dns.vpcIds are set (PrivateZone settings; without dns.service the names are taken to be public Alidns records), or no dns.zoneId and dns.vpcIds for Alidns",
             ],
             [
                 "dns.service misspelt as a key",
@@ -564,7 +564,7 @@ describe("operator mistakes", () => {
                     c["migration:dns"].servcie = c["migration:dns"].service;
                     delete c["migration:dns"].service;
                 },
-                "  migration:dns.servcie: not a key this program reads (its value is not shown); did you mean service? (without dns.service the legacy names are taken to be public Alidns records)",
+                "  migration:dns.servcie: not a key this program reads (its value is not shown); did you mean service? (without dns.service the names are taken to be public Alidns records)",
             ],
             [
                 "dns.service misspelt as a value",

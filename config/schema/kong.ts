@@ -72,6 +72,11 @@ export const kongSchema = obj({
         .describe("Enterprise workspace, a path prefix."),
     tlsVerify: bool(true).describe("Verify the Admin API's TLS certificate."),
     auth: oneOf(["kong-admin-token", "bearer"]).default("kong-admin-token").describe("How the secret `migration:kongAdminToken` is sent."),
+    tag: str("a Kong tag: letters, digits and _ . - (no comma or space)", /^[A-Za-z0-9_.-]{1,128}$/)
+        .optional()
+        .describe(
+            "The tag on every Kong entity this stack manages and decK's select_tags: scoped to the team, so another team's `deck gateway sync` never touches these. @default \"migration-<upstreamPrefix>\"",
+        ),
     upstreamPrefix: dnsLabel("a prefix for upstream names (DNS label), e.g. team1").describe(
         "Upstream names are `<upstreamPrefix>-<api>`.",
     ),
