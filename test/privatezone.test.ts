@@ -40,9 +40,10 @@ describe("the cutover stack on PrivateZone", () => {
     it("prepare: A's record alone on the name, no weights; the plan says FAST_ZONE and lists the VPCs to bind", async () => {
         const run = await planConfig(cutover("prepare", {}));
         assert.deepEqual(inventory(run), [
-            `${T.names} dns-api01-records`,
             `${T.cutover} dns-api01`,
             `${T.gate} gate-api01`,
+            `${T.names} dns-api01-records`,
+            `${T.api} api-api01`,
             "pulumi-nodejs:dynamic/migration:PhaseMarker phase",
         ]);
         assert.deepEqual(run.resources.find((r) => r.name === "dns-api01-records")!.inputs, {
