@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ApiCutover } from "./components/api-cutover";
 import { IsolatedIngress } from "./components/isolated-ingress";
 import { SourceFootprint } from "./components/source-footprint";
+import { TargetNames } from "./components/target-names";
 import { ShortDomainGateway } from "./components/short-domain-gateway";
 import { ConfigError } from "./config/errors";
 import { COMPLETE_WITH_B_BY_NAME, parseConfig, wrongRoleProblem } from "./config/parse";
@@ -13,7 +14,7 @@ import { decommissionVerdict, guardInput, planFootprint } from "./plan/decommiss
 import { dnsService } from "./plan/cutover";
 import { cutoverWarnings, kongConnection } from "./plan/kong";
 import { cutoverChildren, legacyWildcard, relativeName } from "./vocabulary/naming";
-import { planPlatform, SHORT_DOMAIN_COMPONENT } from "./plan/platform";
+import { planPlatform, SHORT_DOMAIN_COMPONENT, TARGET_NAMES_COMPONENT } from "./plan/platform";
 import { TrafficRow } from "./plan/traffic";
 import { PhaseMarker } from "./providers/phase-marker";
 
@@ -54,6 +55,13 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
     const team = new IsolatedIngress(config.ingress.name, plan.team);
     const { dedicated, ...short } = plan.shortDomain;
     const gateway = new ShortDomainGateway(SHORT_DOMAIN_COMPONENT, { ...short, controller: dedicated ? { dedicated } : { shared: team } });
+    const names = plan.targetNames
+        ? new TargetNames(TARGET_NAMES_COMPONENT, {
+              plan: plan.targetNames,
+              teamAddress: team.loadBalancerAddress,
+              ...(dedicated ? { shortAddress: gateway.loadBalancerAddress } : {}),
+          })
+        : undefined;
 
     return {
         role: config.role,
@@ -75,6 +83,8 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
         tls: plan.certificate
             ? { managed: true, dnsNames: plan.certificate.dnsNames, notAfter: plan.certificate.notAfter }
             : { managed: false, secretName: team.plan.tls.secretName },
+        // B's own names and what each answers: `npm run verify --dns-server` checks them.
+        names: names ? names.names : [],
     };
 }
 

@@ -5,7 +5,7 @@
  * what no block holds (the secrets, this stack's own name).
  */
 import { z } from "zod";
-import { cutoverOwnNames, inZone, legacyHost, legacyWildcard } from "../vocabulary/naming";
+import { cutoverOwnNames, inZone, legacyHost, legacyWildcard, longHost } from "../vocabulary/naming";
 import { failure, problemsOf, Rule, withRules } from "./checks";
 import { ConfigError, ConfigProblem } from "./errors";
 import { checkPlainSecrets, checkPrivateKeys, checkTopLevelKeys } from "./keys";
@@ -23,6 +23,18 @@ export { editDistance } from "./checks";
 export { isDnsLabel, isDnsName, isIpv4, isStackName, namesSelf } from "./schema/common";
 export { COMPLETE_WITH_B_BY_NAME, MAX_WEIGHTED_RECORDS, TTL_FLOOR, weightedRecordLimitProblem } from "./schema/cutover";
 export { RESERVED_CLASS_NAMES, regionOfZone } from "./schema/platform";
+
+type Platform = z.output<z.ZodObject<(typeof ROLE_BLOCKS)["platform"]>>;
+
+const zoneHoldsTargetNames: Rule<Platform> = {
+    name: "the zone holds B's names",
+    reads: ["apis", "domains", "dns.zone"],
+    check: ({ apis, domains, dns }, r) => {
+        if (!dns) return;
+        const outside = [...apis.map((a) => longHost(a.name, domains)), domains.short].filter((h) => !inZone(h, dns.zone));
+        if (outside.length > 0) r.fail(["dns", "zone"], dns.zone, `a zone that contains B's names (${outside.join(", ")})`);
+    },
+};
 
 type Blocks<R extends Role> = z.output<z.ZodObject<(typeof ROLE_BLOCKS)[R]>>;
 type Cutover = Blocks<"cutover">;
@@ -168,7 +180,7 @@ const confirmNamesApis: Rule<Source> = {
 };
 
 const ROLE_SCHEMAS = {
-    platform: withRules(z.object(ROLE_BLOCKS.platform), [distinctControllers]),
+    platform: withRules(z.object(ROLE_BLOCKS.platform), [distinctControllers, zoneHoldsTargetNames]),
     cutover: withRules(z.object(ROLE_BLOCKS.cutover), [
         weightsOnlyForApis,
         completeMeansAllOnB,

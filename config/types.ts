@@ -7,11 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { apiSchema, domainsSchema } from "./schema/common";
 import type { cutoverSchema, DnsSettings, GateSettings, Phase } from "./schema/cutover";
+import type { PlatformDnsSettings } from "./schema/dns";
 import type { kongSchema } from "./schema/kong";
 import type { albSchema, clbSchema, ControllerConfig, ingressSchema, shortDomainSchema } from "./schema/platform";
 import type { DecommissionSettings, sourceSchema } from "./schema/source";
 
 export type { DnsEdition, DnsSettings, GateSettings, Phase } from "./schema/cutover";
+export type { PlatformDnsSettings } from "./schema/dns";
 export { DNS_EDITIONS, PHASES } from "./schema/cutover";
 export type { KongApiSettings, RelaxedServiceSettings } from "./schema/kong";
 export type { ControllerConfig } from "./schema/platform";
@@ -59,6 +61,8 @@ export interface PlatformConfig {
     ingress: z.output<typeof ingressSchema>;
     shortDomain: ShortDomainConfig;
     tls: TlsConfig;
+    /** Where B's own names live; absent: they are managed elsewhere. */
+    dns?: PlatformDnsSettings;
 }
 
 /** Where B's address comes from: given, the `platform` stack's output, or B's load balancer by DNS name. */

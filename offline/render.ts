@@ -266,6 +266,11 @@ export function renderSummary(run: OfflineRun, count: number): string[] {
 }
 
 /** The readable plan: header, summary, resource tree with key inputs and options, outputs, warnings. */
+/** The platform stack's `names` output: each of B's names and what it answers. */
+function namesOf(run: OfflineRun): { host: string; type: string; value: string }[] {
+    return Array.isArray(run.outputs.names) ? (run.outputs.names as { host: string; type: string; value: string }[]) : [];
+}
+
 export function renderText(run: OfflineRun, role: string | null): string {
     const out: string[] = [];
     const children = new Map<string, RecordedResource[]>();
@@ -292,6 +297,12 @@ export function renderText(run: OfflineRun, role: string | null): string {
         for (const child of children.get(r.urn) ?? []) walk(child, depth + 1);
     };
     for (const top of root ? (children.get(root.urn) ?? []) : run.resources) walk(top, 1);
+    const names = namesOf(run);
+    if (names.length) {
+        out.push("");
+        out.push("B's names (explicit records; B's wildcard keeps answering every other name):");
+        for (const n of names) out.push(`  ${n.host}  ${n.type} → ${n.value}`);
+    }
     const traffic = trafficOf(run);
     if (traffic.length) {
         out.push("");

@@ -1,4 +1,4 @@
-import { Api, CutoverConfig, Phase } from "../config/types";
+import { Api, CutoverConfig, Phase, PlatformDnsSettings } from "../config/types";
 import { KongUpstreamIntent, kongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "./kong";
 import { intermediateHost, legacyHost, longHost, relativeName, stagingHost } from "../vocabulary/naming";
 import { EffectiveShare, rowsByHost, Side, TrafficRow, viaKongShare, weightsText } from "./traffic";
@@ -463,8 +463,8 @@ export type DnsService =
           perSecond?: number;
       };
 
-/** The DNS service the cutover's components talk to, from the `dns` settings. Pure. */
-export function dnsService(dns: CutoverConfig["dns"]): DnsService {
+/** The DNS service the components talk to, from a stack's `dns` settings (the cutover's or the platform's). Pure. */
+export function dnsService(dns: CutoverConfig["dns"] | PlatformDnsSettings): DnsService {
     return dns.service === "privatezone"
         ? {
               kind: "privatezone",

@@ -3,6 +3,7 @@ import { ConfigError } from "../config/errors";
 import { CertificateSummary, checkCertificate } from "../config/tls";
 import { Api, ClbConfig, ControllerConfig, IngressImplementationName, PlatformConfig, TlsConfig } from "../config/types";
 import { resolveController } from "./controller";
+import { planTargetNames, TargetNamesPlan } from "./target-names";
 import { albConfigObject, albIngressAnnotations, albIngressClass, albPrefixAnnotations, albPrefixRoutes, ALB_CONTROLLER } from "./alb";
 import { ChartRef, INGRESS_NGINX, INGRESS_NGINX_RETIRED } from "./ingress-implementation";
 import { ingressName, legacyHost, loadBalancerServiceName, longHost, tlsSecretName } from "../vocabulary/naming";
@@ -12,6 +13,8 @@ export const ACK_LB_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadb
 
 /** Name of the component that serves the short host. */
 export const SHORT_DOMAIN_COMPONENT = "short-domain";
+/** The component that points B's own names at B's new load balancers. */
+export const TARGET_NAMES_COMPONENT = "b-names";
 
 /** One ingress-nginx controller: its Helm release and its load-balancer Service. */
 export interface NginxControllerPlan {
@@ -270,6 +273,8 @@ export interface PlatformPlan {
     shortDomain: { host: string; dedicated?: ControllerConfig; routes: Omit<Route, "hosts">[]; tls: TlsConfig };
     /** The checked certificate, when the program manages the TLS Secrets. */
     certificate?: CertificateSummary;
+    /** B's own names, when the stack says where they live (`migration:dns`). */
+    targetNames?: TargetNamesPlan;
     warnings: string[];
 }
 
@@ -297,6 +302,11 @@ export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
         warnings.push(`shortDomain.controller.replicas is 1: no PodDisruptionBudget, a node drain takes the short host down`);
     if (nginx || dedicated?.implementation === "ingress-nginx") warnings.push(INGRESS_NGINX_RETIRED);
     const { acceptLegacyHosts: _, ...controller } = config.ingress;
+    const targetNames = planTargetNames(config);
+    if (!targetNames)
+        warnings.push(
+            `B's names are not managed here (no migration:dns): ${longHost(config.apis[0].name, config.domains)} and ${config.domains.short} must be pointed at the new load balancers by hand, or they answer B's existing wildcard`,
+        );
     return {
         team: {
             controller,
@@ -316,6 +326,7 @@ export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
             tls: config.tls,
         },
         ...(certificate ? { certificate } : {}),
+        ...(targetNames ? { targetNames } : {}),
         warnings,
     };
 }

@@ -23,8 +23,12 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
             `${T.ingress} short-domain-api02`,
             `${T.ingress} short-domain-api02-root`,
             `${T.isolated} short-domain-controller`,
+            `alicloud:pvtz/zoneRecord:ZoneRecord b-names-long-api01`,
+            `alicloud:pvtz/zoneRecord:ZoneRecord b-names-long-api02`,
+            `alicloud:pvtz/zoneRecord:ZoneRecord b-names-short`,
             `${T.isolated} team1`,
             `${T.gateway} short-domain`,
+            `migration:index:TargetNames b-names`,
         ]);
     });
 
@@ -130,6 +134,11 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
                 ],
                 notAfter: "2036-11-18T16:15:42.000Z",
             },
+            names: [
+                { host: "api01.target-team2.dev.aliyun.cloud.cn.aibang", type: "CNAME", value: "[known after apply]" },
+                { host: "api02.target-team2.dev.aliyun.cloud.cn.aibang", type: "CNAME", value: "[known after apply]" },
+                { host: "dev-01.aliyun.cloud.cn.aibang", type: "CNAME", value: "[known after apply]" },
+            ],
         });
         assert.deepEqual(run.warnings, []);
     });

@@ -41,16 +41,26 @@ describe("the text plan's summary", () => {
     it("the committed dev stack: resources per type, no traffic, no wait", async () => {
         const { code, stdout } = await plan(["--stack", "dev"]);
         assert.equal(code, 0);
-        assert.deepEqual(stdout.split("\n").slice(3, 12), [
-            "Summary: 15 resources",
+        const lines = stdout.split("\n");
+        assert.deepEqual(lines.slice(3, 14), [
+            "Summary: 19 resources",
             "  6  kubernetes:networking.k8s.io/v1:Ingress",
+            "  3  alicloud:pvtz/zoneRecord:ZoneRecord",
             "  2  kubernetes:alibabacloud.com/v1:AlbConfig",
             "  2  kubernetes:core/v1:Secret",
             "  2  kubernetes:networking.k8s.io/v1:IngressClass",
             "  2  migration:index:IsolatedIngress  (component)",
             "  1  migration:index:ShortDomainGateway  (component)",
+            "  1  migration:index:TargetNames  (component)",
             "",
-            "Resources (15):",
+            "Resources (19):",
+        ]);
+        const names = lines.indexOf("B's names (explicit records; B's wildcard keeps answering every other name):");
+        assert.deepEqual(lines.slice(names, names + 4), [
+            "B's names (explicit records; B's wildcard keeps answering every other name):",
+            "  api01.target-team2.dev.aliyun.cloud.cn.aibang  CNAME → [known after apply]",
+            "  api02.target-team2.dev.aliyun.cloud.cn.aibang  CNAME → [known after apply]",
+            "  dev-01.aliyun.cloud.cn.aibang  CNAME → [known after apply]",
         ]);
     });
 });
