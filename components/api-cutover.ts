@@ -88,6 +88,7 @@ export class ApiCutover extends pulumi.ComponentResource {
                       deadlineMs: g.settings.deadlineMs,
                       timeoutMs: g.settings.timeoutMs,
                       ...(g.settings.caBundle ? { ca: g.settings.caBundle } : {}),
+                      ...(g.names.length ? { names: g.names.map((n) => ({ host: n.host, expected: address(n.expected) })) } : {}),
                   },
                   children,
               )

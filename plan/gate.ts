@@ -7,6 +7,7 @@
 import { Api, CutoverConfig, GateSettings } from "../config/types";
 import type { ApiCutoverPlan } from "./cutover";
 import { planProbes } from "./probes";
+import { isIPv4 } from "node:net";
 import { parseEndpoint, Probe } from "../vocabulary/probes";
 
 /** The platform stack outputs that publish B's load balancers (`<slot>.loadBalancerAddress`): the team's, and the short domain's. */
@@ -31,6 +32,12 @@ export interface GatePlan {
     /** The probes, each connecting to B's team load balancer (long, legacy) or its short-domain one (short). */
     probes: (Omit<Probe, "connect"> & { connect: PlannedEndpoint })[];
     settings: Pick<GateSettings, "successes" | "intervalMs" | "deadlineMs" | "timeoutMs" | "caBundle">;
+    /**
+     * Names that must resolve to B's team load balancer before B's share rises: the host of
+     * Kong's B target. The probes connect to B's address directly and would pass while Kong's B
+     * target still answers B's old load balancer (B's wildcard), which does not serve the API.
+     */
+    names: { host: string; expected: PlannedAddress }[];
 }
 
 /** B's team load balancer: the address config pins (or B's host name), else the platform stack's `ingress` output. Pure. */
@@ -85,5 +92,13 @@ export function planGate(config: CutoverConfig, api: Api, p: Pick<ApiCutoverPlan
         shares: sharesToB(p),
         probes,
         settings: { successes, intervalMs, deadlineMs, timeoutMs, ...(caBundle ? { caBundle } : {}) },
+        names: kongTargetOfB(p).map((host) => ({ host, expected: targetAddress(config) })),
     };
+}
+
+/** The host of Kong's B target in weighted mode (`host:port` → host), when it is a name; else none. */
+function kongTargetOfB(p: Pick<ApiCutoverPlan, "kong">): string[] {
+    const target = p.kong?.mode === "weighted" ? p.kong.targets.find((t) => t.side === "B")?.target : undefined;
+    const host = target?.replace(/:\d+$/, "");
+    return host && !isIPv4(host) ? [host] : [];
 }

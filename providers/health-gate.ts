@@ -14,6 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Probe } from "../vocabulary/probes";
+import { checkNames, NameExpectation, NameVerdict } from "./name-check";
 import { ProbeResult, runProbes } from "./probe-client";
 
 export const HEALTH_GATE_TYPE = "pulumi-nodejs:dynamic/migration:HealthGate";
@@ -32,6 +33,10 @@ export interface HealthGateState {
     timeoutMs: number;
     /** PEM CA bundle; the system roots when absent. */
     ca?: string;
+    /** Names that must resolve to B's load balancer (Kong's B target), checked every round with the probes. */
+    names?: NameExpectation[];
+    /** The DNS server to ask (`HOST:PORT`); the system's resolvers, like Kong's, when absent. */
+    dnsServer?: { address: string; port: number };
     version: string;
     /** Output: when B last passed the gate, and the passing round. */
     passedAt?: string;
@@ -45,26 +50,51 @@ export function rises(olds: Record<string, number>, news: Record<string, number>
         .map(([layer, w]) => `${layer} ${olds[layer] ?? 0} → ${w} %`);
 }
 
-function line(r: ProbeResult): string {
-    return `${r.probe} ${r.host}${r.path} via ${r.address}: ${r.reason}`;
+/** One check of a round, as the gate's evidence and error name it. */
+interface Check {
+    pass: boolean;
+    text: string;
+}
+
+function probeCheck(r: ProbeResult): Check {
+    return { pass: r.verdict === "pass", text: `${r.probe} ${r.host}${r.path} via ${r.address}: ${r.reason}` };
+}
+
+/** A name check passes or fails with the probes of its round. */
+function nameCheck(v: NameVerdict): Check {
+    return {
+        pass: v.ok,
+        text: v.ok
+            ? `name ${v.host}: resolves to B (${v.answered})`
+            : `name ${v.host}: answers ${v.answered}, not B's load balancer ${v.expected}`,
+    };
+}
+
+/** One round: every probe, then every name. */
+async function round(s: HealthGateState): Promise<Check[]> {
+    const probes = await runProbes(s.probes, { timeoutMs: s.timeoutMs, retries: 0, ...(s.ca ? { ca: s.ca } : {}) });
+    const names = s.names?.length
+        ? await checkNames(s.names, { timeoutMs: s.timeoutMs, ...(s.dnsServer ? { server: s.dnsServer } : {}) })
+        : [];
+    return [...probes.map(probeCheck), ...names.map(nameCheck)];
 }
 
 /** Probes until `successes` passing rounds in a row, or fails at the deadline with the last round's reasons. */
 async function gate(s: HealthGateState, rising: string[]): Promise<{ passedAt: string; evidence: string[] }> {
     const started = Date.now();
     let streak = 0;
-    let last: ProbeResult[] = [];
+    let last: Check[] = [];
     for (;;) {
-        last = await runProbes(s.probes, { timeoutMs: s.timeoutMs, retries: 0, ...(s.ca ? { ca: s.ca } : {}) });
-        streak = last.every((r) => r.verdict === "pass") ? streak + 1 : 0;
-        if (streak >= s.successes) return { passedAt: new Date().toISOString(), evidence: last.map(line) };
+        last = await round(s);
+        streak = last.every((c) => c.pass) ? streak + 1 : 0;
+        if (streak >= s.successes) return { passedAt: new Date().toISOString(), evidence: last.map((c) => c.text) };
         if (Date.now() - started + s.intervalMs > s.deadlineMs) break;
         await new Promise((r) => setTimeout(r, s.intervalMs));
     }
-    const failing = last.filter((r) => r.verdict === "fail");
+    const failing = last.filter((c) => !c.pass);
     const err = new Error(
         `health gate for ${s.api} (B's share rising: ${rising.join(", ")}): B did not pass ${s.successes} consecutive round${s.successes > 1 ? "s" : ""} within ${s.deadlineMs / 1000} s; nothing moved. ` +
-            `Last round: ${(failing.length ? failing : last).map(line).join("; ")}`,
+            `Last round: ${(failing.length ? failing : last).map((c) => c.text).join("; ")}`,
     );
     err.name = "HealthGateError";
     throw err;
@@ -82,7 +112,18 @@ export const healthGateProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async diff(_id: string, olds: HealthGateState, news: HealthGateState): Promise<pulumi.dynamic.DiffResult> {
-        const keys = ["shares", "probes", "successes", "intervalMs", "deadlineMs", "timeoutMs", "ca", "version"] as const;
+        const keys = [
+            "shares",
+            "probes",
+            "successes",
+            "intervalMs",
+            "deadlineMs",
+            "timeoutMs",
+            "ca",
+            "names",
+            "dnsServer",
+            "version",
+        ] as const;
         const changes = keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
         return { changes, replaces: [], deleteBeforeReplace: false };
     },
@@ -113,6 +154,16 @@ export interface HealthGateArgs {
     timeoutMs: number;
     /** @default the system roots */
     ca?: string;
+    /**
+     * Names that must resolve to B's load balancer each round (Kong's B target).
+     * @default [] (none)
+     */
+    names?: pulumi.Input<{ host: string; expected: pulumi.Input<string> }[]>;
+    /**
+     * The DNS server the names are asked of.
+     * @default the system's resolvers
+     */
+    dnsServer?: { address: string; port: number };
 }
 
 /** B proves itself for one API before any share toward it rises (see the file header). */

@@ -6,7 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import { engineError } from "./engine/engine";
-import { HOST, HOST_ENV, World } from "./engine/fixture";
+import { HOST, HOST_ENV, World, ZONE } from "./engine/fixture";
 import { ProviderHost } from "./engine/host";
 import { api, configProblems, DOMAINS, planConfig, T } from "./helpers";
 
@@ -52,6 +52,22 @@ describe("the health gate in pulumi up, through the real provider host", functio
         assert.match(String(w.engine.entry("gate-api01").outputs.passedAt), /^\d{4}-\d{2}-\d{2}T/);
         await w.engine.up(shift({ api01: 20, api02: 0 }));
         assert.equal(w.ingress.backend.length, seen + 1, "an unchanged weight does not probe");
+    });
+
+    it("Kong's B target still answering B's old load balancer (B's wildcard): the gate fails naming the name, though B's ingress passes", async () => {
+        w = await new World(host).start();
+        await w.engine.up(w.stackFile({ phase: "prepare" }));
+        const before = view(w);
+        // B's names not pointed yet: the long name answers the wildcard's (old) load balancer.
+        w.resolver.set(`api01.target-team2.dev.${ZONE}`, { A: ["10.72.11.1"] });
+        const message = await engineError(w.engine.up(shift({ api01: 20, api02: 0 })));
+        assert.equal(
+            message,
+            `2 health gate for api01 (B's share rising: dns 0 → 20 %, kong 0 → 20 %): B did not pass 1 consecutive round within 1 s; nothing moved. ` +
+                `Last round: name api01.target-team2.dev.${ZONE}: answers A 10.72.11.1, not B's load balancer 10.72.11.99`,
+        );
+        assert.deepEqual(view(w), before, "no weight moved on either layer");
+        assert.ok(w.resolver.asked.includes(`A api01.target-team2.dev.${ZONE}`), w.resolver.asked.join(", "));
     });
 
     it("a rollback is never gated: with B down, lowering B's share goes through", async () => {

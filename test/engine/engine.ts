@@ -303,6 +303,8 @@ export interface EngineOptions {
     refs?: Record<string, Record<string, unknown>>;
     /** The loopback ingress the health gate's probes are pointed at (the stack files' B is 10.72.x.x: never contacted). */
     ingress?: { port: number };
+    /** The loopback DNS server the health gate's name checks ask (never the machine's resolvers). */
+    resolver?: { port: number };
     /** The schedule of `up` and `destroy` when they are given none (default: 16 at once). */
     schedule?: Schedule;
 }
@@ -392,7 +394,7 @@ export class Engine {
             },
             keepWire: true,
             // The test seam: NameRecords talks to the loopback doubles (plain HTTP on 127.0.0.1).
-            transformation: pointAt(this.options.dns?.endpoint, this.options.pz?.endpoint, this.options.ingress),
+            transformation: pointAt(this.options.dns?.endpoint, this.options.pz?.endpoint, this.options.ingress, this.options.resolver),
             stackReference: async (name) => {
                 if (!(name in refs)) throw new Error(`the engine was given no outputs for stack ${name}`);
                 return refs[name];
@@ -685,19 +687,23 @@ export class Engine {
 
 /**
  * Points every NameRecords resource at its service's double, and every HealthGate's probes at the
- * loopback ingress, as their inputs reach the engine. A gate with no ingress to point at stops
- * the run: a test must never send a probe to the stack files' 10.72.x.x addresses.
+ * loopback ingress and its name checks at the loopback DNS server, as their inputs reach the
+ * engine. A gate with nothing to point at stops the run: a test must never send a probe to the
+ * stack files' 10.72.x.x addresses, nor a query to the machine's resolvers.
  */
-function pointAt(alidns?: string, pvtz?: string, ingress?: { port: number }): pulumi.ResourceTransformation {
+function pointAt(alidns?: string, pvtz?: string, ingress?: { port: number }, resolver?: { port: number }): pulumi.ResourceTransformation {
     return (t) => {
         if (t.type === HEALTH_GATE_TYPE) {
             if (!ingress)
                 throw new Error(`HealthGate ${t.name}: give the engine an ingress double, or turn the gate off in the stack file`);
+            if (t.props.names !== undefined && !resolver)
+                throw new Error(`HealthGate ${t.name}: it checks names; give the engine a DNS double (resolver), or turn the gate off`);
             const probes = (t.props.probes as Record<string, unknown>[]).map((p) => ({
                 ...p,
                 connect: { address: "127.0.0.1", port: ingress.port },
             }));
-            return { props: { ...t.props, probes }, opts: t.opts };
+            const dnsServer = resolver ? { dnsServer: { address: "127.0.0.1", port: resolver.port } } : {};
+            return { props: { ...t.props, probes, ...dnsServer }, opts: t.opts };
         }
         if (t.type !== NAME_RECORDS_TYPE) return undefined;
         const endpoint = t.props.service === "privatezone" ? pvtz : alidns;

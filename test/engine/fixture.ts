@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { SECRET_PLACEHOLDER } from "../../offline/stack-files";
 import { AlidnsDouble } from "../doubles/alidns";
 import { fixture, FIXTURES, IngressDouble } from "../doubles/ingress";
+import { DnsDouble, startDnsServer } from "../doubles/dns-server";
 import { KongDouble } from "../doubles/kong";
 import { api, editedStackFile } from "../helpers";
 import { Engine, EngineOptions } from "./engine";
@@ -48,6 +49,11 @@ export class World {
         rewrite: true,
         certificate: fixture("good"),
     });
+    /**
+     * What the VPC's resolver answers for Kong's B targets: B's long names point at B (the pinned
+     * 10.72.11.99 of the stack files — data, never contacted), as the platform stack's records make them.
+     */
+    resolver!: DnsDouble;
     engine!: Engine;
     private files = 0;
 
@@ -60,8 +66,16 @@ export class World {
         await this.dns.start();
         await this.kong.start();
         await this.ingress.start();
+        this.resolver = await startDnsServer(
+            Object.fromEntries(this.apis.map((a) => [`${a}.target-team2.dev.${ZONE}`, { A: ["10.72.11.99"] }])),
+        );
         for (const a of this.apis) this.kong.addService({ name: a, host: HOST(a), port: 443, protocol: "https" });
-        this.engine = new Engine(this.host, { dns: this.dns, ingress: { port: this.ingress.port }, ...options });
+        this.engine = new Engine(this.host, {
+            dns: this.dns,
+            ingress: { port: this.ingress.port },
+            resolver: { port: this.resolver.port },
+            ...options,
+        });
         return this;
     }
 
@@ -69,6 +83,7 @@ export class World {
         await this.dns.stop();
         await this.kong.stop();
         await this.ingress.stop();
+        await this.resolver?.close();
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
 
