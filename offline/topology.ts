@@ -16,6 +16,8 @@ export interface Topology {
     teamClass?: string;
     shortClass?: string;
     shortMode?: string;
+    /** The DNS TTLs (s): `cutover` while the names move, `steady` before and after (the diagram shows prepare lowering it). */
+    dnsTtl?: { cutover: number; steady: number };
 }
 
 /** The topology of a cutover stack's config; `platform` is the referenced platform stack's planned outputs. */
@@ -34,6 +36,7 @@ export function topologyOf(config: CutoverConfig, platform?: Record<string, unkn
         ...(ingress?.className ? { teamClass: ingress.className } : {}),
         ...(short?.className ? { shortClass: short.className } : {}),
         ...(short?.mode ? { shortMode: short.mode } : {}),
+        dnsTtl: { cutover: config.dns.ttl.cutover, steady: config.dns.ttl.steady },
     };
 }
 

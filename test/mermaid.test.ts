@@ -3,86 +3,33 @@
  * test/mermaid-parser.ts): every block in README.md and docs/*.md (the phase diagrams live in
  * docs/runbook-cutover.md), and `--mermaid` for every phase at 2, 12 and 1,000
  * APIs with `completeWith` address and cname — within Mermaid's 500 edges and 50,000 characters.
+ * What the real renderer draws of them (text, size) is test/mermaid-render.test.ts.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { OfflineRun } from "../offline/harness";
-import { DiagramTooLarge, MERMAID_MAX_CHARS, MERMAID_MAX_EDGES, renderMermaid } from "../offline/mermaid";
-import { cutoverConfigOf, topologyOf } from "../offline/topology";
-import { TrafficRow } from "../plan/traffic";
+import { DiagramTooLarge, MERMAID_MAX_CHARS, MERMAID_MAX_EDGES, phaseDiagramOf, renderMermaid } from "../offline/mermaid";
 import { plan } from "./cli-run";
-import { cutoverOfMany, engineConfig, planConfig, ROOT } from "./helpers";
+import { cutoverOfMany, planConfig, ROOT } from "./helpers";
 import { mermaidParse } from "./mermaid-parser";
-import { copiedDiagram, DIAGRAM_PHASES, PHASE_DIAGRAMS_PAGE, phaseDiagram } from "./phase-diagrams";
+import {
+    copiedDiagram,
+    DIAGRAM_PHASES,
+    ledger,
+    mermaidBlocks,
+    PHASE_DIAGRAMS_PAGE,
+    phaseDiagram,
+    topology,
+    topologyOfMany,
+} from "./phase-diagrams";
 
-const edges = (text: string) => text.split("\n").filter((l) => /-->|-\.->/.test(l)).length;
+const edges = (text: string) => text.split("\n").filter((l) => /-->|-\.->|~~~/.test(l)).length;
 
 /** Asserts Mermaid accepts `text` as a flowchart within its limits. */
 async function assertRenders(text: string, what: string): Promise<void> {
     assert.equal(await mermaidParse(text), "flowchart-v2", `${what}: Mermaid refuses it`);
     assert.ok(edges(text) <= MERMAID_MAX_EDGES, `${what}: ${edges(text)} edges`);
     assert.ok(text.length <= MERMAID_MAX_CHARS, `${what}: ${text.length} characters`);
-}
-
-function topology(values: Record<string, unknown>) {
-    const e = engineConfig(values);
-    return topologyOf(cutoverConfigOf({ project: "migration", stack: "test", ...e, values: e.config }));
-}
-
-/** The topology of a 2-API stack with its API list replaced by `n` synthesised ones (api0001…), for a synthesised ledger. */
-function topologyOfMany(n: number) {
-    return {
-        ...topology(cutoverOfMany(2, "shift", () => 0)),
-        apis: Array.from({ length: n }, (_, i) => ({
-            name: `api${String(i + 1).padStart(4, "0")}`,
-            namespace: "team1-ns",
-            service: "svc",
-            long: "x",
-        })),
-    };
-}
-
-/**
- * A ledger for `n` APIs without planning them (1,000 APIs take tens of seconds to plan): the
- * rows the components publish, DNS and Kong per API, at the weights given — the diagram is a
- * function of these rows and the topology only.
- */
-function ledger(n: number, phase: string, weights: (i: number) => number, kongWeights: (i: number) => number = weights): OfflineRun {
-    const traffic: TrafficRow[] = [];
-    for (let i = 0; i < n; i++) {
-        const name = `api${String(i + 1).padStart(4, "0")}`;
-        const w = phase === "prepare" ? 0 : weights(i);
-        const host = `${name}.source-team1.dev.aliyun.cloud.cn.aibang`;
-        const dnsTargets =
-            w === 0
-                ? [{ side: "A" as const, address: "10.72.10.88", weight: 100 }]
-                : w === 100
-                  ? [{ side: "B" as const, address: "10.72.11.99", weight: 100 }]
-                  : [
-                        { side: "A" as const, address: "10.72.10.88", weight: 100 - w },
-                        { side: "B" as const, address: "10.72.11.99", weight: w },
-                    ];
-        const effective = { direct: w, viaKong: Math.round((w / 100 + (1 - w / 100) * (w / 100)) * 10000) / 100 };
-        traffic.push({ api: name, host, layer: "dns", phase, ttl: 60, targets: dnsTargets, effective });
-        traffic.push({
-            api: name,
-            host,
-            layer: "kong",
-            phase,
-            ttl: 0,
-            targets: [
-                { side: "A", address: `${host}:443`, weight: 100 - (phase === "prepare" ? 0 : kongWeights(i)) },
-                {
-                    side: "B",
-                    address: `${name}.target-team2.dev.aliyun.cloud.cn.aibang:443`,
-                    weight: phase === "prepare" ? 0 : kongWeights(i),
-                },
-            ],
-            effective,
-        });
-    }
-    return { project: "migration", stack: "cutover", resources: [], outputs: { phase, traffic }, warnings: [] };
 }
 
 describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function () {
@@ -103,13 +50,16 @@ describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function
             const copy = copiedDiagram(page, phase);
             assert.ok(copy !== undefined, `${PHASE_DIAGRAMS_PAGE} has no block between <!-- mermaid:${phase} --> markers`);
             assert.equal(copy, generated, `${PHASE_DIAGRAMS_PAGE}'s ${phase} diagram drifted; the plan now draws:\n${generated}`);
-            await assertRenders(generated, `${PHASE_DIAGRAMS_PAGE} ${phase}`);
+            const blocks = mermaidBlocks(generated);
+            assert.equal(blocks.length, 1, "one diagram, then its legend");
+            await assertRenders(blocks[0], `${PHASE_DIAGRAMS_PAGE} ${phase}`);
+            assert.match(blocks[0], new RegExp(`^---\ntitle: "cutover: ${phase} · `), "the title names the stack and the phase");
         });
     }
 
     it("every mermaid block in README.md and docs/*.md parses", async () => {
         const blocks = markdown.flatMap(({ file, text }) =>
-            [...text.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m, i) => ({ what: `${file} block ${i + 1}`, text: m[1] })),
+            mermaidBlocks(text).map((block, i) => ({ what: `${file} block ${i + 1}`, text: block })),
         );
         assert.ok(blocks.length >= 4);
         assert.ok(
@@ -128,13 +78,16 @@ describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function
         ]) {
             it(`${n} APIs, ${phase}${phase === "complete" ? ` with ${completeWith}` : ""}: planned, drawn, parsed`, async () => {
                 const values = cutoverOfMany(n, phase, (i) => (phase === "complete" ? 100 : [20, 0, 50][i % 3]), completeWith);
-                const text = renderMermaid(await planConfig(values), topology(values));
+                const { diagram: text, legend } = phaseDiagramOf(await planConfig(values), topology(values));
                 await assertRenders(text, `${n} APIs ${phase}`);
                 if (completeWith === "cname") {
-                    // Each legacy name points at its own long host: never one API's host for all.
-                    assert.ok(text.includes(n === 2 ? "DNS CNAME → each API's own long host" : "each API's own long host"), text);
-                    assert.ok(!text.includes("LB B api0001"), "the shared B node names no API");
+                    // Each legacy name points at its own long host (the legend names it): never one API's host for all.
+                    assert.ok(text.includes(`CNAME to the long ${n === 1 ? "host" : "hosts"}`), text);
+                    assert.ok(text.includes(`"DNS 100 %"| long`), "the CNAMEs lead to the long hosts");
+                    assert.ok(!text.includes("api0001.target"), "the diagram names no API's host");
+                    assert.match(legend, /\| api0002 \| G1 \| api0002\.source-team1\.[^|]* \| api0002\.target-team2\.[^|]* \|/);
                 }
+                for (let i = 1; i <= n; i++) assert.ok(legend.includes(`| api${String(i).padStart(4, "0")} | G`), `api${i} in the legend`);
                 if (phase === "complete") assert.match(text, /Cluster A \(idle: nothing routes here\)/);
             });
         }
@@ -142,7 +95,7 @@ describe("phase diagrams (--mermaid), checked by Mermaid's own parser", function
 
     it("1,000 APIs in every phase: one node per distinct state, within Mermaid's limits", async () => {
         for (const phase of ["prepare", "shift", "complete"]) {
-            const text = renderMermaid(
+            const { diagram: text } = phaseDiagramOf(
                 ledger(1000, phase, (i) => (phase === "complete" ? 100 : [0, 5, 20, 50, 100][i % 5])),
                 topologyOfMany(1000),
             );
