@@ -23,9 +23,9 @@ describe("npm run plan", () => {
             "Plan for stack dev (project migration, role platform)",
             "Offline: the real program under Pulumi's mocks. Nothing was sent to any cluster or cloud API.",
             "",
-            "Summary: 15 resources",
+            "Summary: 19 resources",
         ]);
-        assert.ok(lines.includes("Resources (15):"));
+        assert.ok(lines.includes("Resources (19):"));
         for (const expected of [
             "  + migration:index:IsolatedIngress  team1  (component)",
             "    + kubernetes:alibabacloud.com/v1:AlbConfig  team1-albconfig",
@@ -49,7 +49,8 @@ describe("npm run plan", () => {
         assert.deepEqual(Object.keys(doc), ["project", "stack", "role", "resources", "outputs", "traffic", "convergence", "warnings"]);
         assert.deepEqual(doc.traffic, [], "the platform stack moves no traffic");
         assert.deepEqual([doc.project, doc.stack, doc.role], ["migration", "dev", "platform"]);
-        assert.equal(doc.resources.length, 16);
+        // 15 resources and the stack; B's three names and their component.
+        assert.equal(doc.resources.length, 20);
         for (const r of doc.resources) {
             assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "inputs", "options"]);
             assert.deepEqual(Object.keys(r.options), [

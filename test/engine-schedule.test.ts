@@ -393,10 +393,11 @@ describe("the committed cutover stack's step graph (its registrations' dependenc
 
     it("every edge between steps is an explicit dependsOn; the only Outputs in inputs come from the platform StackReference", async () => {
         const dev = (await planStack("dev")).outputs;
-        // The plan never calls the host; the gate's probes are pointed at a port nothing is sent to.
+        // The plan never calls the host; the gate's probes and name checks are pointed at ports nothing is sent to.
         const engine = new Engine(undefined as unknown as ProviderHost, {
             refs: { "organization/migration/dev": dev },
             ingress: { port: 1 },
+            resolver: { port: 1 },
         });
         const planned = await engine.plan(path.join(ROOT, "Pulumi.cutover.yaml"));
         const name = new Map(planned.run.resources.map((r) => [r.urn, r.name]));
@@ -421,7 +422,13 @@ describe("the committed cutover stack's step graph (its registrations' dependenc
             const extra = (planned.dependencies!.get(r.urn) ?? []).filter((u) => !r.options.dependsOn.includes(u));
             if (extra.length) implicit[r.name] = extra.map((u) => name.get(u)!);
         }
-        assert.deepEqual(implicit, { "dns-api01-to-b": ["platform"], "dns-api02-to-b": ["platform"] });
+        // The gates' name checks expect B's address from the platform stack too (the seam rewrites their probes, not their names).
+        assert.deepEqual(implicit, {
+            "dns-api01-to-b": ["platform"],
+            "dns-api02-to-b": ["platform"],
+            "gate-api01": ["platform"],
+            "gate-api02": ["platform"],
+        });
         // The program as the engine would receive it (no seam): which inputs carry another resource's Output.
         const config = loadStackConfig(ROOT, "cutover", path.join(ROOT, "Pulumi.cutover.yaml"));
         let recorded = new Map<string, RequestDependencies>();
@@ -445,8 +452,8 @@ describe("the committed cutover stack's step graph (its registrations' dependenc
         assert.deepEqual(byProperty, {
             "dns-api01-to-b": { value: ["platform"] },
             "dns-api02-to-b": { value: ["platform"] },
-            "gate-api01": { probes: ["platform"] },
-            "gate-api02": { probes: ["platform"] },
+            "gate-api01": { probes: ["platform"], names: ["platform"] },
+            "gate-api02": { probes: ["platform"], names: ["platform"] },
         });
         assert.ok(planned.run.resources.find((r) => r.name === "platform")!.read);
         // The step graph: exactly the explicit edges (the read has no step).

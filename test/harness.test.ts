@@ -195,6 +195,7 @@ describe("loadStackConfig", () => {
         assert.equal(config.project, "migration");
         assert.deepEqual(Object.keys(config.values).sort(), [
             "migration:apis",
+            "migration:dns",
             "migration:domains",
             "migration:ingress",
             "migration:role",

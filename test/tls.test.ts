@@ -151,6 +151,7 @@ describe("the program refuses bad TLS before registering anything", () => {
         assert.deepEqual(run.warnings, [
             "TLS coverage not checked: existing Secret wildcard-tls must exist in team1-ns, team2-ns and cover api01.target-team2.dev.aliyun.cloud.cn.aibang, api01.source-team1.dev.aliyun.cloud.cn.aibang, api02.target-team2.dev.aliyun.cloud.cn.aibang, api02.source-team1.dev.aliyun.cloud.cn.aibang, dev-01.aliyun.cloud.cn.aibang",
             "ingress-nginx is retired (archived 2026-03-24; chart 4.15.1 / controller 1.15.1 is the last release, pinned here): CVE-2026-3288 (rewrite-target) and CVE-2026-24512 (paths.path) are in exactly what the short host uses, and later nginx fixes (CVE-2026-42945) get no release; each release also installs a cluster-wide, fail-closed admission webhook (ValidatingWebhookConfiguration, failurePolicy Fail) on every Ingress write. Prefer implementation: alb",
+            "B's names are not managed here (no migration:dns): api01.target-team2.dev.aliyun.cloud.cn.aibang and dev-01.aliyun.cloud.cn.aibang must be pointed at the new load balancers by hand, or they answer B's existing wildcard",
         ]);
         assert.equal(run.resources.filter((r) => r.type === "kubernetes:core/v1:Secret").length, 0);
         assert.deepEqual(run.outputs.tls, { managed: false, secretName: "wildcard-tls" });
