@@ -28,7 +28,7 @@ export const USAGE = `usage: npm run -s plan -- --stack <dev|cutover|source> [--
   --against FILE      print what going from the config in use to FILE would do
   --json              print the plan (or the diff) as JSON
   --kong-deck         print the Kong entities the stack manages as a decK file (a stack with a Kong layer)
-  --mermaid           print the phase as a Mermaid flowchart (a cutover stack)
+  --mermaid           print the phase as Markdown: a Mermaid flowchart and its legend (a cutover stack)
   --out FILE          write the output to FILE instead of standard output
   --now TIME          the clock of the decommission guard and certificate checks (ISO 8601)
   --applied-at TIME   when the referenced cutover stack's phase was applied (ISO 8601);
