@@ -5,6 +5,7 @@
  * providers/probe-client.ts. Exit 0 when every probe passes, 1 when any fails, 2 bad usage.
  */
 import * as fs from "node:fs";
+import { isIPv4 } from "node:net";
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/parse";
@@ -12,15 +13,18 @@ import { readRawConfig } from "../config/read";
 import { pemCertificates } from "../config/tls";
 import { Api, Domains, StackConfig } from "../config/types";
 import { planProbes, ProbeTargets } from "../plan/probes";
-import { Endpoint, parseEndpoint, PROBE_KINDS, ProbeKind } from "../vocabulary/probes";
+import { Endpoint, endpointText, parseEndpoint, PROBE_KINDS, ProbeKind } from "../vocabulary/probes";
+import { checkNames, NameExpectation, NameVerdict } from "../providers/name-check";
 import { ProbeResult, runProbes } from "../providers/probe-client";
+import { longHost } from "../vocabulary/naming";
 import { Io, PROCESS_IO, runAsProcess } from "./process";
 import { checkDns } from "./check-dns";
 import { loadStackConfig, StackFileError } from "./stack-files";
 
 export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [--config FILE] [--connect ADDRESS[:PORT]]
                           [--connect-short ADDRESS[:PORT]] [--source ADDRESS[:PORT]|stack] [--kong-proxy URL]
-                          [--ca FILE] [--api NAME]... [--probe KIND]... [--timeout-ms N] [--json] [--help]
+                          [--ca FILE] [--api NAME]... [--probe KIND]... [--skip KIND]... [--dns-server A[:P]]
+                          [--timeout-ms N] [--json] [--help]
        npm run -s verify -- --stack cutover --check-dns [--json]
 
   --stack NAME             the stack whose APIs and hosts to check (config: Pulumi.NAME.yaml)
@@ -36,6 +40,13 @@ export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [
   --ca FILE                PEM CA bundle the certificates must verify against (default: system roots)
   --api NAME               only this API (repeatable)
   --probe KIND             only this probe: long, legacy, short, kong, parity (repeatable)
+  --skip KIND              do not run this probe kind, on purpose (repeatable). A kind the stack
+                           could run but has no endpoint for is listed as skipped and fails the
+                           run (exit 1) unless --skip names it
+  --dns-server A[:P]       also check that B's names resolve to the load balancers given (each
+                           <api>.<target> to --connect, the short host to --connect-short): A
+                           record for an address, CNAME for a DNS name; asked of this DNS
+                           server (port 53 when left out) with Node's dns.Resolver
   --timeout-ms N           per request (default 5000); one retry when no answer comes
   --json                   print the rows as JSON
   --check-dns              cutover stack only, instead of the probes: read the DNS zone as the
@@ -43,8 +54,9 @@ export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [
                            an acceleration zone?, the VPCs bound against dns.vpcIds), with the
                            standard Alibaba Cloud credentials; without credentials nothing is read
 
-Ports default to 443. Each option once, except --api and --probe.
-Exit: 0 every probe (or the zone check) passed, 1 one failed, 2 bad usage or config.`;
+Ports default to 443 (53 for --dns-server). Each option once, except --api, --probe and --skip.
+Exit: 0 every probe and name (or the zone check) passed, 1 one failed or a probe the stack could
+run was skipped without --skip, 2 bad usage or config.`;
 
 export interface VerifyArgs {
     stack: string;
@@ -57,6 +69,10 @@ export interface VerifyArgs {
     ca?: string;
     apis: string[];
     probes: ProbeKind[];
+    /** Kinds not run on purpose (an acknowledged skip). */
+    skip: ProbeKind[];
+    /** The DNS server B's names are asked of. */
+    dnsServer?: Endpoint;
     timeoutMs: number;
     json: boolean;
     help: boolean;
@@ -77,6 +93,8 @@ const VALUED = new Set([
     "--ca",
     "--api",
     "--probe",
+    "--skip",
+    "--dns-server",
     "--timeout-ms",
 ]);
 
@@ -101,6 +119,7 @@ export function parseVerifyArgs(argv: string[], cwd: string): VerifyArgs {
     const a: Omit<VerifyArgs, "stack"> & { stack?: string } = {
         apis: [],
         probes: [],
+        skip: [],
         timeoutMs: 5000,
         json: false,
         help: false,
@@ -120,7 +139,7 @@ export function parseVerifyArgs(argv: string[], cwd: string): VerifyArgs {
         const v = eq > 0 ? argv[i].slice(eq + 1) : argv[++i];
         if (v === undefined || v === "" || (eq < 0 && v.startsWith("--"))) throw new UsageError(`${arg} needs a value`);
         // A second value would silently win over the first: verify which stack, through which address?
-        if (arg !== "--api" && arg !== "--probe" && seen.has(arg))
+        if (arg !== "--api" && arg !== "--probe" && arg !== "--skip" && seen.has(arg))
             throw new UsageError(`${arg} given twice (${seen.get(arg)}, then ${v}): give it once`);
         seen.set(arg, v);
         if (arg === "--stack") a.stack = v;
@@ -134,6 +153,15 @@ export function parseVerifyArgs(argv: string[], cwd: string): VerifyArgs {
             if (!PROBE_KINDS.includes(v as ProbeKind))
                 throw new UsageError(`--probe ${JSON.stringify(v)}: one of ${PROBE_KINDS.join(", ")}`);
             a.probes.push(v as ProbeKind);
+        } else if (arg === "--skip") {
+            if (!PROBE_KINDS.includes(v as ProbeKind))
+                throw new UsageError(`--skip ${JSON.stringify(v)}: one of ${PROBE_KINDS.join(", ")}`);
+            a.skip.push(v as ProbeKind);
+        } else if (arg === "--dns-server") {
+            const e = parseEndpoint(v);
+            if (!e || !isIPv4(e.address))
+                throw new UsageError(`--dns-server ${JSON.stringify(v)} is not ADDRESS[:PORT] (an IPv4, port 1..65535)`);
+            a.dnsServer = { address: e.address, port: /:\d+$/.test(v) ? e.port : 53 };
         } else if (arg === "--timeout-ms") {
             const n = Number(v);
             if (!Number.isInteger(n) || n < 100 || n > 60_000)
@@ -157,7 +185,16 @@ export function parseVerifyArgs(argv: string[], cwd: string): VerifyArgs {
 }
 
 /** The stack's domains and APIs, and the endpoints its config knows. */
-function fromStack(config: StackConfig, args: VerifyArgs): { domains: Domains; apis: Api[]; targets: ProbeTargets; notes: string[] } {
+/** A probe kind the stack could run but was not given an endpoint for, and why. */
+interface Skipped {
+    kind: ProbeKind;
+    why: string;
+}
+
+function fromStack(
+    config: StackConfig,
+    args: VerifyArgs,
+): { domains: Domains; apis: Api[]; targets: ProbeTargets; skipped: Skipped[]; names: NameExpectation[] } {
     if (config.role === "source")
         throw new UsageError(`stack ${args.stack} is a source stack: verify checks B, from a platform or cutover stack`);
     let team = args.connect;
@@ -184,7 +221,6 @@ function fromStack(config: StackConfig, args: VerifyArgs): { domains: Domains; a
     }
     if (!team) throw new UsageError("B's team load balancer is known only after the platform stack applies: give --connect ADDRESS[:PORT]");
     let short = args.connectShort;
-    const notes: string[] = [];
     const dedicated = config.role === "platform" && config.shortDomain.mode === "dedicated";
     if (!short && dedicated && args.probes.includes("short"))
         throw new UsageError("the short host has its own load balancer (shortDomain.mode: dedicated): give --connect-short ADDRESS[:PORT]");
@@ -196,27 +232,40 @@ function fromStack(config: StackConfig, args: VerifyArgs): { domains: Domains; a
         );
     if (!args.kongProxy && args.probes.includes("kong"))
         throw new UsageError("--probe kong needs a Kong proxy to send through: give --kong-proxy URL");
-    // A probe without an endpoint is not planned: said in the table, never passed silently.
-    if (!short && args.probes.length === 0)
-        notes.push(
-            dedicated
+    // A kind the stack could run but has no endpoint for is skipped: a row each, and a failed run
+    // unless --skip names the kind ("4 probes, 4 passed" must not read as a pass when short was never tried).
+    const skipped: Skipped[] = [];
+    const unasked = (k: ProbeKind) => args.probes.length === 0 && !args.skip.includes(k);
+    if (!short && unasked("short"))
+        skipped.push({
+            kind: "short",
+            why: dedicated
                 ? "short probes not run: the short host has its own load balancer (shortDomain.mode: dedicated); give --connect-short ADDRESS[:PORT]"
                 : "short probes not run: the cutover stack does not know the short host's load balancer; give --connect-short ADDRESS[:PORT]",
-        );
+        });
     // A cutover stack knows A's address, and parity once ran against it by default: say that it no longer does.
-    if (!source && args.probes.length === 0 && config.role === "cutover")
-        notes.push(
-            "parity probes not run: they send requests to A; give --source ADDRESS[:PORT], or --source stack for cutover.sourceAddress",
-        );
-    const names = config.apis.map((x) => x.name);
-    const unknown = args.apis.filter((n) => !names.includes(n));
-    if (unknown.length) throw new UsageError(`--api ${unknown.join(", ")}: not in migration:apis (${names.join(", ")})`);
+    if (!source && config.role === "cutover" && unasked("parity"))
+        skipped.push({
+            kind: "parity",
+            why: "parity probes not run: they send requests to A; give --source ADDRESS[:PORT], or --source stack for cutover.sourceAddress",
+        });
+    if (!args.kongProxy && config.role === "cutover" && config.kong && unasked("kong"))
+        skipped.push({ kind: "kong", why: "kong probes not run: the stack routes the legacy Host through Kong; give --kong-proxy URL" });
+    const known = config.apis.map((x) => x.name);
+    const unknown = args.apis.filter((n) => !known.includes(n));
+    if (unknown.length) throw new UsageError(`--api ${unknown.join(", ")}: not in migration:apis (${known.join(", ")})`);
     const apis = args.apis.length ? config.apis.filter((x) => args.apis.includes(x.name)) : config.apis;
+    // B's names and the load balancers they must answer: each long name the team's, the short host the short domain's (when known).
+    const names: NameExpectation[] = [
+        ...apis.map((x) => ({ host: longHost(x.name, config.domains), expected: team.address })),
+        ...(short ? [{ host: config.domains.short, expected: short.address }] : []),
+    ];
     return {
         domains: config.domains,
         apis,
         targets: { team, ...(short ? { short } : {}), ...(source ? { source } : {}), ...(args.kongProxy ? { kong: args.kongProxy } : {}) },
-        notes,
+        skipped,
+        names,
     };
 }
 
@@ -227,34 +276,124 @@ function cert(r: ProbeResult): string {
     return `${problems.length ? problems.join("+") : "ok"}, ${c.daysToExpiry} d`;
 }
 
-/** The acceptance table as text. */
-export function renderTable(stack: string, rows: ProbeResult[], notes: string[] = []): string {
-    const failed = rows.filter((r) => r.verdict === "fail").length;
+/** One line of the acceptance table: a probe, a name check, or a probe not run. */
+interface TableRow {
+    api: string;
+    probe: string;
+    request: string;
+    via: string;
+    status: string;
+    certificate: string;
+    verdict: "PASS" | "FAIL" | "SKIP";
+    reason: string;
+}
+
+function probeRow(r: ProbeResult): TableRow {
+    return {
+        api: r.api,
+        probe: r.probe,
+        request: `${r.host}${r.path}`,
+        via: r.address,
+        status: r.status === undefined ? "-" : String(r.status),
+        certificate: cert(r),
+        verdict: r.verdict === "pass" ? "PASS" : "FAIL",
+        reason: r.reason,
+    };
+}
+
+/** Skipped probes as rows; `acknowledged`: not run because --skip names the kind. */
+export interface SkippedProbe {
+    api: string;
+    probe: ProbeKind;
+    host: string;
+    path: string;
+    acknowledged: boolean;
+    reason: string;
+}
+
+function skippedRow(p: SkippedProbe): TableRow {
+    return {
+        api: p.api,
+        probe: p.probe,
+        request: `${p.host}${p.path}`,
+        via: "-",
+        status: "-",
+        certificate: "-",
+        verdict: "SKIP",
+        reason: p.reason,
+    };
+}
+
+function nameRow(v: NameVerdict, server: Endpoint): TableRow {
+    return {
+        api: "-",
+        probe: "name",
+        request: v.host,
+        via: `DNS ${endpointText(server)}`,
+        status: "-",
+        certificate: "-",
+        verdict: v.ok ? "PASS" : "FAIL",
+        reason: v.ok ? `${v.answered}` : `${v.answered}, not ${v.expected}`,
+    };
+}
+
+/** The acceptance table as text: the summary line counts every row, skipped ones too. */
+export function renderTable(
+    stack: string,
+    rows: ProbeResult[],
+    notes: string[] = [],
+    skipped: SkippedProbe[] = [],
+    names: { verdicts: NameVerdict[]; server: Endpoint } | undefined = undefined,
+): string {
+    const all = [...rows.map(probeRow), ...skipped.map(skippedRow), ...(names ? names.verdicts.map((v) => nameRow(v, names.server)) : [])];
+    const count = (v: TableRow["verdict"]) => all.filter((r) => r.verdict === v).length;
+    const acknowledged = [...new Set(skipped.filter((p) => p.acknowledged).map((p) => `--skip ${p.probe}`))];
     const head = ["api", "probe", "request", "via", "status", "certificate", "verdict", "reason"];
-    const body = rows.map((r) => [
-        r.api,
-        r.probe,
-        `${r.host}${r.path}`,
-        r.address,
-        r.status === undefined ? "-" : String(r.status),
-        cert(r),
-        r.verdict.toUpperCase(),
-        r.reason,
-    ]);
+    const body = all.map((r) => [r.api, r.probe, r.request, r.via, r.status, r.certificate, r.verdict, r.reason]);
     const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
     const line = (cells: string[]) =>
         cells
             .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
             .join("  ")
             .trimEnd();
-    return [
-        `Verify stack ${stack}: ${rows.length} probes, ${rows.length - failed} passed, ${failed} failed`,
-        ...notes.map((n) => `note: ${n}`),
-        "",
-        line(head),
-        ...body.map(line),
-        "",
-    ].join("\n");
+    const summary =
+        `Verify stack ${stack}: ${rows.length + skipped.length} probes, ${count("PASS") - (names?.verdicts.filter((v) => v.ok).length ?? 0)} passed, ` +
+        `${rows.filter((r) => r.verdict === "fail").length} failed` +
+        (skipped.length ? `, ${skipped.length} skipped${acknowledged.length ? ` (${acknowledged.join(", ")})` : ""}` : "") +
+        (names ? `; ${names.verdicts.length} names, ${names.verdicts.filter((v) => v.ok).length} resolve to B` : "");
+    return [summary, ...notes.map((n) => `note: ${n}`), "", line(head), ...body.map(line), ""].join("\n");
+}
+
+/**
+ * The probes not run, as rows: each kind the stack could run that had no endpoint (not
+ * acknowledged: the run fails), and each kind --skip names (acknowledged).
+ */
+function skippedProbes(domains: Domains, apis: Api[], missing: Skipped[], skip: ProbeKind[], config: StackConfig): SkippedProbe[] {
+    // Placeholder endpoints only shape the rows (host, path); nothing is sent.
+    const nowhere = { address: "-", port: 0 };
+    const targets: ProbeTargets = { team: nowhere, short: nowhere, source: nowhere, kong: nowhere };
+    const couldRun: ProbeKind[] = [
+        "long",
+        "legacy",
+        "short",
+        ...(config.role === "cutover" ? (["parity"] as const) : []),
+        ...(config.role === "cutover" && config.kong ? (["kong"] as const) : []),
+    ];
+    const out: SkippedProbe[] = [];
+    for (const m of missing)
+        for (const p of planProbes(domains, apis, targets, [m.kind]))
+            out.push({
+                api: p.api,
+                probe: m.kind,
+                host: p.host,
+                path: p.path,
+                acknowledged: false,
+                reason: `not run: ${m.why.replace(/^[a-z]+ probes not run: /, "")} (or --skip ${m.kind})`,
+            });
+    for (const kind of skip.filter((k) => couldRun.includes(k)))
+        for (const p of planProbes(domains, apis, targets, [kind]))
+            out.push({ api: p.api, probe: kind, host: p.host, path: p.path, acknowledged: true, reason: `not run: --skip ${kind}` });
+    return out;
 }
 
 export async function verifyMain(
@@ -288,11 +427,21 @@ export async function verifyMain(
             );
             return check.ok ? 0 : 1;
         }
-        const { domains, apis, targets, notes } = fromStack(config, args);
-        const probes = planProbes(domains, apis, targets, args.probes.length ? args.probes : PROBE_KINDS);
+        const { domains, apis, targets, skipped: missing, names } = fromStack(config, args);
+        const kinds = (args.probes.length ? args.probes : PROBE_KINDS).filter((k) => !args.skip.includes(k));
+        const probes = planProbes(domains, apis, targets, kinds);
         const rows = await runProbes(probes, { timeoutMs: args.timeoutMs, ...(args.ca ? { ca: args.ca } : {}) });
-        io.out(args.json ? `${JSON.stringify({ rows, notes }, null, 2)}\n` : renderTable(args.stack, rows, notes));
-        return rows.every((r) => r.verdict === "pass") ? 0 : 1;
+        const skipped = skippedProbes(domains, apis, missing, args.skip, config);
+        const notes = missing.map((m) => m.why);
+        const dns = args.dnsServer;
+        const verdicts = dns ? await checkNames(names, { server: dns, timeoutMs: args.timeoutMs }) : undefined;
+        io.out(
+            args.json
+                ? `${JSON.stringify({ rows, skipped, ...(verdicts ? { names: verdicts } : {}), notes }, null, 2)}\n`
+                : renderTable(args.stack, rows, notes, skipped, verdicts && dns ? { verdicts, server: dns } : undefined),
+        );
+        const ok = rows.every((r) => r.verdict === "pass") && skipped.every((p) => p.acknowledged) && (verdicts ?? []).every((v) => v.ok);
+        return ok ? 0 : 1;
     } catch (err) {
         if (err instanceof UsageError) {
             io.err(`verify: ${err.message}\n${VERIFY_USAGE}\n`);

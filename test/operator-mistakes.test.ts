@@ -790,6 +790,7 @@ describe("operator mistakes", () => {
                     [
                         "short probes not run: the cutover stack does not know the short host's load balancer; give --connect-short ADDRESS[:PORT]",
                         "parity probes not run: they send requests to A; give --source ADDRESS[:PORT], or --source stack for cutover.sourceAddress",
+                        "kong probes not run: the stack routes the legacy Host through Kong; give --kong-proxy URL",
                     ],
                 ],
             );

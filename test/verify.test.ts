@@ -8,6 +8,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { verifyMain } from "../offline/verify";
 import { ProbeResult } from "../providers/probe-client";
+import { startDnsServer } from "./doubles/dns-server";
 import { fixture, FIXTURES, IngressDouble, IngressBehaviour } from "./doubles/ingress";
 import { ROOT } from "./helpers";
 
@@ -80,14 +81,73 @@ describe("npm run verify: the acceptance table against a loopback HTTPS ingress"
         assert.deepEqual(new Set(b.sni), new Set([LONG("api01"), LEGACY("api01"), SHORT, LONG("api02"), LEGACY("api02")]));
     });
 
-    it("the dev stack's short host has its own load balancer: without --connect-short its probes are not run, and the table says so", async () => {
+    it("the dev stack's short host has its own load balancer: without --connect-short its probes are skipped, listed, and the run fails", async () => {
         const b = await ingress(healthyB());
         const text = await verify(["--stack", "dev", "--connect", `127.0.0.1:${b.port}`, "--ca", CA]);
-        assert.equal(text.code, 0);
-        assert.deepEqual(text.out.split("\n").slice(0, 2), [
-            "Verify stack dev: 4 probes, 4 passed, 0 failed",
+        assert.equal(text.code, 1);
+        const lines = text.out.split("\n");
+        assert.deepEqual(lines.slice(0, 2), [
+            "Verify stack dev: 6 probes, 4 passed, 0 failed, 2 skipped",
             "note: short probes not run: the short host has its own load balancer (shortDomain.mode: dedicated); give --connect-short ADDRESS[:PORT]",
         ]);
+        const why =
+            "not run: the short host has its own load balancer (shortDomain.mode: dedicated); give --connect-short ADDRESS[:PORT] (or --skip short)";
+        assert.deepEqual(
+            lines.filter((l) => l.includes("SKIP")).map((l) => l.replace(/ +/g, " ")),
+            [`api01 short ${SHORT}/api01/health - - - SKIP ${why}`, `api02 short ${SHORT}/api02/health - - - SKIP ${why}`],
+        );
+    });
+
+    it("--skip short says the skip is on purpose: the rows stay, the summary names it, exit 0; an unknown kind is bad usage", async () => {
+        const b = await ingress(healthyB());
+        const text = await verify(["--stack", "dev", "--connect", `127.0.0.1:${b.port}`, "--ca", CA, "--skip", "short"]);
+        assert.equal(text.code, 0, text.out);
+        assert.deepEqual(text.out.split("\n").slice(0, 2), [
+            "Verify stack dev: 6 probes, 4 passed, 0 failed, 2 skipped (--skip short)",
+            "",
+        ]);
+        const bad = await verify(["--stack", "dev", "--connect", `127.0.0.1:${b.port}`, "--skip", "shrt"]);
+        assert.deepEqual([bad.code, bad.err.split("\n")[0]], [2, 'verify: --skip "shrt": one of long, legacy, short, kong, parity']);
+    });
+
+    it("--dns-server: each of B's names must resolve to the load balancer given (CNAME to a name, A record to an address)", async () => {
+        const b = await ingress(healthyB());
+        const ALB = "alb-team1.cn-hangzhou.alb.aliyuncsslb.com";
+        const dns = await startDnsServer({
+            [LONG("api01")]: { CNAME: ALB },
+            // Still B's wildcard's answer: B's existing load balancer.
+            [LONG("api02")]: { A: ["127.0.0.8"] },
+            [SHORT]: { A: ["127.0.0.1"] },
+        });
+        try {
+            const text = await verify([
+                "--stack",
+                "dev",
+                "--connect",
+                `${ALB}:443`,
+                "--connect-short",
+                `127.0.0.1:${b.port}`,
+                "--ca",
+                CA,
+                "--probe",
+                "short",
+                "--dns-server",
+                `127.0.0.1:${dns.port}`,
+            ]);
+            assert.equal(text.code, 1);
+            const lines = text.out.split("\n");
+            assert.equal(lines[0], "Verify stack dev: 2 probes, 2 passed, 0 failed; 3 names, 2 resolve to B");
+            assert.deepEqual(
+                lines.filter((l) => l.startsWith("-  ")).map((l) => l.replace(/ +/g, " ")),
+                [
+                    `- name ${LONG("api01")} DNS 127.0.0.1:${dns.port} - - PASS CNAME ${ALB}`,
+                    `- name ${LONG("api02")} DNS 127.0.0.1:${dns.port} - - FAIL A 127.0.0.8 (no CNAME), not ${ALB}`,
+                    `- name ${SHORT} DNS 127.0.0.1:${dns.port} - - PASS A 127.0.0.1`,
+                ],
+            );
+        } finally {
+            await dns.close();
+        }
     });
 
     it("--json rows carry api, probe, host, address, status, certificate facts, verdict and reason", async () => {
