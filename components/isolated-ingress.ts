@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ControllerConfig, TlsConfig } from "../config/types";
 import { ResolvedController, resolveController } from "../plan/controller";
 import { IsolatedIngressPlan, planIsolatedIngress, Route } from "../plan/platform";
+import { ALB_DNS_NAME_PATH } from "../plan/alb";
 import { createIngresses, createTlsSecrets } from "./kubernetes-objects";
 
 /** The component's type token, shared by the class, the offline side and the tests. */
@@ -35,6 +36,12 @@ export interface IsolatedIngressArgs {
  * IngressClass bound to it, the controller run by Alibaba; with `ingress-nginx` (retired) its own
  * namespace, Helm release, election id and a `type: LoadBalancer` Service.
  */
+/** The string at `path` in `obj`, or undefined. */
+function valueAt(obj: unknown, path: readonly string[]): string | undefined {
+    const v = path.reduce<unknown>((o, k) => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[k] : undefined), obj);
+    return typeof v === "string" ? v : undefined;
+}
+
 export class IsolatedIngress extends pulumi.ComponentResource {
     /** The controller with every derived name (plain data: known at construction). */
     readonly controller: ResolvedController;
@@ -72,9 +79,10 @@ export class IsolatedIngress extends pulumi.ComponentResource {
                 dependsOn: [albConfig],
             });
             this.ready = [albConfig, ingressClass];
-            this.loadBalancerAddress = (
-                albConfig as unknown as { status: pulumi.Output<{ loadBalancer?: { dnsname?: string } } | undefined> }
-            ).status.apply((s) => s?.loadBalancer?.dnsname);
+            // The field the provider waits for (plan/alb.ts ALB_DNS_NAME_READY), so it is set once `up` returns.
+            this.loadBalancerAddress = (albConfig as unknown as { status: pulumi.Output<unknown> }).status.apply((s) =>
+                valueAt({ status: s }, ALB_DNS_NAME_PATH),
+            );
         } else {
             const namespace = new k8s.core.v1.Namespace(
                 `${name}-namespace`,

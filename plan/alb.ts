@@ -17,17 +17,29 @@ export const ALB_ANNOTATION = "alb.ingress.kubernetes.io/";
 export const ALB_LISTEN_PORTS = '[{"HTTP": 80},{"HTTPS": 443}]';
 
 /** The AlbConfig object (`alibabacloud.com/v1`, cluster-scoped) of one controller. Pure. */
+/**
+ * The Kubernetes provider's readiness override (pulumi-kubernetes ≥ 4.18.0, "EXPERIMENTAL: The
+ * `pulumi.com/waitFor` annotation"; provider/pkg/metadata/overrides.go `ReadyCondition`): a
+ * custom resource is otherwise ready as soon as it exists, and the platform stack would publish
+ * an empty `loadBalancerAddress` after its first `up`.
+ */
+export const WAIT_FOR = "pulumi.com/waitFor";
+/** Ready once the ALB controller has written the ALB's DNS name (a JSONPath without a value waits for any value there). */
+export const ALB_DNS_NAME_READY = "jsonpath={.status.loadBalancer.dnsname}";
+/** Where the ALB's DNS name is read from: the field the provider now waits for. */
+export const ALB_DNS_NAME_PATH = ["status", "loadBalancer", "dnsname"] as const;
+
 export function albConfigObject(
     controller: string,
     lb: AlbConfigSettings,
-): { apiVersion: string; kind: string; metadata: { name: string }; spec: Record<string, unknown> } {
+): { apiVersion: string; kind: string; metadata: { name: string; annotations: Record<string, string> }; spec: Record<string, unknown> } {
     const https: Record<string, unknown> = { port: 443, protocol: "HTTPS" };
     // Capitalised keys, as the CRD spells them. Without ids the controller uploads the Ingresses' TLS Secrets.
     if (lb.certificateIds) https.certificates = lb.certificateIds.map((id, i) => ({ CertificateId: id, IsDefault: i === 0 }));
     return {
         apiVersion: "alibabacloud.com/v1",
         kind: "AlbConfig",
-        metadata: { name: albConfigName(controller) },
+        metadata: { name: albConfigName(controller), annotations: { [WAIT_FOR]: ALB_DNS_NAME_READY } },
         spec: {
             config: {
                 name: albConfigName(controller),

@@ -8,7 +8,9 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { parseEndpoint } from "../vocabulary/probes";
+import { IsolatedIngress } from "../components/isolated-ingress";
 import { OfflineRun } from "../offline/harness";
+import { ALB_DNS_NAME_PATH, ALB_DNS_NAME_READY } from "../plan/alb";
 import { albConfigProblems } from "./contracts/alb-contract";
 import { ALB_INGRESS, configProblems, planConfig, planStack, platformConfig, T } from "./helpers";
 
@@ -159,6 +161,50 @@ describe("ACK ALB Ingress (the committed dev stack)", () => {
         assert.deepEqual(alb({ spec: "slb.s1.small", zoneMappings: [] }).slice(0, 1), [
             "migration:ingress.loadBalancer.spec: not a key this program reads (its value is not shown); known keys: addressType, zoneMappings, edition, id, certificateIds",
         ]);
+    });
+});
+
+describe("the ALB's DNS name is known when the first `up` returns", () => {
+    it("the committed dev stack: each AlbConfig declares pulumi.com/waitFor on the very field loadBalancerAddress reads", async () => {
+        const run = await planStack("dev");
+        const albConfigs = run.resources.filter((r) => r.type === T.albConfig);
+        assert.deepEqual(
+            albConfigs.map((r) => [r.name, (r.inputs.metadata as { annotations?: Record<string, string> }).annotations]),
+            [
+                ["short-domain-controller-albconfig", { "pulumi.com/waitFor": "jsonpath={.status.loadBalancer.dnsname}" }],
+                ["team1-albconfig", { "pulumi.com/waitFor": "jsonpath={.status.loadBalancer.dnsname}" }],
+            ],
+        );
+        assert.equal(ALB_DNS_NAME_READY, `jsonpath={.${ALB_DNS_NAME_PATH.join(".")}}`);
+    });
+
+    it("under an `up`, loadBalancerAddress is the AlbConfig's status.loadBalancer.dnsname (and nothing else)", async () => {
+        const dnsname = "alb-abc123.cn-hangzhou.alb.aliyuncsslb.com";
+        await pulumi.runtime.setMocks(
+            {
+                newResource: async (a) => ({
+                    id: `${a.name}-id`,
+                    // What the ALB controller writes once the ALB exists; everything else echoes its inputs.
+                    state: a.type === T.albConfig ? { ...a.inputs, status: { loadBalancer: { dnsname, id: "alb-abc123" } } } : a.inputs,
+                }),
+                call: async () => ({}),
+            },
+            "lib",
+            "test",
+            false,
+        );
+        const ingress = new IsolatedIngress("edge", {
+            controller: {
+                ...ALB_INGRESS,
+                implementation: "alb",
+                replicas: 2,
+                loadBalancer: { kind: "alb", ...ALB_INGRESS.loadBalancer, addressType: "intranet", edition: "Standard" },
+            },
+            routes: [],
+            tls: { kind: "existingSecret", secretName: "edge-tls" },
+        } as never);
+        const address = await new Promise((resolve) => ingress.loadBalancerAddress.apply(resolve));
+        assert.equal(address, dnsname);
     });
 });
 

@@ -36,7 +36,7 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
         assert.deepEqual(byName(run, T.albConfig, "team1-albconfig").inputs, {
             apiVersion: "alibabacloud.com/v1",
             kind: "AlbConfig",
-            metadata: { name: "alb-team1" },
+            metadata: { name: "alb-team1", annotations: { "pulumi.com/waitFor": "jsonpath={.status.loadBalancer.dnsname}" } },
             spec: {
                 config: {
                     name: "alb-team1",
