@@ -147,6 +147,14 @@ const vpcIds = () =>
         .refine((l) => new Set(l).size === l.length, { error: "each VPC listed once" })
         .describe("The VPCs whose clients resolve the names: the zone must be bound to each (printed for review).");
 
+/** The keys that say which service, and the service's own, as both roles' blocks declare them. */
+const keys = {
+    alidns: () => z.literal("alidns").default("alidns").describe("Public Alidns (the default)."),
+    edition: () => oneOf(DNS_EDITIONS).describe("The Alidns edition of the zone: it sets the TTL floor."),
+    privatezone: () => z.literal("privatezone").describe("PrivateZone: internal zones bound to VPCs."),
+    zoneId: () => zoneId().describe("The PrivateZone zone id."),
+};
+
 // Each service's keys in the order its messages list them: service, zone, the service's own, the rest.
 const legacy = "the legacy names";
 const { zone: alidnsZone, ...alidns } = dnsCommon("Alidns", "alidns.aliyuncs.com", legacy);
@@ -163,9 +171,9 @@ export const dnsSchema = z
             [
                 withRules(
                     obj({
-                        service: z.literal("alidns").default("alidns").describe("Public Alidns (the default)."),
+                        service: keys.alidns(),
                         zone: alidnsZone,
-                        edition: oneOf(DNS_EDITIONS).describe("The Alidns edition of the zone: it sets the TTL floor."),
+                        edition: keys.edition(),
                         ttl: cutoverTtl(alidnsTtl),
                         ...alidns,
                     }),
@@ -173,9 +181,9 @@ export const dnsSchema = z
                 ),
                 withRules(
                     obj({
-                        service: z.literal("privatezone").describe("PrivateZone: internal zones bound to VPCs."),
+                        service: keys.privatezone(),
                         zone: privateZoneZone,
-                        zoneId: zoneId().describe("The PrivateZone zone id."),
+                        zoneId: keys.zoneId(),
                         vpcIds: vpcIds(),
                         ttl: cutoverTtl(pvtzTtl),
                         ...privateZone,
@@ -220,18 +228,18 @@ export const platformDnsSchema = z
             [
                 withRules(
                     obj({
-                        service: z.literal("alidns").default("alidns").describe("Public Alidns (the default)."),
+                        service: keys.alidns(),
                         zone: alidnsZoneB,
-                        edition: oneOf(DNS_EDITIONS).describe("The Alidns edition of the zone: it sets the TTL floor."),
+                        edition: keys.edition(),
                         ttl: alidnsTtl.default(600).describe("The records' TTL in seconds."),
                         ...alidnsB,
                     }),
                     [platformEditionFloor],
                 ),
                 obj({
-                    service: z.literal("privatezone").describe("PrivateZone: internal zones bound to VPCs."),
+                    service: keys.privatezone(),
                     zone: privateZoneZoneB,
-                    zoneId: zoneId().describe("The PrivateZone zone id."),
+                    zoneId: keys.zoneId(),
                     vpcIds: vpcIds(),
                     ttl: pvtzTtl.default(3600).describe("The records' TTL in seconds."),
                     ...privateZoneB,
