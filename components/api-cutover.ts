@@ -110,6 +110,11 @@ export class ApiCutover extends pulumi.ComponentResource {
         this.traffic = [{ ...this.dns.traffic, effective }];
         if (plan.kong) {
             if (!args.kong) throw new Error(`ApiCutover ${name}: the plan has a Kong layer, and no Kong connection was given`);
+            const toA = plan.dns.records.find((r) => r.key === "to-a");
+            const kongA =
+                toA && plan.kong.mode === "weighted" && plan.kong.targets.some((t) => t.side === "A" && t.target.startsWith(`${toA.rr}.`))
+                    ? this.dns.records["to-a"]
+                    : undefined;
             this.kong = new KongUpstream(
                 cutoverChildren.kong(plan.api),
                 {
@@ -119,6 +124,8 @@ export class ApiCutover extends pulumi.ComponentResource {
                     // Stable-hostname mode: the one target follows the origin name's record, at the name's TTL.
                     ...(origin ? { ttl: plan.dns.ttl } : {}),
                     ...gate,
+                    // Kong's A target `<api>-a` (weighted mode): its record first.
+                    ...(kongA ? { names: [kongA] } : {}),
                 },
                 children,
             );

@@ -36,7 +36,8 @@ export interface DnsCutoverArgs {
  * to B, and weighted round robin between them; finally one record to B with the steady TTL.
  * The name's records are one NameRecords resource that owns them from first to last, so a
  * record is never added answering and TTL, weights and completion are updates in place; the
- * intermediate names (B addressed by a host name) are plain records.
+ * intermediate names (B addressed by a host name), and `<api>-a` as Kong's A target with B by
+ * address, are plain records (`records["to-a"]`, `records["to-b"]`).
  */
 export class DnsCutover extends pulumi.ComponentResource {
     readonly host: pulumi.Output<string>;
@@ -81,8 +82,12 @@ export class DnsCutover extends pulumi.ComponentResource {
             },
             // After the gate, and after the intermediate names its CNAMEs point at: the engine runs
             // independent steps in parallel, and a CNAME born before its target (or a target deleted
-            // before the CNAME, on destroy) would answer nothing.
-            { parent: this, dependsOn: [...(args.gate ? [args.gate] : []), ...Object.values(records)] },
+            // before the CNAME, on destroy) would answer nothing. With B by address the name holds A
+            // records, and `<api>-a` (Kong's A target) is nothing it points at.
+            {
+                parent: this,
+                dependsOn: [...(args.gate ? [args.gate] : []), ...(own.some((r) => r.type === "CNAME") ? Object.values(records) : [])],
+            },
         );
 
         if (args.origin) {

@@ -26,6 +26,12 @@ export interface KongUpstreamArgs {
      * @default undefined (no gate)
      */
     gate?: pulumi.Resource;
+    /**
+     * The DNS records of the targets' names (`<api>-a`, DnsCutover's): the upstream points a
+     * target at a name only after its record exists.
+     * @default [] (the targets' names are not this stack's)
+     */
+    names?: pulumi.Resource[];
 }
 
 /**
@@ -52,7 +58,10 @@ export class KongUpstream extends pulumi.ComponentResource {
         this.upstream = new KongUpstreamEntity(
             `${name}-upstream`,
             { connection, ...token, upstream: plan.upstream, targets: plan.targets },
-            { parent: this, ...(args.gate ? { dependsOn: [args.gate] } : {}) },
+            {
+                parent: this,
+                ...(args.gate || args.names?.length ? { dependsOn: [...(args.gate ? [args.gate] : []), ...(args.names ?? [])] } : {}),
+            },
         );
         // The service switches to the upstream only after the upstream and its targets exist,
         // and on delete it is restored before the upstream goes.

@@ -90,6 +90,14 @@ export interface LegacyNameCutover {
      * @default false
      */
     targetIsHostName?: boolean;
+    /**
+     * Kong's A target is `<api>-a` (a weighted Kong layer with its default A target): with B by
+     * address, where there are no intermediate names, that name is written too — an A record to
+     * A's address from prepare until complete — so that Kong's A target answers A only. (With B
+     * by a host name it is the intermediate name, which exists anyway.)
+     * @default false
+     */
+    kongSourceName?: boolean;
 }
 
 /**
@@ -115,7 +123,14 @@ export function legacyNameIntent(config: CutoverConfig, api: Api, platform?: Pla
         longHost: longHost(api.name, domains),
         ...(cutover.target.kind === "host" ? { targetHost: cutover.target.host } : {}),
         ...(cutover.target.kind === "stack" && platform === "hostname" ? { targetIsHostName: true } : {}),
+        ...(kongUsesSourceName(config, api.name) ? { kongSourceName: true } : {}),
     };
+}
+
+/** Whether Kong's A target for this API is `<api>-a.<source>` (weighted mode, A's target left to its default). Pure. */
+function kongUsesSourceName(config: CutoverConfig, api: string): boolean {
+    const kong = config.kong;
+    return kong?.mode === "weighted" && kong.apis[api] !== undefined && kong.apis[api].sourceTarget === undefined;
 }
 
 /** The records and weights of one legacy name in its phase; B's record has no value (B's address is an Input). Pure. */
@@ -134,12 +149,26 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
     if (intent.targetHost || intent.targetIsHostName) return planByHostName(intent, base);
     const aRecord: RecordPlan = { key: "a", side: "A", type: "A", value: intent.sourceAddress, ttl: ttl.cutover };
     const bAddress: Omit<RecordPlan, "ttl"> = { key: "b", side: "B", type: "A" };
+    // Kong's A target `<api>-a` (the same record, under the same key, as the intermediate name
+    // with B by host name): until complete, where Kong's A weight is 0 and A's wildcard answers the name.
+    const kongA: RecordPlan[] = intent.kongSourceName
+        ? [
+              {
+                  key: "to-a",
+                  side: "A",
+                  type: "A",
+                  value: intent.sourceAddress,
+                  ttl: ttl.cutover,
+                  rr: relativeName(intermediateHost(intent.api, "A", { source: intent.sourceDomain }), zone),
+              },
+          ]
+        : [];
 
     switch (phase) {
         case "prepare":
             return {
                 ...base,
-                records: [aRecord],
+                records: [...kongA, aRecord],
                 ttl: dns.ttl.cutover,
                 wait: {
                     seconds: dns.ttl.steady,
@@ -152,14 +181,14 @@ export function planLegacyName(intent: LegacyNameCutover): HostCutoverPlan {
             if (w === 0) {
                 return {
                     ...base,
-                    records: [aRecord],
+                    records: [...kongA, aRecord],
                     ttl: dns.ttl.cutover,
                     wait: { seconds: dns.ttl.cutover, reason: `not moving yet (weight 0): the name answers A only, as in prepare` },
                 };
             }
             return {
                 ...base,
-                records: [aRecord, { ...bAddress, ttl: dns.ttl.cutover }],
+                records: [...kongA, aRecord, { ...bAddress, ttl: dns.ttl.cutover }],
                 weights: [
                     { key: "a", side: "A", weight: 100 - w },
                     { key: "b", side: "B", weight: w },
@@ -308,7 +337,7 @@ export function planApiCutovers(config: CutoverConfig, platform?: PlatformTarget
                 ...(kongIntent && kong ? { kongIntent, kong } : {}),
                 ...(gate ? { gate } : {}),
                 effective: effectiveShare({ dns, kong }),
-                ...converging(config, dns, kong !== undefined),
+                ...converging(config, dns, kong !== undefined, kong && kongShareNote({ dns, kong })),
             };
         })
         .sort((x, y) => (x.dns.host < y.dns.host ? -1 : x.dns.host > y.dns.host ? 1 : 0));
@@ -321,11 +350,29 @@ export function effectiveShare(p: Pick<ApiCutoverPlan, "dns" | "kong">): Effecti
     if (!p.kong) return { direct };
     // Stable-hostname mode: the one target is the origin name, whose CNAME points at A's or B's long host (its side).
     if (p.kong.mode === "stable-hostname") return { direct, viaKong: p.kong.targets[0]?.side === "B" ? 100 : 0 };
-    const a = p.kong.targets.find((t) => t.side === "A");
     const b = p.kong.targets.find((t) => t.side === "B");
-    // A's target is the legacy name itself (the default `<api>.<source>:443`): it follows DNS.
-    const follows = a !== undefined && a.target.replace(/:\d+$/, "") === p.dns.host;
-    return { direct, viaKong: viaKongShare(b?.weight ?? 0, direct, follows) };
+    return { direct, viaKong: viaKongShare(b?.weight ?? 0, direct, kongATargetFollowsDns(p)) };
+}
+
+/**
+ * Whether Kong's A target is the legacy name itself (only when config sets
+ * `kong.apis.<api>.sourceTarget` to it; the default is `<api>-a`, which only A answers): then
+ * it follows DNS, and each data plane sends all of A's weight to whichever side its cached
+ * answer names. Pure.
+ */
+function kongATargetFollowsDns(p: Pick<ApiCutoverPlan, "dns" | "kong">): boolean {
+    const a = p.kong?.mode === "weighted" ? p.kong.targets.find((t) => t.side === "A") : undefined;
+    return a !== undefined && a.target.replace(/:\d+$/, "") === p.dns.host;
+}
+
+/** What the plan says of Kong's share in weighted mode: exact, or (A's target the legacy name) an average. Pure. */
+function kongShareNote(p: Pick<ApiCutoverPlan, "dns" | "kong">): string | undefined {
+    if (p.kong?.mode !== "weighted") return undefined;
+    const [a, b] = (["A", "B"] as const).map((side) => p.kong!.targets.find((t) => t.side === side));
+    if (!a || !b) return undefined;
+    if (kongATargetFollowsDns(p))
+        return `via Kong: ${effectiveShare(p).viaKong} % to B on average only (its A target is the legacy name, which DNS moves: each data plane sends all of A's weight wherever its cached answer points)`;
+    return `via Kong: exactly ${b.weight} % to B (targets are names only A or B answer: ${a.target}, ${b.target})`;
 }
 
 /** How long until every client follows one legacy host's phase, in seconds. */
@@ -351,7 +398,12 @@ export const KONG_RERESOLVE_DELAY_SECONDS = 0.5;
  * the CNAME step replaces) plus Kong's re-resolution; M is one more cutover TTL at the new share
  * when traffic moves, and nothing when it does not. Pure.
  */
-function converging(config: CutoverConfig, h: HostCutoverPlan, kong: boolean): { convergence: Convergence; note?: string } {
+function converging(
+    config: CutoverConfig,
+    h: HostCutoverPlan,
+    kong: boolean,
+    kongNote?: string,
+): { convergence: Convergence; note?: string } {
     const dnsSeconds = h.wait.seconds;
     const kongSeconds = kong ? Math.ceil(dnsSeconds + KONG_RERESOLVE_DELAY_SECONDS) : 0;
     const worstCaseSeconds = Math.max(dnsSeconds, kongSeconds);
@@ -363,7 +415,7 @@ function converging(config: CutoverConfig, h: HostCutoverPlan, kong: boolean): {
         ...(h.phase === "shift" && !moves
             ? {}
             : {
-                  note: `${h.host}: wait ${worstCaseSeconds} s${observeSeconds ? `, then observe at least ${observeSeconds} s` : ""}: ${h.wait.reason}`,
+                  note: `${h.host}: wait ${worstCaseSeconds} s${observeSeconds ? `, then observe at least ${observeSeconds} s` : ""}: ${h.wait.reason}${kongNote ? `; ${kongNote}` : ""}`,
               }),
     };
 }

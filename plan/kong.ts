@@ -1,5 +1,5 @@
 import { Api, CutoverConfig, KongApiSettings, KongSettings, Phase, RelaxedServiceSettings } from "../config/types";
-import { hostPort, legacyHost, longHost, originHost, upstreamName } from "../vocabulary/naming";
+import { hostPort, intermediateHost, legacyHost, longHost, originHost, upstreamName } from "../vocabulary/naming";
 import { Side } from "./traffic";
 import type { KongConnection } from "../providers/kong";
 
@@ -10,19 +10,24 @@ export const KONG_MANAGED_TAG = "migration";
 export type ResolvedKongApi = Required<Omit<KongApiSettings, "hostHeader" | "weight">> & Pick<KongApiSettings, "hostHeader" | "weight">;
 
 /**
- * What config left to defaults: targets `<api>.<source>:443` (A) and `<api>.<target>:443` (B),
- * the stable host name `origin-<api>.<source>`, and in stable-hostname mode the legacy host as
- * Host header (both clusters' ingresses serve it). Pure.
+ * What config left to defaults. Weighted mode: A's target `<api>-a.<source>:443`, a name only A
+ * answers (the DNS layer writes it: plan/cutover.ts), and B's `<api>.<target>:443`, B's own long
+ * name (the platform stack points it at B's load balancer; the gate checks it), so Kong's split
+ * is its weights and nothing else — the legacy name, which DNS moves meanwhile, is never a
+ * target. Stable-hostname mode: one target, the stable host name `origin-<api>.<source>`, whose
+ * CNAME points at A's legacy name or B's long name. In both modes the legacy host is the Host
+ * header (both clusters' ingresses serve it), since the targets' own names are not hosts the
+ * ingresses route. Pure.
  */
 export function resolveKongApi(config: CutoverConfig, kong: KongSettings, api: string): ResolvedKongApi {
     const s = kong.apis[api];
-    const hostHeader = s.hostHeader ?? (kong.mode === "stable-hostname" ? legacyHost(api, config.domains) : undefined);
+    const legacy = legacyHost(api, config.domains);
     return {
         service: s.service,
-        sourceTarget: s.sourceTarget ?? hostPort(legacyHost(api, config.domains), 443),
+        sourceTarget: s.sourceTarget ?? hostPort(kong.mode === "weighted" ? intermediateHost(api, "A", config.domains) : legacy, 443),
         targetTarget: s.targetTarget ?? hostPort(longHost(api, config.domains), 443),
         originHost: s.originHost ?? originHost(api, config.domains),
-        ...(hostHeader ? { hostHeader } : {}),
+        hostHeader: s.hostHeader ?? legacy,
         ...(s.weight !== undefined ? { weight: s.weight } : {}),
     };
 }
@@ -120,8 +125,12 @@ export interface KongUpstreamIntent {
     upstream: string;
     /** The existing Kong service routed through the upstream. */
     service: string;
-    /** A's and B's runtimes as `host:port`, the stable host name, and the Host header when one is sent. */
-    targets: { source: string; target: string; originHost: string; hostHeader?: string };
+    /**
+     * Kong's A and B targets as `host:port`, the stable host name, the Host header when one is
+     * sent, and the service's own `host:port` before the migration (recorded as its original when
+     * it already points at the upstream): the configured A target, else the legacy host on 443.
+     */
+    targets: { source: string; target: string; originHost: string; hostHeader?: string; original: string };
     /** The API's health path (the upstream's active health check). */
     healthPath: string;
     /**
@@ -149,6 +158,7 @@ export function kongUpstreamIntent(config: CutoverConfig, api: Api): KongUpstrea
             target: s.targetTarget,
             originHost: s.originHost,
             ...(s.hostHeader ? { hostHeader: s.hostHeader } : {}),
+            original: kong.apis[api.name].sourceTarget ?? hostPort(legacyHost(api.name, config.domains), 443),
         },
         healthPath: api.healthPath,
         ...(kong.relaxed ? { relaxed: kong.relaxed } : {}),
@@ -181,7 +191,7 @@ export function planKongUpstream(i: KongUpstreamIntent): KongUpstreamPlan {
             name: i.service,
             host: i.upstream,
             relaxed: relaxedFields(i.relaxed, i.phase),
-            fallbackOriginal: { host: hostOf(t.source), port: portOf(t.source) },
+            fallbackOriginal: { host: hostOf(t.original), port: portOf(t.original) },
         },
         ...(stable ? { origin: { host: t.originHost, cname: hostOf(w === 100 ? t.target : t.source) } } : {}),
     };

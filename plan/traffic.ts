@@ -22,17 +22,20 @@ export interface TrafficRow<Address = string> {
 
 /**
  * Percent of a legacy host's requests that reach B, per client path: `direct` (resolving the
- * legacy name: DNS's share), and `viaKong` (through Kong's upstream). In weighted mode Kong's A
- * target is the legacy name itself, which DNS is moving at the same time, so Kong sends
- * `k + (1 − k)·d` to B (Kong's own B weight `k`, DNS's share `d`); in stable-hostname mode the
- * one target follows the origin CNAME (all A or all B).
+ * legacy name: DNS's share), and `viaKong` (through Kong's upstream). In weighted mode Kong's
+ * targets are names only A or only B answers (`<api>-a.<source>`, `<api>.<target>`), so Kong
+ * sends exactly its own B weight `k` to B, on every data plane at every moment. Only when config
+ * makes A's target the legacy name itself, which DNS is moving at the same time, is it
+ * `k + (1 − k)·d` (DNS's share `d`) — and then only as an average over data planes and time:
+ * each data plane caches one answer for the TTL and sends all of A's weight there. In
+ * stable-hostname mode the one target follows the origin CNAME (all A or all B).
  */
 export interface EffectiveShare {
     direct: number;
     viaKong?: number;
 }
 
-/** `k + (1 − k)·d` in percent, rounded to 0.01. Pure. */
+/** `k + (1 − k)·d` in percent, rounded to 0.01 (`k` when A's target does not follow DNS). Pure. */
 export function viaKongShare(kongB: number, dnsB: number, aTargetFollowsDns: boolean): number {
     const k = kongB / 100;
     const d = aTargetFollowsDns ? dnsB / 100 : 0;

@@ -156,16 +156,17 @@ describe("blast radius: one edit updates only what carries it", () => {
         return summary(await diffRuns(await planConfig(a), await planConfig(b)));
     }
 
-    // The cutover stack here (api01 at 20 %, api02 at 0 %) has 13 resources: per API a health
+    // The cutover stack here (api01 at 20 %, api02 at 0 %) has 15 resources: per API a health
     // gate, a DnsCutover, its NameRecords (A's and B's records while its weight is above 0; A's
-    // alone at 0), a KongUpstream, its upstream and service; and the phase marker.
+    // alone at 0), the record of `<api>-a` (Kong's A target: B is by address here), a
+    // KongUpstream, its upstream and service; and the phase marker.
     // Each also updates the API's health gate: the preview says the gate will run (B's shares rise).
     it("a canary edit on api01 (0 → 5 %) changes api01's resources only: its B record appears, its Kong weights move", async () => {
         assert.deepEqual(await between(cutover({ weights: { api01: 0, api02: 0 } }), cutover({ weights: { api01: 5, api02: 0 } })), [
             'updated pulumi-nodejs:dynamic/migration:NameRecords dns-api01-records: records[side=A].weight 100→95, records[side=B] null→{"side":"B","ttl":60,"type":"A","value":"10.72.11.99","weight":5}',
             "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 100→95, targets[side=B].weight 0→5",
             "updated pulumi-nodejs:dynamic/migration:HealthGate gate-api01: shares.dns 0→5, shares.kong 0→5",
-            "unchanged 12",
+            "unchanged 14",
         ]);
     });
 
@@ -174,7 +175,7 @@ describe("blast radius: one edit updates only what carries it", () => {
             "updated pulumi-nodejs:dynamic/migration:NameRecords dns-api01-records: records[side=A].weight 80→50, records[side=B].weight 20→50",
             "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 80→50, targets[side=B].weight 20→50",
             "updated pulumi-nodejs:dynamic/migration:HealthGate gate-api01: shares.dns 20→50, shares.kong 20→50",
-            "unchanged 12",
+            "unchanged 14",
         ]);
     });
 
@@ -221,8 +222,39 @@ describe("blast radius: one edit updates only what carries it", () => {
         );
     });
 
+    it("an existing stack moves to Kong targets only A or only B answers by its next edit: A's target and the Host header change in place, weights kept, <api>-a created", async () => {
+        // The state the code before issue 22 item 2 left: A's target the legacy name, no Host header,
+        // no <api>-a record. Its targets are what that code defaulted to, which config can still name
+        // (sourceTarget); its host_header (then null, now the legacy host by default) is set back by hand.
+        const legacy = (a: string) => `${a}.source-team1.dev.aliyun.cloud.cn.aibang`;
+        const old = await planConfig(
+            cutover(
+                {},
+                {},
+                { apis: Object.fromEntries(["api01", "api02"].map((a) => [a, { service: a, sourceTarget: `${legacy(a)}:443` }])) },
+            ),
+        );
+        for (const r of old.resources.filter((x) => x.type === "pulumi-nodejs:dynamic/migration:KongUpstreamEntity"))
+            r.inputs = { ...r.inputs, upstream: { ...(r.inputs.upstream as object), host_header: null } };
+        const now = await planConfig(cutover({}));
+        const d = await diffRuns(old, now);
+        assert.deepEqual(summary(d), [
+            "created alicloud:dns/alidnsRecord:AlidnsRecord dns-api01-to-a",
+            "created alicloud:dns/alidnsRecord:AlidnsRecord dns-api02-to-a",
+            ...["api01", "api02"].map(
+                (a) =>
+                    `updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-${a}-upstream: targets[side=A].target "${legacy(a)}:443"→"${a}-a.source-team1.dev.aliyun.cloud.cn.aibang:443", upstream.host_header null→"${legacy(a)}"`,
+            ),
+            "unchanged 13",
+        ]);
+        // Through the provider's own diff: an update in place, never a replacement (providers/kong.ts adds the new target before deleting the old).
+        assert.deepEqual(d.replaced, []);
+    });
+
     it("DNS: a TTL edit updates the records' TTL in place, nothing else", async () => {
         assert.deepEqual(await between(cutover({}), cutover({}, { ttl: { cutover: 120, steady: 600 } })), [
+            "updated alicloud:dns/alidnsRecord:AlidnsRecord dns-api01-to-a: ttl 60→120",
+            "updated alicloud:dns/alidnsRecord:AlidnsRecord dns-api02-to-a: ttl 60→120",
             "updated pulumi-nodejs:dynamic/migration:NameRecords dns-api01-records: records[side=A].ttl 60→120, records[side=B].ttl 60→120",
             "updated pulumi-nodejs:dynamic/migration:NameRecords dns-api02-records: records[side=A].ttl 60→120",
             "unchanged 13",
@@ -235,7 +267,7 @@ describe("blast radius: one edit updates only what carries it", () => {
             [
                 "updated pulumi-nodejs:dynamic/migration:KongUpstreamEntity kong-api01-upstream: targets[side=A].weight 80→65, targets[side=B].weight 20→35",
                 "updated pulumi-nodejs:dynamic/migration:HealthGate gate-api01: shares.kong 20→35",
-                "unchanged 13",
+                "unchanged 15",
             ],
         );
     });

@@ -177,10 +177,56 @@ describe("DnsCutover", () => {
             assert.deepEqual(run.outputs.convergence, [
                 { host, phase: "prepare", dnsSeconds: 600, kongSeconds: 601, worstCaseSeconds: 601, observeSeconds: 0 },
             ]);
-            // The note says the same wait: the worst case, Kong's half second included.
+            // The note says the same wait: the worst case, Kong's half second included; and that Kong's share is exact.
             assert.deepEqual(run.outputs.notes, [
-                `${host}: wait 601 s: resolvers may still hold the answer cached under the TTL in force before (600 s); shift only after that`,
+                `${host}: wait 601 s: resolvers may still hold the answer cached under the TTL in force before (600 s); shift only after that; via Kong: exactly 0 % to B (targets are names only A or B answer: api01-a.source-team1.dev.${ZONE}:443, api01.target-team2.dev.${ZONE}:443)`,
             ]);
+        });
+    });
+
+    describe("B by address with a weighted Kong layer: <api>-a, Kong's A target, is written too", () => {
+        const kong = { adminUrl: "https://kong.example.internal:8444", upstreamPrefix: "team1", apis: { api01: { service: "api01" } } };
+        const toA = {
+            domainName: ZONE,
+            rr: "api01-a.source-team1.dev",
+            type: "A",
+            value: A,
+            ttl: 60,
+            remark: "migration: api01 intermediate name of side A",
+        };
+        for (const [phase, weights, present] of [
+            ["prepare", {}, true],
+            ["shift", { api01: 0 }, true],
+            ["shift", { api01: 30 }, true],
+            ["complete", { api01: 100 }, false],
+        ] as const) {
+            it(`${phase}${phase === "shift" ? ` at ${weights.api01}` : ""}: ${present ? "an A record to A's address, beside the legacy name's" : "gone (Kong's A weight is 0; A's wildcard answers the name)"}`, async () => {
+                const run = await planConfig({ ...cutoverConfig({ phase, weights }), kong });
+                assert.deepEqual(
+                    run.resources.filter((r) => r.type === T.record).map((r) => [r.name, r.inputs]),
+                    present ? [["dns-api01-to-a", toA]] : [],
+                );
+                // The legacy name's own records are as without it: the DNS traffic row lists those alone.
+                const row = (run.outputs.traffic as { layer: string; targets: { address: string }[] }[]).find((r) => r.layer === "dns")!;
+                assert.ok(row.targets.every((t) => t.address !== toA.rr));
+            });
+        }
+
+        it("not without a Kong layer, nor in stable-hostname mode, nor with kong.apis.<api>.sourceTarget set", async () => {
+            const plans = [
+                cutoverConfig({ phase: "shift", weights: { api01: 30 } }),
+                { ...cutoverConfig({ phase: "shift", weights: { api01: 100 } }), kong: { ...kong, mode: "stable-hostname" } },
+                {
+                    ...cutoverConfig({ phase: "shift", weights: { api01: 30 } }),
+                    kong: { ...kong, apis: { api01: { service: "api01", sourceTarget: `api01.source-team1.dev.${ZONE}:443` } } },
+                },
+            ];
+            const records: string[][] = [];
+            for (const c of plans)
+                records.push(
+                    (await planConfig(c)).resources.filter((r) => r.type === T.record && r.name.endsWith("-to-a")).map((r) => r.name),
+                );
+            assert.deepEqual(records, [[], [], []]);
         });
     });
 
@@ -247,7 +293,7 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
         assert.deepEqual(
             (run.outputs.traffic as { layer: string }[]).filter((r) => r.layer === "dns"),
             [
-                // Via Kong B gets 20 + 80 × 20 % = 36 %: Kong's A target is the legacy name, which DNS moves too.
+                // Via Kong B gets exactly Kong's 20 %: its targets are <api>-a (A only) and <api>.<target> (B only), not the legacy name.
                 traffic(
                     "api01",
                     "shift",
@@ -256,7 +302,7 @@ describe("the committed cutover stack (Pulumi.cutover.yaml)", () => {
                         ["A", `api01-a.source-team1.dev.${ZONE}`, 80],
                         ["B", `api01-b.source-team1.dev.${ZONE}`, 20],
                     ],
-                    36,
+                    20,
                 ),
                 traffic("api02", "shift", 60, [["A", `api02-a.source-team1.dev.${ZONE}`, 100]], 0),
             ],

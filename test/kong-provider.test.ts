@@ -87,6 +87,48 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
             ]);
         });
 
+        it("moving A's target to a new name (the legacy name → <api>-a) adds the new target before deleting the old: neither side is ever at total weight 0", async () => {
+            const A2 = "api01-a.source-team1.dev.aliyun.cloud.cn.aibang:443";
+            const created = await upstreams.create!(up(80, 20));
+            const moved = up(80, 20, {
+                upstream: { ...up(80, 20).upstream, host_header: "api01.source-team1.dev.aliyun.cloud.cn.aibang" },
+                targets: [
+                    { side: "A", target: A2, weight: 80 },
+                    { side: "B", target: B, weight: 20 },
+                ],
+            });
+            assert.deepEqual(await upstreams.diff!("team1-api01", created.outs, moved), {
+                changes: true,
+                replaces: [],
+                deleteBeforeReplace: false,
+            });
+            kong.exchanges.length = 0;
+            await upstreams.update!("team1-api01", created.outs, moved);
+            const tags = ["migration", "api:api01"];
+            assert.deepEqual(kong.log(), [
+                `PUT /upstreams/team1-api01 ${JSON.stringify({ name: "team1-api01", host_header: "api01.source-team1.dev.aliyun.cloud.cn.aibang", healthchecks: HEALTH, tags })} → 200`,
+                `POST /upstreams/team1-api01/targets ${JSON.stringify({ target: A2, weight: 80, tags })} → 201`,
+                `DELETE /upstreams/team1-api01/targets/${A} → 204`,
+            ]);
+            // Each side's total weight after every request, replayed from the double's exchanges.
+            const weights = new Map<string, number>([
+                [A, 80],
+                [B, 20],
+            ]);
+            const side = (t: string) => (t === B ? "B" : "A");
+            const totals: string[] = [];
+            for (const x of kong.exchanges) {
+                const body = x.requestBody as { target?: string; weight?: number } | undefined;
+                if (x.method === "POST") weights.set(body!.target!, body!.weight!);
+                if (x.method === "DELETE") weights.delete(x.path.slice(x.path.lastIndexOf("/") + 1));
+                const sum = (s: string) => [...weights].filter(([t]) => side(t) === s).reduce((n, [, w]) => n + w, 0);
+                totals.push(`A ${sum("A")} B ${sum("B")}`);
+            }
+            assert.deepEqual(totals, ["A 80 B 20", "A 160 B 20", "A 80 B 20"]);
+            assert.deepEqual(kong.weights("team1-api01"), { [A2]: 80, [B]: 20 });
+            assert.deepEqual(kong.zeroWeightMoments, []);
+        });
+
         it("only a new upstream name or Admin API replaces the resource", async () => {
             const olds = { ...up(80, 20), upstreamId: "x" };
             assert.deepEqual((await upstreams.diff!("team1-api01", olds, up(80, 20))).changes, false);

@@ -12,7 +12,8 @@ const UPSTREAM = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
 const SERVICE = "pulumi-nodejs:dynamic/migration:KongServiceBinding";
 const COMPONENT = "migration:index:KongUpstream";
 const RECORD = "alicloud:dns/alidnsRecord:AlidnsRecord";
-const A1 = "api01.source-team1.dev.aliyun.cloud.cn.aibang:443";
+/** Kong's A target: `<api>-a`, a name only A answers (not the legacy name, which DNS moves). */
+const A1 = "api01-a.source-team1.dev.aliyun.cloud.cn.aibang:443";
 const B1 = "api01.target-team2.dev.aliyun.cloud.cn.aibang:443";
 const CONNECTION = {
     adminUrl: "https://kong-admin.example.internal:8444",
@@ -39,12 +40,13 @@ function config(cutover: Record<string, unknown>, kong: Record<string, unknown> 
     };
 }
 
-function upstream(name: string, targets: [string, string, number][], hostHeader?: string) {
+/** The upstream's inputs; its Host header the API's legacy host unless given (both ingresses serve it). */
+function upstream(name: string, targets: [string, string, number][], hostHeader = `${name.split("-")[1]}.source-team1.dev.${ZONE}`) {
     return {
         connection: CONNECTION,
         upstream: {
             name,
-            ...(hostHeader ? { host_header: hostHeader } : { host_header: null }),
+            host_header: hostHeader,
             healthchecks: HEALTH,
             tags: ["migration", `api:${name.split("-")[1]}`],
         },
@@ -106,7 +108,7 @@ describe("KongUpstream", () => {
                         { side: "A", address: A1, weight: 80 },
                         { side: "B", address: B1, weight: 20 },
                     ],
-                    effective: { direct: 20, viaKong: 36 },
+                    effective: { direct: 20, viaKong: 20 },
                 },
                 {
                     api: "api02",
@@ -116,7 +118,7 @@ describe("KongUpstream", () => {
                     ttl: 0,
                     upstream: "team1-api02",
                     targets: [
-                        { side: "A", address: "api02.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 100 },
+                        { side: "A", address: "api02-a.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 100 },
                         { side: "B", address: "api02.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 0 },
                     ],
                     effective: { direct: 0, viaKong: 0 },
@@ -254,9 +256,63 @@ describe("KongUpstream", () => {
             };
             assert.deepEqual(
                 api03.targets.map((t) => t.target),
-                ["api03.source-team1.dev.aliyun.cloud.cn.aibang:443", "api03.target-team2.dev.aliyun.cloud.cn.aibang:8443"],
+                ["api03-a.source-team1.dev.aliyun.cloud.cn.aibang:443", "api03.target-team2.dev.aliyun.cloud.cn.aibang:8443"],
             );
             assert.equal(api03.upstream.healthchecks.active.type, "http", "a non-443 target port is checked over http");
+        });
+    });
+
+    describe("weighted mode: targets only A or only B answers, the legacy host as Host", () => {
+        it("by default: A's target <api>-a, B's <api>.<target>, host_header the legacy host; the upstream waits for <api>-a's record", async () => {
+            const run = await planConfig(config({ phase: "shift", weights: { api01: 20 } }));
+            const entity = byName(run, UPSTREAM, "kong-api01-upstream");
+            assert.deepEqual(
+                [entity.inputs.targets, (entity.inputs.upstream as { host_header: string }).host_header],
+                [
+                    [
+                        { side: "A", target: A1, weight: 80 },
+                        { side: "B", target: B1, weight: 20 },
+                    ],
+                    "api01.source-team1.dev.aliyun.cloud.cn.aibang",
+                ],
+            );
+            assert.deepEqual(entity.options.dependsOn, [byName(run, T.gate, "gate-api01").urn, byName(run, RECORD, "dns-api01-to-a").urn]);
+        });
+
+        it("kong.apis.<api>.hostHeader wins over the legacy host", async () => {
+            const run = await planConfig(
+                config(
+                    { phase: "shift", weights: { api01: 20 } },
+                    { apis: { api01: { service: "api01", hostHeader: "api01.example.cn" } } },
+                ),
+            );
+            assert.equal(
+                (byName(run, UPSTREAM, "kong-api01-upstream").inputs.upstream as { host_header: string }).host_header,
+                "api01.example.cn",
+            );
+        });
+
+        it("kong.apis.<api>.sourceTarget wins: no <api>-a record, no dependency on one, and the service's original stays that target", async () => {
+            const run = await planConfig(
+                config(
+                    { phase: "shift", weights: { api01: 20 } },
+                    { apis: { api01: { service: "api01", sourceTarget: "api01.a-runtime.internal:8443" } } },
+                ),
+            );
+            const entity = byName(run, UPSTREAM, "kong-api01-upstream");
+            assert.deepEqual(
+                (entity.inputs.targets as { target: string }[]).map((t) => t.target),
+                ["api01.a-runtime.internal:8443", B1],
+            );
+            assert.deepEqual(entity.options.dependsOn, [byName(run, T.gate, "gate-api01").urn]);
+            assert.deepEqual(
+                inventory(run).filter((r) => r.startsWith(RECORD)),
+                [],
+            );
+            assert.deepEqual(byName(run, SERVICE, "kong-api01-service").inputs.fallbackOriginal, {
+                host: "api01.a-runtime.internal",
+                port: 8443,
+            });
         });
     });
 
