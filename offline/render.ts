@@ -1,6 +1,5 @@
 import { Document } from "yaml";
 import { Convergence } from "../plan/cutover";
-import { KONG_MANAGED_TAG } from "../plan/kong";
 import { rowsByHost, TrafficRow, weightsText } from "../plan/traffic";
 import { KONG_SERVICE_BINDING_TYPE, KONG_UPSTREAM_ENTITY_TYPE } from "../providers/kong";
 import { OfflineRun, RecordedAlias, RecordedOptions, RecordedResource } from "./harness";
@@ -45,10 +44,13 @@ export function renderDeck(run: OfflineRun): string {
             return ` service ${String(r.inputs.service)}: host=${String(r.inputs.host)}${extra}`;
         });
     // select_tags scope what decK reads and writes to the entities carrying them: without it a
-    // `deck gateway sync` of this file would delete every Kong entity the file does not list.
-    const doc = new Document({ _format_version: "3.0", _info: { select_tags: [KONG_MANAGED_TAG] }, upstreams });
+    // `deck gateway sync` of this file would delete every Kong entity the file does not list. The
+    // tag is the team's (the first of each upstream's, plan/kong.ts), so another team's sync of
+    // its own file never deletes these.
+    const teamTags = [...new Set(upstreams.map((u) => u.tags[0]))];
+    const doc = new Document({ _format_version: "3.0", _info: { select_tags: teamTags }, upstreams });
     doc.commentBefore = [
-        ` Kong entities managed by stack ${run.stack} (offline plan). decK touches only entities tagged ${KONG_MANAGED_TAG}:`,
+        ` Kong entities managed by stack ${run.stack} (offline plan). decK touches only entities tagged ${teamTags.join(", ")}:`,
         ` review with deck gateway diff; services are patched by the stack, not listed here.`,
         ...(services.length ? [" Services are patched, not replaced:", ...services.map((s) => ` ${s}`)] : []),
     ].join("\n");

@@ -1,10 +1,10 @@
 import { Api, CutoverConfig, KongApiSettings, KongSettings, Phase, RelaxedServiceSettings } from "../config/types";
-import { hostPort, intermediateHost, legacyHost, longHost, originHost, upstreamName } from "../vocabulary/naming";
+import { hostPort, intermediateHost, kongTag, legacyHost, longHost, originHost, upstreamName } from "../vocabulary/naming";
 import { Side } from "./traffic";
 import type { KongConnection } from "../providers/kong";
 
-/** The tag on every Kong entity the stack manages (upstreams and their targets); decK's select_tags. */
-export const KONG_MANAGED_TAG = "migration";
+/** The tag the stack's Kong entities carried before it was scoped to the team (adopted and re-tagged by the next apply). */
+export const LEGACY_KONG_TAG = "migration";
 
 /** One API's Kong settings with every default filled in from the API and the domains. */
 export type ResolvedKongApi = Required<Omit<KongApiSettings, "hostHeader" | "weight">> & Pick<KongApiSettings, "hostHeader" | "weight">;
@@ -123,6 +123,8 @@ export interface KongUpstreamIntent {
     weight: number;
     /** The upstream's name. */
     upstream: string;
+    /** The team's tag on every entity (kong.tag, or `migration-<upstreamPrefix>`); decK's select_tags. */
+    tag: string;
     /** The existing Kong service routed through the upstream. */
     service: string;
     /**
@@ -152,6 +154,7 @@ export function kongUpstreamIntent(config: CutoverConfig, api: Api): KongUpstrea
         mode: kong.mode,
         weight: kongWeight(config, api.name),
         upstream: upstreamName(kong.upstreamPrefix, api.name),
+        tag: kong.tag ?? kongTag(kong.upstreamPrefix),
         service: s.service,
         targets: {
             source: s.sourceTarget,
@@ -179,7 +182,7 @@ export function planKongUpstream(i: KongUpstreamIntent): KongUpstreamPlan {
             name: i.upstream,
             host_header: t.hostHeader ?? null,
             healthchecks: activeHealthcheck(i.healthPath, t.target),
-            tags: [KONG_MANAGED_TAG, `api:${i.api}`],
+            tags: [i.tag, `api:${i.api}`],
         },
         targets: stable
             ? [{ side: w === 100 ? "B" : "A", target: hostPort(t.originHost, portOf(t.target)), weight: 100 }]

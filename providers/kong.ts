@@ -217,13 +217,14 @@ async function upsertUpstream(s: UpstreamState): Promise<string> {
  * unknown one is POSTed (PATCHed if it already exists: Kong answers 409). Unchanged targets
  * cost no call. Refresh (`read`) is where drift is looked for.
  */
-async function applyTargets(s: UpstreamState, known: Map<string, number>): Promise<void> {
+async function applyTargets(s: UpstreamState, known: Map<string, number>, retag = false): Promise<void> {
     const u = s.upstream.name;
     const path = `/upstreams/${enc(u)}/targets`;
     for (const t of targetOrder(s.targets, known)) {
         const entity = `target ${t.target} of upstream ${u}`;
         const was = known.get(t.target);
-        if (was === t.weight) continue;
+        // New tags (the team's scope) reach every target, weight changed or not: a target left with the old tag is outside decK's select_tags.
+        if (was === t.weight && !retag) continue;
         const post = () =>
             kongRequest(
                 s.connection,
@@ -235,7 +236,15 @@ async function applyTargets(s: UpstreamState, known: Map<string, number>): Promi
                 [409],
             );
         const patch = () =>
-            kongRequest(s.connection, s.adminToken, "PATCH", `${path}/${enc(t.target)}`, entity, { weight: t.weight }, [404]);
+            kongRequest(
+                s.connection,
+                s.adminToken,
+                "PATCH",
+                `${path}/${enc(t.target)}`,
+                entity,
+                retag ? { weight: t.weight, tags: s.upstream.tags } : { weight: t.weight },
+                [404],
+            );
         // PATCH answers 404 for a missing target, POST 409 for an existing one: switch on each.
         let write = was !== undefined ? patch : post;
         for (let tries = 0; ; tries++) {
@@ -300,7 +309,7 @@ export const kongUpstreamProvider: pulumi.dynamic.ResourceProvider = {
 
     async update(_id: string, olds: UpstreamState, news: UpstreamState): Promise<pulumi.dynamic.UpdateResult> {
         const upstreamId = sameUpstream(olds.upstream, news.upstream) && olds.upstreamId ? olds.upstreamId : await upsertUpstream(news);
-        await applyTargets(news, weightsOf(olds.targets));
+        await applyTargets(news, weightsOf(olds.targets), JSON.stringify(olds.upstream?.tags) !== JSON.stringify(news.upstream.tags));
         const kept = new Set(news.targets.map((t) => t.target));
         for (const t of olds.targets.filter((x) => !kept.has(x.target))) {
             // Already gone (removed by hand, or by an interrupted run): Kong answers 404, which is the goal.

@@ -159,7 +159,7 @@ describe("npm run plan", () => {
         assert.equal(code, 0);
         const lines = stdout.split("\n");
         assert.deepEqual(lines.slice(0, 5), [
-            "# Kong entities managed by stack cutover (offline plan). decK touches only entities tagged migration:",
+            "# Kong entities managed by stack cutover (offline plan). decK touches only entities tagged migration-team1:",
             "# review with deck gateway diff; services are patched by the stack, not listed here.",
             "# Services are patched, not replaced:",
             "#  service api01: host=team1-api01, connect_timeout=10000, read_timeout=120000, retries=10",
@@ -171,24 +171,28 @@ describe("npm run plan", () => {
             upstreams: { name: string; tags: string[]; targets: { target: string; weight: number; tags: string[] }[] }[];
         };
         assert.deepEqual(deckSchemaErrors(deck), []);
-        assert.deepEqual([deck._format_version, deck._info], ["3.0", { select_tags: ["migration"] }]);
+        assert.deepEqual([deck._format_version, deck._info], ["3.0", { select_tags: ["migration-team1"] }]);
         assert.deepEqual(
             deck.upstreams.map((u) => [u.name, u.tags, u.targets]),
             [
                 [
                     "team1-api01",
-                    ["migration", "api:api01"],
+                    ["migration-team1", "api:api01"],
                     [
-                        { target: "api01.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 80, tags: ["migration", "api:api01"] },
-                        { target: "api01.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 20, tags: ["migration", "api:api01"] },
+                        { target: "api01.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 80, tags: ["migration-team1", "api:api01"] },
+                        { target: "api01.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 20, tags: ["migration-team1", "api:api01"] },
                     ],
                 ],
                 [
                     "team1-api02",
-                    ["migration", "api:api02"],
+                    ["migration-team1", "api:api02"],
                     [
-                        { target: "api02.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 100, tags: ["migration", "api:api02"] },
-                        { target: "api02.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 0, tags: ["migration", "api:api02"] },
+                        {
+                            target: "api02.source-team1.dev.aliyun.cloud.cn.aibang:443",
+                            weight: 100,
+                            tags: ["migration-team1", "api:api02"],
+                        },
+                        { target: "api02.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 0, tags: ["migration-team1", "api:api02"] },
                     ],
                 ],
             ],

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { LEGACY_KONG_TAG } from "../plan/kong";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import { AddressInfo } from "node:net";
@@ -127,6 +128,29 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
             assert.deepEqual(totals, ["A 80 B 20", "A 160 B 20", "A 80 B 20"]);
             assert.deepEqual(kong.weights("team1-api01"), { [A2]: 80, [B]: 20 });
             assert.deepEqual(kong.zeroWeightMoments, []);
+        });
+
+        it("an upstream tagged `migration` (before tags were per team) is re-tagged in place: the upstream PUT by name, every target PATCHed with the team's tags, weights unchanged", async () => {
+            const created = await upstreams.create!(
+                up(80, 20, { upstream: { ...up(80, 20).upstream, tags: [LEGACY_KONG_TAG, "api:api01"] } }),
+            );
+            const id = created.outs.upstreamId;
+            const team = up(80, 20, { upstream: { ...up(80, 20).upstream, tags: ["migration-team1", "api:api01"] } });
+            assert.deepEqual(await upstreams.diff!("team1-api01", created.outs, team), {
+                changes: true,
+                replaces: [],
+                deleteBeforeReplace: false,
+            });
+            kong.exchanges.length = 0;
+            const updated = await upstreams.update!("team1-api01", created.outs, team);
+            const tags = ["migration-team1", "api:api01"];
+            assert.deepEqual(kong.log(), [
+                `PUT /upstreams/team1-api01 ${JSON.stringify({ name: "team1-api01", healthchecks: HEALTH, tags })} → 200`,
+                `PATCH /upstreams/team1-api01/targets/${A} ${JSON.stringify({ weight: 80, tags })} → 200`,
+                `PATCH /upstreams/team1-api01/targets/${B} ${JSON.stringify({ weight: 20, tags })} → 200`,
+            ]);
+            assert.equal(updated.outs.upstreamId, id, "the same upstream: PUT by name replaces its fields, not its id");
+            assert.deepEqual(kong.weights("team1-api01"), { [A]: 80, [B]: 20 });
         });
 
         it("only a new upstream name or Admin API replaces the resource", async () => {

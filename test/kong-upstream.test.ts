@@ -48,7 +48,8 @@ function upstream(name: string, targets: [string, string, number][], hostHeader 
             name,
             host_header: hostHeader,
             healthchecks: HEALTH,
-            tags: ["migration", `api:${name.split("-")[1]}`],
+            // The team's tag (migration-<upstreamPrefix>): decK's select_tags of this team alone.
+            tags: ["migration-team1", `api:${name.split("-")[1]}`],
         },
         targets: targets.map(([side, target, weight]) => ({ side, target, weight })),
         version: "1",

@@ -122,6 +122,14 @@ export function tlsSecretName(component: string): string {
     return `${component}-tls`;
 }
 
+/**
+ * The tag on every Kong entity a team's cutover stack manages, and decK's `select_tags`:
+ * `migration-<upstreamPrefix>`, so one team's `deck gateway sync` never touches another's.
+ */
+export function kongTag(upstreamPrefix: string): string {
+    return `migration-${upstreamPrefix}`;
+}
+
 /** A Kong upstream for one API: `<upstreamPrefix>-<api>`. */
 export function upstreamName(prefix: string, api: string): string {
     return `${prefix}-${api}`;
