@@ -117,11 +117,11 @@ describe("npm run plan", () => {
         const at = lines.indexOf("Traffic:");
         assert.deepEqual(lines.slice(at, at + 6), [
             "Traffic:",
-            "  HOST                                           LAYER  PHASE  TTL  TARGETS (side address weight%)                                                                                     ON B (direct | via Kong)",
-            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api01-a.source-team1.dev.aliyun.cloud.cn.aibang 80  |  B api01-b.source-team1.dev.aliyun.cloud.cn.aibang 20      20% | 36%",
-            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  -    A api01.source-team1.dev.aliyun.cloud.cn.aibang:443 80  |  B api01.target-team2.dev.aliyun.cloud.cn.aibang:443 20  20% | 36%",
-            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api02-a.source-team1.dev.aliyun.cloud.cn.aibang 100                                                              0% | 0%",
-            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  -    A api02.source-team1.dev.aliyun.cloud.cn.aibang:443 100  |  B api02.target-team2.dev.aliyun.cloud.cn.aibang:443 0  0% | 0%",
+            "  HOST                                           LAYER  PHASE  TTL  TARGETS (side address weight%)                                                                                       ON B (direct | via Kong)",
+            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api01-a.source-team1.dev.aliyun.cloud.cn.aibang 80  |  B api01-b.source-team1.dev.aliyun.cloud.cn.aibang 20        20% | 20%",
+            "  api01.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  -    A api01-a.source-team1.dev.aliyun.cloud.cn.aibang:443 80  |  B api01.target-team2.dev.aliyun.cloud.cn.aibang:443 20  20% | 20%",
+            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  dns    shift  60s  A api02-a.source-team1.dev.aliyun.cloud.cn.aibang 100                                                                0% | 0%",
+            "  api02.source-team1.dev.aliyun.cloud.cn.aibang  kong   shift  -    A api02-a.source-team1.dev.aliyun.cloud.cn.aibang:443 100  |  B api02.target-team2.dev.aliyun.cloud.cn.aibang:443 0  0% | 0%",
         ]);
         const json = JSON.parse((await plan(["--stack", "cutover", "--json"])).stdout);
         assert.deepEqual(json.traffic[0], {
@@ -135,7 +135,7 @@ describe("npm run plan", () => {
                 { side: "A", address: "api01-a.source-team1.dev.aliyun.cloud.cn.aibang", weight: 80 },
                 { side: "B", address: "api01-b.source-team1.dev.aliyun.cloud.cn.aibang", weight: 20 },
             ],
-            effective: { direct: 20, viaKong: 36 },
+            effective: { direct: 20, viaKong: 20 },
         });
     });
 
@@ -179,7 +179,11 @@ describe("npm run plan", () => {
                     "team1-api01",
                     ["migration-team1", "api:api01"],
                     [
-                        { target: "api01.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 80, tags: ["migration-team1", "api:api01"] },
+                        {
+                            target: "api01-a.source-team1.dev.aliyun.cloud.cn.aibang:443",
+                            weight: 80,
+                            tags: ["migration-team1", "api:api01"],
+                        },
                         { target: "api01.target-team2.dev.aliyun.cloud.cn.aibang:443", weight: 20, tags: ["migration-team1", "api:api01"] },
                     ],
                 ],
@@ -188,7 +192,7 @@ describe("npm run plan", () => {
                     ["migration-team1", "api:api02"],
                     [
                         {
-                            target: "api02.source-team1.dev.aliyun.cloud.cn.aibang:443",
+                            target: "api02-a.source-team1.dev.aliyun.cloud.cn.aibang:443",
                             weight: 100,
                             tags: ["migration-team1", "api:api02"],
                         },
@@ -215,11 +219,11 @@ describe("npm run plan", () => {
             verdict,
             'decommission: blocked (cutover phase is "shift"; decommissioning needs "complete"; ' +
                 "api01: DNS answer api01-a.source-team1.dev.aliyun.cloud.cn.aibang (side A) for api01.source-team1.dev.aliyun.cloud.cn.aibang still has weight 80; " +
-                "api01: Kong target api01.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api01 still has weight 80; " +
-                // The ledger: via Kong 20 + 80 × 20 % = 36 % reach B, so 64 % still reach A.
-                "api01: 80% of its requests still reach A resolving the legacy name, 64% through Kong; " +
+                "api01: Kong target api01-a.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api01 still has weight 80; " +
+                // The ledger: Kong's targets are names only A or B answer, so via Kong exactly its 80 % still reach A.
+                "api01: 80% of its requests still reach A resolving the legacy name, 80% through Kong; " +
                 "api02: DNS answer api02-a.source-team1.dev.aliyun.cloud.cn.aibang (side A) for api02.source-team1.dev.aliyun.cloud.cn.aibang still has weight 100; " +
-                "api02: Kong target api02.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api02 still has weight 100; " +
+                "api02: Kong target api02-a.source-team1.dev.aliyun.cloud.cn.aibang:443 of upstream team1-api02 still has weight 100; " +
                 "api02: 100% of its requests still reach A resolving the legacy name, 100% through Kong; " +
                 "decommission.confirm is []; it must list exactly the APIs being retired: [api01, api02])",
         );

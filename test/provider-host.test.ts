@@ -30,8 +30,18 @@ const both = (s: string) => ({ api01: s.replace(/\{api\}/g, "api01"), api02: s.r
  * records, the Kong upstream and its service binding (all after the gate); then the phase
  * marker. The gate's step is the records' unless given; a step left out is not taken.
  */
-function steps(s: { gate?: string; dns?: string; upstream?: string; binding?: string; phase?: string; after?: string[] }): string[] {
+function steps(s: {
+    gate?: string;
+    dns?: string;
+    upstream?: string;
+    binding?: string;
+    phase?: string;
+    after?: string[];
+    /** `<api>-a`'s record (Kong's A target, B by address: prepare until complete). @default none (no such record) */
+    toA?: string;
+}): string[] {
     const out: string[] = [];
+    if (s.toA) for (const a of ["api01", "api02"]) out.push(`${s.toA} AlidnsRecord dns-${a}-to-a`);
     const gate = s.gate ?? s.dns;
     for (const a of ["api01", "api02"]) {
         if (gate) out.push(`${gate} HealthGate gate-${a}`);
@@ -171,21 +181,27 @@ describe("providers through the real dynamic-provider host", function () {
 
             assert.deepEqual(
                 await w.engine.up(w.stackFile({ phase: "prepare" })),
-                steps({ dns: "create", upstream: "create", binding: "create", phase: "create" }),
+                steps({ toA: "create", dns: "create", upstream: "create", binding: "create", phase: "create" }),
             );
             assert.deepEqual(view(w), {
                 dns: both("A on 1 ttl 60; weighting off"),
                 kong: both("A 100 B 0; service → team1-{api} retries 10"),
             });
 
-            assert.deepEqual(await w.engine.up(shift(5)), steps({ dns: "update", upstream: "update", binding: "same", phase: "replace" }));
+            assert.deepEqual(
+                await w.engine.up(shift(5)),
+                steps({ toA: "same", dns: "update", upstream: "update", binding: "same", phase: "replace" }),
+            );
             assert.deepEqual(view(w), {
                 dns: both("A on 95 ttl 60, B on 5 ttl 60; weighting on"),
                 kong: both("A 95 B 5; service → team1-{api} retries 10"),
             });
 
             for (const n of [20, 50]) {
-                assert.deepEqual(await w.engine.up(shift(n)), steps({ dns: "update", upstream: "update", binding: "same", phase: "same" }));
+                assert.deepEqual(
+                    await w.engine.up(shift(n)),
+                    steps({ toA: "same", dns: "update", upstream: "update", binding: "same", phase: "same" }),
+                );
                 assert.deepEqual(view(w), {
                     dns: both(`A on ${100 - n} ttl 60, B on ${n} ttl 60; weighting on`),
                     kong: both(`A ${100 - n} B ${n}; service → team1-{api} retries 10`),
@@ -200,7 +216,15 @@ describe("providers through the real dynamic-provider host", function () {
 
             assert.deepEqual(
                 await w.engine.up(w.stackFile({ phase: "complete", weights: { api01: 100, api02: 100 } })),
-                steps({ gate: "same", dns: "update", upstream: "same", binding: "update", phase: "replace" }),
+                steps({
+                    gate: "same",
+                    dns: "update",
+                    upstream: "same",
+                    binding: "update",
+                    phase: "replace",
+                    // `<api>-a` goes at complete: Kong's A target is at 0 and the name answers B alone.
+                    after: ["delete AlidnsRecord dns-api02-to-a", "delete AlidnsRecord dns-api01-to-a"],
+                }),
             );
             assert.deepEqual(
                 view(w),
@@ -234,10 +258,13 @@ describe("providers through the real dynamic-provider host", function () {
                 "delete PhaseMarker phase",
                 "delete KongServiceBinding kong-api02-service",
                 "delete KongUpstreamEntity kong-api02-upstream",
+                // Kong's A target's name goes only after the upstream that points at it.
+                "delete AlidnsRecord dns-api02-to-a",
                 "delete NameRecords dns-api02-records",
                 "delete HealthGate gate-api02",
                 "delete KongServiceBinding kong-api01-service",
                 "delete KongUpstreamEntity kong-api01-upstream",
+                "delete AlidnsRecord dns-api01-to-a",
                 "delete NameRecords dns-api01-records",
                 "delete HealthGate gate-api01",
             ]);
@@ -429,7 +456,7 @@ describe("providers through the real dynamic-provider host", function () {
             assert.deepEqual((await host.check(upstream.urn, {}, bad)).failures, [
                 {
                     property: "targets[0].target",
-                    reason: '"api01.source-team1.dev.aliyun.cloud.cn.aibang" needs an explicit port (Kong stores 8000 otherwise)',
+                    reason: '"api01-a.source-team1.dev.aliyun.cloud.cn.aibang" needs an explicit port (Kong stores 8000 otherwise)',
                 },
                 {
                     property: "targets[1].target",

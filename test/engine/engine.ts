@@ -556,6 +556,12 @@ export class Engine {
             deps,
             run: async () => {
                 const existed = this.records.has(r.name);
+                const prior0 = this.state.get(r.urn);
+                // No diff, no call: the bridged provider plans no update for unchanged inputs (a `same` step).
+                if (existed && prior0 && JSON.stringify(prior0.inputs) === JSON.stringify(r.inputs)) {
+                    this.state.set(r.urn, { ...prior0, deps });
+                    return `same ${short(r.type)} ${r.name}`;
+                }
                 const id = r.type === ZONE_RECORD ? this.applyZoneRecord(r.name, r.inputs) : this.applyRecord(r.name, r.inputs);
                 const prior = this.state.get(r.urn);
                 this.state.set(r.urn, {

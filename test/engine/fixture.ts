@@ -17,7 +17,8 @@ import { ProviderHost } from "./host";
 
 export const ZONE = "aliyun.cloud.cn.aibang";
 export const HOST = (a: string) => `${a}.source-team1.dev.${ZONE}`;
-export const A_TARGET = (a: string) => `${a}.source-team1.dev.${ZONE}:443`;
+/** Kong's A target: `<api>-a.<source>:443`, a name only A answers (plan/kong.ts), never the legacy name DNS is moving. */
+export const A_TARGET = (a: string) => `${a}-a.source-team1.dev.${ZONE}:443`;
 export const B_TARGET = (a: string) => `${a}.target-team2.dev.${ZONE}:443`;
 /** The gate's settings in the engine suites: one passing round is enough, waits are short. */
 export const FAST_GATE = { successes: 1, intervalMs: 100, deadlineMs: 3000, timeoutMs: 2000 };
