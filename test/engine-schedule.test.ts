@@ -411,8 +411,9 @@ describe("the committed cutover stack's step graph (its registrations' dependenc
             "dns-api02-records": ["gate-api02", "dns-api02-to-a", "dns-api02-to-b"],
             "kong-api01-service": ["kong-api01-upstream"],
             "kong-api02-service": ["kong-api02-upstream"],
-            "kong-api01-upstream": ["gate-api01"],
-            "kong-api02-upstream": ["gate-api02"],
+            // Kong's A target is <api>-a: its upstream waits for that name's record.
+            "kong-api01-upstream": ["gate-api01", "dns-api01-to-a"],
+            "kong-api02-upstream": ["gate-api02", "dns-api02-to-a"],
         });
         // What the registrations carried beyond the explicit dependsOn: B's address from the platform
         // StackReference (a read, no step). The gates' probes carry it too in the program itself; in
@@ -540,6 +541,7 @@ describe("parallel steps through the real provider host", function () {
         assert.ok(
             span(w, "create KongUpstreamEntity kong-api01-upstream").end <= span(w, "create KongUpstreamEntity kong-api02-upstream").start,
         );
-        assert.equal(steps.length, 9);
+        // 2 gates, 2 NameRecords, 2 upstreams, 2 bindings, the marker, and each API's <api>-a record.
+        assert.equal(steps.length, 11);
     });
 });

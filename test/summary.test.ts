@@ -15,7 +15,9 @@ describe("the text plan's summary", () => {
         const run = await planConfig(cutoverOfMany(40, "shift", (i) => WEIGHTS[i % 5]));
         const count = run.resources.length - 1;
         assert.deepEqual(renderSummary(run, count), [
-            "Summary: 281 resources",
+            "Summary: 321 resources",
+            // Each API's <api>-a record (B by address): Kong's A target, a name only A answers.
+            "  40  alicloud:dns/alidnsRecord:AlidnsRecord",
             "  40  migration:index:ApiCutover  (component)",
             "  40  migration:index:DnsCutover  (component)",
             "  40  migration:index:KongUpstream  (component)",
@@ -27,15 +29,16 @@ describe("the text plan's summary", () => {
             "Traffic: 40 legacy hosts, by state (hosts in it):",
             "  8  shift  DNS A 0 · B 100 | Kong A 0 · B 100  → on B: 100% direct, 100% via Kong",
             "  8  shift  DNS A 100 | Kong A 100 · B 0  → on B: 0% direct, 0% via Kong",
-            "  8  shift  DNS A 50 · B 50 | Kong A 50 · B 50  → on B: 50% direct, 75% via Kong",
-            "  8  shift  DNS A 80 · B 20 | Kong A 80 · B 20  → on B: 20% direct, 36% via Kong",
-            "  8  shift  DNS A 95 · B 5 | Kong A 95 · B 5  → on B: 5% direct, 9.75% via Kong",
+            // Via Kong exactly Kong's weight: its targets are names only A or B answer.
+            "  8  shift  DNS A 50 · B 50 | Kong A 50 · B 50  → on B: 50% direct, 50% via Kong",
+            "  8  shift  DNS A 80 · B 20 | Kong A 80 · B 20  → on B: 20% direct, 20% via Kong",
+            "  8  shift  DNS A 95 · B 5 | Kong A 95 · B 5  → on B: 5% direct, 5% via Kong",
             "Longest wait: 61s, then observe at least 60s (per host under Convergence)",
             `Warnings: ${run.warnings.length} (listed at the end)`,
         ]);
         const text = renderText(run, "cutover").split("\n");
-        assert.deepEqual(text.slice(3, 4), ["Summary: 281 resources"], "the summary comes first, before the detail");
-        assert.equal(text.indexOf("Resources (281):"), 21);
+        assert.deepEqual(text.slice(3, 4), ["Summary: 321 resources"], "the summary comes first, before the detail");
+        assert.equal(text.indexOf("Resources (321):"), 22);
     });
 
     it("the committed dev stack: resources per type, no traffic, no wait", async () => {
