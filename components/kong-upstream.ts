@@ -73,6 +73,7 @@ export class KongUpstream extends pulumi.ComponentResource {
                 service: plan.service.name,
                 host: plan.service.host,
                 relaxed: plan.service.relaxed,
+                expect: plan.service.expect,
                 fallbackOriginal: plan.service.fallbackOriginal,
             },
             { parent: this, dependsOn: [this.upstream] },

@@ -7,7 +7,8 @@ import type { KongConnection } from "../providers/kong";
 export const LEGACY_KONG_TAG = "migration";
 
 /** One API's Kong settings with every default filled in from the API and the domains. */
-export type ResolvedKongApi = Required<Omit<KongApiSettings, "hostHeader" | "weight">> & Pick<KongApiSettings, "hostHeader" | "weight">;
+export type ResolvedKongApi = Required<Omit<KongApiSettings, "hostHeader" | "weight" | "path">> &
+    Pick<KongApiSettings, "hostHeader" | "weight" | "path">;
 
 /**
  * What config left to defaults. Weighted mode: A's target `<api>-a.<source>:443`, a name only A
@@ -28,6 +29,9 @@ export function resolveKongApi(config: CutoverConfig, kong: KongSettings, api: s
         targetTarget: s.targetTarget ?? hostPort(longHost(api, config.domains), 443),
         originHost: s.originHost ?? originHost(api, config.domains),
         hostHeader: s.hostHeader ?? legacy,
+        // An http service pointed at :443 targets gets 400 from B's ingress: the protocol follows the targets' port.
+        protocol: s.protocol ?? (portOf(s.targetTarget ?? hostPort(longHost(api, config.domains), 443)) === 443 ? "https" : "http"),
+        ...(s.path !== undefined ? { path: s.path } : {}),
         ...(s.weight !== undefined ? { weight: s.weight } : {}),
     };
 }
@@ -61,6 +65,8 @@ export interface KongUpstreamPlan {
         host: string;
         /** Relaxed settings while migrating; null restores the service's own values. */
         relaxed: Record<string, number> | null;
+        /** What the service must speak to the targets while it points at the upstream: the protocol, and the path when set. */
+        expect: { protocol: "http" | "https"; path?: string };
         /** Recorded as the original when the service already points at the upstream (a re-run after a crash). */
         fallbackOriginal: { host: string; port: number };
     };
@@ -140,6 +146,8 @@ export interface KongUpstreamIntent {
      * @default undefined (the service's own settings throughout)
      */
     relaxed?: RelaxedServiceSettings;
+    /** The service's protocol toward the targets, and its path when config sets one. */
+    expect: { protocol: "http" | "https"; path?: string };
 }
 
 /** The intent for one API, from the cutover config, or undefined when it has no Kong settings. Pure. */
@@ -165,6 +173,7 @@ export function kongUpstreamIntent(config: CutoverConfig, api: Api): KongUpstrea
         },
         healthPath: api.healthPath,
         ...(kong.relaxed ? { relaxed: kong.relaxed } : {}),
+        expect: { protocol: s.protocol, ...(s.path !== undefined ? { path: s.path } : {}) },
     };
 }
 
@@ -194,6 +203,7 @@ export function planKongUpstream(i: KongUpstreamIntent): KongUpstreamPlan {
             name: i.service,
             host: i.upstream,
             relaxed: relaxedFields(i.relaxed, i.phase),
+            expect: i.expect,
             fallbackOriginal: { host: hostOf(t.original), port: portOf(t.original) },
         },
         ...(stable ? { origin: { host: t.originHost, cname: hostOf(w === 100 ? t.target : t.source) } } : {}),

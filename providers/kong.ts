@@ -374,7 +374,7 @@ export const kongUpstreamProvider: pulumi.dynamic.ResourceProvider = {
     },
 };
 
-const SERVICE_FIELDS = ["host", "port", "retries", "connect_timeout", "read_timeout", "write_timeout"] as const;
+const SERVICE_FIELDS = ["host", "port", "protocol", "path", "retries", "connect_timeout", "read_timeout", "write_timeout"] as const;
 type ServiceFields = Partial<Record<(typeof SERVICE_FIELDS)[number], string | number>>;
 
 export interface ServiceBindingState {
@@ -385,6 +385,12 @@ export interface ServiceBindingState {
     host: string;
     /** Settings while migrating, or null for the service's own. */
     relaxed: Record<string, number> | null;
+    /**
+     * What the service must speak to the targets while bound: its protocol (an http service sent
+     * to :443 targets gets 400) and path; the service's own come back when the binding is deleted.
+     * Absent on a binding made before this field: the service is left as it is.
+     */
+    expect?: { protocol: "http" | "https"; path?: string };
     /** Recorded as the original when the service already points at the upstream. */
     fallbackOriginal: { host: string; port: number };
     version: string;
@@ -397,7 +403,7 @@ function wanted(s: ServiceBindingState, original: ServiceFields): ServiceFields 
     const own = Object.fromEntries(
         SERVICE_FIELDS.filter((f) => f !== "host" && f !== "port" && original[f] !== undefined).map((f) => [f, original[f]!]),
     );
-    return { ...own, ...(s.relaxed ?? {}), host: s.host };
+    return { ...own, ...(s.relaxed ?? {}), ...(s.expect ?? {}), host: s.host };
 }
 
 async function patchService(s: ServiceBindingState, fields: ServiceFields, tolerate: number[] = []): Promise<void> {
@@ -421,6 +427,7 @@ export const kongServiceBindingProvider: pulumi.dynamic.ResourceProvider = {
             replaces.length > 0 ||
             olds.host !== news.host ||
             JSON.stringify(olds.relaxed) !== JSON.stringify(news.relaxed) ||
+            JSON.stringify(olds.expect) !== JSON.stringify(news.expect) ||
             JSON.stringify(olds.connection) !== JSON.stringify(news.connection) ||
             olds.version !== news.version;
         return { changes, replaces, deleteBeforeReplace: true };
@@ -500,6 +507,8 @@ export interface KongServiceBindingArgs extends ConnectionArgs {
     service: string;
     host: string;
     relaxed: Record<string, number> | null;
+    /** The service's protocol (and path) while bound. @default undefined (left as it is) */
+    expect?: { protocol: "http" | "https"; path?: string };
     fallbackOriginal: { host: string; port: number };
 }
 

@@ -8,6 +8,7 @@
  */
 import * as assert from "node:assert/strict";
 import { HEALTH_GATE_TYPE } from "../providers/health-gate";
+import { KONG_SERVICE_BINDING_TYPE } from "../providers/kong";
 import { KONG_UPSTREAM_ENTITY_TYPE } from "../providers/kong";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -47,8 +48,13 @@ function named(doc: Doc): NamedResource[] {
  * Inputs later changes added on purpose, by resource type: the snapshot predates them, and
  * leaving them out of the comparison keeps this test about the parent move alone.
  * - HealthGate `names`: the gate checks that Kong's B target resolves to B (issue 22, B's names).
+ * - KongServiceBinding `expect`: the protocol (and path) the service speaks to its targets.
  */
-const ADDED_SINCE: Record<string, string[]> = { [HEALTH_GATE_TYPE]: ["names"] };
+const ADDED_SINCE: Record<string, string[]> = {
+    [HEALTH_GATE_TYPE]: ["names"],
+    // KongServiceBinding `expect`: the service's protocol toward its targets (issue 22, Kong service checks).
+    [KONG_SERVICE_BINDING_TYPE]: ["expect"],
+};
 
 /**
  * Resources whose inputs a later change rewrote on purpose, compared for continuity only (still

@@ -218,6 +218,28 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
     });
 
     describe("KongServiceBinding", () => {
+        it("an http service bound to :443 targets speaks https while bound (with the rest), keeps it at complete, and gets http back on delete", async () => {
+            kong.services.clear();
+            kong.addService({ name: "api01", host: "api01.source-team1.dev.aliyun.cloud.cn.aibang", port: 443, protocol: "http" });
+            const expect = { protocol: "https" as const };
+            const created = await binding.create!({ ...bind({ retries: 10 }), expect });
+            assert.deepEqual(kong.log(), [
+                "GET /services/api01 → 200",
+                'PATCH /services/api01 {"protocol":"https","retries":10,"host":"team1-api01"} → 200',
+            ]);
+            kong.exchanges.length = 0;
+            // complete: the relaxed settings go back; the protocol stays, the targets are still on 443.
+            const completed = await binding.update!("api01", created.outs, { ...bind(null), expect });
+            assert.deepEqual(kong.log(), ['PATCH /services/api01 {"retries":5} → 200']);
+            kong.exchanges.length = 0;
+            await binding.delete!("api01", completed.outs);
+            const service = [...kong.services.values()].find((x) => x.name === "api01")!;
+            assert.deepEqual(
+                [service.host, service.protocol, service.port],
+                ["api01.source-team1.dev.aliyun.cloud.cn.aibang", "http", 443],
+            );
+        });
+
         it("records the service's original, points host at the upstream with relaxed settings, and restores everything on delete", async () => {
             const created = await binding.create!(bind({ retries: 10, read_timeout: 120000 }));
             assert.deepEqual(kong.log(), [
@@ -227,6 +249,8 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
             assert.deepEqual((created.outs as ServiceBindingState).original, {
                 host: "api01.source-team1.dev.aliyun.cloud.cn.aibang",
                 port: 443,
+                protocol: "https",
+                path: "/",
                 retries: 5,
                 connect_timeout: 60000,
                 read_timeout: 60000,
@@ -244,7 +268,7 @@ describe("the Kong providers, against a loopback Kong Admin API", () => {
             kong.exchanges.length = 0;
             await binding.delete!("api01", completed.outs);
             assert.deepEqual(kong.log(), [
-                'PATCH /services/api01 {"host":"api01.source-team1.dev.aliyun.cloud.cn.aibang","port":443,"retries":5,"connect_timeout":60000,"read_timeout":60000,"write_timeout":60000} → 200',
+                'PATCH /services/api01 {"host":"api01.source-team1.dev.aliyun.cloud.cn.aibang","port":443,"protocol":"https","path":"/","retries":5,"connect_timeout":60000,"read_timeout":60000,"write_timeout":60000} → 200',
             ]);
             const service = [...kong.services.values()][0];
             assert.deepEqual([service.host, service.retries], ["api01.source-team1.dev.aliyun.cloud.cn.aibang", 5]);

@@ -5,7 +5,19 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { RawConfig } from "../config/types";
 import { OfflineRun } from "../offline/harness";
-import { api, byName, configProblems, DOMAINS, editedStackFile, HEALTH, inventory, planConfig, planStack, T } from "./helpers";
+import {
+    api,
+    byName,
+    configProblems,
+    cutoverOfMany,
+    DOMAINS,
+    editedStackFile,
+    HEALTH,
+    inventory,
+    planConfig,
+    planStack,
+    T,
+} from "./helpers";
 
 const ZONE = "aliyun.cloud.cn.aibang";
 const UPSTREAM = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
@@ -89,6 +101,8 @@ describe("KongUpstream", () => {
                 service: "api01",
                 host: "team1-api01",
                 relaxed: { retries: 10, connect_timeout: 10000, read_timeout: 120000 },
+                // The targets are on 443: the service speaks https to them (kong.apis.<api>.protocol's default).
+                expect: { protocol: "https" },
                 fallbackOriginal: { host: "api01.source-team1.dev.aliyun.cloud.cn.aibang", port: 443 },
                 version: "1",
             });
@@ -398,5 +412,34 @@ describe("KongUpstream", () => {
                 'migration:kongAdminToken: "[plain text token]" is not accepted; expected a secret value: re-set it with pulumi config set --secret migration:kongAdminToken',
             ]);
         });
+    });
+});
+
+describe("the Kong service's protocol follows its targets", () => {
+    const kongConfig = (apis: Record<string, unknown>) => {
+        const c = cutoverOfMany(1, "shift", () => 20) as Record<string, unknown> & { kong: Record<string, unknown> };
+        return { ...c, kong: { ...c.kong, apis } };
+    };
+    const expectOf = async (apis: Record<string, unknown>) =>
+        byName(await planConfig(kongConfig(apis)), "pulumi-nodejs:dynamic/migration:KongServiceBinding", "kong-api0001-service").inputs
+            .expect;
+
+    it("https for targets on 443 (the default), http for others, and what config says, with its path", async () => {
+        assert.deepEqual(await expectOf({ api0001: { service: "api0001" } }), { protocol: "https" });
+        assert.deepEqual(
+            await expectOf({ api0001: { service: "api0001", sourceTarget: "a.example.cn:8080", targetTarget: "b.example.cn:8080" } }),
+            { protocol: "http" },
+        );
+        assert.deepEqual(await expectOf({ api0001: { service: "api0001", protocol: "http", path: "/v1" } }), {
+            protocol: "http",
+            path: "/v1",
+        });
+    });
+
+    it("a protocol Kong services do not take here, or a path without its slash, is refused with the key path", () => {
+        assert.deepEqual(configProblems({ ...kongConfig({ api0001: { service: "api0001", protocol: "grpc", path: "v1" } }) } as never), [
+            'migration:kong.apis.api0001.protocol: "grpc" is not accepted; expected one of http | https',
+            "migration:kong.apis.api0001.path: \"v1\" is not accepted; expected an HTTP path starting with '/'",
+        ]);
     });
 });

@@ -43,6 +43,14 @@ export const kongApiSchema = obj({
         .describe(
             "Host header Kong sends upstream. @default each target's own hostname (weighted mode); the legacy host (stable-hostname mode)",
         ),
+    protocol: oneOf(["http", "https"])
+        .optional()
+        .describe(
+            "The protocol the Kong service speaks to its targets, set on the service while it points at the upstream (the service's own comes back when the binding is deleted). @default https when the targets are on port 443, else http",
+        ),
+    path: str("an HTTP path starting with '/'", /^\/\S*$/)
+        .optional()
+        .describe("The path the Kong service sends upstream, set with the protocol. @default the service's own"),
     weight: int(0, 100).optional().describe("Percent to B on this layer. @default `cutover.weights.<api>`"),
     originHost: dnsName("a DNS name inside dns.zone")
         .optional()
