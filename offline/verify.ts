@@ -16,7 +16,8 @@ import { planProbes, ProbeTargets } from "../plan/probes";
 import { Endpoint, endpointText, parseEndpoint, PROBE_KINDS, ProbeKind } from "../vocabulary/probes";
 import { checkNames, NameExpectation, NameVerdict } from "../providers/name-check";
 import { ProbeResult, runProbes } from "../providers/probe-client";
-import { longHost } from "../vocabulary/naming";
+import { resolveKongApi } from "../plan/kong";
+import { legacyHost, longHost } from "../vocabulary/naming";
 import { Io, PROCESS_IO, runAsProcess } from "./process";
 import { checkDns } from "./check-dns";
 import { loadStackConfig, StackFileError } from "./stack-files";
@@ -47,6 +48,10 @@ export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [
                            <api>.<target> to --connect, the short host to --connect-short): A
                            record for an address, CNAME for a DNS name; asked of this DNS
                            server (port 53 when left out) with Node's dns.Resolver
+  --kong-admin URL         cutover stack with a Kong layer: also read each API's Kong routes
+                           (GET /services/{service}/routes; token from KONG_ADMIN_TOKEN, never
+                           printed) and check what Host Kong sends B: a route with preserve_host
+                           forwards the client's Host instead of the upstream's host_header
   --timeout-ms N           per request (default 5000); one retry when no answer comes
   --json                   print the rows as JSON
   --check-dns              cutover stack only, instead of the probes: read the DNS zone as the
@@ -73,6 +78,8 @@ export interface VerifyArgs {
     skip: ProbeKind[];
     /** The DNS server B's names are asked of. */
     dnsServer?: Endpoint;
+    /** The Kong Admin API whose routes are read. */
+    kongAdmin?: string;
     timeoutMs: number;
     json: boolean;
     help: boolean;
@@ -95,6 +102,7 @@ const VALUED = new Set([
     "--probe",
     "--skip",
     "--dns-server",
+    "--kong-admin",
     "--timeout-ms",
 ]);
 
@@ -162,6 +170,16 @@ export function parseVerifyArgs(argv: string[], cwd: string): VerifyArgs {
             if (!e || !isIPv4(e.address))
                 throw new UsageError(`--dns-server ${JSON.stringify(v)} is not ADDRESS[:PORT] (an IPv4, port 1..65535)`);
             a.dnsServer = { address: e.address, port: /:\d+$/.test(v) ? e.port : 53 };
+        } else if (arg === "--kong-admin") {
+            let url: URL;
+            try {
+                url = new URL(v);
+            } catch {
+                throw new UsageError(`--kong-admin ${JSON.stringify(v)} is not a URL`);
+            }
+            if (url.protocol !== "https:" && url.protocol !== "http:")
+                throw new UsageError(`--kong-admin ${JSON.stringify(v)}: an http(s):// Admin API URL`);
+            a.kongAdmin = v.replace(/\/+$/, "");
         } else if (arg === "--timeout-ms") {
             const n = Number(v);
             if (!Number.isInteger(n) || n < 100 || n > 60_000)
@@ -337,6 +355,85 @@ function nameRow(v: NameVerdict, server: Endpoint): TableRow {
     };
 }
 
+/** A Kong route of an API's service, and whether the Host it makes Kong send is one B's ingress serves. */
+export interface RouteVerdict {
+    api: string;
+    route: string;
+    hosts: string[];
+    preserveHost: boolean;
+    ok: boolean;
+    reason: string;
+}
+
+function routeRow(r: RouteVerdict): TableRow {
+    return {
+        api: r.api,
+        probe: "route",
+        request: `${r.route}${r.hosts.length ? ` (hosts ${r.hosts.join(", ")})` : ""}`,
+        via: "Kong Admin",
+        status: "-",
+        certificate: "-",
+        verdict: r.ok ? "PASS" : "FAIL",
+        reason: r.reason,
+    };
+}
+
+/**
+ * Reads each API's Kong routes and judges the Host Kong sends B's targets. With `preserve_host`
+ * false Kong sends the upstream's `host_header` (the legacy host by default: both ingresses serve
+ * it); with it true Kong forwards the client's Host, which must then be one of the hosts B's
+ * ingress serves (the legacy and the long host) — a route without `hosts` forwards any Host.
+ */
+async function checkRoutes(config: StackConfig, adminUrl: string, apis: Api[], timeoutMs: number): Promise<RouteVerdict[]> {
+    if (config.role !== "cutover" || !config.kong)
+        throw new UsageError("--kong-admin reads the Kong routes of a cutover stack with a Kong layer (migration:kong)");
+    const kong = config.kong;
+    const token = process.env.KONG_ADMIN_TOKEN;
+    const headers: Record<string, string> = token
+        ? kong.auth === "bearer"
+            ? { authorization: `Bearer ${token}` }
+            : { "kong-admin-token": token }
+        : {};
+    const base = kong.workspace ? `${adminUrl}/${encodeURIComponent(kong.workspace)}` : adminUrl;
+    const out: RouteVerdict[] = [];
+    for (const api of apis.filter((a) => kong.apis[a.name])) {
+        const { service, hostHeader } = resolveKongApi(config, kong, api.name);
+        const served = [legacyHost(api.name, config.domains), longHost(api.name, config.domains)];
+        const res = await fetch(`${base}/services/${encodeURIComponent(service)}/routes`, {
+            headers,
+            signal: AbortSignal.timeout(timeoutMs),
+        });
+        if (!res.ok) {
+            out.push({
+                api: api.name,
+                route: `service ${service}`,
+                hosts: [],
+                preserveHost: false,
+                ok: false,
+                reason: `GET /services/${service}/routes answered HTTP ${res.status}`,
+            });
+            continue;
+        }
+        const page = (await res.json()) as {
+            data: { id: string; name?: string | null; hosts?: string[] | null; preserve_host?: boolean }[];
+        };
+        for (const r of page.data) {
+            const hosts = r.hosts ?? [];
+            const route = r.name ?? r.id;
+            const preserveHost = r.preserve_host === true;
+            const foreign = hosts.filter((h) => !served.includes(h));
+            const ok = !preserveHost || (hosts.length > 0 && foreign.length === 0);
+            const reason = !preserveHost
+                ? `preserve_host false: Kong sends the upstream's host_header ${hostHeader ?? "(none)"}`
+                : ok
+                  ? `preserve_host true: the client's Host, one of ${hosts.join(", ")}, which B's ingress serves`
+                  : `preserve_host true forwards the client's Host (${hosts.length ? foreign.join(", ") : "any Host: the route names none"}), which B's ingress does not serve; set preserve_host: false (Kong then sends ${hostHeader})`;
+            out.push({ api: api.name, route, hosts, preserveHost, ok, reason });
+        }
+    }
+    return out;
+}
+
 /** The acceptance table as text: the summary line counts every row, skipped ones too. */
 export function renderTable(
     stack: string,
@@ -344,9 +441,14 @@ export function renderTable(
     notes: string[] = [],
     skipped: SkippedProbe[] = [],
     names: { verdicts: NameVerdict[]; server: Endpoint } | undefined = undefined,
+    routes: RouteVerdict[] = [],
 ): string {
-    const all = [...rows.map(probeRow), ...skipped.map(skippedRow), ...(names ? names.verdicts.map((v) => nameRow(v, names.server)) : [])];
-    const count = (v: TableRow["verdict"]) => all.filter((r) => r.verdict === v).length;
+    const all = [
+        ...rows.map(probeRow),
+        ...skipped.map(skippedRow),
+        ...(names ? names.verdicts.map((v) => nameRow(v, names.server)) : []),
+        ...routes.map(routeRow),
+    ];
     const acknowledged = [...new Set(skipped.filter((p) => p.acknowledged).map((p) => `--skip ${p.probe}`))];
     const head = ["api", "probe", "request", "via", "status", "certificate", "verdict", "reason"];
     const body = all.map((r) => [r.api, r.probe, r.request, r.via, r.status, r.certificate, r.verdict, r.reason]);
@@ -357,10 +459,11 @@ export function renderTable(
             .join("  ")
             .trimEnd();
     const summary =
-        `Verify stack ${stack}: ${rows.length + skipped.length} probes, ${count("PASS") - (names?.verdicts.filter((v) => v.ok).length ?? 0)} passed, ` +
+        `Verify stack ${stack}: ${rows.length + skipped.length} probes, ${rows.filter((r) => r.verdict === "pass").length} passed, ` +
         `${rows.filter((r) => r.verdict === "fail").length} failed` +
         (skipped.length ? `, ${skipped.length} skipped${acknowledged.length ? ` (${acknowledged.join(", ")})` : ""}` : "") +
-        (names ? `; ${names.verdicts.length} names, ${names.verdicts.filter((v) => v.ok).length} resolve to B` : "");
+        (names ? `; ${names.verdicts.length} names, ${names.verdicts.filter((v) => v.ok).length} resolve to B` : "") +
+        (routes.length ? `; ${routes.length} Kong routes, ${routes.filter((r) => r.ok).length} send a Host B serves` : "");
     return [summary, ...notes.map((n) => `note: ${n}`), "", line(head), ...body.map(line), ""].join("\n");
 }
 
@@ -435,12 +538,17 @@ export async function verifyMain(
         const notes = missing.map((m) => m.why);
         const dns = args.dnsServer;
         const verdicts = dns ? await checkNames(names, { server: dns, timeoutMs: args.timeoutMs }) : undefined;
+        const routes = args.kongAdmin ? await checkRoutes(config, args.kongAdmin, apis, args.timeoutMs) : undefined;
         io.out(
             args.json
-                ? `${JSON.stringify({ rows, skipped, ...(verdicts ? { names: verdicts } : {}), notes }, null, 2)}\n`
-                : renderTable(args.stack, rows, notes, skipped, verdicts && dns ? { verdicts, server: dns } : undefined),
+                ? `${JSON.stringify({ rows, skipped, ...(verdicts ? { names: verdicts } : {}), ...(routes ? { routes } : {}), notes }, null, 2)}\n`
+                : renderTable(args.stack, rows, notes, skipped, verdicts && dns ? { verdicts, server: dns } : undefined, routes),
         );
-        const ok = rows.every((r) => r.verdict === "pass") && skipped.every((p) => p.acknowledged) && (verdicts ?? []).every((v) => v.ok);
+        const ok =
+            rows.every((r) => r.verdict === "pass") &&
+            skipped.every((p) => p.acknowledged) &&
+            (verdicts ?? []).every((v) => v.ok) &&
+            (routes ?? []).every((r) => r.ok);
         return ok ? 0 : 1;
     } catch (err) {
         if (err instanceof UsageError) {

@@ -10,6 +10,7 @@ import { verifyMain } from "../offline/verify";
 import { ProbeResult } from "../providers/probe-client";
 import { startDnsServer } from "./doubles/dns-server";
 import { fixture, FIXTURES, IngressDouble, IngressBehaviour } from "./doubles/ingress";
+import { KongDouble } from "./doubles/kong";
 import { ROOT } from "./helpers";
 
 const LONG = (a: string) => `${a}.target-team2.dev.aliyun.cloud.cn.aibang`;
@@ -147,6 +148,45 @@ describe("npm run verify: the acceptance table against a loopback HTTPS ingress"
             );
         } finally {
             await dns.close();
+        }
+    });
+
+    it("--kong-admin: a route with preserve_host forwarding a Host B does not serve fails, naming the route and what to set", async () => {
+        const b = await ingress(healthyB());
+        const kong = new KongDouble();
+        await kong.start();
+        try {
+            kong.addService({ name: "api01", host: "team1-api01", port: 443, protocol: "https" });
+            kong.addService({ name: "api02", host: "team1-api02", port: 443, protocol: "https" });
+            kong.addRoute("api01", { name: "api01-legacy", hosts: [LEGACY("api01")] });
+            kong.addRoute("api01", { name: "api01-vanity", hosts: ["api01.example.cn"], preserve_host: true });
+            kong.addRoute("api02", { name: "api02-legacy", hosts: [LEGACY("api02")], preserve_host: true });
+            const text = await verify([
+                "--stack",
+                "cutover",
+                "--connect",
+                `127.0.0.1:${b.port}`,
+                "--ca",
+                CA,
+                "--probe",
+                "legacy",
+                "--kong-admin",
+                kong.url,
+            ]);
+            assert.equal(text.code, 1);
+            const lines = text.out.split("\n");
+            assert.equal(lines[0], "Verify stack cutover: 2 probes, 2 passed, 0 failed; 3 Kong routes, 2 send a Host B serves");
+            assert.deepEqual(
+                lines.filter((l) => l.includes("Kong Admin")).map((l) => l.replace(/ +/g, " ")),
+                [
+                    `api01 route api01-legacy (hosts ${LEGACY("api01")}) Kong Admin - - PASS preserve_host false: Kong sends the upstream's host_header ${LEGACY("api01")}`,
+                    `api01 route api01-vanity (hosts api01.example.cn) Kong Admin - - FAIL preserve_host true forwards the client's Host (api01.example.cn), which B's ingress does not serve; set preserve_host: false (Kong then sends ${LEGACY("api01")})`,
+                    `api02 route api02-legacy (hosts ${LEGACY("api02")}) Kong Admin - - PASS preserve_host true: the client's Host, one of ${LEGACY("api02")}, which B's ingress serves`,
+                ],
+            );
+            assert.deepEqual(kong.log(), ["GET /services/api01/routes → 200", "GET /services/api02/routes → 200"]);
+        } finally {
+            await kong.stop();
         }
     });
 

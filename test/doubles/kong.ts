@@ -11,6 +11,9 @@
  * - GET/PUT/PATCH/DELETE `/upstreams/{u}` and `/services/{s}`: PUT upserts by name, replacing
  *   the whole entity; DELETE answers 204 whether or not the entity exists
  *   (endpoints.lua `delete_entity_endpoint`, lines 675–682); GET/PATCH of a missing one 404.
+ * - GET `/services/{s}/routes`: the service's routes as a page `{data, next}` (endpoints.lua
+ *   `get_collection_endpoint` for a foreign key, the DAO's `page_for_service`); 404 when the
+ *   service is missing. A route's `preserve_host` defaults to false (kong/db/schema/entities/routes.lua).
  * - a target without a port is stored with port 8000; schema violations answer 400 with
  *   `fields`.
  * Every exchange is recorded for contract checks, and faults (status, delay, headers such as
@@ -95,6 +98,7 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
 
 export class KongDouble {
     readonly services = new Map<string, Entity>();
+    readonly routes = new Map<string, Entity>();
     readonly upstreams = new Map<string, Entity>();
     readonly targets = new Map<string, Entity>();
     readonly exchanges: Exchange[] = [];
@@ -115,6 +119,29 @@ export class KongDouble {
     async stop(): Promise<void> {
         this.server?.closeAllConnections();
         await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    }
+
+    /** A route of a service, as Kong stores it (preserve_host false unless given). */
+    addRoute(service: string, fields: { name: string; hosts?: string[]; paths?: string[]; preserve_host?: boolean }): Entity {
+        const s = this.find(this.services, service);
+        if (!s) throw new Error(`no service ${service}`);
+        const r: Entity = {
+            id: randomUUID(),
+            protocols: ["http", "https"],
+            preserve_host: false,
+            strip_path: true,
+            https_redirect_status_code: 426,
+            regex_priority: 0,
+            request_buffering: true,
+            response_buffering: true,
+            path_handling: "v0",
+            created_at: now(),
+            updated_at: now(),
+            ...fields,
+            service: { id: s.id },
+        };
+        this.routes.set(r.id, r);
+        return r;
     }
 
     addService(fields: { name: string; host: string; port?: number; protocol?: string; retries?: number }): Entity {
@@ -247,6 +274,11 @@ export class KongDouble {
     private route(method: string, path: string, body?: Record<string, unknown>): [number, Record<string, unknown>?] {
         let m: RegExpExecArray | null;
         if ((m = /^\/services\/([^/]+)$/.exec(path))) return this.service(method, m[1], body);
+        if ((m = /^\/services\/([^/]+)\/routes$/.exec(path)) && method === "GET") {
+            const s = this.find(this.services, m[1]);
+            if (!s) return [404, NOT_FOUND];
+            return [200, { data: [...this.routes.values()].filter((r) => (r.service as { id: string }).id === s.id), next: null }];
+        }
         if ((m = /^\/upstreams\/([^/]+)$/.exec(path))) return this.upstream(method, m[1], body);
         if ((m = /^\/upstreams\/([^/]+)\/targets$/.exec(path))) return this.targetCollection(method, m[1], body);
         if ((m = /^\/upstreams\/([^/]+)\/targets\/([^/]+)$/.exec(path))) return this.target(method, m[1], m[2], body);
