@@ -329,30 +329,24 @@ export interface SkippedProbe {
     reason: string;
 }
 
+/** A row with no HTTP answer to show (a probe not run, a name asked of DNS, a route read from Kong). */
+function plainRow(api: string, probe: string, request: string, via: string, verdict: TableRow["verdict"], reason: string): TableRow {
+    return { api, probe, request, via, status: "-", certificate: "-", verdict, reason };
+}
+
 function skippedRow(p: SkippedProbe): TableRow {
-    return {
-        api: p.api,
-        probe: p.probe,
-        request: `${p.host}${p.path}`,
-        via: "-",
-        status: "-",
-        certificate: "-",
-        verdict: "SKIP",
-        reason: p.reason,
-    };
+    return plainRow(p.api, p.probe, `${p.host}${p.path}`, "-", "SKIP", p.reason);
 }
 
 function nameRow(v: NameVerdict, server: Endpoint): TableRow {
-    return {
-        api: "-",
-        probe: "name",
-        request: v.host,
-        via: `DNS ${endpointText(server)}`,
-        status: "-",
-        certificate: "-",
-        verdict: v.ok ? "PASS" : "FAIL",
-        reason: v.ok ? `${v.answered}` : `${v.answered}, not ${v.expected}`,
-    };
+    return plainRow(
+        "-",
+        "name",
+        v.host,
+        `DNS ${endpointText(server)}`,
+        v.ok ? "PASS" : "FAIL",
+        v.ok ? v.answered : `${v.answered}, not ${v.expected}`,
+    );
 }
 
 /** A Kong route of an API's service, and whether the Host it makes Kong send is one B's ingress serves. */
@@ -366,16 +360,8 @@ export interface RouteVerdict {
 }
 
 function routeRow(r: RouteVerdict): TableRow {
-    return {
-        api: r.api,
-        probe: "route",
-        request: `${r.route}${r.hosts.length ? ` (hosts ${r.hosts.join(", ")})` : ""}`,
-        via: "Kong Admin",
-        status: "-",
-        certificate: "-",
-        verdict: r.ok ? "PASS" : "FAIL",
-        reason: r.reason,
-    };
+    const request = `${r.route}${r.hosts.length ? ` (hosts ${r.hosts.join(", ")})` : ""}`;
+    return plainRow(r.api, "route", request, "Kong Admin", r.ok ? "PASS" : "FAIL", r.reason);
 }
 
 /**
