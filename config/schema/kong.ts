@@ -36,12 +36,20 @@ export const kongApiSchema = obj({
     service: str("the name of the existing Kong service that routes this API", /^[A-Za-z0-9_.~-]+$/).describe(
         "The existing Kong service that routes this API.",
     ),
-    sourceTarget: str(HOST_PORT_ACCEPTED, isHostPort).optional().describe('A\'s runtime as `host:port`. @default "<api>.<source>:443"'),
-    targetTarget: str(HOST_PORT_ACCEPTED, isHostPort).optional().describe('B\'s runtime as `host:port`. @default "<api>.<target>:443"'),
+    sourceTarget: str(HOST_PORT_ACCEPTED, isHostPort)
+        .optional()
+        .describe(
+            'Kong\'s A target as `host:port`: a name only A answers. @default "<api>-a.<source>:443" (weighted mode; the DNS layer writes that name), the legacy host on 443 otherwise',
+        ),
+    targetTarget: str(HOST_PORT_ACCEPTED, isHostPort)
+        .optional()
+        .describe(
+            "Kong's B target as `host:port`: B's own long name, which the platform stack points at B. @default \"<api>.<target>:443\"",
+        ),
     hostHeader: dnsName("a host name both clusters' ingresses serve")
         .optional()
         .describe(
-            "Host header Kong sends upstream. @default each target's own hostname (weighted mode); the legacy host (stable-hostname mode)",
+            "Host header Kong sends upstream (the upstream's host_header, also the proxy's SNI). @default the legacy host, which both clusters' ingresses serve",
         ),
     protocol: oneOf(["http", "https"])
         .optional()
