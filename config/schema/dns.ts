@@ -73,18 +73,18 @@ function ttlOrder(ttl: { cutover: number; steady: number }, r: Report): void {
         r.fail(["ttl", "cutover"], ttl.cutover, `a TTL no longer than dns.ttl.steady (${ttl.steady}): the cutover TTL is the short one`);
 }
 
+/** What a TTL below the Alidns edition's floor is told it may be. */
+function floorAccepted(edition: DnsEdition): string {
+    return `an integer number of seconds from ${TTL_FLOOR[edition]} to ${TTL_CEILING} (the ${edition} edition's floor is ${TTL_FLOOR[edition]} s)`;
+}
+
 const editionFloor: Rule<{ edition: DnsEdition; ttl: { cutover: number; steady: number } }> = {
     name: "TTLs at or above the edition's floor, the cutover one the shorter",
     reads: ["edition", "ttl"],
     check: ({ edition, ttl }, r) => {
         const floor = TTL_FLOOR[edition];
         const low = (["cutover", "steady"] as const).filter((key) => ttl[key] < floor);
-        for (const key of low)
-            r.fail(
-                ["ttl", key],
-                ttl[key],
-                `an integer number of seconds from ${floor} to ${TTL_CEILING} (the ${edition} edition's floor is ${floor} s)`,
-            );
+        for (const key of low) r.fail(["ttl", key], ttl[key], floorAccepted(edition));
         if (low.length === 0) ttlOrder(ttl, r);
         const tooMany = weightedRecordLimitProblem(edition, WEIGHTED_RECORDS_PER_NAME);
         if (tooMany) r.fail(["edition"], edition, tooMany);
@@ -206,12 +206,7 @@ const platformEditionFloor: Rule<{ edition: DnsEdition; ttl: number }> = {
     reads: ["edition", "ttl"],
     check: ({ edition, ttl }, r) => {
         const floor = TTL_FLOOR[edition];
-        if (ttl < floor)
-            r.fail(
-                ["ttl"],
-                ttl,
-                `an integer number of seconds from ${floor} to ${TTL_CEILING} (the ${edition} edition's floor is ${floor} s)`,
-            );
+        if (ttl < floor) r.fail(["ttl"], ttl, floorAccepted(edition));
     },
 };
 
