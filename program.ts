@@ -7,13 +7,16 @@ import { ShortDomainGateway } from "./components/short-domain-gateway";
 import { ConfigError } from "./config/errors";
 import { COMPLETE_WITH_B_BY_NAME, parseConfig, wrongRoleProblem } from "./config/parse";
 import { NAMESPACE, readRawConfig } from "./config/read";
-import { CutoverConfig, PlatformConfig, SourceConfig, StackConfig } from "./config/types";
+import { CutoverConfig, PlatformConfig, SourceConfig, StackConfig, WorkloadsConfig } from "./config/types";
+import { readExports } from "./config/exports";
+import { planTransplant, reportOf, TransplantRefused } from "./plan/transplant/plan";
+import { WorkloadTransplant } from "./components/workload-transplant";
 import { ApiCutoverPlan, planApiCutovers, PlatformTarget } from "./plan/cutover";
 import { PlatformAddressSlot } from "./plan/gate";
 import { decommissionVerdict, guardInput, planFootprint } from "./plan/decommission";
 import { dnsService } from "./plan/cutover";
 import { cutoverWarnings, kongConnection } from "./plan/kong";
-import { cutoverChildren, legacyWildcard, relativeName } from "./vocabulary/naming";
+import { cutoverChildren, legacyWildcard, relativeName, TRANSPLANT_COMPONENT } from "./vocabulary/naming";
 import { planPlatform, SHORT_DOMAIN_COMPONENT, TARGET_NAMES_COMPONENT } from "./plan/platform";
 import { TrafficRow } from "./plan/traffic";
 import { PhaseMarker } from "./providers/phase-marker";
@@ -38,6 +41,8 @@ export async function run(options: RunOptions = {}): Promise<Record<string, unkn
             return await composeCutover(config);
         case "source":
             return composeSource(config, options.now ?? new Date());
+        case "workloads":
+            return composeWorkloads(config);
     }
 }
 
@@ -217,4 +222,20 @@ async function composeSource(config: SourceConfig, now: Date): Promise<Record<st
         decommission: verdict,
         adopted: adopted.map((a) => ({ kind: a.kind, import: a.importId, protect: !verdict.allowed })),
     };
+}
+
+/**
+ * A's namespaces into B: the exports are read here, at the entry (paths relative to the project,
+ * where Pulumi and the offline plan run the program), planned, and refused as a whole before
+ * anything registers when any object cannot move as it is.
+ */
+function composeWorkloads(config: WorkloadsConfig): Record<string, unknown> {
+    const exported = readExports(config.transplant.exports, process.cwd());
+    const plan = planTransplant(config, exported.objects);
+    for (const warning of [...exported.warnings, ...plan.warnings]) void pulumi.log.warn(warning);
+    const report = reportOf(plan);
+    if (plan.refused.length > 0) throw new TransplantRefused(report);
+    const { kubeContext } = config.transplant;
+    new WorkloadTransplant(TRANSPLANT_COMPONENT, { kept: plan.kept, ...(kubeContext ? { kubeContext } : {}) });
+    return { role: config.role, transplant: report };
 }

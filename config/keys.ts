@@ -21,6 +21,7 @@ export const ROLE_KEYS: Record<Role, readonly string[]> = {
     platform: roleKeys("platform"),
     cutover: roleKeys("cutover"),
     source: roleKeys("source"),
+    workloads: roleKeys("workloads"),
 };
 
 function roleKeys(role: Role): string[] {

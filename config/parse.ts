@@ -14,7 +14,7 @@ import { Api, namesSelf } from "./schema/common";
 import { isLoopbackHost } from "./schema/kong";
 import { distinctControllers } from "./schema/platform";
 import { ROLE_BLOCKS } from "./schema/roles";
-import { CutoverConfig, CutoverSettings, PlatformConfig, RawConfig, Role, ROLES, SourceConfig, StackConfig, TargetAddress } from "./types";
+import { CutoverConfig, CutoverSettings, PlatformConfig, RawConfig, Role, ROLES, SourceConfig, StackConfig, TargetAddress, WorkloadsConfig } from "./types";
 
 export { NAMESPACE } from "./read";
 export { ROLE_BLOCKS } from "./schema/roles";
@@ -192,6 +192,7 @@ const ROLE_SCHEMAS = {
         kongAgreesWithCutover,
     ]),
     source: withRules(z.object(ROLE_BLOCKS.source), [wildcardInZone, confirmNamesApis]),
+    workloads: z.object(ROLE_BLOCKS.workloads),
 };
 
 /**
@@ -243,6 +244,12 @@ export function parseConfig(raw: RawConfig): StackConfig {
             dns: d.dns,
             ...(d.kong ? { kong: { ...d.kong, ...(raw.kongAdminToken ? { token: raw.kongAdminToken } : {}) } } : {}),
         };
+        return config;
+    }
+    if (role === "workloads") {
+        throwIfProblems(problems, raw);
+        const d = data as Blocks<"workloads">;
+        const config: WorkloadsConfig = { role, domains: d.domains, apis: d.apis, transplant: d.transplant };
         return config;
     }
     const cutoverStack =

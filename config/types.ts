@@ -11,6 +11,7 @@ import type { PlatformDnsSettings } from "./schema/dns";
 import type { kongSchema } from "./schema/kong";
 import type { albSchema, clbSchema, ControllerConfig, ingressSchema, shortDomainSchema } from "./schema/platform";
 import type { DecommissionSettings, sourceSchema } from "./schema/source";
+import type { TransplantSettings } from "./schema/transplant";
 
 export type { DnsEdition, DnsSettings, GateSettings, Phase } from "./schema/cutover";
 export type { PlatformDnsSettings } from "./schema/dns";
@@ -18,10 +19,11 @@ export { DNS_EDITIONS, PHASES } from "./schema/cutover";
 export type { KongApiSettings, RelaxedServiceSettings } from "./schema/kong";
 export type { ControllerConfig } from "./schema/platform";
 export type { DecommissionSettings, SourceIngress, WildcardRecord } from "./schema/source";
+export type { TransplantSettings } from "./schema/transplant";
 
 /** What a stack composes. */
-export type Role = "platform" | "cutover" | "source";
-export const ROLES = ["platform", "cutover", "source"] as const satisfies readonly Role[];
+export type Role = "platform" | "cutover" | "source" | "workloads";
+export const ROLES = ["platform", "cutover", "source", "workloads"] as const satisfies readonly Role[];
 
 export type Domains = z.output<typeof domainsSchema>;
 export type Api = z.output<typeof apiSchema>;
@@ -102,7 +104,14 @@ export interface SourceConfig {
     decommission: DecommissionSettings;
 }
 
-export type StackConfig = PlatformConfig | CutoverConfig | SourceConfig;
+export interface WorkloadsConfig {
+    role: "workloads";
+    domains: Domains;
+    apis: Api[];
+    transplant: TransplantSettings;
+}
+
+export type StackConfig = PlatformConfig | CutoverConfig | SourceConfig | WorkloadsConfig;
 
 /**
  * Config values as read from the stack, before any check. Structured keys arrive as
@@ -128,6 +137,7 @@ export interface RawConfig {
     kong?: unknown;
     source?: unknown;
     decommission?: unknown;
+    transplant?: unknown;
     kongAdminToken?: pulumi.Output<string>;
     kongAdminTokenIsSecret?: boolean;
     /** `migration:tlsKey` as a secret Output, or undefined when not set. */

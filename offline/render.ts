@@ -3,6 +3,8 @@ import { Convergence } from "../plan/cutover";
 import { rowsByHost, TrafficRow, weightsText } from "../plan/traffic";
 import { KONG_SERVICE_BINDING_TYPE, KONG_UPSTREAM_ENTITY_TYPE } from "../providers/kong";
 import { OfflineRun, RecordedAlias, RecordedOptions, RecordedResource } from "./harness";
+import { table } from "./table";
+import { renderTransplant, transplantOf } from "./transplant-table";
 
 const KONG_UPSTREAM = KONG_UPSTREAM_ENTITY_TYPE;
 const KONG_SERVICE = KONG_SERVICE_BINDING_TYPE;
@@ -84,16 +86,6 @@ export type ConvergenceRow = Convergence;
 
 export function convergenceOf(run: OfflineRun): ConvergenceRow[] {
     return Array.isArray(run.outputs.convergence) ? (run.outputs.convergence as ConvergenceRow[]) : [];
-}
-
-function table(rows: string[][]): string[] {
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-    return rows.map((row) =>
-        row
-            .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
-            .join("  ")
-            .trimEnd(),
-    );
 }
 
 export function trafficOf(run: OfflineRun): TrafficRow[] {
@@ -290,6 +282,11 @@ export function renderText(run: OfflineRun, role: string | null): string {
     out.push("");
     out.push(...renderSummary(run, count));
     out.push("");
+    const transplant = transplantOf(run);
+    if (transplant) {
+        out.push(...renderTransplant(transplant));
+        out.push("");
+    }
     out.push(`Resources (${count}):`);
     const walk = (r: RecordedResource, depth: number) => {
         const pad = "  ".repeat(depth);
@@ -335,7 +332,10 @@ export function renderText(run: OfflineRun, role: string | null): string {
     }
     out.push("");
     out.push("Outputs:");
-    for (const line of flatten(run.outputs)) out.push(`    ${line}`);
+    // The transplant output is the table above, not repeated leaf by leaf.
+    const { transplant: shown, ...outputs } = run.outputs;
+    for (const line of flatten(outputs)) out.push(`    ${line}`);
+    if (shown !== undefined) out.push("    transplant: (the Transplant table above; --json has it whole)");
     if (run.warnings.length) {
         out.push("");
         out.push("Warnings:");

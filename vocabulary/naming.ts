@@ -145,3 +145,15 @@ export const cutoverChildren = {
     kong: (api: string) => `kong-${api}`,
     gate: (api: string) => `gate-${api}`,
 };
+
+/** The workloads stack's component: A's namespaces moved into B. */
+export const TRANSPLANT_COMPONENT = "workloads";
+
+/**
+ * The child that registers one transplanted object: `<component>-<kind>-<namespace>/<name>`
+ * (`-<kind>-<name>` when cluster-scoped). `/` cannot occur in a Kubernetes name or namespace,
+ * so two objects never share a child name.
+ */
+export function transplantChild(component: string, kind: string, namespace: string | undefined, name: string): string {
+    return `${component}-${kind.toLowerCase()}-${namespace ? `${namespace}/` : ""}${name}`;
+}

@@ -8,6 +8,7 @@ import { dnsSchema, platformDnsSchema } from "./dns";
 import { kongSchema } from "./kong";
 import { ingressSchema, shortDomainSchema, tlsSchema } from "./platform";
 import { decommissionSchema, sourceSchema } from "./source";
+import { transplantSchema } from "./transplant";
 
 /** The blocks each role reads, by key (`migration:<key>`): the one source of the stack files' JSON Schemas too. */
 export const ROLE_BLOCKS = {
@@ -23,6 +24,7 @@ export const ROLE_BLOCKS = {
     },
     cutover: { domains: domainsSchema, apis: apisSchema, cutover: cutoverSchema, dns: dnsSchema, kong: kongSchema.optional() },
     source: { domains: domainsSchema, apis: apisSchema, source: sourceSchema, decommission: decommissionSchema },
+    workloads: { domains: domainsSchema, apis: apisSchema, transplant: transplantSchema },
 } as const;
 
 /** The secret settings each role reads, stored encrypted (`{secure: v1:…}` in the stack file). */
@@ -30,4 +32,5 @@ export const ROLE_SECRETS = {
     platform: { tlsKey: 'The private key of tls.certificate, a secret: pulumi config set --secret migration:tlsKey -- "$(cat key.pem)"' },
     cutover: { kongAdminToken: "The Kong Admin API token, a secret: pulumi config set --secret migration:kongAdminToken" },
     source: {},
+    workloads: {},
 } as const;

@@ -1,0 +1,66 @@
+/**
+ * Rule 2 — drop what B makes for itself or must not receive, each with its reason. The list is
+ * crane-lib's "whiteouts" (transform/kubernetes/kubernetes.go @ 222a325c) and what Velero never
+ * restores or skips (restore_controller.go, secret_action.go @ d30d389b): objects a controller
+ * owns are recreated by that controller from their owner; B's API server mints its own
+ * service-account tokens, root CA ConfigMap and default ServiceAccount; Events are history.
+ */
+import { isRecord, KubeObject } from "./objects";
+
+export const SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token";
+/** The annotation on a Secret the token controller (or OpenShift's dockercfg controller) created for a ServiceAccount. */
+export const SERVICE_ACCOUNT_NAME = "kubernetes.io/service-account.name";
+/** The ConfigMap every namespace gets from kube-controller-manager's root-ca-cert-publisher. */
+export const ROOT_CA_CONFIGMAP = "kube-root-ca.crt";
+/** EndpointSlices the control plane mirrors from Services (discovery.k8s.io `managed-by` label). */
+const ENDPOINTSLICE_CONTROLLER = "endpointslice-controller.k8s.io";
+
+/** What the drop rule needs to know about the rest of the export: Services that have a selector, as `namespace/name`. */
+export interface DropContext {
+    servicesWithSelector: Set<string>;
+}
+
+/** The services with a selector among `objects`, as the drop rule reads them. */
+export function dropContext(objects: KubeObject[]): DropContext {
+    return {
+        servicesWithSelector: new Set(
+            objects
+                .filter(
+                    (o) => o.kind === "Service" && isRecord(o.spec) && isRecord(o.spec.selector) && Object.keys(o.spec.selector).length > 0,
+                )
+                .map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`),
+        ),
+    };
+}
+
+/** Why `o` stays behind, or undefined when rule 2 keeps it. Pure. */
+export function dropReason(o: KubeObject, context: DropContext): string | undefined {
+    const owner = o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
+    if (owner) return `owned by ${owner.kind} ${owner.name}: its controller recreates it in B from the owner`;
+    if (o.kind === "Event") return "an Event: cluster A's history, not state";
+    if (o.kind === "EndpointSlice" && o.metadata.labels?.["endpointslice.kubernetes.io/managed-by"] === ENDPOINTSLICE_CONTROLLER)
+        return "an EndpointSlice the control plane mirrors from its Service";
+    if (o.kind === "Endpoints" && context.servicesWithSelector.has(`${o.metadata.namespace ?? ""}/${o.metadata.name}`))
+        return `the Endpoints of Service ${o.metadata.name}, which has a selector: B's endpoints controller fills them with B's Pods`;
+    if (o.kind === "ServiceAccount" && o.metadata.name === "default")
+        return "the default ServiceAccount: every namespace in B gets its own";
+    if (o.kind === "ConfigMap" && o.metadata.name === ROOT_CA_CONFIGMAP)
+        return "cluster A's root CA, published into every namespace: B publishes its own";
+    if (o.kind === "Secret" && o.type === SERVICE_ACCOUNT_TOKEN)
+        return "a service-account token of cluster A: signed by A, worthless in B, which mints its own";
+    if (o.kind === "Secret" && o.type === "kubernetes.io/dockercfg" && o.metadata.annotations?.[SERVICE_ACCOUNT_NAME])
+        return "a pull Secret created for a ServiceAccount by the cluster: B creates its own";
+    return undefined;
+}
+
+/**
+ * A kept ServiceAccount's references to A's token Secrets (`<sa>-token-*`), which are dropped:
+ * Velero service_account_action.go removes them, or B's token controller would look for Secrets
+ * that are never created.
+ */
+export function tokenReferences(sa: KubeObject, droppedSecrets: Set<string>): number[] {
+    const secrets = Array.isArray(sa.secrets) ? (sa.secrets as unknown[]) : [];
+    return secrets.flatMap((s, i) =>
+        isRecord(s) && typeof s.name === "string" && droppedSecrets.has(`${sa.metadata.namespace ?? ""}/${s.name}`) ? [i] : [],
+    );
+}
