@@ -13,10 +13,12 @@ import { diffRuns, renderDiff } from "./diff";
 import { DiagramTooLarge, renderMermaid } from "./mermaid";
 import { Io, PROCESS_IO, runAsProcess } from "./process";
 import { hasKongLayer, renderDeck, renderText, toPlanDocument } from "./render";
+import { renderTransplant } from "./transplant-table";
+import { TransplantRefused } from "../plan/transplant/plan";
 import { loadStackConfig, StackFileError } from "./stack-files";
 import { cutoverConfigOf, topologyOf } from "./topology";
 
-export const USAGE = `usage: npm run -s plan -- --stack <dev|cutover|source> [--config FILE] [--ref NAME=FILE]...
+export const USAGE = `usage: npm run -s plan -- --stack <dev|cutover|source|workloads> [--config FILE] [--ref NAME=FILE]...
                         [--against FILE] [--json | --kong-deck | --mermaid] [--out FILE]
                         [--now TIME] [--applied-at TIME] [--help]
 
@@ -37,8 +39,8 @@ export const USAGE = `usage: npm run -s plan -- --stack <dev|cutover|source> [--
 
 FILE paths are taken from the directory the command was typed in.
 Options may be written --name VALUE or --name=VALUE, each once (--ref once per NAME).
-Exit: 0 plan printed, 1 unsound run or a step the diff shows refused (pulumi preview
-would fail on it), 2 bad usage or config.`;
+Exit: 0 plan printed, 1 unsound run, a step the diff shows refused (pulumi preview
+would fail on it) or a transplant that refuses objects, 2 bad usage or config.`;
 
 export interface CliArgs {
     stack: string;
@@ -227,6 +229,17 @@ export async function main(
         return refused ? 1 : 0;
     } catch (err) {
         if (err instanceof StackFileError) return usage(err.message);
+        if (err instanceof ProgramError && TransplantRefused.is(err.cause)) {
+            // The refusals are the plan's answer, not a fault: the report is printed as the plan would have shown it.
+            const report = err.cause.report;
+            const output = args.json
+                ? `${JSON.stringify({ transplant: report, warnings: err.run.warnings }, null, 2)}\n`
+                : `${renderTransplant(report).join("\n")}\n`;
+            if (args.out) fs.writeFileSync(args.out, output);
+            else io.out(output);
+            io.err(`plan: ${which(args.stack, cwd, current)}: ${err.cause.message}\n`);
+            return 1;
+        }
         if (err instanceof ProgramError && ConfigError.isConfigError(err.cause))
             return usage(`${which(args.stack, cwd, current)}: ${err.cause.message}`);
         if (err instanceof StackReferenceError) return usage(`${which(args.stack, cwd, current)}: ${err.message}`);

@@ -6,7 +6,7 @@
  * acknowledged an empty volume in `transplant.storage`. No PersistentVolume is ever created: a
  * PV names A's disk (Velero resetVolumeBindingInfo shows how much of it is A's).
  */
-import { copy, describe, isRecord, KubeObject, pathOf, podSpecOf, podSpecPath, refOf, Rewrite } from "./objects";
+import { copy, isRecord, KubeObject, pathOf, podSpecOf, podSpecPath, Rewrite } from "./objects";
 
 export const WAY_OUT =
     "move the data first (ACK backup center, or Velero with file-system backup: https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/how-to-modify-backup-cluster-resources-when-restoring-an-app), then acknowledge an empty volume in B";
@@ -90,7 +90,7 @@ export function storageVerdict(o: KubeObject, statefulSets: KubeObject[], acknow
     ];
     const keys = [...missing, ...mounts.map((m) => m.claim)];
     return {
-        refused: `${describe(refOf(o))} stores data in ${what.join(" and ")}, which does not move with the objects: ${WAY_OUT}: transplant.storage: { ${keys.map((k) => `${k}: recreate-empty`).join(", ")} }`,
+        refused: `stores data in ${what.join(" and ")}, which does not move with the objects: ${WAY_OUT}: transplant.storage: { ${keys.map((k) => `${k}: recreate-empty`).join(", ")} }`,
     };
 }
 

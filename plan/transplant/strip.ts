@@ -64,6 +64,8 @@ function stripJobIdentity(job: KubeObject): void {
     if (selector && spec.manualSelector !== true) delete spec.selector;
     for (const labels of [job.metadata.labels, templateLabels(spec)])
         if (labels) for (const l of [...JOB_UID_LABELS, ...JOB_NAME_LABELS]) delete labels[l];
+    const template = isRecord(spec.template) && isRecord(spec.template.metadata) ? spec.template.metadata : undefined;
+    if (template && isRecord(template.labels) && Object.keys(template.labels).length === 0) delete template.labels;
 }
 
 function templateLabels(spec: Record<string, unknown>): Record<string, string> | undefined {
