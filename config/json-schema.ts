@@ -13,7 +13,12 @@ import { Role, ROLES } from "./types";
 export type JsonSchema = Record<string, unknown>;
 
 /** Blocks a stack file of the role must set itself (`domains` and `apis` usually come from Pulumi.yaml). */
-const REQUIRED: Record<Role, string[]> = { platform: ["ingress", "tls"], cutover: ["cutover", "dns"], source: ["source"], workloads: ["transplant"] };
+const REQUIRED: Record<Role, string[]> = {
+    platform: ["ingress", "tls"],
+    cutover: ["cutover", "dns"],
+    source: ["source"],
+    workloads: ["transplant"],
+};
 
 /** One block's schema as the operator writes it (defaults optional), without its own `$schema`. */
 export function blockSchema(schema: z.ZodType): JsonSchema {

@@ -14,7 +14,18 @@ import { Api, namesSelf } from "./schema/common";
 import { isLoopbackHost } from "./schema/kong";
 import { distinctControllers } from "./schema/platform";
 import { ROLE_BLOCKS } from "./schema/roles";
-import { CutoverConfig, CutoverSettings, PlatformConfig, RawConfig, Role, ROLES, SourceConfig, StackConfig, TargetAddress, WorkloadsConfig } from "./types";
+import {
+    CutoverConfig,
+    CutoverSettings,
+    PlatformConfig,
+    RawConfig,
+    Role,
+    ROLES,
+    SourceConfig,
+    StackConfig,
+    TargetAddress,
+    WorkloadsConfig,
+} from "./types";
 
 export { NAMESPACE } from "./read";
 export { ROLE_BLOCKS } from "./schema/roles";

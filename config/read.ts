@@ -5,7 +5,19 @@ import { RawConfig } from "./types";
 export const NAMESPACE = "migration";
 
 /** Keys whose values are structured (objects and lists arrive JSON-encoded). */
-const STRUCTURED = ["domains", "apis", "ingress", "shortDomain", "tls", "cutover", "dns", "kong", "source", "decommission", "transplant"] as const;
+const STRUCTURED = [
+    "domains",
+    "apis",
+    "ingress",
+    "shortDomain",
+    "tls",
+    "cutover",
+    "dns",
+    "kong",
+    "source",
+    "decommission",
+    "transplant",
+] as const;
 
 /**
  * Reads every `migration:*` key once, without interpreting it, from config as the engine hands

@@ -76,6 +76,8 @@ export interface RecordedResource {
      * included); absent when there are none.
      */
     aliases?: RecordedAlias[];
+    /** The explicit provider reference (`<provider urn>::<id>`), when the resource names one; not part of the plan document. */
+    provider?: string;
 }
 
 export interface OfflineRun {
@@ -170,6 +172,7 @@ interface Request {
     getReplaceonchangesList?(): string[];
     getRetainondelete?(): boolean | undefined;
     getDeletedwith?(): string;
+    getProvider?(): string;
     getAliasesList?(): AliasMessage[];
     getUrn?(): string;
     getOutputs?(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -381,6 +384,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
             ...(args.keepWire ? { wire } : {}),
             seq: resources.length,
             ...(aliases.length ? { aliases } : {}),
+            ...(req.getProvider?.() ? { provider: req.getProvider?.() } : {}),
         };
         if (!parent && resource.type === "pulumi:pulumi:Stack") stackUrn = urn;
         byUrn.set(urn, resource);

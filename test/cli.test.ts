@@ -104,7 +104,7 @@ describe("npm run plan", () => {
     it("usage errors and missing stack files exit 2 with a message", async () => {
         const noStack = await plan(["--json"]);
         assert.equal(noStack.code, 2);
-        assert.match(noStack.stderr, /^plan: --stack is required\nusage: npm run -s plan -- --stack <dev\|cutover\|source>/);
+        assert.match(noStack.stderr, /^plan: --stack is required\nusage: npm run -s plan -- --stack <dev\|cutover\|source\|workloads>/);
         const missing = await plan(["--stack", "prod"]);
         assert.equal(missing.code, 2);
         assert.equal(missing.stderr, `plan: ${path.join(ROOT, "Pulumi.prod.yaml")}: cannot be read\n`);

@@ -15,7 +15,7 @@ import { generatedFiles } from "../offline/config-reference";
 import { configProblems } from "./helpers";
 
 const ROOT = path.join(__dirname, "..");
-const STACKS = { dev: "platform", cutover: "cutover", source: "source" } as const;
+const STACKS = { dev: "platform", cutover: "cutover", source: "source", workloads: "workloads" } as const;
 
 function validator(role: (typeof ROLES)[number]) {
     return new Ajv2020({ allErrors: true, strict: true }).compile(stackFileSchema(role));

@@ -122,12 +122,12 @@ describe("parseConfig", () => {
             [
                 "an unknown role",
                 raw({ role: "blue" }),
-                ['migration:role: "blue" is not accepted; expected one of platform | cutover | source'],
+                ['migration:role: "blue" is not accepted; expected one of platform | cutover | source | workloads'],
             ],
             [
                 "a missing role",
                 raw({ role: undefined }),
-                ["migration:role: (missing) is not accepted; expected one of platform | cutover | source"],
+                ["migration:role: (missing) is not accepted; expected one of platform | cutover | source | workloads"],
             ],
             [
                 "no APIs",
@@ -280,7 +280,7 @@ describe("parseConfig", () => {
         } catch (err) {
             assert.equal(
                 (err as Error).message,
-                'invalid stack configuration (1 problem):\n  migration:role: "blue" is not accepted; expected one of platform | cutover | source',
+                'invalid stack configuration (1 problem):\n  migration:role: "blue" is not accepted; expected one of platform | cutover | source | workloads',
             );
             assert.ok(pulumi.RunError.isInstance(err), "a RunError, so the Pulumi CLI prints no stack trace");
         }

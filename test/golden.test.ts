@@ -11,7 +11,7 @@ import { plan } from "./cli-run";
 import { ROOT } from "./helpers";
 
 describe("the committed stacks' plans are unchanged (test/golden/)", () => {
-    for (const stack of ["dev", "cutover", "source"]) {
+    for (const stack of ["dev", "cutover", "source", "workloads"]) {
         it(`${stack}: --json is byte-identical to test/golden/${stack}.json`, async () => {
             const { code, stdout, stderr } = await plan(["--stack", stack, "--json", "--now", "2026-11-26T00:00:00Z"]);
             assert.deepEqual([code, stderr], [0, ""]);

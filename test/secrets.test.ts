@@ -98,6 +98,21 @@ const valid: Record<string, Record<string, unknown>> = {
         },
         decommission: { observationHours: 24, confirm: ["api01"] },
     },
+    workloads: {
+        role: "workloads",
+        domains: DOMAINS,
+        apis: [api("api01")],
+        transplant: {
+            exports: ["examples/a-export/team1-ns.yaml"],
+            namespaces: { "team1-ns": "team1-ns" },
+            kubeContext: "cluster-b",
+            imageRegistries: { "registry-vpc.cn-hangzhou.aliyuncs.com/team1": "registry-vpc.cn-hangzhou.aliyuncs.com/team2" },
+            acceptDroppedAnnotations: ["nginx.ingress.kubernetes.io/configuration-snippet"],
+            keepLoadBalancers: ["api01-debug"],
+            storage: { "data-cache": "recreate-empty" },
+            rewriteHosts: false,
+        },
+    },
 };
 
 /** Every leaf path of `value` and every object path (where an unknown key can be added). */
