@@ -11,9 +11,12 @@ import { api, DOMAINS, ROOT } from "./helpers";
 
 export const FIXTURE = "examples/a-export/team1-ns.yaml";
 
-/** The committed export's objects, as the program reads them. */
+let read: KubeObject[] | undefined;
+
+/** The committed export's objects, as the program reads them (read once; each call gets its own copy). */
 export function fixture(): KubeObject[] {
-    return readExports([FIXTURE], ROOT).objects.map((o) => o.object as unknown as KubeObject);
+    read ??= readExports([FIXTURE], ROOT).objects.map((o) => o.object as unknown as KubeObject);
+    return structuredClone(read);
 }
 
 /** The committed stack's transplant block (Pulumi.workloads.yaml), with `overrides` on top. */
