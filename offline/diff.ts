@@ -213,7 +213,8 @@ function dedupe(before: RecordedOptions, after: RecordedOptions, changes: Change
 }
 
 function value(v: unknown): string {
-    return typeof v === "string" ? v : JSON.stringify(v);
+    // A multi-line string (a ConfigMap's file) stays on its line, quoted, so each change reads as one.
+    return typeof v === "string" && !v.includes("\n") ? v : JSON.stringify(v);
 }
 
 /** The diff as text: one section per kind, changed paths as `old → new`. */

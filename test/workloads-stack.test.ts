@@ -142,6 +142,38 @@ describe("the committed workloads stack", () => {
     });
 });
 
+describe("the workloads stack, edited: --against shows the change per object and field", () => {
+    it("rewriteHosts: true updates the three objects naming an API's legacy host, nothing else", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workloads-diff-"));
+        try {
+            const file = editedStackFile(
+                "workloads",
+                dir,
+                (c) => ((c["migration:transplant"] as Record<string, unknown>).rewriteHosts = true),
+            );
+            const r = await cli(["--stack", "workloads", "--against", file]);
+            assert.equal(r.code, 0, r.stderr);
+            const lines = r.stdout.split("\n");
+            assert.deepEqual(lines.slice(2, 7), [
+                "created (0):",
+                "deleted (0):",
+                "replaced (0):",
+                "updated (3):",
+                "  ~ kubernetes:apps/v1:Deployment  workloads-deployment-team1-ns/api01",
+            ]);
+            assert.ok(
+                lines.includes(
+                    "      spec.template.spec.containers[name=api01].env[name=API02_URL].value: https://api02.source-team1.dev.aliyun.cloud.cn.aibang/v1 → https://api02.target-team2.dev.aliyun.cloud.cn.aibang/v1",
+                ),
+            );
+            assert.ok(lines.includes("  ~ kubernetes:core/v1:ConfigMap  workloads-configmap-team1-ns/api01-config"));
+            assert.ok(lines.includes("unchanged: 17"));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
 describe("the workloads stack refuses before anything registers", () => {
     let dir: string;
     before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "workloads-"))));
