@@ -3,7 +3,9 @@
  * ingress-nginx annotation (https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/)
  * and gives the ALB setting with the same behaviour, from Alibaba's ALB Ingress configuration
  * dictionary (https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/alb-ingress-configuration-dictionary,
- * "ALB Ingress配置词典"): an Ingress annotation, or a field of the AlbConfig's listener where ALB
+ * "ALB Ingress配置词典"; the same table in the open-source controller, alibaba/alibaba-load-balancer-controller
+ * @ c277108 docs/zh/usage.md, whose pkg/controller/ingress/reconcile/ code lower-cases nothing: backend-protocol
+ * must be written "https"/"grpc"): an Ingress annotation, or a field of the AlbConfig's listener where ALB
  * sets it per listener, not per Ingress (request timeout: AlbConfig `requestTimeout`, 1–180 s,
  * default 60; source allow-lists: AlbConfig listener `aclConfig`, "Configure ACL-based access control
  * with AlbConfig", https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/configure-acl-access-control-through-albconfig).
@@ -87,6 +89,8 @@ export const ALB_EQUIVALENTS: Record<string, Equivalent> = {
     [`${NGINX}canary-by-header`]: same("canary-by-header"),
     [`${NGINX}canary-by-header-value`]: same("canary-by-header-value"),
     [`${NGINX}canary-by-cookie`]: same("canary-by-cookie"),
+    // Percent on both sides, unless nginx's canary-weight-total changes the base (no ALB counterpart: refused then).
+    [`${NGINX}canary-weight`]: same("canary-weight", intIn(0, 100), "ALB's canary-weight is a percentage, 0 to 100"),
     [`${NGINX}whitelist-source-range`]: {
         translate: (v) => ({ [`${ALB_CONFIG_LISTENER}aclConfig`]: `{aclType: White, aclEntries: [${v}]}` }),
         note: "",
