@@ -37,6 +37,27 @@ describe("transplant rule 6: names and namespaces", () => {
         );
     });
 
+    it("a cluster-local name of the renamed namespace in a value is reported with the name B needs", () => {
+        assert.deepEqual(
+            plan(fixture(), RENAMED, apisIn("team9-ns")).mentions.filter((m) => m.host.includes(".svc")),
+            [
+                {
+                    kind: "Deployment",
+                    namespace: "team9-ns",
+                    name: "api02",
+                    path: "spec.template.spec.containers[0].env[0].value",
+                    host: "cache-0.cache.team1-ns.svc.cluster.local",
+                    reason: "names A's namespace team1-ns (B's is team9-ns): change it to cache-0.cache.team9-ns.svc.cluster.local in the export",
+                },
+            ],
+        );
+        assert.deepEqual(
+            plan().mentions.filter((m) => m.host.includes(".svc")),
+            [],
+            "not renamed: nothing to say",
+        );
+    });
+
     it("a NetworkPolicy selecting a namespace the transplant does not map is refused", () => {
         const np = obj(
             "NetworkPolicy",

@@ -15,7 +15,7 @@ import { unorderedReason, waveOf } from "./order";
 import { transplantService } from "./services";
 import { claimTemplates, mountedClaims, storageVerdict, templateKey, unbindClaim } from "./storage";
 import { strip } from "./strip";
-import { Mention, rewriteHosts, rewriteImages } from "./values";
+import { Mention, renamedNamespaceMentions, rewriteHosts, rewriteImages } from "./values";
 
 /** A kept object with what the component registers: the object as B receives it, its wave, a Secret's keys. */
 export interface KeptObject extends Kept {
@@ -189,6 +189,7 @@ function keep(
     step(rewriteImages(o, t.imageRegistries));
     const hosts = rewriteHosts(o, config.domains, config.apis, t.rewriteHosts);
     step(hosts);
+    hosts.mentions.push(...renamedNamespaceMentions(exported, t.namespaces));
     const secretKeys =
         o.kind === "Secret"
             ? [...Object.keys(isRecord(o.data) ? o.data : {}), ...Object.keys(isRecord(o.stringData) ? o.stringData : {})].sort()

@@ -99,3 +99,25 @@ export function rewriteImages(o: KubeObject, registries: Record<string, string>)
     }
     return { object: out, rewrites };
 }
+
+/**
+ * Cluster-local names of a renamed namespace (`cache-0.cache.team1-ns.svc.cluster.local`) in the
+ * same strings: they name A's namespace, which B does not have under that name. Reported with
+ * the name B would need; never rewritten (a name inside a value is the team's to change). Pure.
+ */
+export function renamedNamespaceMentions(o: KubeObject, map: Record<string, string>): Mention[] {
+    const renamed = Object.entries(map).filter(([from, to]) => from !== to);
+    if (renamed.length === 0) return [];
+    const out: Mention[] = [];
+    for (const s of scannedStrings(o))
+        for (const [from, to] of renamed)
+            for (const m of s
+                .get()
+                .matchAll(new RegExp(`(?<![A-Za-z0-9.-])((?:[a-z0-9-]+\\.)+${from}\\.svc(?:\\.cluster\\.local)?)(?![A-Za-z0-9-])`, "g")))
+                out.push({
+                    path: pathOf(s.path),
+                    host: m[1],
+                    reason: `names A's namespace ${from} (B's is ${to}): change it to ${m[1].replace(`.${from}.svc`, `.${to}.svc`)} in the export`,
+                });
+    return out;
+}
