@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ApiCutover } from "./components/api-cutover";
 import { IsolatedIngress } from "./components/isolated-ingress";
+import { KongDataPlane } from "./components/kong-data-plane";
 import { SourceFootprint } from "./components/source-footprint";
 import { TargetNames } from "./components/target-names";
 import { ShortDomainGateway } from "./components/short-domain-gateway";
@@ -17,7 +18,7 @@ import { decommissionVerdict, guardInput, planFootprint } from "./plan/decommiss
 import { dnsService } from "./plan/cutover";
 import { cutoverWarnings, kongConnection } from "./plan/kong";
 import { cutoverChildren, legacyWildcard, relativeName, TRANSPLANT_COMPONENT } from "./vocabulary/naming";
-import { planPlatform, SHORT_DOMAIN_COMPONENT, TARGET_NAMES_COMPONENT } from "./plan/platform";
+import { KONG_DATA_PLANE_COMPONENT, planPlatform, SHORT_DOMAIN_COMPONENT, TARGET_NAMES_COMPONENT } from "./plan/platform";
 import { TrafficRow } from "./plan/traffic";
 import { PhaseMarker } from "./providers/phase-marker";
 
@@ -57,6 +58,10 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
     const plan = planPlatform(config, now);
     for (const warning of plan.warnings) void pulumi.log.warn(warning);
 
+    const dataPlane =
+        plan.kongDataPlane && config.kongDataPlane
+            ? new KongDataPlane(KONG_DATA_PLANE_COMPONENT, { plan: plan.kongDataPlane, clusterKey: config.kongDataPlane.clusterKey })
+            : undefined;
     const team = new IsolatedIngress(config.ingress.name, plan.team);
     const { dedicated, ...short } = plan.shortDomain;
     const gateway = new ShortDomainGateway(SHORT_DOMAIN_COMPONENT, { ...short, controller: dedicated ? { dedicated } : { shared: team } });
@@ -90,6 +95,18 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
             : { managed: false, secretName: team.plan.tls.secretName },
         // B's own names and what each answers: `npm run verify --dns-server` checks them.
         names: names ? names.names : [],
+        ...(dataPlane && plan.kongDataPlane
+            ? {
+                  kongDataPlane: {
+                      namespace: plan.kongDataPlane.namespace,
+                      hostname: plan.kongDataPlane.hostname,
+                      proxy: dataPlane.proxy,
+                      apis: plan.kongDataPlane.apis,
+                      controlPlane: config.kongDataPlane!.controlPlane,
+                      certificateNotAfter: plan.kongDataPlane.certificateNotAfter,
+                  },
+              }
+            : {}),
     };
 }
 

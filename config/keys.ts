@@ -29,6 +29,12 @@ function roleKeys(role: Role): string[] {
 }
 /** The one key where a private key belongs (as a secret). */
 export const PRIVATE_KEY_SETTING = "tlsKey";
+/** The one key where the Kong data plane's cluster certificate key belongs (as a secret). */
+export const CLUSTER_KEY_SETTING = "kongClusterKey";
+/** The secret setting a private key found under `key` belongs in: the cluster key for the Kong data plane's block, else the TLS key. */
+function privateKeySettingFor(key: string): string {
+    return key === "kongDataPlane" || key.startsWith("kongDataPlane.") ? CLUSTER_KEY_SETTING : PRIVATE_KEY_SETTING;
+}
 /** The one key where the Kong Admin token belongs (as a secret). */
 export const KONG_TOKEN_SETTING = "kongAdminToken";
 
@@ -86,7 +92,7 @@ function privateKeyPaths(value: unknown, path: string): string[] {
 /** A private key anywhere but the secret `tlsKey` setting would be stored, and shown, as plain text. */
 export function checkPrivateKeys(c: ConfigProblem[], present: PresentKey[]): void {
     for (const { key, value } of present) {
-        if (key === PRIVATE_KEY_SETTING) continue;
+        if (key === PRIVATE_KEY_SETTING || key === CLUSTER_KEY_SETTING) continue;
         let parsed: unknown = value;
         try {
             parsed = JSON.parse(value);
@@ -97,7 +103,7 @@ export function checkPrivateKeys(c: ConfigProblem[], present: PresentKey[]): voi
             problem(
                 c,
                 path,
-                `${REDACTED} is not accepted: it holds a PEM private key, which belongs only in the secret ${NAMESPACE}:${PRIVATE_KEY_SETTING} (pulumi config set --secret ${NAMESPACE}:${PRIVATE_KEY_SETTING} -- "$(cat key.pem)"); remove it from here`,
+                `${REDACTED} is not accepted: it holds a PEM private key, which belongs only in the secret ${NAMESPACE}:${privateKeySettingFor(key)} (pulumi config set --secret ${NAMESPACE}:${privateKeySettingFor(key)} -- "$(cat key.pem)"); remove it from here`,
             );
         }
     }
@@ -151,7 +157,7 @@ export function checkPlainSecrets(c: ConfigProblem[], present: PresentKey[]): vo
     const reported = c.map((p) => p.path.slice(NAMESPACE.length + 1));
     const covered = (path: string) => reported.some((r) => path === r || path.startsWith(`${r}.`) || path.startsWith(`${r}[`));
     for (const { key, value, secret } of present) {
-        if (secret || key === PRIVATE_KEY_SETTING || key === KONG_TOKEN_SETTING) continue;
+        if (secret || key === PRIVATE_KEY_SETTING || key === KONG_TOKEN_SETTING || key === CLUSTER_KEY_SETTING) continue;
         let parsed: unknown = value;
         try {
             parsed = JSON.parse(value);

@@ -11,8 +11,9 @@ import { ConfigError, ConfigProblem } from "./errors";
 import { checkPlainSecrets, checkPrivateKeys, checkTopLevelKeys } from "./keys";
 import { NAMESPACE } from "./read";
 import { Api, namesSelf } from "./schema/common";
-import { isLoopbackHost } from "./schema/kong";
 import { distinctControllers } from "./schema/platform";
+import { checkKongToken, secretSetting, tlsWithKey } from "./secrets";
+import { dataPlaneApisAreApis, dataPlaneOwnsItsNamespace } from "./schema/kong-data-plane";
 import { ROLE_BLOCKS } from "./schema/roles";
 import {
     CutoverConfig,
@@ -191,7 +192,12 @@ const confirmNamesApis: Rule<Source> = {
 };
 
 const ROLE_SCHEMAS = {
-    platform: withRules(z.object(ROLE_BLOCKS.platform), [distinctControllers, zoneHoldsTargetNames]),
+    platform: withRules(z.object(ROLE_BLOCKS.platform), [
+        distinctControllers,
+        zoneHoldsTargetNames,
+        dataPlaneApisAreApis,
+        dataPlaneOwnsItsNamespace,
+    ]),
     cutover: withRules(z.object(ROLE_BLOCKS.cutover), [
         weightsOnlyForApis,
         completeMeansAllOnB,
@@ -229,9 +235,17 @@ export function parseConfig(raw: RawConfig): StackConfig {
     const data = parsed.data;
     if (role === "platform") {
         const tls = tlsWithKey(problems, raw);
+        const clusterKey = isObject(raw.kongDataPlane)
+            ? secretSetting(problems, raw, "kongClusterKey", "kongDataPlane.clusterCertificate")
+            : undefined;
         throwIfProblems(problems, raw);
-        const d = data as Blocks<"platform">;
-        const config: PlatformConfig = { role, ...d, tls: tls! };
+        const { kongDataPlane, ...d } = data as Blocks<"platform">;
+        const config: PlatformConfig = {
+            role,
+            ...d,
+            tls: tls!,
+            ...(kongDataPlane && clusterKey ? { kongDataPlane: { ...kongDataPlane, clusterKey } } : {}),
+        };
         return config;
     }
     if (role === "cutover") {
@@ -305,65 +319,6 @@ function settleCutover(block: Cutover["cutover"], apis: Api[]): CutoverSettings 
         ...(allowSkippingShift ? { allowSkippingShift } : {}),
         gate: rest.gate,
     };
-}
-
-/** The TLS block with its secret key: a certificate needs `migration:tlsKey`, stored as a secret. */
-function tlsWithKey(problems: ConfigProblem[], raw: RawConfig): PlatformConfig["tls"] | undefined {
-    const tls = isObject(raw.tls) ? raw.tls : undefined;
-    if (!tls || tls.existingSecret !== undefined)
-        return typeof tls?.existingSecret === "string" ? { kind: "existingSecret", secretName: tls.existingSecret } : undefined;
-    if (raw.tlsKey === undefined) {
-        problems.push(
-            failure(
-                "tlsKey",
-                undefined,
-                'the certificate\'s private key as a secret: pulumi config set --secret migration:tlsKey -- "$(cat key.pem)"',
-            ),
-        );
-        return undefined;
-    }
-    if (raw.tlsKeyIsSecret === false) {
-        problems.push({
-            path: `${NAMESPACE}:tlsKey`,
-            message:
-                '"[plain text private key]" is not accepted; expected a secret value: re-set it with pulumi config set --secret migration:tlsKey',
-        });
-        return undefined;
-    }
-    return typeof tls.certificate === "string" ? { kind: "certificate", certificatePem: tls.certificate, key: raw.tlsKey } : undefined;
-}
-
-/** The Kong Admin token: a secret, and never sent over plain http:// beyond this machine unless allowed. */
-function checkKongToken(problems: ConfigProblem[], raw: RawConfig): void {
-    if (raw.kongAdminToken === undefined || !isObject(raw.kong)) return;
-    const { adminUrl, allowPlainHttpWithToken } = raw.kong;
-    let url: URL | undefined;
-    try {
-        url = typeof adminUrl === "string" ? new URL(adminUrl) : undefined;
-    } catch {
-        url = undefined;
-    }
-    if (
-        url &&
-        url.protocol === "http:" &&
-        !url.username &&
-        !url.password &&
-        !isLoopbackHost(url.hostname) &&
-        allowPlainHttpWithToken !== true
-    )
-        problems.push(
-            failure(
-                "kong.adminUrl",
-                adminUrl,
-                "an https:// Admin API URL while migration:kongAdminToken is set (over http:// the token travels in clear text); http:// only on a loopback address, or with kong.allowPlainHttpWithToken: true",
-            ),
-        );
-    if (raw.kongAdminTokenIsSecret === false)
-        problems.push({
-            path: `${NAMESPACE}:kongAdminToken`,
-            message:
-                '"[plain text token]" is not accepted; expected a secret value: re-set it with pulumi config set --secret migration:kongAdminToken',
-        });
 }
 
 /** Throws every problem found; with the stack's keys at hand, after the sweep for plain-text secrets. */

@@ -4,8 +4,8 @@ import { RawConfig } from "./types";
 /** The project's config namespace: every key path in a message starts with it. */
 export const NAMESPACE = "migration";
 
-/** Keys whose values are structured (objects and lists arrive JSON-encoded). */
-const STRUCTURED = [
+/** Keys whose values are structured (objects and lists arrive JSON-encoded): every block of every role (a test holds them equal). */
+export const STRUCTURED = [
     "domains",
     "apis",
     "ingress",
@@ -17,6 +17,7 @@ const STRUCTURED = [
     "source",
     "decommission",
     "transplant",
+    "kongDataPlane",
 ] as const;
 
 /**
@@ -45,6 +46,7 @@ export function readRawConfig(
         .filter(([k]) => k.startsWith(prefix))
         .map(([k, value]) => ({ key: k.slice(prefix.length), value, secret: isSecret(k) }));
     const tlsKey = get("tlsKey");
+    const clusterKey = get("kongClusterKey");
     const kongAdminToken = get("kongAdminToken");
     return {
         present,
@@ -55,5 +57,8 @@ export function readRawConfig(
             ? {}
             : { kongAdminToken: pulumi.secret(kongAdminToken), kongAdminTokenIsSecret: isSecret(`${prefix}kongAdminToken`) }),
         ...(tlsKey === undefined ? {} : { tlsKey: pulumi.secret(tlsKey), tlsKeyIsSecret: isSecret(`${prefix}tlsKey`) }),
+        ...(clusterKey === undefined
+            ? {}
+            : { kongClusterKey: pulumi.secret(clusterKey), kongClusterKeyIsSecret: isSecret(`${prefix}kongClusterKey`) }),
     };
 }

@@ -12,6 +12,7 @@ import type { kongSchema } from "./schema/kong";
 import type { albSchema, clbSchema, ControllerConfig, ingressSchema, shortDomainSchema } from "./schema/platform";
 import type { DecommissionSettings, sourceSchema } from "./schema/source";
 import type { TransplantSettings } from "./schema/transplant";
+import type { KongDataPlaneSettings } from "./schema/kong-data-plane";
 
 export type { DnsEdition, DnsSettings, GateSettings, Phase } from "./schema/cutover";
 export type { PlatformDnsSettings } from "./schema/dns";
@@ -20,6 +21,7 @@ export type { KongApiSettings, RelaxedServiceSettings } from "./schema/kong";
 export type { ControllerConfig } from "./schema/platform";
 export type { DecommissionSettings, SourceIngress, WildcardRecord } from "./schema/source";
 export type { TransplantSettings } from "./schema/transplant";
+export type { KongDataPlaneSettings } from "./schema/kong-data-plane";
 
 /** What a stack composes. */
 export type Role = "platform" | "cutover" | "source" | "workloads";
@@ -65,6 +67,8 @@ export interface PlatformConfig {
     tls: TlsConfig;
     /** Where B's own names live; absent: they are managed elsewhere. */
     dns?: PlatformDnsSettings;
+    /** A Kong data plane in B with its cluster key (a secret); absent: none. */
+    kongDataPlane?: KongDataPlaneSettings & { clusterKey: pulumi.Output<string> };
 }
 
 /** Where B's address comes from: given, the `platform` stack's output, or B's load balancer by DNS name. */
@@ -138,12 +142,17 @@ export interface RawConfig {
     source?: unknown;
     decommission?: unknown;
     transplant?: unknown;
+    kongDataPlane?: unknown;
     kongAdminToken?: pulumi.Output<string>;
     kongAdminTokenIsSecret?: boolean;
     /** `migration:tlsKey` as a secret Output, or undefined when not set. */
     tlsKey?: pulumi.Output<string>;
     /** Whether `migration:tlsKey` is stored as a secret (a plain private key is refused). */
     tlsKeyIsSecret?: boolean;
+    /** `migration:kongClusterKey` as a secret Output, or undefined when not set. */
+    kongClusterKey?: pulumi.Output<string>;
+    /** Whether `migration:kongClusterKey` is stored as a secret. */
+    kongClusterKeyIsSecret?: boolean;
 }
 
 /** One `migration:*` key as set on the stack. */

@@ -4,6 +4,7 @@ import { CertificateSummary, checkCertificate } from "../config/tls";
 import { Api, ClbConfig, ControllerConfig, IngressImplementationName, PlatformConfig, TlsConfig } from "../config/types";
 import { resolveController } from "./controller";
 import { planTargetNames, TargetNamesPlan } from "./target-names";
+import { KongDataPlanePlan, planKongDataPlane } from "./kong-data-plane";
 import { albConfigObject, albIngressAnnotations, albIngressClass, albPrefixAnnotations, albPrefixRoutes, ALB_CONTROLLER } from "./alb";
 import { ChartRef, INGRESS_NGINX, INGRESS_NGINX_RETIRED } from "./ingress-implementation";
 import { ingressName, legacyHost, loadBalancerServiceName, longHost, tlsSecretName } from "../vocabulary/naming";
@@ -13,6 +14,8 @@ export const ACK_LB_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadb
 
 /** Name of the component that serves the short host. */
 export const SHORT_DOMAIN_COMPONENT = "short-domain";
+/** The Kong data plane in B. */
+export const KONG_DATA_PLANE_COMPONENT = "kong-dp";
 /** The component that points B's own names at B's new load balancers. */
 export const TARGET_NAMES_COMPONENT = "b-names";
 
@@ -275,6 +278,8 @@ export interface PlatformPlan {
     certificate?: CertificateSummary;
     /** B's own names, when the stack says where they live (`migration:dns`). */
     targetNames?: TargetNamesPlan;
+    /** The Kong data plane in B, when `migration:kongDataPlane` is set. */
+    kongDataPlane?: KongDataPlanePlan;
     warnings: string[];
 }
 
@@ -303,6 +308,8 @@ export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
     if (nginx || dedicated?.implementation === "ingress-nginx") warnings.push(INGRESS_NGINX_RETIRED);
     const { acceptLegacyHosts: _, ...controller } = config.ingress;
     const targetNames = planTargetNames(config);
+    const dataPlane = config.kongDataPlane ? planKongDataPlane(config.ingress.name, config.kongDataPlane, now) : undefined;
+    if (dataPlane && dataPlane.problems.length > 0) throw new ConfigError(dataPlane.problems);
     if (!targetNames)
         warnings.push(
             `B's names are not managed here (no migration:dns): ${longHost(config.apis[0].name, config.domains)} and ${config.domains.short} must be pointed at the new load balancers by hand, or they answer B's existing wildcard`,
@@ -327,6 +334,7 @@ export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
         },
         ...(certificate ? { certificate } : {}),
         ...(targetNames ? { targetNames } : {}),
+        ...(dataPlane?.plan ? { kongDataPlane: dataPlane.plan } : {}),
         warnings,
     };
 }

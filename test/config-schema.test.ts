@@ -11,6 +11,8 @@ import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
 import { stackFileSchema } from "../config/json-schema";
 import { ROLES } from "../config/types";
+import { STRUCTURED } from "../config/read";
+import { ROLE_BLOCKS } from "../config/schema/roles";
 import { generatedFiles } from "../offline/config-reference";
 import { configProblems } from "./helpers";
 
@@ -46,6 +48,11 @@ describe("config defined once: JSON Schemas and the reference come from the sche
             assert.deepEqual(schemaErrors(role, stackFile(stack)), []);
         });
     }
+
+    it("every block a role reads is read from the stack (a block missing from config/read.ts would be silently ignored)", () => {
+        const blocks = new Set(Object.values(ROLE_BLOCKS).flatMap((b) => Object.keys(b)));
+        assert.deepEqual([...blocks].sort(), [...STRUCTURED].sort());
+    });
 
     it("ajv compiles every schema in strict mode (no keyword an editor would ignore)", () => {
         for (const role of ROLES) assert.equal(typeof validator(role), "function");

@@ -62,6 +62,18 @@ const valid: Record<string, Record<string, unknown>> = {
             },
         },
         tls: { certificate: EXAMPLE_CERT },
+        kongDataPlane: {
+            controlPlane: "kong-cp.team1.internal:8005",
+            controlPlaneVersion: "3.9.1",
+            image: { repository: "kong", tag: "3.9.1" },
+            mtls: "pki",
+            clusterCertificate: EXAMPLE_CERT,
+            clusterCaCertificate: EXAMPLE_CERT,
+            apis: ["api01"],
+            replicas: 2,
+            namespace: "kong-dp-team1",
+            hostname: "kong-dp-b",
+        },
     },
     cutover: {
         role: "cutover",
@@ -140,7 +152,9 @@ function withValue(base: Record<string, unknown>, at: string[], value: unknown):
 function message(values: Record<string, unknown>, extraPresent: { key: string; value: string; secret: boolean }[] = []): string {
     const raw: RawConfig = {
         ...values,
-        ...(values.role === "platform" ? { tlsKey: pulumi.secret("k"), tlsKeyIsSecret: true } : {}),
+        ...(values.role === "platform"
+            ? { tlsKey: pulumi.secret("k"), tlsKeyIsSecret: true, kongClusterKey: pulumi.secret("k"), kongClusterKeyIsSecret: true }
+            : {}),
         present: [
             ...Object.entries(values).map(([key, v]) => ({ key, value: typeof v === "string" ? v : JSON.stringify(v), secret: false })),
             ...extraPresent,

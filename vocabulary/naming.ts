@@ -157,3 +157,21 @@ export const TRANSPLANT_COMPONENT = "workloads";
 export function transplantChild(component: string, kind: string, namespace: string | undefined, name: string): string {
     return `${component}-${kind.toLowerCase()}-${namespace ? `${namespace}/` : ""}${name}`;
 }
+
+/**
+ * The Kong data plane in B of the team's ingress `<ingress>`: its namespace (`kong-dp-<ingress>`
+ * unless set), the name the control plane lists it by (the namespace unless set), its Helm release,
+ * the TLS Secret with the cluster certificate, and the chart's proxy Service (`<release>-kong-proxy`:
+ * the kong chart's fullname is `<release>-kong`, templates/service-kong-proxy.yaml adds `-proxy`).
+ */
+export function dataPlaneNames(ingress: string, dp: { namespace?: string; hostname?: string }) {
+    const namespace = dp.namespace ?? `kong-dp-${ingress}`;
+    const release = `kong-dp-${ingress}`;
+    return {
+        namespace,
+        hostname: dp.hostname ?? namespace,
+        release,
+        clusterSecret: `${release}-cluster-cert`,
+        proxyService: `${release}-kong-proxy`,
+    };
+}

@@ -6,6 +6,7 @@ import { apisSchema, domainsSchema } from "./common";
 import { cutoverSchema } from "./cutover";
 import { dnsSchema, platformDnsSchema } from "./dns";
 import { kongSchema } from "./kong";
+import { kongDataPlaneSchema } from "./kong-data-plane";
 import { ingressSchema, shortDomainSchema, tlsSchema } from "./platform";
 import { decommissionSchema, sourceSchema } from "./source";
 import { transplantSchema } from "./transplant";
@@ -21,6 +22,7 @@ export const ROLE_BLOCKS = {
         dns: platformDnsSchema
             .optional()
             .describe("Where B's own names live; absent: no records for B's names (they are managed elsewhere)."),
+        kongDataPlane: kongDataPlaneSchema.optional(),
     },
     cutover: { domains: domainsSchema, apis: apisSchema, cutover: cutoverSchema, dns: dnsSchema, kong: kongSchema.optional() },
     source: { domains: domainsSchema, apis: apisSchema, source: sourceSchema, decommission: decommissionSchema },
@@ -29,7 +31,11 @@ export const ROLE_BLOCKS = {
 
 /** The secret settings each role reads, stored encrypted (`{secure: v1:…}` in the stack file). */
 export const ROLE_SECRETS = {
-    platform: { tlsKey: 'The private key of tls.certificate, a secret: pulumi config set --secret migration:tlsKey -- "$(cat key.pem)"' },
+    platform: {
+        tlsKey: 'The private key of tls.certificate, a secret: pulumi config set --secret migration:tlsKey -- "$(cat key.pem)"',
+        kongClusterKey:
+            'The private key of kongDataPlane.clusterCertificate, a secret: pulumi config set --secret migration:kongClusterKey -- "$(cat cluster.key)"',
+    },
     cutover: { kongAdminToken: "The Kong Admin API token, a secret: pulumi config set --secret migration:kongAdminToken" },
     source: {},
     workloads: {},
