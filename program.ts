@@ -62,9 +62,14 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
         plan.kongDataPlane && config.kongDataPlane
             ? new KongDataPlane(KONG_DATA_PLANE_COMPONENT, { plan: plan.kongDataPlane, clusterKey: config.kongDataPlane.clusterKey })
             : undefined;
-    const team = new IsolatedIngress(config.ingress.name, plan.team);
+    // The Ingress of an API routed through the data plane lives in its namespace: it waits for it.
+    const team = new IsolatedIngress(config.ingress.name, { ...plan.team, ...(dataPlane ? { after: [dataPlane] } : {}) });
     const { dedicated, ...short } = plan.shortDomain;
-    const gateway = new ShortDomainGateway(SHORT_DOMAIN_COMPONENT, { ...short, controller: dedicated ? { dedicated } : { shared: team } });
+    const gateway = new ShortDomainGateway(SHORT_DOMAIN_COMPONENT, {
+        ...short,
+        controller: dedicated ? { dedicated } : { shared: team },
+        ...(dataPlane ? { after: [dataPlane] } : {}),
+    });
     const names = plan.targetNames
         ? new TargetNames(TARGET_NAMES_COMPONENT, {
               plan: plan.targetNames,

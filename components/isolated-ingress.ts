@@ -27,6 +27,12 @@ export interface IsolatedIngressArgs {
      * @default undefined
      */
     tls?: TlsConfig;
+    /**
+     * What the Ingresses and their TLS Secrets wait for besides the controller: the Kong data
+     * plane, whose namespace holds the Ingress of an API routed through it.
+     * @default []
+     */
+    after?: pulumi.Resource[];
 }
 
 /**
@@ -129,8 +135,9 @@ export class IsolatedIngress extends pulumi.ComponentResource {
                 (s) => s?.loadBalancer?.ingress?.[0]?.ip ?? s?.loadBalancer?.ingress?.[0]?.hostname,
             );
         }
-        const secrets = args.tls ? createTlsSecrets(name, plan.tls, this) : new Map();
-        const ingresses = createIngresses(name, plan.ingresses, secrets, this.ready, this);
+        const after = args.after ?? [];
+        const secrets = args.tls ? createTlsSecrets(name, plan.tls, this, after) : new Map();
+        const ingresses = createIngresses(name, plan.ingresses, secrets, [...this.ready, ...after], this);
         this.ingresses = Object.fromEntries(plan.ingresses.map((p, i) => [p.key, ingresses[i]]));
 
         this.className = pulumi.output(controller.className);

@@ -7,7 +7,12 @@ import { IngressPlan, TlsSecretsPlan } from "../plan/platform";
  * namespace, and returns them by namespace so each Ingress can wait for its own. Existing
  * Secrets (named in config) create nothing.
  */
-export function createTlsSecrets(name: string, tls: TlsSecretsPlan, parent: pulumi.Resource): Map<string, k8s.core.v1.Secret> {
+export function createTlsSecrets(
+    name: string,
+    tls: TlsSecretsPlan,
+    parent: pulumi.Resource,
+    after: pulumi.Resource[] = [],
+): Map<string, k8s.core.v1.Secret> {
     const secrets = new Map<string, k8s.core.v1.Secret>();
     if (tls.kind !== "managed") return secrets;
     for (const namespace of tls.namespaces) {
@@ -20,7 +25,7 @@ export function createTlsSecrets(name: string, tls: TlsSecretsPlan, parent: pulu
                     type: "kubernetes.io/tls",
                     stringData: { "tls.crt": tls.certificatePem, "tls.key": tls.key },
                 },
-                { parent },
+                { parent, ...(after.length ? { dependsOn: after } : {}) },
             ),
         );
     }

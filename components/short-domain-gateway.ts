@@ -20,6 +20,12 @@ export interface ShortDomainGatewayArgs {
     routes: Omit<Route, "hosts">[];
     /** TLS for the short host: a certificate and key, or an existing Secret in every API namespace. */
     tls: TlsConfig;
+    /**
+     * What the Ingresses and their TLS Secrets wait for besides the controller: the Kong data
+     * plane, whose namespace holds the Ingress of an API routed through it.
+     * @default []
+     */
+    after?: pulumi.Resource[];
 }
 
 /**
@@ -63,8 +69,9 @@ export class ShortDomainGateway extends pulumi.ComponentResource {
                 { parent: this },
             );
 
-        const secrets = createTlsSecrets(name, plan.tls, this);
-        const ingresses = createIngresses(name, plan.ingresses, secrets, this.controller.ready, this);
+        const after = args.after ?? [];
+        const secrets = createTlsSecrets(name, plan.tls, this, after);
+        const ingresses = createIngresses(name, plan.ingresses, secrets, [...this.controller.ready, ...after], this);
         this.ingresses = Object.fromEntries(plan.ingresses.map((p, i) => [p.key, ingresses[i]]));
 
         this.host = pulumi.output(plan.host);

@@ -255,6 +255,11 @@ export function renderSummary(run: OfflineRun, count: number): string[] {
         const observe = Math.max(...convergence.map((c) => c.observeSeconds));
         out.push(`Longest wait: ${worst}s${observe ? `, then observe at least ${observe}s` : ""} (per host under Convergence)`);
     }
+    const dp = run.outputs.kongDataPlane as { namespace: string; apis: string[] } | undefined;
+    if (dp)
+        out.push(
+            `Kong data plane in B (${dp.namespace}): ${dp.apis.length ? `${dp.apis.join(", ")} through it` : "no API through it yet"}`,
+        );
     if (run.warnings.length) out.push(`Warnings: ${run.warnings.length} (listed at the end)`);
     return out;
 }
@@ -296,6 +301,27 @@ export function renderText(run: OfflineRun, role: string | null): string {
         for (const child of children.get(r.urn) ?? []) walk(child, depth + 1);
     };
     for (const top of root ? (children.get(root.urn) ?? []) : run.resources) walk(top, 1);
+    const dp = run.outputs.kongDataPlane as
+        | {
+              namespace: string;
+              hostname: string;
+              controlPlane: string;
+              apis: string[];
+              certificateNotAfter: string;
+              proxy: { service: string; port: number };
+          }
+        | undefined;
+    if (dp) {
+        out.push("");
+        out.push(
+            `Kong data plane in B: namespace ${dp.namespace}, listed by the control plane ${dp.controlPlane} as ${dp.hostname}; cluster certificate until ${dp.certificateNotAfter}`,
+        );
+        out.push(
+            dp.apis.length
+                ? `  through it (B's ingress → ${dp.proxy.service}:${dp.proxy.port} → Kong → the API): ${dp.apis.join(", ")}; the other APIs go straight to their Service`
+                : "  no API goes through it yet (kongDataPlane.apis is empty): it joins the control plane and waits",
+        );
+    }
     const names = namesOf(run);
     if (names.length) {
         out.push("");

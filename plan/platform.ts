@@ -99,6 +99,17 @@ export function apiHosts(config: PlatformConfig, api: Api): string[] {
     return hosts;
 }
 
+/**
+ * Where B's ingress sends an API: its own Service, or — when the Kong data plane routes it — the
+ * data plane's proxy Service (the Ingress then lives in the data plane's namespace, beside the
+ * Service it names; the Host header reaches Kong unchanged, as its routes expect the legacy host).
+ */
+export function backendOf(api: Api, dataPlane: KongDataPlanePlan | undefined): { namespace: string; service: string; port: number } {
+    return dataPlane?.apis.includes(api.name)
+        ? { namespace: dataPlane.namespace, service: dataPlane.proxy.service, port: dataPlane.proxy.port }
+        : { namespace: api.namespace, service: api.service, port: api.port };
+}
+
 /** Every host a platform stack serves, in a stable order. */
 export function servedHosts(config: PlatformConfig): string[] {
     return [...config.apis.flatMap((api) => apiHosts(config, api)), config.domains.short];
@@ -289,6 +300,8 @@ export interface PlatformPlan {
  */
 export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
     const warnings: string[] = [];
+    const dataPlane = config.kongDataPlane ? planKongDataPlane(config.ingress.name, config.kongDataPlane, now) : undefined;
+    if (dataPlane && dataPlane.problems.length > 0) throw new ConfigError(dataPlane.problems);
     let certificate: CertificateSummary | undefined;
     if (config.tls.kind === "certificate") {
         const checked = checkCertificate(config.tls.certificatePem, servedHosts(config), now);
@@ -296,7 +309,7 @@ export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
         certificate = checked.summary;
     } else {
         warnings.push(
-            `TLS coverage not checked: existing Secret ${config.tls.secretName} must exist in ${namespacesOf(config.apis).join(", ")} and cover ${servedHosts(config).join(", ")}`,
+            `TLS coverage not checked: existing Secret ${config.tls.secretName} must exist in ${namespacesOf(config.apis.map((a) => backendOf(a, dataPlane?.plan))).join(", ")} and cover ${servedHosts(config).join(", ")}`,
         );
     }
     const nginx = config.ingress.implementation === "ingress-nginx";
@@ -308,8 +321,6 @@ export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
     if (nginx || dedicated?.implementation === "ingress-nginx") warnings.push(INGRESS_NGINX_RETIRED);
     const { acceptLegacyHosts: _, ...controller } = config.ingress;
     const targetNames = planTargetNames(config);
-    const dataPlane = config.kongDataPlane ? planKongDataPlane(config.ingress.name, config.kongDataPlane, now) : undefined;
-    if (dataPlane && dataPlane.problems.length > 0) throw new ConfigError(dataPlane.problems);
     if (!targetNames)
         warnings.push(
             `B's names are not managed here (no migration:dns): ${longHost(config.apis[0].name, config.domains)} and ${config.domains.short} must be pointed at the new load balancers by hand, or they answer B's existing wildcard`,
@@ -317,19 +328,13 @@ export function planPlatform(config: PlatformConfig, now: Date): PlatformPlan {
     return {
         team: {
             controller,
-            routes: config.apis.map((api) => ({
-                api: api.name,
-                namespace: api.namespace,
-                service: api.service,
-                port: api.port,
-                hosts: apiHosts(config, api),
-            })),
+            routes: config.apis.map((api) => ({ api: api.name, ...backendOf(api, dataPlane?.plan), hosts: apiHosts(config, api) })),
             tls: config.tls,
         },
         shortDomain: {
             host: config.domains.short,
             ...(dedicated ? { dedicated } : {}),
-            routes: config.apis.map((api) => ({ api: api.name, namespace: api.namespace, service: api.service, port: api.port })),
+            routes: config.apis.map((api) => ({ api: api.name, ...backendOf(api, dataPlane?.plan) })),
             tls: config.tls,
         },
         ...(certificate ? { certificate } : {}),

@@ -202,3 +202,96 @@ describe("KongDataPlane: a Kong data plane in B joined to A's control plane", ()
         ]);
     });
 });
+
+describe("routing through B's Kong data plane", () => {
+    for (const [implementation, ingress] of [
+        ["ALB", ALB_INGRESS],
+        ["ingress-nginx", { name: "team1", implementation: "ingress-nginx", className: "team1-nginx", loadBalancer: {} }],
+    ] as const) {
+        it(`${implementation}: a listed API's long and legacy hosts go to the DP's proxy, its Ingress beside it; the others straight to their Service`, async () => {
+            const run = await planConfig(withDp(block(), { ingress }), { now: NOW, secrets });
+            const ingresses = run.resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress");
+            const summary = (name: string) => {
+                const r = ingresses.find((x) => x.name === name)!;
+                const i = r.inputs as {
+                    metadata: { namespace: string };
+                    spec: {
+                        rules: {
+                            host: string;
+                            http: { paths: { path: string; backend: { service: { name: string; port: { number: number } } } }[] };
+                        }[];
+                        tls: { hosts: string[] }[];
+                    };
+                };
+                return {
+                    namespace: i.metadata.namespace,
+                    rules: i.spec.rules.map(
+                        (x) =>
+                            `${x.host}${x.http.paths[0].path} → ${x.http.paths[0].backend.service.name}:${x.http.paths[0].backend.service.port.number}`,
+                    ),
+                    tls: i.spec.tls[0].hosts,
+                    waitsForDataPlane: r.options.dependsOn.some((u) => u.endsWith(`${KONG_DATA_PLANE_TYPE}::kong-dp`)),
+                };
+            };
+            assert.deepEqual(summary("team1-api01"), {
+                namespace: "kong-dp-team1",
+                rules: [
+                    "api01.target-team2.dev.aliyun.cloud.cn.aibang/ → kong-dp-team1-kong-proxy:80",
+                    "api01.source-team1.dev.aliyun.cloud.cn.aibang/ → kong-dp-team1-kong-proxy:80",
+                ],
+                tls: ["api01.target-team2.dev.aliyun.cloud.cn.aibang", "api01.source-team1.dev.aliyun.cloud.cn.aibang"],
+                waitsForDataPlane: true,
+            });
+            assert.deepEqual(summary("team1-api02"), {
+                namespace: "team1-ns",
+                rules: [
+                    "api02.target-team2.dev.aliyun.cloud.cn.aibang/ → api02-service:80",
+                    "api02.source-team1.dev.aliyun.cloud.cn.aibang/ → api02-service:80",
+                ],
+                tls: ["api02.target-team2.dev.aliyun.cloud.cn.aibang", "api02.source-team1.dev.aliyun.cloud.cn.aibang"],
+                waitsForDataPlane: true,
+            });
+            // The short host follows the same choice; each namespace with an Ingress gets the TLS Secret.
+            const short = ingresses.filter((r) => r.name.startsWith("short-domain-api01"));
+            assert.ok(short.length > 0);
+            for (const r of short)
+                assert.equal((r.inputs as { metadata: { namespace: string } }).metadata.namespace, "kong-dp-team1", r.name);
+            assert.deepEqual(
+                run.resources
+                    .filter((r) => r.type === "kubernetes:core/v1:Secret" && r.name.startsWith("team1-tls-"))
+                    .map((r) => r.name)
+                    .sort(),
+                ["team1-tls-kong-dp-team1", "team1-tls-team1-ns"],
+            );
+        });
+    }
+
+    it("without a data plane nothing changes: the committed dev stack's Ingresses go to the APIs' Services", async () => {
+        const run = await planConfig(platformConfig({ ingress: ALB_INGRESS, apis: [api("api01")] }), { now: NOW });
+        const ingress = run.resources.find((r) => r.name === "team1-api01")!;
+        assert.equal((ingress.inputs as { metadata: { namespace: string } }).metadata.namespace, "team1-ns");
+        assert.equal(
+            ingress.options.dependsOn.some((u) => u.includes("KongDataPlane")),
+            false,
+        );
+    });
+});
+
+describe("the offline plan of a platform stack with a data plane", () => {
+    it("says in the summary which APIs go through it, and what the data plane is", async () => {
+        const { renderText } = await import("../offline/render");
+        const run = await planConfig(withDp(block()), { now: NOW, secrets });
+        const lines = renderText(run, "platform").split("\n");
+        assert.ok(lines.includes("Kong data plane in B (kong-dp-team1): api01 through it"));
+        assert.ok(
+            lines.includes(
+                "Kong data plane in B: namespace kong-dp-team1, listed by the control plane kong-cp.team1.internal:8005 as kong-dp-team1; cluster certificate until 2036-12-02T15:06:50.000Z",
+            ),
+        );
+        assert.ok(
+            lines.includes(
+                "  through it (B's ingress → kong-dp-team1-kong-proxy:80 → Kong → the API): api01; the other APIs go straight to their Service",
+            ),
+        );
+    });
+});
