@@ -20,6 +20,7 @@ import { resolveKongApi } from "../plan/kong";
 import { legacyHost, longHost } from "../vocabulary/naming";
 import { Io, PROCESS_IO, runAsProcess } from "./process";
 import { checkDns } from "./check-dns";
+import { DataPlaneReport, dataPlaneRows, verifyDataPlane } from "./verify-data-plane";
 import { loadStackConfig, StackFileError } from "./stack-files";
 
 export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [--config FILE] [--connect ADDRESS[:PORT]]
@@ -51,7 +52,12 @@ export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [
   --kong-admin URL         cutover stack with a Kong layer: also read each API's Kong routes
                            (GET /services/{service}/routes; token from KONG_ADMIN_TOKEN, never
                            printed) and check what Host Kong sends B: a route with preserve_host
-                           forwards the client's Host instead of the upstream's host_header
+                           forwards the client's Host instead of the upstream's host_header.
+                           Platform stack with migration:kongDataPlane: the control plane's Admin
+                           API; B's data plane must be listed, sync_status normal, a version the
+                           control plane accepts, seen under 45 s ago, A's config_hash, its
+                           cluster certificate 30 days or more from expiry
+  --kong-dp-status URL     B's data plane status listener (http://host:8100): /status/ready must be 200
   --timeout-ms N           per request (default 5000); one retry when no answer comes
   --json                   print the rows as JSON
   --check-dns              cutover stack only, instead of the probes: read the DNS zone as the
@@ -80,6 +86,8 @@ export interface VerifyArgs {
     dnsServer?: Endpoint;
     /** The Kong Admin API whose routes are read. */
     kongAdmin?: string;
+    /** B's Kong data plane status listener, for /status/ready. */
+    kongDpStatus?: string;
     timeoutMs: number;
     json: boolean;
     help: boolean;
@@ -103,6 +111,7 @@ const VALUED = new Set([
     "--skip",
     "--dns-server",
     "--kong-admin",
+    "--kong-dp-status",
     "--timeout-ms",
 ]);
 
@@ -170,16 +179,17 @@ export function parseVerifyArgs(argv: string[], cwd: string): VerifyArgs {
             if (!e || !isIPv4(e.address))
                 throw new UsageError(`--dns-server ${JSON.stringify(v)} is not ADDRESS[:PORT] (an IPv4, port 1..65535)`);
             a.dnsServer = { address: e.address, port: /:\d+$/.test(v) ? e.port : 53 };
-        } else if (arg === "--kong-admin") {
+        } else if (arg === "--kong-admin" || arg === "--kong-dp-status") {
             let url: URL;
             try {
                 url = new URL(v);
             } catch {
-                throw new UsageError(`--kong-admin ${JSON.stringify(v)} is not a URL`);
+                throw new UsageError(`${arg} ${JSON.stringify(v)} is not a URL`);
             }
             if (url.protocol !== "https:" && url.protocol !== "http:")
-                throw new UsageError(`--kong-admin ${JSON.stringify(v)}: an http(s):// Admin API URL`);
-            a.kongAdmin = v.replace(/\/+$/, "");
+                throw new UsageError(`${arg} ${JSON.stringify(v)}: an http(s):// URL`);
+            if (arg === "--kong-admin") a.kongAdmin = v.replace(/\/+$/, "");
+            else a.kongDpStatus = v.replace(/\/+$/, "");
         } else if (arg === "--timeout-ms") {
             const n = Number(v);
             if (!Number.isInteger(n) || n < 100 || n > 60_000)
@@ -428,12 +438,15 @@ export function renderTable(
     skipped: SkippedProbe[] = [],
     names: { verdicts: NameVerdict[]; server: Endpoint } | undefined = undefined,
     routes: RouteVerdict[] = [],
+    dataPlane: DataPlaneReport | undefined = undefined,
 ): string {
+    const dpRows = dataPlane ? dataPlaneRows(dataPlane) : [];
     const all = [
         ...rows.map(probeRow),
         ...skipped.map(skippedRow),
         ...(names ? names.verdicts.map((v) => nameRow(v, names.server)) : []),
         ...routes.map(routeRow),
+        ...dpRows.map((d) => plainRow("kong-dp", d.probe, d.request, "Kong Admin (CP)", d.verdict === "-" ? "SKIP" : d.verdict, d.reason)),
     ];
     const acknowledged = [...new Set(skipped.filter((p) => p.acknowledged).map((p) => `--skip ${p.probe}`))];
     const head = ["api", "probe", "request", "via", "status", "certificate", "verdict", "reason"];
@@ -449,7 +462,10 @@ export function renderTable(
         `${rows.filter((r) => r.verdict === "fail").length} failed` +
         (skipped.length ? `, ${skipped.length} skipped${acknowledged.length ? ` (${acknowledged.join(", ")})` : ""}` : "") +
         (names ? `; ${names.verdicts.length} names, ${names.verdicts.filter((v) => v.ok).length} resolve to B` : "") +
-        (routes.length ? `; ${routes.length} Kong routes, ${routes.filter((r) => r.ok).length} send a Host B serves` : "");
+        (routes.length ? `; ${routes.length} Kong routes, ${routes.filter((r) => r.ok).length} send a Host B serves` : "") +
+        (dataPlane
+            ? `; Kong data plane ${dataPlane.hostname}: ${dataPlane.ok ? "in sync" : `NOT READY (${dataPlane.reasons.length} failed)`}`
+            : "");
     return [summary, ...notes.map((n) => `note: ${n}`), "", line(head), ...body.map(line), ""].join("\n");
 }
 
@@ -524,17 +540,33 @@ export async function verifyMain(
         const notes = missing.map((m) => m.why);
         const dns = args.dnsServer;
         const verdicts = dns ? await checkNames(names, { server: dns, timeoutMs: args.timeoutMs }) : undefined;
-        const routes = args.kongAdmin ? await checkRoutes(config, args.kongAdmin, apis, args.timeoutMs) : undefined;
+        if (args.kongDpStatus && !(config.role === "platform" && config.kongDataPlane))
+            throw new UsageError("--kong-dp-status reads the Kong data plane of a platform stack with migration:kongDataPlane");
+        if (args.kongAdmin && config.role === "platform" && !config.kongDataPlane)
+            throw new UsageError(
+                "--kong-admin on a platform stack checks its Kong data plane (migration:kongDataPlane), which this stack has not",
+            );
+        const dataPlane =
+            args.kongAdmin && config.role === "platform"
+                ? await verifyDataPlane(config, {
+                      adminUrl: args.kongAdmin,
+                      ...(args.kongDpStatus ? { statusUrl: args.kongDpStatus } : {}),
+                      ...(args.ca ? { ca: args.ca } : {}),
+                      timeoutMs: args.timeoutMs,
+                  })
+                : undefined;
+        const routes = args.kongAdmin && !dataPlane ? await checkRoutes(config, args.kongAdmin, apis, args.timeoutMs) : undefined;
         io.out(
             args.json
-                ? `${JSON.stringify({ rows, skipped, ...(verdicts ? { names: verdicts } : {}), ...(routes ? { routes } : {}), notes }, null, 2)}\n`
-                : renderTable(args.stack, rows, notes, skipped, verdicts && dns ? { verdicts, server: dns } : undefined, routes),
+                ? `${JSON.stringify({ rows, skipped, ...(verdicts ? { names: verdicts } : {}), ...(routes ? { routes } : {}), ...(dataPlane ? { kongDataPlane: dataPlane } : {}), notes }, null, 2)}\n`
+                : renderTable(args.stack, rows, notes, skipped, verdicts && dns ? { verdicts, server: dns } : undefined, routes, dataPlane),
         );
         const ok =
             rows.every((r) => r.verdict === "pass") &&
             skipped.every((p) => p.acknowledged) &&
             (verdicts ?? []).every((v) => v.ok) &&
-            (routes ?? []).every((r) => r.ok);
+            (routes ?? []).every((r) => r.ok) &&
+            (dataPlane?.ok ?? true);
         return ok ? 0 : 1;
     } catch (err) {
         if (err instanceof UsageError) {

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { int, obj, oneOf, Rule, str, withRules } from "../checks";
+import { versionAccepted } from "../../vocabulary/kong-version";
 import { controllerNames, dataPlaneNames } from "../../vocabulary/naming";
 import { dnsLabel, isDnsName, isIpv4 } from "./common";
 import type { ControllerConfig } from "./platform";
@@ -15,18 +16,6 @@ import type { ControllerConfig } from "./platform";
 const VERSION = /^\d+\.\d+(\.\d+){0,2}$/;
 /** An image tag that starts with the Kong version (3.9.1, 3.9.1-ubuntu, 3.9.1.2-rhel). */
 const VERSIONED_TAG = /^(\d+\.\d+(\.\d+){0,2})([-_][A-Za-z0-9._-]+)?$/;
-
-/** `major.minor` of a version or a versioned image tag, or undefined. */
-export function majorMinor(text: string): [number, number] | undefined {
-    const m = /^(\d+)\.(\d+)/.exec(text);
-    return m ? [Number(m[1]), Number(m[2])] : undefined;
-}
-
-/** Whether a control plane at `cp` accepts a data plane at `dp` (same major, minor no newer). */
-export function versionAccepted(dp: string, cp: string): boolean {
-    const [d, c] = [majorMinor(dp), majorMinor(cp)];
-    return !!d && !!c && d[0] === c[0] && d[1] <= c[1];
-}
 
 /** `host:port` of the control plane's cluster listener (TCP, default port 8005). */
 function isHostPort(text: string): boolean {
