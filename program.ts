@@ -13,7 +13,7 @@ import { readExports } from "./config/exports";
 import { planTransplant, reportOf, TransplantRefused } from "./plan/transplant/plan";
 import { WorkloadTransplant } from "./components/workload-transplant";
 import { ApiCutoverPlan, planApiCutovers, PlatformTarget } from "./plan/cutover";
-import { PlatformAddressSlot } from "./plan/gate";
+import { PlatformAddressSlot, PublishedDataPlane } from "./plan/gate";
 import { decommissionVerdict, guardInput, planFootprint } from "./plan/decommission";
 import { dnsService } from "./plan/cutover";
 import { cutoverWarnings, kongConnection } from "./plan/kong";
@@ -108,6 +108,7 @@ function composePlatform(config: PlatformConfig, now: Date): Record<string, unkn
                       proxy: dataPlane.proxy,
                       apis: plan.kongDataPlane.apis,
                       controlPlane: config.kongDataPlane!.controlPlane,
+                      controlPlaneVersion: config.kongDataPlane!.controlPlaneVersion,
                       certificateNotAfter: plan.kongDataPlane.certificateNotAfter,
                   },
               }
@@ -129,7 +130,9 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
             "the health gate is off (migration:cutover.gate.enabled: false): weights toward B rise without B proving itself first",
         );
 
-    const plans = planApiCutovers(config, kind);
+    // Which APIs B's ingress sends through B's Kong data plane: their gates check it too (before anything registers).
+    const dataPlane = platform ? await publishedDataPlane(platform) : undefined;
+    const plans = planApiCutovers(config, kind, dataPlane);
     // Only the outputs the plan reads: a stack reference's missing output would never resolve.
     const addresses = platform ? platformAddresses(platform, new Set(plans.flatMap(addressSlots))) : {};
     const service = dnsService(config.dns);
@@ -158,6 +161,14 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
         notes: plans.flatMap((p) => (p.note ? [p.note] : [])),
         convergence: plans.map((p) => p.convergence),
     };
+}
+
+/** The platform stack's `kongDataPlane` output, when it has a data plane (a stack that predates it has none). */
+async function publishedDataPlane(ref: pulumi.StackReference): Promise<PublishedDataPlane | undefined> {
+    const dp = (await ref.getOutputDetails("kongDataPlane")).value as Partial<PublishedDataPlane> | undefined;
+    return dp && Array.isArray(dp.apis) && typeof dp.hostname === "string" && typeof dp.controlPlaneVersion === "string"
+        ? { apis: dp.apis, hostname: dp.hostname, controlPlaneVersion: dp.controlPlaneVersion }
+        : undefined;
 }
 
 /** The platform stack outputs one API's plan reads B's addresses from (plan/gate.ts slots). */

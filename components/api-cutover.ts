@@ -89,6 +89,8 @@ export class ApiCutover extends pulumi.ComponentResource {
                       timeoutMs: g.settings.timeoutMs,
                       ...(g.settings.caBundle ? { ca: g.settings.caBundle } : {}),
                       ...(g.names.length ? { names: g.names.map((n) => ({ host: n.host, expected: address(n.expected) })) } : {}),
+                      ...(g.dataPlane ? { dataPlane: g.dataPlane } : {}),
+                      ...(g.dataPlane && args.kong?.adminToken ? { kongAdminToken: pulumi.secret(args.kong.adminToken) } : {}),
                   },
                   children,
               )

@@ -2,7 +2,7 @@ import { Api, CutoverConfig, Phase, PlatformDnsSettings } from "../config/types"
 import { KongUpstreamIntent, kongUpstreamIntent, KongUpstreamPlan, planKongUpstream } from "./kong";
 import { intermediateHost, legacyHost, longHost, relativeName, stagingHost } from "../vocabulary/naming";
 import { EffectiveShare, rowsByHost, Side, TrafficRow, viaKongShare, weightsText } from "./traffic";
-import { GatePlan, PlannedAddress, planGate, targetAddress } from "./gate";
+import { GatePlan, PlannedAddress, planGate, PublishedDataPlane, targetAddress } from "./gate";
 
 export { Side };
 
@@ -321,14 +321,14 @@ export interface ApiCutoverPlan {
  * The cutover of every API, once per API, in the order the traffic table lists them (by
  * legacy host). Pure: the program only wires each entry to its ApiCutover.
  */
-export function planApiCutovers(config: CutoverConfig, platform?: PlatformTarget): ApiCutoverPlan[] {
+export function planApiCutovers(config: CutoverConfig, platform?: PlatformTarget, dataPlane?: PublishedDataPlane): ApiCutoverPlan[] {
     return config.apis
         .map((api) => {
             const intent = legacyNameIntent(config, api, platform);
             const dns = planLegacyName(intent);
             const kongIntent = kongUpstreamIntent(config, api);
             const kong = kongIntent && planKongUpstream(kongIntent);
-            const gate = planGate(config, api, { dns, kong });
+            const gate = planGate(config, api, { dns, kong }, dataPlane);
             return {
                 api: api.name,
                 intent,

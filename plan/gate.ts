@@ -4,6 +4,8 @@
  * probe connects. Pure: an address only the platform stack's outputs hold is left as a named
  * slot (`PlannedAddress`), which the wiring fills with that Output.
  */
+import { ConfigError } from "../config/errors";
+import { NAMESPACE } from "../config/read";
 import { Api, CutoverConfig, GateSettings } from "../config/types";
 import type { ApiCutoverPlan } from "./cutover";
 import { planProbes } from "./probes";
@@ -38,6 +40,28 @@ export interface GatePlan {
      * target still answers B's old load balancer (B's wildcard), which does not serve the API.
      */
     names: { host: string; expected: PlannedAddress }[];
+    /**
+     * For an API B's ingress sends through B's Kong data plane (the platform stack's
+     * `kongDataPlane.apis`): the data plane must be listed by the control plane, in sync and ready
+     * (providers/data-plane-check.ts) before B's share rises — a data plane that never synced
+     * answers 404 for every route.
+     */
+    dataPlane?: GateDataPlane;
+}
+
+/** What the gate checks of B's Kong data plane, and where. */
+export interface GateDataPlane {
+    /** The control plane's Admin API: cutover.gate.kongControlPlaneAdmin, else kong.adminUrl. */
+    adminUrl: string;
+    hostname: string;
+    controlPlaneVersion: string;
+}
+
+/** What the platform stack publishes about B's Kong data plane (its `kongDataPlane` output). */
+export interface PublishedDataPlane {
+    apis: string[];
+    hostname: string;
+    controlPlaneVersion: string;
 }
 
 /** B's team load balancer: the address config pins (or B's host name), else the platform stack's `ingress` output. Pure. */
@@ -82,7 +106,12 @@ export function sharesToB(p: Pick<ApiCutoverPlan, "dns" | "kong">): Record<strin
 }
 
 /** The gate of one API, or undefined when the gate is off. Pure. */
-export function planGate(config: CutoverConfig, api: Api, p: Pick<ApiCutoverPlan, "dns" | "kong">): GatePlan | undefined {
+export function planGate(
+    config: CutoverConfig,
+    api: Api,
+    p: Pick<ApiCutoverPlan, "dns" | "kong">,
+    dataPlane?: PublishedDataPlane,
+): GatePlan | undefined {
     const g = config.cutover.gate;
     if (!g.enabled) return undefined;
     const probes = planProbes(config.domains, [api], gateEndpoints(config), g.probes);
@@ -93,7 +122,21 @@ export function planGate(config: CutoverConfig, api: Api, p: Pick<ApiCutoverPlan
         probes,
         settings: { successes, intervalMs, deadlineMs, timeoutMs, ...(caBundle ? { caBundle } : {}) },
         names: kongTargetOfB(p).map((host) => ({ host, expected: targetAddress(config) })),
+        ...(dataPlane?.apis.includes(api.name) ? { dataPlane: gateDataPlane(config, dataPlane) } : {}),
     };
+}
+
+/** The gate's data-plane check: the control plane's Admin API is the gate's setting, else the Kong layer's; one of them must say it. */
+function gateDataPlane(config: CutoverConfig, dp: PublishedDataPlane): GateDataPlane {
+    const adminUrl = config.cutover.gate.kongControlPlaneAdmin ?? config.kong?.adminUrl;
+    if (!adminUrl)
+        throw new ConfigError([
+            {
+                path: `${NAMESPACE}:cutover.gate.kongControlPlaneAdmin`,
+                message: `(missing) is not accepted; expected the Kong control plane's Admin API URL: the platform stack sends ${dp.apis.join(", ")} through B's Kong data plane ${dp.hostname}, which the gate must find in sync before B's share rises (or set migration:kong.adminUrl when that is the control plane's)`,
+            },
+        ]);
+    return { adminUrl: adminUrl.replace(/\/+$/, ""), hostname: dp.hostname, controlPlaneVersion: dp.controlPlaneVersion };
 }
 
 /** The host of Kong's B target in weighted mode (`host:port` → host), when it is a name; else none. */

@@ -14,6 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Probe } from "../vocabulary/probes";
+import { checkDataPlane } from "./data-plane-check";
 import { checkNames, NameExpectation, NameVerdict } from "./name-check";
 import { ProbeResult, runProbes } from "./probe-client";
 
@@ -37,6 +38,10 @@ export interface HealthGateState {
     names?: NameExpectation[];
     /** The DNS server to ask (`HOST:PORT`); the system's resolvers, like Kong's, when absent. */
     dnsServer?: { address: string; port: number };
+    /** B's Kong data plane, for an API routed through it: listed, in sync and ready each round (providers/data-plane-check.ts). */
+    dataPlane?: { adminUrl: string; hostname: string; controlPlaneVersion: string };
+    /** The control plane's Admin token (a secret), sent as `kong-admin-token`. */
+    kongAdminToken?: string;
     version: string;
     /** Output: when B last passed the gate, and the passing round. */
     passedAt?: string;
@@ -76,7 +81,30 @@ async function round(s: HealthGateState): Promise<Check[]> {
     const names = s.names?.length
         ? await checkNames(s.names, { timeoutMs: s.timeoutMs, ...(s.dnsServer ? { server: s.dnsServer } : {}) })
         : [];
-    return [...probes.map(probeCheck), ...names.map(nameCheck)];
+    const dp = s.dataPlane ? [await dataPlaneCheck(s)] : [];
+    return [...probes.map(probeCheck), ...names.map(nameCheck), ...dp];
+}
+
+/** B's Kong data plane as one check of the round: in sync, or every reason it is not. */
+async function dataPlaneCheck(s: HealthGateState): Promise<Check> {
+    const dp = s.dataPlane!;
+    try {
+        const v = await checkDataPlane({
+            adminUrl: dp.adminUrl,
+            ...(s.kongAdminToken ? { headers: { "kong-admin-token": s.kongAdminToken } } : {}),
+            hostname: dp.hostname,
+            controlPlaneVersion: dp.controlPlaneVersion,
+            timeoutMs: s.timeoutMs,
+        });
+        return {
+            pass: v.ok,
+            text: v.ok
+                ? `Kong data plane ${dp.hostname}: in sync (config_hash ${v.configHash})`
+                : `Kong data plane ${dp.hostname}: ${v.reasons.join("; ")}`,
+        };
+    } catch (err) {
+        return { pass: false, text: `Kong data plane ${dp.hostname}: the control plane could not be read (${(err as Error).message})` };
+    }
 }
 
 /** Probes until `successes` passing rounds in a row, or fails at the deadline with the last round's reasons. */
@@ -122,6 +150,7 @@ export const healthGateProvider: pulumi.dynamic.ResourceProvider = {
             "ca",
             "names",
             "dnsServer",
+            "dataPlane",
             "version",
         ] as const;
         const changes = keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
@@ -164,6 +193,16 @@ export interface HealthGateArgs {
      * @default the system's resolvers
      */
     dnsServer?: { address: string; port: number };
+    /**
+     * B's Kong data plane, checked each round for an API routed through it.
+     * @default undefined (the API goes straight to its Service)
+     */
+    dataPlane?: { adminUrl: string; hostname: string; controlPlaneVersion: string };
+    /**
+     * The control plane's Admin token, a secret.
+     * @default undefined (an Admin API without auth)
+     */
+    kongAdminToken?: pulumi.Input<string>;
 }
 
 /** B proves itself for one API before any share toward it rises (see the file header). */

@@ -8,7 +8,8 @@ import * as assert from "node:assert/strict";
 import { engineError } from "./engine/engine";
 import { HOST, HOST_ENV, World, ZONE } from "./engine/fixture";
 import { ProviderHost } from "./engine/host";
-import { api, configProblems, DOMAINS, planConfig, T } from "./helpers";
+import { api, configProblems, DOMAINS, planConfig, planStack, T } from "./helpers";
+import { KongControlPlaneDouble, row } from "./doubles/kong-cp";
 
 const view = (w: World) => ({ dns: w.dnsView(), kong: w.kongView() });
 
@@ -89,6 +90,50 @@ describe("the health gate in pulumi up, through the real provider host", functio
         assert.deepEqual(view(w).dns.api01, "A on 100 ttl 60; weighting off");
         await w.ingress.start();
     });
+
+    it("an API routed through B's Kong data plane: a data plane out of sync blocks the rise with its reason; in sync, the weights move", async () => {
+        const cp = new KongControlPlaneDouble();
+        await cp.start();
+        try {
+            const dev = (await planStack("dev")).outputs;
+            // The platform stack publishes an address (these suites speak to the Alidns double) and a data plane for api01.
+            const platform = {
+                ...dev,
+                ingress: { ...(dev.ingress as object), addressKind: "ip", loadBalancerAddress: "10.72.11.99" },
+                kongDataPlane: { apis: ["api01"], hostname: "kong-dp-team1", controlPlaneVersion: "3.9.1" },
+            };
+            w = await new World(host).start({ refs: { "organization/migration/dev": platform } });
+            const file = (weights: Record<string, number>) =>
+                w.stackFile(
+                    {
+                        phase: "shift",
+                        weights,
+                        gate: { successes: 1, intervalMs: 100, deadlineMs: 1000, timeoutMs: 500, kongControlPlaneAdmin: cp.url },
+                    },
+                    undefined,
+                    true,
+                );
+            await w.engine.up(w.stackFile({ phase: "prepare" }, undefined, true));
+            const before = view(w);
+            const now = new Date();
+            cp.rows = [row("kong-dp-a-1", now), row("kong-dp-team1", now, { sync_status: "plugin_set_incompatible" })];
+            const message = await engineError(w.engine.up(file({ api01: 20, api02: 0 })));
+            assert.match(
+                message,
+                /Last round: Kong data plane kong-dp-team1: sync_status plugin_set_incompatible: it lacks a plugin the configuration uses; it is pushed no configuration$/,
+            );
+            assert.match(message, /^2 health gate for api01 \(B's share rising: dns 0 → 20 %, kong 0 → 20 %\)/);
+            assert.deepEqual(view(w), before, "no weight moved on either layer");
+            cp.rows = [row("kong-dp-a-1", new Date()), row("kong-dp-team1", new Date())];
+            await w.engine.up(file({ api01: 20, api02: 0 }));
+            assert.deepEqual(view(w).dns.api01, "A on 80 ttl 60, B on 20 ttl 60; weighting on");
+            const evidence = w.engine.entry("gate-api01").outputs.evidence as string[];
+            assert.equal(evidence[evidence.length - 1], `Kong data plane kong-dp-team1: in sync (config_hash ${"a".repeat(32)})`);
+            assert.deepEqual(cp.violations, []);
+        } finally {
+            await cp.stop();
+        }
+    });
 });
 
 describe("the health gate in the plan and in config", () => {
@@ -158,7 +203,7 @@ describe("the health gate in the plan and in config", () => {
             'migration:cutover.gate.caBundle: "not a certificate" is not accepted; expected a PEM bundle of CA certificates (-----BEGIN CERTIFICATE----- …)',
         ]);
         assert.deepEqual(problems({ enable: false }), [
-            "migration:cutover.gate.enable: not a key this program reads (its value is not shown); did you mean enabled?; known keys: enabled, probes, successes, intervalMs, deadlineMs, timeoutMs, caBundle, shortAddress",
+            "migration:cutover.gate.enable: not a key this program reads (its value is not shown); did you mean enabled?; known keys: enabled, probes, successes, intervalMs, deadlineMs, timeoutMs, caBundle, kongControlPlaneAdmin, shortAddress",
         ]);
     });
 });

@@ -72,6 +72,14 @@ export const gateSchema = withRules(
         caBundle: str("a PEM bundle of CA certificates (-----BEGIN CERTIFICATE----- …)", isCaBundle)
             .optional()
             .describe("PEM CA bundle B's certificate must verify against. @default the system roots where `pulumi up` runs"),
+        kongControlPlaneAdmin: str(
+            "the Kong control plane's Admin API as an http(s):// URL, e.g. https://kong-cp-admin.team1.internal:8444",
+            (v) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v),
+        )
+            .optional()
+            .describe(
+                "The Kong control plane's Admin API, for the gate's data-plane check of the APIs routed through B's Kong data plane. @default kong.adminUrl",
+            ),
         shortAddress: str("ADDRESS[:PORT] of B's short-domain load balancer, e.g. 10.72.11.100:443", (v) => parseEndpoint(v) !== undefined)
             .optional()
             .describe(
