@@ -94,13 +94,14 @@ describe("ACK ALB Ingress (the committed dev stack)", () => {
             ["/api01", "/api01/", "/api01/health", "/api01/a/b?x=1", "/api01x", "/API01/health", "/api02/health"].map(
                 (p) => `${p} → ${route(rules, p)}`,
             ),
+            // api01 goes through B's Kong data plane (Pulumi.dev.yaml kongDataPlane.apis): its proxy receives the stripped path.
             [
-                "/api01 → api01-service /",
-                "/api01/ → api01-service /",
-                "/api01/health → api01-service /health",
-                "/api01/a/b?x=1 → api01-service /a/b?x=1",
+                "/api01 → kong-dp-team1-kong-proxy /",
+                "/api01/ → kong-dp-team1-kong-proxy /",
+                "/api01/health → kong-dp-team1-kong-proxy /health",
+                "/api01/a/b?x=1 → kong-dp-team1-kong-proxy /a/b?x=1",
                 "/api01x → 404 (no rule)",
-                "/API01/health → api01-service /health",
+                "/API01/health → kong-dp-team1-kong-proxy /health",
                 "/api02/health → api02-service /health",
             ],
         );

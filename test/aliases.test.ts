@@ -51,7 +51,8 @@ function named(doc: Doc): NamedResource[] {
  * - KongServiceBinding `expect`: the protocol (and path) the service speaks to its targets.
  */
 const ADDED_SINCE: Record<string, string[]> = {
-    [HEALTH_GATE_TYPE]: ["names"],
+    // HealthGate `dataPlane` and its Admin token: the check of B's Kong data plane for an API routed through it (issue 24).
+    [HEALTH_GATE_TYPE]: ["names", "dataPlane", "kongAdminToken"],
     // KongServiceBinding `expect`: the service's protocol toward its targets (issue 22, Kong service checks).
     [KONG_SERVICE_BINDING_TYPE]: ["expect"],
 };

@@ -23,9 +23,9 @@ describe("npm run plan", () => {
             "Plan for stack dev (project migration, role platform)",
             "Offline: the real program under Pulumi's mocks. Nothing was sent to any cluster or cloud API.",
             "",
-            "Summary: 19 resources",
+            "Summary: 25 resources",
         ]);
-        assert.ok(lines.includes("Resources (19):"));
+        assert.ok(lines.includes("Resources (25):"));
         for (const expected of [
             "  + migration:index:IsolatedIngress  team1  (component)",
             "    + kubernetes:alibabacloud.com/v1:AlbConfig  team1-albconfig",
@@ -33,7 +33,9 @@ describe("npm run plan", () => {
             "        spec.controller: ingress.k8s.alibabacloud/alb",
             '        metadata.annotations["alb.ingress.kubernetes.io/listen-ports"]: [{"HTTP": 80},{"HTTPS": 443}]',
             "        spec.rules[1].host: api01.source-team1.dev.aliyun.cloud.cn.aibang",
-            "        options: dependsOn=[team1-albconfig, team1-class, team1-tls-team1-ns]",
+            // api01's Ingress lives beside B's Kong data plane and waits for it; api02's too (the wait covers every Ingress).
+            "        options: dependsOn=[team1-albconfig, team1-class, kong-dp, team1-tls-kong-dp-team1]",
+            "        options: dependsOn=[team1-albconfig, team1-class, kong-dp, team1-tls-team1-ns]",
             '        stringData["tls.key"]: [secret]',
             "        spec.rules[0].http.paths[0].path: /api02/(.*)",
             "    ingress.loadBalancerAddress: [known after apply]",
@@ -49,8 +51,8 @@ describe("npm run plan", () => {
         assert.deepEqual(Object.keys(doc), ["project", "stack", "role", "resources", "outputs", "traffic", "convergence", "warnings"]);
         assert.deepEqual(doc.traffic, [], "the platform stack moves no traffic");
         assert.deepEqual([doc.project, doc.stack, doc.role], ["migration", "dev", "platform"]);
-        // 15 resources and the stack; B's three names and their component.
-        assert.equal(doc.resources.length, 20);
+        // 15 resources and the stack; B's three names and their component; the Kong data plane (component, namespace, Secret, chart) and the TLS Secret beside it.
+        assert.equal(doc.resources.length, 26);
         for (const r of doc.resources) {
             assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "inputs", "options"]);
             assert.deepEqual(Object.keys(r.options), [

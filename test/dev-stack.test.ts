@@ -8,15 +8,20 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
         run = await planStack("dev");
     });
 
-    it("composes the team controller and a dedicated short-domain controller on ACK ALB Ingress for api01 and api02", () => {
+    it("composes the team controller, a dedicated short-domain controller on ACK ALB Ingress for api01 and api02, and B's Kong data plane for api01", () => {
         assert.deepEqual(inventory(run), [
             `${T.albConfig} short-domain-controller-albconfig`,
             `${T.albConfig} team1-albconfig`,
+            `${T.secret} team1-tls-kong-dp-team1`,
             `${T.secret} team1-tls-team1-ns`,
             `${T.ingress} team1-api01`,
             `${T.ingress} team1-api02`,
             `${T.ingressClass} short-domain-controller-class`,
             `${T.ingressClass} team1-class`,
+            "kubernetes:core/v1:Namespace kong-dp-namespace",
+            `${T.secret} kong-dp-cluster-cert`,
+            "kubernetes:helm.sh/v4:Chart kong-dp-chart",
+            `${T.secret} short-domain-tls-kong-dp-team1`,
             `${T.secret} short-domain-tls-team1-ns`,
             `${T.ingress} short-domain-api01`,
             `${T.ingress} short-domain-api01-root`,
@@ -27,6 +32,7 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
             `alicloud:pvtz/zoneRecord:ZoneRecord b-names-long-api02`,
             `alicloud:pvtz/zoneRecord:ZoneRecord b-names-short`,
             `${T.isolated} team1`,
+            "migration:index:KongDataPlane kong-dp",
             `${T.gateway} short-domain`,
             `migration:index:TargetNames b-names`,
         ]);
@@ -70,11 +76,13 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
         assert.deepEqual((ingress.inputs.metadata as { annotations: unknown }).annotations, {
             "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80},{"HTTPS": 443}]',
         });
-        // Ingresses of the class wait for their ALB and class, and for their TLS Secret (the controller uploads it).
+        // Ingresses of the class wait for their ALB and class, for B's Kong data plane (api01's Ingress lives in its
+        // namespace) and for their TLS Secret (the controller uploads it).
         assert.deepEqual(ingress.options.dependsOn, [
             urnOf(run, T.albConfig, "team1-albconfig"),
             urnOf(run, T.ingressClass, "team1-class"),
-            urnOf(run, T.secret, "team1-tls-team1-ns"),
+            urnOf(run, "migration:index:KongDataPlane", "kong-dp"),
+            urnOf(run, T.secret, "team1-tls-kong-dp-team1"),
         ]);
     });
 
@@ -139,6 +147,16 @@ describe("the committed dev stack (Pulumi.yaml + Pulumi.dev.yaml)", () => {
                 { host: "api02.target-team2.dev.aliyun.cloud.cn.aibang", type: "CNAME", value: "[known after apply]" },
                 { host: "dev-01.aliyun.cloud.cn.aibang", type: "CNAME", value: "[known after apply]" },
             ],
+            // Read by the cutover stack: the gate of an API routed through the data plane checks it.
+            kongDataPlane: {
+                namespace: "kong-dp-team1",
+                hostname: "kong-dp-team1",
+                proxy: { namespace: "kong-dp-team1", service: "kong-dp-team1-kong-proxy", port: 80 },
+                apis: ["api01"],
+                controlPlane: "kong-cp.team1.internal:8005",
+                controlPlaneVersion: "3.9.1",
+                certificateNotAfter: "2036-11-01T00:00:00.000Z",
+            },
         });
         assert.deepEqual(run.warnings, []);
     });

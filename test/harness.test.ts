@@ -198,6 +198,8 @@ describe("loadStackConfig", () => {
             "migration:dns",
             "migration:domains",
             "migration:ingress",
+            "migration:kongClusterKey",
+            "migration:kongDataPlane",
             "migration:role",
             "migration:shortDomain",
             "migration:tls",
@@ -211,7 +213,8 @@ describe("loadStackConfig", () => {
         assert.equal(JSON.parse(config.values["migration:apis"]).length, 2);
         assert.equal(config.values["migration:role"], "platform");
         assert.equal(config.values["migration:tlsKey"], SECRET_PLACEHOLDER);
-        assert.deepEqual(config.secretKeys, ["migration:tlsKey"]);
+        assert.equal(config.values["migration:kongClusterKey"], SECRET_PLACEHOLDER);
+        assert.deepEqual(config.secretKeys, ["migration:kongClusterKey", "migration:tlsKey"]);
     });
 
     describe("with a file in place of the stack file", () => {

@@ -16,7 +16,7 @@ import { ALB_INGRESS, api, planConfig, platformConfig, ROOT } from "./helpers";
 
 const CERT = fs.readFileSync(path.join(ROOT, "examples/kong/cluster-example.crt"), "utf8");
 const KEY = fs.readFileSync(path.join(ROOT, "examples/kong/cluster-example.key"), "utf8");
-const NOT_AFTER = new Date("2036-12-02T15:06:50.000Z");
+const NOT_AFTER = new Date("2036-11-01T00:00:00.000Z");
 const NOW = new Date("2026-12-06T00:00:00Z");
 const VENDOR = path.join(ROOT, "test/contracts/vendor");
 
@@ -115,6 +115,7 @@ describe("KongDataPlane: a Kong data plane in B joined to A's control plane", ()
             proxy: { namespace: "kong-dp-team1", service: "kong-dp-team1-kong-proxy", port: 80 },
             apis: ["api01"],
             controlPlane: "kong-cp.team1.internal:8005",
+            controlPlaneVersion: "3.9.1",
             certificateNotAfter: NOT_AFTER.toISOString(),
         });
     });
@@ -285,7 +286,7 @@ describe("the offline plan of a platform stack with a data plane", () => {
         assert.ok(lines.includes("Kong data plane in B (kong-dp-team1): api01 through it"));
         assert.ok(
             lines.includes(
-                "Kong data plane in B: namespace kong-dp-team1, listed by the control plane kong-cp.team1.internal:8005 as kong-dp-team1; cluster certificate until 2036-12-02T15:06:50.000Z",
+                "Kong data plane in B: namespace kong-dp-team1, listed by the control plane kong-cp.team1.internal:8005 as kong-dp-team1; cluster certificate until 2036-11-01T00:00:00.000Z",
             ),
         );
         assert.ok(

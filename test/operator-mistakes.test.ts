@@ -283,7 +283,7 @@ describe("operator mistakes", () => {
                     c["migration:shortDomian"] = c["migration:shortDomain"];
                     delete c["migration:shortDomain"];
                 },
-                "  migration:shortDomian: not a key this program reads (its value is not shown); did you mean migration:shortDomain?; keys of a platform stack: role, domains, apis, ingress, shortDomain, tls, dns, tlsKey",
+                "  migration:shortDomian: not a key this program reads (its value is not shown); did you mean migration:shortDomain?; keys of a platform stack: role, domains, apis, ingress, shortDomain, tls, dns, kongDataPlane, tlsKey, kongClusterKey",
             ],
             [
                 "a misspelt kong on the cutover stack",

@@ -45,18 +45,22 @@ describe("the text plan's summary", () => {
         const { code, stdout } = await plan(["--stack", "dev"]);
         assert.equal(code, 0);
         const lines = stdout.split("\n");
-        assert.deepEqual(lines.slice(3, 14), [
-            "Summary: 19 resources",
+        assert.deepEqual(lines.slice(3, 18), [
+            "Summary: 25 resources",
             "  6  kubernetes:networking.k8s.io/v1:Ingress",
+            "  5  kubernetes:core/v1:Secret",
             "  3  alicloud:pvtz/zoneRecord:ZoneRecord",
             "  2  kubernetes:alibabacloud.com/v1:AlbConfig",
-            "  2  kubernetes:core/v1:Secret",
             "  2  kubernetes:networking.k8s.io/v1:IngressClass",
             "  2  migration:index:IsolatedIngress  (component)",
+            "  1  kubernetes:core/v1:Namespace",
+            "  1  kubernetes:helm.sh/v4:Chart  (component, rendered by the provider at apply)",
+            "  1  migration:index:KongDataPlane  (component)",
             "  1  migration:index:ShortDomainGateway  (component)",
             "  1  migration:index:TargetNames  (component)",
+            "Kong data plane in B (kong-dp-team1): api01 through it",
             "",
-            "Resources (19):",
+            "Resources (25):",
         ]);
         const names = lines.indexOf("B's names (explicit records; B's wildcard keeps answering every other name):");
         assert.deepEqual(lines.slice(names, names + 4), [

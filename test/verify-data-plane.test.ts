@@ -144,10 +144,24 @@ describe("npm run verify: B's Kong data plane against a loopback control plane",
 
     it("--kong-dp-status without a data plane in the stack is bad usage, exit 2", async () => {
         let err = "";
-        const code = await verifyMain(["--stack", "dev", "--connect", "127.0.0.1:1", "--kong-admin", cp.url], ROOT, ROOT, {
-            out: () => undefined,
-            err: (t) => (err += t),
-        });
+        const plain = editedStackFile(
+            "dev",
+            dir,
+            (c) => {
+                delete c["migration:kongDataPlane"];
+                delete c["migration:kongClusterKey"];
+            },
+            "dev-without-dp.yaml",
+        );
+        const code = await verifyMain(
+            ["--stack", "dev", "--config", plain, "--connect", "127.0.0.1:1", "--kong-admin", cp.url],
+            ROOT,
+            ROOT,
+            {
+                out: () => undefined,
+                err: (t) => (err += t),
+            },
+        );
         assert.equal(code, 2);
         assert.match(
             err,

@@ -109,7 +109,8 @@ export function row(
         version: "3.9.1",
         sync_status: "normal",
         labels: {},
-        cert_details: { expiry_timestamp: t + certDays * 86_400 },
+        // A minute over the whole days, so a check made seconds later still counts `certDays`.
+        cert_details: { expiry_timestamp: t + certDays * 86_400 + 60 },
         rpc_capabilities: [],
         ...rest,
     };
