@@ -149,16 +149,22 @@ export function phaseDiagramOf(run: OfflineRun, topology: Topology): PhaseDiagra
     };
 
     const dedicated = topology.shortMode === "dedicated";
+    // B's path to the APIs: straight to their Services, or for those B's ingress sends through B's Kong data plane, through it.
+    const dp = topology.dataPlane;
+    const straight = dp ? topology.apis.filter((a) => !dp.apis.includes(a.name)).map((a) => a.name) : [];
+    const toApis = dp
+        ? [`→ Kong data plane (B) ${dp.namespace} → ${dp.apis.join(", ")}`, ...(straight.length ? [`→ ${straight.join(", ")} in B`] : [])]
+        : ["→ APIs in B"];
     lines.push(
         `    subgraph clusterA[${mermaidLabel(`Cluster A${idleA ? " (idle: nothing routes here)" : ""}`)}]`,
         `        slbA[${mermaidLabel(`SLB A ${topology.sourceAddress}`, "ingress (A) → APIs in A")}]`,
         "    end",
         `    subgraph clusterB[${mermaidLabel("Cluster B")}]`,
-        `        lbB[${mermaidLabel("LB B (team)", `IsolatedIngress ${topology.teamClass ?? "(class from the platform stack)"}`, "→ APIs in B")}]`,
+        `        lbB[${mermaidLabel("LB B (team)", `IsolatedIngress ${topology.teamClass ?? "(class from the platform stack)"}`, ...toApis)}]`,
     );
     if (dedicated)
         lines.push(
-            `        lbS[${mermaidLabel("LB short domain", `ShortDomainGateway ${topology.shortClass ?? ""}`.trim(), "/<api>/… prefix stripped", "→ APIs in B")}]`,
+            `        lbS[${mermaidLabel("LB short domain", `ShortDomainGateway ${topology.shortClass ?? ""}`.trim(), "/<api>/… prefix stripped", ...toApis)}]`,
         );
     lines.push("    end");
     lines.push(

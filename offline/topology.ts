@@ -18,12 +18,15 @@ export interface Topology {
     shortMode?: string;
     /** The DNS TTLs (s): `cutover` while the names move, `steady` before and after (the diagram shows prepare lowering it). */
     dnsTtl?: { cutover: number; steady: number };
+    /** B's Kong data plane and the APIs B's ingress sends through it (the platform stack's `kongDataPlane` output). */
+    dataPlane?: { namespace: string; apis: string[] };
 }
 
 /** The topology of a cutover stack's config; `platform` is the referenced platform stack's planned outputs. */
 export function topologyOf(config: CutoverConfig, platform?: Record<string, unknown>): Topology {
     const ingress = platform?.ingress as { className?: string } | undefined;
     const short = platform?.shortDomain as { className?: string; mode?: string } | undefined;
+    const dp = platform?.kongDataPlane as { namespace?: string; apis?: string[] } | undefined;
     return {
         sourceAddress: config.cutover.sourceAddress,
         short: config.domains.short,
@@ -37,6 +40,7 @@ export function topologyOf(config: CutoverConfig, platform?: Record<string, unkn
         ...(short?.className ? { shortClass: short.className } : {}),
         ...(short?.mode ? { shortMode: short.mode } : {}),
         dnsTtl: { cutover: config.dns.ttl.cutover, steady: config.dns.ttl.steady },
+        ...(dp?.namespace && Array.isArray(dp.apis) && dp.apis.length ? { dataPlane: { namespace: dp.namespace, apis: dp.apis } } : {}),
     };
 }
 

@@ -296,3 +296,24 @@ describe("the offline plan of a platform stack with a data plane", () => {
         );
     });
 });
+
+describe("--mermaid shows B's path through its Kong data plane", () => {
+    it("the committed cutover stack: B's load balancers name the data plane for api01 and the straight path for api02", async () => {
+        const { phaseDiagram } = await import("./phase-diagrams");
+        const diagram = await phaseDiagram("shift", { api01: 20, api02: 0 });
+        const lines = diagram.split("\n");
+        assert.ok(
+            lines.includes(
+                '        lbB["LB B (team)<br/>IsolatedIngress team1-alb<br/>→ Kong data plane (B) kong-dp-team1 → api01<br/>→ api02 in B"]',
+            ),
+            diagram,
+        );
+        assert.ok(
+            lines.some(
+                (l) =>
+                    l.startsWith('        lbS["LB short domain') &&
+                    l.includes("→ Kong data plane (B) kong-dp-team1 → api01<br/>→ api02 in B"),
+            ),
+        );
+    });
+});
