@@ -90,7 +90,9 @@ export class ApiCutover extends pulumi.ComponentResource {
                       ...(g.settings.caBundle ? { ca: g.settings.caBundle } : {}),
                       ...(g.names.length ? { names: g.names.map((n) => ({ host: n.host, expected: address(n.expected) })) } : {}),
                       ...(g.dataPlane ? { dataPlane: g.dataPlane } : {}),
-                      ...(g.dataPlane && args.kong?.adminToken ? { kongAdminToken: pulumi.secret(args.kong.adminToken) } : {}),
+                      ...(g.dataPlane && args.kong?.adminToken
+                          ? { kongAdminToken: pulumi.secret(args.kong.adminToken), kongAdminAuth: args.kong.connection.auth }
+                          : {}),
                   },
                   children,
               )

@@ -40,8 +40,10 @@ export interface HealthGateState {
     dnsServer?: { address: string; port: number };
     /** B's Kong data plane, for an API routed through it: listed, in sync and ready each round (providers/data-plane-check.ts). */
     dataPlane?: { adminUrl: string; hostname: string; controlPlaneVersion: string };
-    /** The control plane's Admin token (a secret), sent as `kong-admin-token`. */
+    /** The control plane's Admin token (a secret). */
     kongAdminToken?: string;
+    /** How the token travels, as the Kong layer sends it. @default "kong-admin-token" */
+    kongAdminAuth?: "kong-admin-token" | "bearer";
     version: string;
     /** Output: when B last passed the gate, and the passing round. */
     passedAt?: string;
@@ -91,7 +93,14 @@ async function dataPlaneCheck(s: HealthGateState): Promise<Check> {
     try {
         const v = await checkDataPlane({
             adminUrl: dp.adminUrl,
-            ...(s.kongAdminToken ? { headers: { "kong-admin-token": s.kongAdminToken } } : {}),
+            ...(s.kongAdminToken
+                ? {
+                      headers:
+                          s.kongAdminAuth === "bearer"
+                              ? { authorization: `Bearer ${s.kongAdminToken}` }
+                              : { "kong-admin-token": s.kongAdminToken },
+                  }
+                : {}),
             hostname: dp.hostname,
             controlPlaneVersion: dp.controlPlaneVersion,
             timeoutMs: s.timeoutMs,
@@ -203,6 +212,11 @@ export interface HealthGateArgs {
      * @default undefined (an Admin API without auth)
      */
     kongAdminToken?: pulumi.Input<string>;
+    /**
+     * How the token travels.
+     * @default "kong-admin-token"
+     */
+    kongAdminAuth?: "kong-admin-token" | "bearer";
 }
 
 /** B proves itself for one API before any share toward it rises (see the file header). */

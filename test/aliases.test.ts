@@ -47,12 +47,13 @@ function named(doc: Doc): NamedResource[] {
 /**
  * Inputs later changes added on purpose, by resource type: the snapshot predates them, and
  * leaving them out of the comparison keeps this test about the parent move alone.
- * - HealthGate `names`: the gate checks that Kong's B target resolves to B (issue 22, B's names).
+ * - HealthGate `names`: the gate checks that Kong's B target resolves to B (issue 22, B's names); `dataPlane`,
+ *   `kongAdminToken`, `kongAdminAuth`: its check of B's Kong data plane (issue 24).
  * - KongServiceBinding `expect`: the protocol (and path) the service speaks to its targets.
  */
 const ADDED_SINCE: Record<string, string[]> = {
     // HealthGate `dataPlane` and its Admin token: the check of B's Kong data plane for an API routed through it (issue 24).
-    [HEALTH_GATE_TYPE]: ["names", "dataPlane", "kongAdminToken"],
+    [HEALTH_GATE_TYPE]: ["names", "dataPlane", "kongAdminToken", "kongAdminAuth"],
     // KongServiceBinding `expect`: the service's protocol toward its targets (issue 22, Kong service checks).
     [KONG_SERVICE_BINDING_TYPE]: ["expect"],
 };
