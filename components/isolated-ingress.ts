@@ -4,7 +4,7 @@ import { ControllerConfig, TlsConfig } from "../config/types";
 import { ResolvedController, resolveController } from "../plan/controller";
 import { IsolatedIngressPlan, planIsolatedIngress, Route } from "../plan/platform";
 import { ALB_DNS_NAME_PATH } from "../plan/alb";
-import { createIngresses, createTlsSecrets } from "./kubernetes-objects";
+import { createChart, createIngresses, createTlsSecrets } from "./kubernetes-objects";
 
 /** The component's type token, shared by the class, the offline side and the tests. */
 export const ISOLATED_INGRESS_TYPE = "migration:index:IsolatedIngress";
@@ -95,16 +95,9 @@ export class IsolatedIngress extends pulumi.ComponentResource {
                 { metadata: { name: controller.namespace } },
                 { parent: this },
             );
-            const chart = new k8s.helm.v4.Chart(
-                `${name}-chart`,
-                {
-                    chart: controller.chart.chart,
-                    version: controller.chart.version,
-                    repositoryOpts: { repo: controller.chart.repo },
-                    name: controller.releaseName,
-                    namespace: namespace.metadata.name,
-                    values: controller.values,
-                },
+            const chart = createChart(
+                name,
+                { chart: controller.chart, name: controller.releaseName, namespace: namespace.metadata.name, values: controller.values },
                 // Named `<name>-controller` before (which doubled up as `short-domain-controller-controller`).
                 { parent: this, aliases: [{ name: `${name}-controller` }] },
             );

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KongDataPlanePlan } from "../plan/kong-data-plane";
+import { createChart } from "./kubernetes-objects";
 
 /** The component's type token, shared by the class, the offline side and the tests. */
 export const KONG_DATA_PLANE_TYPE = "migration:index:KongDataPlane";
@@ -39,16 +40,9 @@ export class KongDataPlane extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        new k8s.helm.v4.Chart(
-            `${name}-chart`,
-            {
-                chart: plan.chart.chart,
-                version: plan.chart.version,
-                repositoryOpts: { repo: plan.chart.repo },
-                name: plan.release,
-                namespace: namespace.metadata.name,
-                values: plan.values,
-            },
+        createChart(
+            name,
+            { chart: plan.chart, name: plan.release, namespace: namespace.metadata.name, values: plan.values },
             { parent: this, dependsOn: [secret] },
         );
         this.proxy = { namespace: plan.namespace, service: plan.proxy.service, port: plan.proxy.port };

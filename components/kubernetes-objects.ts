@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ChartRef } from "../plan/ingress-implementation";
 import { IngressPlan, TlsSecretsPlan } from "../plan/platform";
 
 /**
@@ -72,4 +73,24 @@ export function createIngresses(
             { parent, dependsOn: [...after, ...(secret ? [secret] : [])] },
         );
     });
+}
+
+/** A Helm release of a pinned chart (`k8s.helm.v4.Chart`), named `<name>-chart`, in `namespace`. */
+export function createChart(
+    name: string,
+    release: { chart: ChartRef; name: string; namespace: pulumi.Input<string>; values: Record<string, unknown> },
+    opts: pulumi.ComponentResourceOptions,
+): k8s.helm.v4.Chart {
+    return new k8s.helm.v4.Chart(
+        `${name}-chart`,
+        {
+            chart: release.chart.chart,
+            version: release.chart.version,
+            repositoryOpts: { repo: release.chart.repo },
+            name: release.name,
+            namespace: release.namespace,
+            values: release.values,
+        },
+        opts,
+    );
 }
