@@ -78,3 +78,9 @@ export function dataPlaneRows(r: DataPlaneReport): { probe: string; request: str
               },
     ];
 }
+
+/** The report as `--json` carries it: `ready` a boolean (null when the status listener was not read), the answer beside it. */
+export function dataPlaneJson(r: DataPlaneReport): Record<string, unknown> {
+    const { ready, ...rest } = r;
+    return { ...rest, ready: ready ? ready.status === 200 : null, readyAnswer: ready };
+}

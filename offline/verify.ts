@@ -20,7 +20,7 @@ import { resolveKongApi } from "../plan/kong";
 import { legacyHost, longHost } from "../vocabulary/naming";
 import { Io, PROCESS_IO, runAsProcess } from "./process";
 import { checkDns } from "./check-dns";
-import { DataPlaneReport, dataPlaneRows, verifyDataPlane } from "./verify-data-plane";
+import { dataPlaneJson, DataPlaneReport, dataPlaneRows, verifyDataPlane } from "./verify-data-plane";
 import { loadStackConfig, StackFileError } from "./stack-files";
 
 export const VERIFY_USAGE = `usage: npm run -s verify -- --stack <dev|cutover> [--config FILE] [--connect ADDRESS[:PORT]]
@@ -558,7 +558,7 @@ export async function verifyMain(
         const routes = args.kongAdmin && !dataPlane ? await checkRoutes(config, args.kongAdmin, apis, args.timeoutMs) : undefined;
         io.out(
             args.json
-                ? `${JSON.stringify({ rows, skipped, ...(verdicts ? { names: verdicts } : {}), ...(routes ? { routes } : {}), ...(dataPlane ? { kongDataPlane: dataPlane } : {}), notes }, null, 2)}\n`
+                ? `${JSON.stringify({ rows, skipped, ...(verdicts ? { names: verdicts } : {}), ...(routes ? { routes } : {}), ...(dataPlane ? { kongDataPlane: dataPlaneJson(dataPlane) } : {}), notes }, null, 2)}\n`
                 : renderTable(args.stack, rows, notes, skipped, verdicts && dns ? { verdicts, server: dns } : undefined, routes, dataPlane),
         );
         const ok =

@@ -74,11 +74,28 @@ describe("npm run verify: B's Kong data plane against a loopback control plane",
             out: (t) => (out += t),
             err: (t) => (err += t),
         });
+        let jsonOut = "";
         const json = await verifyMain([...argv, "--kong-admin", cp.url, "--kong-dp-status", cp.url, "--json"], ROOT, ROOT, {
-            out: () => undefined,
+            out: (t) => (jsonOut += t),
             err: () => undefined,
         });
         assert.equal(json, code);
+        const dpJson = (JSON.parse(jsonOut) as { kongDataPlane: Record<string, unknown> }).kongDataPlane;
+        assert.deepEqual(Object.keys(dpJson), [
+            "hostname",
+            "listed",
+            "syncStatus",
+            "version",
+            "lastSeenSeconds",
+            "configHash",
+            "expectedConfigHash",
+            "certDaysLeft",
+            "ok",
+            "reasons",
+            "ready",
+            "readyAnswer",
+        ]);
+        assert.equal(dpJson.ready, ready.status === 200);
         assert.deepEqual(cp.violations, [], "every answer of the stand-in is Kong's");
         return {
             code,
