@@ -25,7 +25,8 @@ export function runAsProcess(name: string, main: () => Promise<number>, detail: 
         process.exit(1);
     });
     main().then(
-        (code) => process.exit(code),
+        // Exit once what was written has reached the pipe: process.exit would drop a piped plan past 64 KB.
+        (code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code))),
         (err) => {
             process.stderr.write(`${name}: ${err instanceof Error ? detail(err) : String(err)}\n`);
             process.exit(1);
