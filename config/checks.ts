@@ -9,6 +9,9 @@ import { z } from "zod";
 import { ConfigProblem, show } from "./errors";
 import { NAMESPACE } from "./read";
 
+/** A plain object (not null, not a list): what a structured config value or a YAML mapping is. */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
 /** Marks a custom issue whose message is a whole sentence about a key, not "expected …" (its value is not shown). */
 const PROBLEM = "problem";
 /** Prefix of the message an object schema gives its unknown keys: the keys it knows, for the suggestion. */

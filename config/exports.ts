@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
+import { isObject } from "./checks";
 import { ConfigError, ConfigProblem } from "./errors";
 import { NAMESPACE } from "./read";
 
@@ -24,8 +25,6 @@ export interface ReadExports {
     /** Files holding Secret data: they must not sit in a repository in clear text. */
     warnings: string[];
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Whether git tracks `file` (false when git or the repository is absent: nothing is committed then). */
 function isTracked(file: string, cwd: string): boolean {

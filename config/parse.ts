@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { cutoverOwnNames, inZone, legacyHost, legacyWildcard, longHost } from "../vocabulary/naming";
-import { failure, problemsOf, Rule, withRules } from "./checks";
+import { failure, isObject, problemsOf, Rule, withRules } from "./checks";
 import { ConfigError, ConfigProblem } from "./errors";
 import { checkPlainSecrets, checkPrivateKeys, checkTopLevelKeys } from "./keys";
 import { NAMESPACE } from "./read";
@@ -51,7 +51,6 @@ const zoneHoldsTargetNames: Rule<Platform> = {
 type Blocks<R extends Role> = z.output<z.ZodObject<(typeof ROLE_BLOCKS)[R]>>;
 type Cutover = Blocks<"cutover">;
 const names = (apis: Api[]) => apis.map((a) => a.name);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 const weightsOnlyForApis: Rule<Cutover> = {
     name: "weights only for APIs defined in apis",

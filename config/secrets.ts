@@ -3,13 +3,11 @@
  * plane's cluster key (`migration:kongClusterKey`) and the Kong Admin token
  * (`migration:kongAdminToken`) — each required with its block, stored as a secret, never shown.
  */
-import { failure } from "./checks";
+import { failure, isObject } from "./checks";
 import { ConfigProblem } from "./errors";
 import { NAMESPACE } from "./read";
 import { isLoopbackHost } from "./schema/kong";
 import { PlatformConfig, RawConfig } from "./types";
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The TLS block with its secret key: a certificate needs `migration:tlsKey`, stored as a secret. */
 export function tlsWithKey(problems: ConfigProblem[], raw: RawConfig): PlatformConfig["tls"] | undefined {
