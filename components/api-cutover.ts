@@ -7,9 +7,8 @@ import type { KongConnection } from "../providers/kong";
 import { cutoverChildren } from "../vocabulary/naming";
 import { DnsCutover } from "./dns-cutover";
 import { KongUpstream } from "./kong-upstream";
-
-/** The component's type token, shared by the class, the offline side and the tests. */
-export const API_CUTOVER_TYPE = "migration:index:ApiCutover";
+import { API_CUTOVER_TYPE } from "../vocabulary/resource-types";
+export { API_CUTOVER_TYPE };
 
 export interface ApiCutoverArgs {
     /** What the cutover planned for this API (plan/cutover.ts `planApiCutovers`): its gate, DNS and Kong layer. */

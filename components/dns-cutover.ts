@@ -4,9 +4,8 @@ import { relativeName } from "../vocabulary/naming";
 import { TrafficRow } from "../plan/traffic";
 import { DnsService } from "../plan/cutover";
 import { dnsAdapter } from "./dns-services";
-
-/** The component's type token, shared by the class, the offline side and the tests. */
-export const DNS_CUTOVER_TYPE = "migration:index:DnsCutover";
+import { DNS_CUTOVER_TYPE } from "../vocabulary/resource-types";
+export { DNS_CUTOVER_TYPE };
 
 export interface DnsCutoverArgs {
     /** The legacy name's records and weights in this phase, as planned (plan/cutover.ts `planLegacyName`). */

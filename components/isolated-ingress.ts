@@ -5,9 +5,8 @@ import { ResolvedController, resolveController } from "../plan/controller";
 import { IsolatedIngressPlan, planIsolatedIngress, Route } from "../plan/platform";
 import { ALB_DNS_NAME_PATH } from "../plan/alb";
 import { createChart, createIngresses, createTlsSecrets } from "./kubernetes-objects";
-
-/** The component's type token, shared by the class, the offline side and the tests. */
-export const ISOLATED_INGRESS_TYPE = "migration:index:IsolatedIngress";
+import { ISOLATED_INGRESS_TYPE } from "../vocabulary/resource-types";
+export { ISOLATED_INGRESS_TYPE };
 
 export interface IsolatedIngressArgs {
     /**

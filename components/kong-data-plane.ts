@@ -2,9 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KongDataPlanePlan } from "../plan/kong-data-plane";
 import { createChart } from "./kubernetes-objects";
-
-/** The component's type token, shared by the class, the offline side and the tests. */
-export const KONG_DATA_PLANE_TYPE = "migration:index:KongDataPlane";
+import { KONG_DATA_PLANE_TYPE } from "../vocabulary/resource-types";
+export { KONG_DATA_PLANE_TYPE };
 
 export interface KongDataPlaneArgs {
     /** The data plane as planned (plan/kong-data-plane.ts): namespace, chart and values, cluster Secret. */

@@ -2,9 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { KongUpstreamPlan } from "../plan/kong";
 import { TrafficRow } from "../plan/traffic";
 import { KongConnection, KongServiceBinding, KongUpstreamEntity } from "../providers/kong";
-
-/** The component's type token, shared by the class, the offline side and the tests. */
-export const KONG_UPSTREAM_TYPE = "migration:index:KongUpstream";
+import { KONG_UPSTREAM_TYPE } from "../vocabulary/resource-types";
+export { KONG_UPSTREAM_TYPE };
 
 export interface KongUpstreamArgs {
     /** The upstream, targets and service binding in this phase, as planned (plan/kong.ts `planKongUpstream`). */

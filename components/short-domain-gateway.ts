@@ -4,9 +4,8 @@ import { ControllerConfig, TlsConfig } from "../config/types";
 import { planShortDomain, Route, ShortDomainPlan } from "../plan/platform";
 import { IsolatedIngress } from "./isolated-ingress";
 import { createIngresses, createTlsSecrets } from "./kubernetes-objects";
-
-/** The component's type token, shared by the class, the offline side and the tests. */
-export const SHORT_DOMAIN_GATEWAY_TYPE = "migration:index:ShortDomainGateway";
+import { SHORT_DOMAIN_GATEWAY_TYPE } from "../vocabulary/resource-types";
+export { SHORT_DOMAIN_GATEWAY_TYPE };
 
 export interface ShortDomainGatewayArgs {
     /** The short host, e.g. `dev-01.aliyun.cloud.cn.aibang`. */

@@ -2,9 +2,8 @@ import * as alicloud from "@pulumi/alicloud";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AdoptedPlan } from "../plan/decommission";
-
-/** The component's type token, shared by the class, the offline side and the tests. */
-export const SOURCE_FOOTPRINT_TYPE = "migration:index:SourceFootprint";
+import { SOURCE_FOOTPRINT_TYPE } from "../vocabulary/resource-types";
+export { SOURCE_FOOTPRINT_TYPE };
 
 export interface SourceFootprintArgs {
     /** A's pieces to adopt, each by its id. */

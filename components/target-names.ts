@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TargetNamesPlan } from "../plan/target-names";
 import { dnsAdapter } from "./dns-services";
-
-/** The component's type token, shared by the class, the offline side and the tests. */
-export const TARGET_NAMES_TYPE = "migration:index:TargetNames";
+import { TARGET_NAMES_TYPE } from "../vocabulary/resource-types";
+export { TARGET_NAMES_TYPE };
 
 export interface TargetNamesArgs {
     /** B's names as planned (plan/target-names.ts `planTargetNames`): zone, TTL, service and one record per name. */

@@ -3,9 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { KeptObject } from "../plan/transplant/plan";
 import { WAVES } from "../plan/transplant/order";
 import { transplantChild } from "../vocabulary/naming";
-
-/** The component's type token, shared by the class, the offline side and the tests. */
-export const WORKLOAD_TRANSPLANT_TYPE = "migration:index:WorkloadTransplant";
+import { WORKLOAD_TRANSPLANT_TYPE } from "../vocabulary/resource-types";
+export { WORKLOAD_TRANSPLANT_TYPE };
 
 type Typed = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 

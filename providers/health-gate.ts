@@ -17,8 +17,8 @@ import type { Probe } from "../vocabulary/probes";
 import { checkDataPlane } from "./data-plane-check";
 import { checkNames, NameExpectation, NameVerdict } from "./name-check";
 import { ProbeResult, runProbes } from "./probe-client";
-
-export const HEALTH_GATE_TYPE = "pulumi-nodejs:dynamic/migration:HealthGate";
+import { HEALTH_GATE_TYPE } from "../vocabulary/resource-types";
+export { HEALTH_GATE_TYPE };
 
 /** Bump when the provider's behaviour changes. */
 export const HEALTH_GATE_PROVIDER_VERSION = "1";

@@ -14,12 +14,8 @@
  * through global `fetch` created per call, and the Admin token arrives as a secret input.
  */
 import * as pulumi from "@pulumi/pulumi";
-
-/** The resource type the engine and the offline side see for KongUpstreamEntity. */
-export const KONG_UPSTREAM_ENTITY_TYPE = "pulumi-nodejs:dynamic/migration:KongUpstreamEntity";
-
-/** The resource type the engine and the offline side see for KongServiceBinding. */
-export const KONG_SERVICE_BINDING_TYPE = "pulumi-nodejs:dynamic/migration:KongServiceBinding";
+import { KONG_UPSTREAM_ENTITY_TYPE, KONG_SERVICE_BINDING_TYPE } from "../vocabulary/resource-types";
+export { KONG_UPSTREAM_ENTITY_TYPE, KONG_SERVICE_BINDING_TYPE };
 
 /** Bump when the providers' behaviour changes: the engine does not see code changes otherwise. */
 export const KONG_PROVIDER_VERSION = "1";

@@ -40,9 +40,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_LINE, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_RETRY, ENGINE_UNKNOWN, RetrySettings } from "./alibaba-calls";
 import { alidnsRecords, LiveRecord, privateZoneRecords, RecordBody, RecordsApi } from "./dns-record-apis";
-
-/** The resource type the engine and the offline side see. */
-export const NAME_RECORDS_TYPE = "pulumi-nodejs:dynamic/migration:NameRecords";
+import { NAME_RECORDS_TYPE } from "../vocabulary/resource-types";
+export { NAME_RECORDS_TYPE };
 
 /** Bump when the provider's behaviour changes: the engine does not see code changes otherwise. */
 export const NAME_RECORDS_PROVIDER_VERSION = "2";

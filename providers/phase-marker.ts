@@ -4,9 +4,8 @@
  * program's own run time would move on every `pulumi up`.
  */
 import * as pulumi from "@pulumi/pulumi";
-
-/** The resource type the engine and the offline side see for PhaseMarker. */
-export const PHASE_MARKER_TYPE = "pulumi-nodejs:dynamic/migration:PhaseMarker";
+import { PHASE_MARKER_TYPE } from "../vocabulary/resource-types";
+export { PHASE_MARKER_TYPE };
 
 export const PHASE_MARKER_VERSION = "1";
 
