@@ -157,6 +157,8 @@ async function composeCutover(config: CutoverConfig): Promise<Record<string, unk
         dnsService: config.dns.service,
         // Read by the source stack's decommission guard (observation window).
         phaseAppliedAt: marker.appliedAt,
+        // Read by the policy pack (policy/gate-before-share.ts): a share toward B without a gate is a violation unless this says the gate is off.
+        gate: { enabled: config.cutover.gate.enabled },
         traffic,
         notes: plans.flatMap((p) => (p.note ? [p.note] : [])),
         convergence: plans.map((p) => p.convergence),

@@ -16,6 +16,8 @@ import { hasKongLayer, renderDeck, renderText, toPlanDocument } from "./render";
 import { renderTransplant } from "./transplant-table";
 import { TransplantRefused } from "../plan/transplant/plan";
 import { loadStackConfig, StackFileError } from "./stack-files";
+import { evaluatePolicies, PolicyViolation, renderPolicies } from "./policies";
+import { migrationPolicies } from "../policy/policies";
 import { cutoverConfigOf, topologyOf } from "./topology";
 
 export const USAGE = `usage: npm run -s plan -- --stack <dev|cutover|source|workloads> [--config FILE] [--ref NAME=FILE]...
@@ -39,8 +41,11 @@ export const USAGE = `usage: npm run -s plan -- --stack <dev|cutover|source|work
 
 FILE paths are taken from the directory the command was typed in.
 Options may be written --name VALUE or --name=VALUE, each once (--ref once per NAME).
-Exit: 0 plan printed, 1 unsound run, a step the diff shows refused (pulumi preview
-would fail on it) or a transplant that refuses objects, 2 bad usage or config.`;
+The plan and the --against diff (text or --json) end with the policy pack's verdict on the
+stack they lead to (policy/, see README "Policies"); --kong-deck and --mermaid do not.
+Exit: 0 plan printed, 1 unsound run, a mandatory policy violation, a step the diff shows
+refused (pulumi preview would fail on it) or a transplant that refuses objects, 2 bad usage
+or config.`;
 
 export interface CliArgs {
     stack: string;
@@ -163,6 +168,8 @@ export async function main(
         const adjustReferenced = args.appliedAt ? appliedAtWhatIf(args.appliedAt) : undefined;
         const planFor = (file?: string) =>
             planStackOffline({
+                // The policy pack reads the values the engine would receive.
+                keepWire: "values",
                 projectDir,
                 stack: args.stack,
                 ...(file ? { configFile: file } : {}),
@@ -187,6 +194,8 @@ export async function main(
         if (args.kongDeck && !hasKongLayer(result))
             return usage(`--kong-deck: stack ${args.stack} has no Kong layer (migration:kong is not set), so there is nothing to export`);
         let output: string;
+        // A mandatory violation is what `pulumi preview --policy-pack policy` would fail on.
+        let violations: PolicyViolation[] = [];
         // A refused step is what `pulumi preview` would fail on: the diff is printed, and the command fails.
         let refused = false;
         if (args.against) {
@@ -195,10 +204,13 @@ export async function main(
             current = undefined;
             const diff = await diffRuns(result, next);
             refused = diff.refused.length > 0;
+            // The policies judge where the edit leads: the stack as FILE would leave it.
+            const policies = migrationPolicies(() => args.now ?? new Date());
+            violations = await evaluatePolicies(next, policies);
             const from = args.configFile ? path.relative(cwd, args.configFile) : `Pulumi.${args.stack}.yaml`;
             output = args.json
-                ? `${JSON.stringify({ diff }, null, 2)}\n`
-                : renderDiff(diff, from, path.relative(cwd, args.against) || args.against);
+                ? `${JSON.stringify({ diff, policy: { violations } }, null, 2)}\n`
+                : `${renderDiff(diff, from, path.relative(cwd, args.against) || args.against)}\n${renderPolicies(violations, policies.length).join("\n")}\n`;
         } else {
             if (args.mermaid) {
                 try {
@@ -210,12 +222,14 @@ export async function main(
                     if (err instanceof DiagramTooLarge) return usage(`--mermaid: ${err.message}`);
                     throw err;
                 }
-            } else
-                output = args.kongDeck
-                    ? renderDeck(result)
-                    : args.json
-                      ? `${JSON.stringify(toPlanDocument(result, role), null, 2)}\n`
-                      : renderText(result, role);
+            } else if (args.kongDeck) output = renderDeck(result);
+            else {
+                const policies = migrationPolicies(() => args.now ?? new Date());
+                violations = await evaluatePolicies(result, policies);
+                output = args.json
+                    ? `${JSON.stringify({ ...toPlanDocument(result, role), policy: { violations } }, null, 2)}\n`
+                    : `${renderText(result, role)}\n${renderPolicies(violations, policies.length).join("\n")}\n`;
+            }
         }
         if (args.out) {
             try {
@@ -226,7 +240,12 @@ export async function main(
                 );
             }
         } else io.out(output);
-        return refused ? 1 : 0;
+        const mandatory = violations.filter((v) => v.level === "mandatory").length;
+        if (mandatory > 0)
+            io.err(
+                `plan: ${which(args.stack, cwd, args.against ?? args.configFile)}: ${mandatory} mandatory policy violation${mandatory > 1 ? "s" : ""} (see Policies): pulumi preview --policy-pack policy would fail\n`,
+            );
+        return refused || mandatory > 0 ? 1 : 0;
     } catch (err) {
         if (err instanceof StackFileError) return usage(err.message);
         if (err instanceof ProgramError && TransplantRefused.is(err.cause)) {

@@ -72,6 +72,14 @@ export interface RecordedResource {
     /** Registration order (0 first): the order the engine receives resources in. */
     seq: number;
     /**
+     * Every resource this one depends on, as the engine receives them (the `dependsOn` option and
+     * the resources its inputs come from): what a policy pack's stack validation sees as
+     * `dependencies`. Not part of the plan document.
+     */
+    dependencies: string[];
+    /** The `additionalSecretOutputs` option (the provider SDKs' own included). Not part of the plan document. */
+    additionalSecretOutputs: string[];
+    /**
      * The `aliases` option as the engine receives it (the provider SDKs' own type aliases
      * included); absent when there are none.
      */
@@ -89,6 +97,8 @@ export interface OfflineRun {
     outputs: Record<string, unknown>;
     /** Messages the program logged with `pulumi.log.warn`. */
     warnings: string[];
+    /** The stack outputs exactly as the engine receives them (secrets wrapped, unknowns as its sentinel); kept with `keepWire`. */
+    outputsWire?: Record<string, unknown>;
 }
 
 export interface OfflineRunArgs {
@@ -104,8 +114,12 @@ export interface OfflineRunArgs {
      * ("[known after apply]" becomes unknown again). Without it a StackReference is a fault.
      */
     stackReference?: (name: string) => Promise<Record<string, unknown>>;
-    /** Keep each resource's wire inputs (`RecordedResource.wire`). */
-    keepWire?: boolean;
+    /**
+     * Keep each resource's wire inputs (`RecordedResource.wire`) and the stack outputs' wire form
+     * (`OfflineRun.outputsWire`); `"values"` keeps them without a dynamic resource's serialised
+     * provider (code, tens of KB a resource), for the policy evaluation of large plans.
+     */
+    keepWire?: boolean | "values";
     /**
      * A stack transformation applied before resources reach the engine: how tests point a
      * provider at a loopback double (e.g. the Alidns endpoint) without a config value for it.
@@ -175,6 +189,8 @@ interface Request {
     getProvider?(): string;
     getAliasesList?(): AliasMessage[];
     getUrn?(): string;
+    getDependenciesList?(): string[];
+    getAdditionalsecretoutputsList?(): string[];
     getOutputs?(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 interface AliasMessage {
@@ -188,6 +204,13 @@ interface MonitorLike {
     registerResource(req: Request, cb: Callback): void;
     readResource(req: Request, cb: Callback): void;
     registerResourceOutputs(req: Request, cb: Callback): void;
+}
+
+/** A dynamic resource's wire inputs without its serialised provider. */
+function withoutProvider(wire: Record<string, unknown>): Record<string, unknown> {
+    if (!("__provider" in wire)) return wire;
+    const { __provider: _code, ...values } = wire;
+    return values;
 }
 
 /** Converts the engine's wire form to plain data for printing and assertions. */
@@ -327,6 +350,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
     const referenceFaults: string[] = [];
     const warnings: string[] = [];
     let outputs: Record<string, unknown> = {};
+    let outputsWire: Record<string, unknown> | undefined;
     let stackUrn: string | undefined;
 
     await pulumi.runtime.setMocks(
@@ -381,8 +405,10 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
             read,
             inputs: renderWireValue(wire) as Record<string, unknown>,
             options: optionsOf(req, read),
-            ...(args.keepWire ? { wire } : {}),
+            ...(args.keepWire ? { wire: args.keepWire === "values" ? withoutProvider(wire) : wire } : {}),
             seq: resources.length,
+            dependencies: [...new Set(req.getDependenciesList?.() ?? [])],
+            additionalSecretOutputs: [...(req.getAdditionalsecretoutputsList?.() ?? [])],
             ...(aliases.length ? { aliases } : {}),
             ...(req.getProvider?.() ? { provider: req.getProvider?.() } : {}),
         };
@@ -431,7 +457,11 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
         cb(null, answer);
     };
     monitor.registerResourceOutputs = (req: Request, cb: Callback) => {
-        if (req.getUrn?.() === stackUrn) outputs = renderWireValue(req.getOutputs?.()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        if (req.getUrn?.() === stackUrn) {
+            const wire = req.getOutputs?.()?.toJavaScript() ?? {};
+            outputs = renderWireValue(wire) as Record<string, unknown>;
+            if (args.keepWire) outputsWire = wire;
+        }
         cb(null, {});
     };
 
@@ -511,7 +541,14 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
     }
 
     resources.sort((a, b) => (a.urn === stackUrn ? -1 : b.urn === stackUrn ? 1 : a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
-    const run: OfflineRun = { project: args.project, stack: args.stack, resources, outputs, warnings };
+    const run: OfflineRun = {
+        project: args.project,
+        stack: args.stack,
+        resources,
+        outputs,
+        warnings,
+        ...(outputsWire ? { outputsWire } : {}),
+    };
     // Everything after a failed StackReference is its consequence: report the cause alone.
     if (referenceFaults.length > 0) throw new StackReferenceError(referenceFaults.join("\n"));
     // The program's own error resurfaces through the stack's output promises: not another fault.

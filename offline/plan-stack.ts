@@ -8,7 +8,7 @@
 import { ConfigError } from "../config/errors";
 import { REFERENCE_OF_ROLE, wrongRoleProblem } from "../config/parse";
 import { Role } from "../config/types";
-import { OfflineRun, ProgramError, StackReferenceError, runOffline, UNKNOWN } from "./harness";
+import { OfflineRun, OfflineRunArgs, ProgramError, StackReferenceError, runOffline, UNKNOWN } from "./harness";
 import { loadStackConfig } from "./stack-files";
 
 export interface PlanStackOptions {
@@ -29,6 +29,10 @@ export interface PlanStackOptions {
      * (offline what-ifs such as "complete was applied at T").
      */
     adjustReferenced?: (stack: string, outputs: Record<string, unknown>) => Record<string, unknown>;
+    /** Keep the planned stack's wire values (harness `keepWire`), for the policy evaluation. */
+    keepWire?: boolean | "values";
+    /** A stack transformation for the planned stack's runs (tests' program variants). */
+    transformation?: OfflineRunArgs["transformation"];
 }
 
 /** The stacks one plan reaches: the chain being planned (for cycles), each stack's file, every stack referenced. */
@@ -92,6 +96,8 @@ async function planOne(opts: PlanStackOptions, walk: PlanWalk): Promise<{ run: O
             secretKeys: config.secretKeys,
             program: opts.program,
             stackReference,
+            ...(opts.keepWire ? { keepWire: opts.keepWire } : {}),
+            ...(opts.transformation ? { transformation: opts.transformation } : {}),
         });
 
     const asked = new Set<string>();
@@ -133,7 +139,8 @@ async function planOne(opts: PlanStackOptions, walk: PlanWalk): Promise<{ run: O
         const file = opts.refs?.[stack];
         let planned: { run: OfflineRun };
         try {
-            planned = await planStackOffline({ ...opts, stack, configFile: file, cache, walk });
+            const { keepWire: _wire, transformation: _variant, ...shared } = opts;
+            planned = await planStackOffline({ ...shared, stack, configFile: file, cache, walk });
         } catch (err) {
             if (err instanceof StackReferenceError && /^(reference cycle|stack \S+ would be planned twice)/.test(err.message)) throw err;
             const cause =

@@ -22,7 +22,7 @@ interface Step {
     set: Record<string, unknown>;
 }
 
-const STEPS: Step[] = [
+export const STEPS: Step[] = [
     { step: "1. prepare", set: { phase: "prepare", weights: {} } },
     { step: "2. canary", set: { phase: "shift", weights: { api01: 5 } } },
     { step: "3. ramp", set: { phase: "shift", weights: { api01: 20 } } },
@@ -110,7 +110,8 @@ function waits(d: Diff): string {
         .join("; ");
 }
 
-function edited(base: Record<string, unknown>, set: Record<string, unknown>, file: string): void {
+/** Writes `base` with the step's `migration:cutover` keys set to `file`. */
+export function edited(base: Record<string, unknown>, set: Record<string, unknown>, file: string): void {
     const doc = structuredClone(base) as { config: Record<string, Record<string, unknown>> };
     doc.config["migration:cutover"] = { ...doc.config["migration:cutover"], ...set };
     fs.writeFileSync(file, stringify(doc));

@@ -228,7 +228,8 @@ export class HealthGate extends pulumi.dynamic.Resource {
             healthGateProvider,
             name,
             { ...args, version: HEALTH_GATE_PROVIDER_VERSION, passedAt: undefined, evidence: undefined },
-            opts,
+            // The Admin token (an input sent as a secret) stays one in the outputs, and the policy pack sees it declared secret.
+            { ...opts, additionalSecretOutputs: ["kongAdminToken"] },
             "migration",
             "HealthGate",
         );

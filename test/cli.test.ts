@@ -48,8 +48,19 @@ describe("npm run plan", () => {
         const { code, stdout } = await plan(["--stack", "dev", "--json"]);
         assert.equal(code, 0);
         const doc = JSON.parse(stdout);
-        assert.deepEqual(Object.keys(doc), ["project", "stack", "role", "resources", "outputs", "traffic", "convergence", "warnings"]);
+        assert.deepEqual(Object.keys(doc), [
+            "project",
+            "stack",
+            "role",
+            "resources",
+            "outputs",
+            "traffic",
+            "convergence",
+            "warnings",
+            "policy",
+        ]);
         assert.deepEqual(doc.traffic, [], "the platform stack moves no traffic");
+        assert.deepEqual(doc.policy, { violations: [] }, "the policy pack's verdict: nothing violated");
         assert.deepEqual([doc.project, doc.stack, doc.role], ["migration", "dev", "platform"]);
         // 15 resources and the stack; B's three names and their component; the Kong data plane (component, namespace, Secret, chart) and the TLS Secret beside it.
         assert.equal(doc.resources.length, 26);
@@ -274,9 +285,13 @@ describe("npm run plan", () => {
             "      DNS A 80 · B 20 (TTL 60 s) | Kong A 80 · B 20",
             "    → DNS A 50 · B 50 (TTL 60 s) | Kong A 50 · B 50",
             "",
+            // The policy pack's verdict on the stack the edit leads to.
+            "Policies (pack migration-invariants, 11 policies, as `pulumi preview --policy-pack policy` runs them): no violation",
+            "",
         ]);
         const json = JSON.parse((await plan(["--stack", "cutover", "--against", file, "--json"])).stdout);
-        assert.deepEqual(Object.keys(json), ["diff"]);
+        assert.deepEqual(Object.keys(json), ["diff", "policy"]);
+        assert.deepEqual(json.policy, { violations: [] });
         assert.deepEqual(Object.keys(json.diff), [
             "created",
             "deleted",

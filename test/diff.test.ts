@@ -23,6 +23,8 @@ function resource(
         inputs,
         options: { ...OPTIONS, ...options },
         seq: 0,
+        dependencies: options.dependsOn ?? [],
+        additionalSecretOutputs: [],
     };
 }
 

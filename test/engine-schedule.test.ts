@@ -218,6 +218,8 @@ function thing(name: string, deps: string[] = [], wire: Props = {}): RecordedRes
         inputs: wire,
         wire,
         seq: 0,
+        dependencies: deps.map(urnOf),
+        additionalSecretOutputs: [],
         options: {
             protect: false,
             dependsOn: deps.map(urnOf),

@@ -116,7 +116,7 @@ function resolver(refs: Refs | undefined) {
 
 export function planConfig(
     values: Record<string, unknown>,
-    opts: { now?: Date; secrets?: Record<string, string>; plainKeys?: string[]; refs?: Refs } = {},
+    opts: { now?: Date; secrets?: Record<string, string>; plainKeys?: string[]; refs?: Refs; keepWire?: "values" } = {},
 ): Promise<OfflineRun> {
     const { config, secretKeys } = engineConfig(values, opts.secrets);
     const stackReference = resolver(opts.refs);
@@ -127,6 +127,7 @@ export function planConfig(
         secretKeys: secretKeys.filter((k) => !(opts.plainKeys ?? []).includes(k)),
         program: () => run(opts.now ? { now: opts.now } : {}),
         ...(stackReference ? { stackReference } : {}),
+        ...(opts.keepWire ? { keepWire: opts.keepWire } : {}),
     });
 }
 

@@ -1,0 +1,151 @@
+/**
+ * The offline plan runs the policy pack (policy/): the same policy objects, called with the
+ * arguments pulumi-policy's analyzer would build (@pulumi/policy 1.21.0 server.js) from the
+ * values the engine would send — each resource's wire inputs, secrets unwrapped, unknowns behind
+ * the proxy that throws — for every resource (resource policies) and once over the whole stack
+ * (stack policies: providers left out, the stack resource's props its outputs, parents and
+ * dependencies as resources). Offline a resource's outputs are its inputs, as in a preview.
+ * A policy that reads a value only an apply knows is reported as the analyzer reports it: not
+ * run during preview, advisory.
+ */
+import type { PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import { analyzerProps, isUnknownValueError } from "../policy/analyzer";
+import { migrationPolicies, POLICY_PACK_NAME } from "../policy/policies";
+import { MigrationPolicy } from "../policy/resources";
+import { OfflineRun, RecordedResource } from "./harness";
+
+export interface PolicyViolation {
+    policy: string;
+    level: "mandatory" | "advisory";
+    urn: string;
+    message: string;
+}
+
+class NotApplicable extends Error {}
+const notApplicable = (reason?: string): never => {
+    throw new NotApplicable(reason);
+};
+const isProvider = (r: RecordedResource) => r.type.startsWith("pulumi:providers:");
+
+/**
+ * Evaluates `policies` (the pack's, by default) on an offline run kept with its wire values
+ * (`keepWire`). Violations in the order the policies are listed, then by resource.
+ */
+export async function evaluatePolicies(run: OfflineRun, policies: MigrationPolicy[] = migrationPolicies()): Promise<PolicyViolation[]> {
+    const violations: PolicyViolation[] = [];
+    const wireOf = (r: RecordedResource): Record<string, unknown> => {
+        if (!r.parent && r.type === "pulumi:pulumi:Stack") return run.outputsWire ?? {};
+        if (!r.wire) throw new Error(`evaluatePolicies: ${r.urn} was recorded without its wire values (run the plan with keepWire)`);
+        return r.wire;
+    };
+    const optsOf = (r: RecordedResource) => ({
+        protect: r.options.protect,
+        ignoreChanges: r.options.ignoreChanges,
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: r.additionalSecretOutputs,
+        ...(r.parent ? { parent: r.parent } : {}),
+    });
+    // What the analyzer says of a policy that read an unknown value, and of a failure.
+    const guarded = async (p: MigrationPolicy, urn: string, body: () => Promise<void> | void) => {
+        try {
+            await body();
+        } catch (err) {
+            if (err instanceof NotApplicable) return;
+            if (!isUnknownValueError(err)) throw err;
+            violations.push({
+                policy: p.name,
+                level: "advisory",
+                urn,
+                message: `can't run policy '${p.name}' from policy pack '${POLICY_PACK_NAME}' during preview: ${(err as Error).message}`,
+            });
+        }
+    };
+    const level = (p: MigrationPolicy) => (p.enforcementLevel === "advisory" ? "advisory" : "mandatory");
+    const getConfig = <T extends object>() => ({}) as T;
+
+    for (const p of policies) {
+        if (p.enforcementLevel === "disabled") continue;
+        if ("validateResource" in p && p.validateResource) {
+            const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+            for (const r of run.resources) {
+                if (r.read || isProvider(r)) continue;
+                const report: ReportViolation = (message) => violations.push({ policy: p.name, level: level(p), urn: r.urn, message });
+                for (const validate of validations)
+                    await guarded(p, r.urn, () => {
+                        const args: ResourceValidationArgs = {
+                            type: r.type,
+                            props: analyzerProps(wireOf(r)),
+                            urn: r.urn,
+                            name: r.name,
+                            opts: optsOf(r),
+                            stackTags: new Map(),
+                            isType: () => false,
+                            asType: () => undefined,
+                            getConfig,
+                            notApplicable,
+                        };
+                        return validate(args, report);
+                    });
+            }
+        }
+        if ("validateStack" in p && p.validateStack) {
+            const validateStack = p.validateStack;
+            const stackUrn = run.resources.find((r) => !r.parent)?.urn ?? "";
+            const report: ReportViolation = (message, urn) =>
+                violations.push({ policy: p.name, level: level(p), urn: urn ?? stackUrn, message });
+            await guarded(p, stackUrn, () => {
+                const args: StackValidationArgs = {
+                    resources: stackResources(run, wireOf, optsOf),
+                    getConfig,
+                    notApplicable,
+                    stackTags: new Map(),
+                };
+                return validateStack(args, report);
+            });
+        }
+    }
+    return violations;
+}
+
+/** The stack's resources as a stack validation receives them, parents and dependencies linked. */
+function stackResources(
+    run: OfflineRun,
+    wireOf: (r: RecordedResource) => Record<string, unknown>,
+    optsOf: (r: RecordedResource) => PolicyResource["opts"],
+): PolicyResource[] {
+    const kept = run.resources.filter((r) => !isProvider(r));
+    const byUrn = new Map<string, PolicyResource>();
+    for (const r of kept)
+        byUrn.set(r.urn, {
+            type: r.type,
+            props: analyzerProps(wireOf(r)),
+            urn: r.urn,
+            name: r.name,
+            opts: optsOf(r),
+            dependencies: [],
+            propertyDependencies: {},
+            isType: () => false,
+            asType: () => undefined,
+        } as PolicyResource);
+    for (const r of kept) {
+        const resource = byUrn.get(r.urn)!;
+        if (r.parent && byUrn.has(r.parent)) resource.parent = byUrn.get(r.parent);
+        resource.dependencies = r.dependencies.flatMap((d) => (byUrn.has(d) ? [byUrn.get(d)!] : []));
+    }
+    return [...byUrn.values()];
+}
+
+/** The plan's "Policies" section: every violation, mandatory first, each with the resource it names. */
+export function renderPolicies(violations: PolicyViolation[], evaluated: number): string[] {
+    const mandatory = violations.filter((v) => v.level === "mandatory");
+    const head = `Policies (pack ${POLICY_PACK_NAME}, ${evaluated} policies, as \`pulumi preview --policy-pack policy\` runs them):`;
+    if (violations.length === 0) return [`${head} no violation`];
+    const out = [`${head} ${mandatory.length} mandatory, ${violations.length - mandatory.length} advisory`];
+    for (const v of [...mandatory, ...violations.filter((x) => x.level !== "mandatory")]) {
+        const [, type = "", name = v.urn] = /^urn:pulumi:[^:]*::[^:]*::(?:.*\$)?([^$]+)::(.+)$/.exec(v.urn) ?? [];
+        out.push(`  [${v.level}] ${v.policy}  ${type} ${name}`);
+        out.push(`      ${v.message}`);
+    }
+    return out;
+}

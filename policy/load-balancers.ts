@@ -1,0 +1,39 @@
+/**
+ * A load balancer is bought only where the platform stack runs an ingress controller: a Service
+ * of type LoadBalancer makes ACK's cloud controller manager create an SLB/NLB (Alibaba Cloud,
+ * "Use annotations to configure CLB instances"). The only ones this project means to buy are the
+ * isolated ingress's (components/isolated-ingress.ts), in the namespace of the ingress-nginx
+ * release it deploys; a transplanted workload's Service (plan/transplant/services.ts) must not
+ * bring its own. ALB Ingress buys its load balancer through an AlbConfig, not a Service.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
+
+const SERVICE_TYPE = "kubernetes:core/v1:Service";
+const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
+/** The chart whose controller the isolated ingress's LoadBalancer Service fronts (plan/ingress-implementation.ts). */
+const CONTROLLER_CHART = "ingress-nginx";
+
+export const noLoadBalancerOutsideController: StackValidationPolicy = {
+    name: "no-load-balancer-outside-controller",
+    description:
+        "No Service of type LoadBalancer outside the namespaces of the ingress controllers the stack deploys (a transplanted workload must not buy a load balancer).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const controllerNamespaces = new Set(
+            args.resources.filter((r) => r.type === CHART_TYPE && r.props.chart === CONTROLLER_CHART).map((r) => String(r.props.namespace)),
+        );
+        for (const r of args.resources) {
+            if (r.type !== SERVICE_TYPE || r.props.spec?.type !== "LoadBalancer") continue;
+            const namespace = String(r.props.metadata?.namespace ?? "default");
+            if (controllerNamespaces.has(namespace)) continue;
+            reportViolation(
+                `Service ${namespace}/${r.props.metadata?.name ?? r.name} is of type LoadBalancer outside ${
+                    controllerNamespaces.size
+                        ? `the ingress controller namespace${controllerNamespaces.size > 1 ? "s" : ""} ${[...controllerNamespaces].join(", ")}`
+                        : "any ingress controller namespace of this stack"
+                }: it would buy a load balancer of its own; traffic enters B through the isolated ingress`,
+                r.urn,
+            );
+        }
+    },
+};

@@ -1,0 +1,42 @@
+/**
+ * What the policies share: how they read the resources this project registers. Every function
+ * here reads only what it is given (a policy's `props` are the engine's values; reading one only
+ * `pulumi up` knows throws, and the analyzer reports the policy as not run during preview).
+ */
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+
+/** One policy of the pack: a resource policy (inputs, before each step) or a stack policy (all resources, after). */
+export type MigrationPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+/** The stack's own resource: in a stack validation, its `props` are the stack outputs (pulumi/pulumi pkg/engine `buildAnalyzerStackResources` passes state outputs). */
+export const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** A weighted answer or target: which side, and its weight. */
+export interface Weighted {
+    side: string;
+    weight: number;
+}
+
+/** The percentage of the weight on side B, rounded to 0.01; undefined when no weight is set at all. */
+export function shareOfB(entries: readonly Weighted[]): number | undefined {
+    const total = entries.reduce((sum, e) => sum + e.weight, 0);
+    if (total <= 0) return undefined;
+    const b = entries.filter((e) => e.side === "B").reduce((sum, e) => sum + e.weight, 0);
+    return Math.round((b / total) * 10000) / 100;
+}
+
+/** The nearest ancestor of `type` (the resource itself excluded). */
+export function ancestorOf(resource: PolicyResource, type: string): PolicyResource | undefined {
+    for (let p = resource.parent; p; p = p.parent) if (p.type === type) return p;
+    return undefined;
+}
+
+/** The stack outputs (the stack resource's props), or an empty object when the stack resource is not among `resources`. */
+export function stackOutputs(resources: readonly PolicyResource[]): Record<string, unknown> {
+    return resources.find((r) => r.type === STACK_TYPE && !r.parent)?.props ?? {};
+}
+
+/** The fully-qualified name a NameRecords resource answers for. */
+export function nameRecordsHost(props: { rr: string; zone: string }): string {
+    return (props.rr === "@" ? props.zone : `${props.rr}.${props.zone}`).toLowerCase();
+}

@@ -1,0 +1,235 @@
+/**
+ * The offline plan runs the policy pack (offline/policies.ts): on the committed stacks and every
+ * step of the cutover runbook nothing is violated; program variants that break an invariant (the
+ * gate dependency dropped, a loss written before a gain, protect dropped on A's footprint) make
+ * the policy that guards it fire through the same planning path the command takes; a config
+ * that breaks one makes `npm run plan` exit 1 with the violation in its own section.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { OfflineRunArgs } from "../offline/harness";
+import { planStackOffline } from "../offline/plan-stack";
+import { evaluatePolicies, PolicyViolation } from "../offline/policies";
+import { edited, STEPS } from "../offline/runbook-table";
+import { run } from "../program";
+import { HealthGate } from "../providers/health-gate";
+import { ledgerAgrees } from "../policy/ledger-agrees";
+import { KONG_UPSTREAM_ENTITY_TYPE, NAME_RECORDS_TYPE } from "../vocabulary/resource-types";
+import { plan } from "./cli-run";
+import { editedStackFile, planConfig, platformConfig, ROOT } from "./helpers";
+
+const NOW = new Date("2026-11-26T00:00:00Z");
+const HOST = "api01.source-team1.dev.aliyun.cloud.cn.aibang";
+
+/** Plans a committed stack as the command does (wire values kept), with a program variant, and evaluates the pack. */
+async function violationsOf(stack: string, transformation?: OfflineRunArgs["transformation"]): Promise<PolicyViolation[]> {
+    const { run: planned } = await planStackOffline({
+        projectDir: ROOT,
+        stack,
+        program: () => run({ now: NOW }),
+        keepWire: "values",
+        ...(transformation ? { transformation } : {}),
+    });
+    return evaluatePolicies(planned);
+}
+
+/** `policy name: message` for each violation, the URN's last part in front. */
+const lines = (vs: PolicyViolation[]) => vs.map((v) => `${v.level} ${v.policy} ${v.urn.split("::").pop()}: ${v.message}`);
+
+describe("the offline plan runs the policy pack", () => {
+    for (const stack of ["dev", "cutover", "source", "workloads"])
+        it(`the committed ${stack} stack violates no policy`, async () => {
+            const { code, stdout, stderr } = await plan(["--stack", stack, "--json", "--now", NOW.toISOString()]);
+            assert.deepEqual([code, stderr], [0, ""]);
+            assert.deepEqual(JSON.parse(stdout).policy, { violations: [] });
+        });
+
+    it("every step of the cutover runbook violates no policy (planned alone, and as the edit from the step before)", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-runbook-"));
+        try {
+            const base = parse(fs.readFileSync(path.join(ROOT, "Pulumi.cutover.yaml"), "utf8")) as Record<string, unknown>;
+            let previous: string | undefined;
+            for (const [i, step] of STEPS.entries()) {
+                const file = path.join(dir, `step-${i + 1}.yaml`);
+                edited(base, step.set, file);
+                const alone = await plan(["--stack", "cutover", "--config", file, "--json", "--now", NOW.toISOString()]);
+                assert.deepEqual(
+                    [step.step, alone.code, alone.stderr, JSON.parse(alone.stdout).policy],
+                    [step.step, 0, "", { violations: [] }],
+                );
+                if (previous) {
+                    const edit = await plan(["--stack", "cutover", "--config", previous, "--against", file, "--json"]);
+                    assert.deepEqual([step.step, edit.code, JSON.parse(edit.stdout).policy], [step.step, 0, { violations: [] }]);
+                }
+                previous = file;
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("a platform stack on ingress-nginx: its isolated ingress's LoadBalancer Service sits in the controller's namespace, no violation", async () => {
+        const planned = await planConfig(platformConfig(), { keepWire: "values" });
+        const lb = planned.resources.filter(
+            (r) => r.type === "kubernetes:core/v1:Service" && (r.inputs.spec as { type?: string }).type === "LoadBalancer",
+        );
+        assert.equal(lb.length, 1, "the isolated ingress buys one load balancer");
+        assert.deepEqual(await evaluatePolicies(planned), []);
+    });
+
+    it("the text plan ends with the Policies section", async () => {
+        const { code, stdout } = await plan(["--stack", "cutover", "--now", NOW.toISOString()]);
+        assert.equal(code, 0);
+        assert.equal(
+            stdout.trimEnd().split("\n").pop(),
+            "Policies (pack migration-invariants, 11 policies, as `pulumi preview --policy-pack policy` runs them): no violation",
+        );
+    });
+});
+
+describe("mutation checks: a program variant that breaks an invariant makes its policy fire through the offline plan", () => {
+    it("without the gate dependency: share-rises-behind-gate names each resource that sends a share to B", async () => {
+        const variant: pulumi.ResourceTransformation = (a) => {
+            if (a.type !== NAME_RECORDS_TYPE && a.type !== KONG_UPSTREAM_ENTITY_TYPE) return undefined;
+            const dependsOn = ([] as unknown[])
+                .concat(a.opts.dependsOn ?? [])
+                .filter((d) => !(d instanceof HealthGate)) as pulumi.Resource[];
+            return { props: a.props, opts: { ...a.opts, dependsOn } };
+        };
+        assert.deepEqual(lines(await violationsOf("cutover", variant)), [
+            `mandatory share-rises-behind-gate dns-api01-records: DNS ${HOST} sends 20 % to B without depending on api-api01's HealthGate: B's share would rise before B proved itself`,
+            "mandatory share-rises-behind-gate kong-api01-upstream: Kong upstream team1-api01 sends 20 % to B without depending on api-api01's HealthGate: B's share would rise before B proved itself",
+        ]);
+    });
+
+    it("a loss written before a gain (every weight 0): name-records-always-answer and kong-targets-carry-weight fire, and the ledger no longer agrees", async () => {
+        const zero = (list: { weight: number }[]) => list.map((x) => ({ ...x, weight: 0 }));
+        const variant: pulumi.ResourceTransformation = (a) => {
+            if (a.type === NAME_RECORDS_TYPE) return { props: { ...a.props, records: zero(a.props.records) }, opts: a.opts };
+            if (a.type === KONG_UPSTREAM_ENTITY_TYPE) return { props: { ...a.props, targets: zero(a.props.targets) }, opts: a.opts };
+            return undefined;
+        };
+        assert.deepEqual(lines(await violationsOf("cutover", variant)), [
+            `mandatory name-records-always-answer dns-api01-records: ${HOST}: the weights of its records (A 0, B 0) sum to 0: a loss written before a gain; PrivateZone answers every record unweighted at all 0`,
+            "mandatory name-records-always-answer dns-api02-records: api02.source-team1.dev.aliyun.cloud.cn.aibang: the weights of its records (A 0) sum to 0: a loss written before a gain; PrivateZone answers every record unweighted at all 0",
+            "mandatory kong-targets-carry-weight kong-api01-upstream: upstream team1-api01: its targets (api01-a.source-team1.dev.aliyun.cloud.cn.aibang:443 0, api01.target-team2.dev.aliyun.cloud.cn.aibang:443 0) total weight 0, so Kong has no peer for any request",
+            "mandatory kong-targets-carry-weight kong-api02-upstream: upstream team1-api02: its targets (api02-a.source-team1.dev.aliyun.cloud.cn.aibang:443 0, api02.target-team2.dev.aliyun.cloud.cn.aibang:443 0) total weight 0, so Kong has no peer for any request",
+            `mandatory ledger-agrees dns-api01-records: ${HOST}: the ledger says 20 % reaches B directly; its DNS records send 0 %`,
+            `mandatory ledger-agrees kong-api01-upstream: ${HOST}: the ledger says 20 % reaches B through Kong; upstream team1-api01's targets send 0 %`,
+        ]);
+    });
+
+    it("protect dropped on A's adopted resources: source-protected-until-allowed names each, the verdict being not allowed", async () => {
+        const variant: pulumi.ResourceTransformation = (a) =>
+            a.opts.protect ? { props: a.props, opts: { ...a.opts, protect: false } } : undefined;
+        const found = lines(await violationsOf("source", variant));
+        assert.deepEqual(
+            found.map((l) => l.split(":")[0]),
+            [
+                "mandatory source-protected-until-allowed source-a-wildcard-record",
+                "mandatory source-protected-until-allowed source-a-slb",
+                "mandatory source-protected-until-allowed source-a-namespace-team1-ns",
+                "mandatory source-protected-until-allowed source-a-ingress-team1-ns-api01",
+                "mandatory source-protected-until-allowed source-a-ingress-team1-ns-api02",
+            ],
+        );
+        assert.equal(
+            found[2],
+            "mandatory source-protected-until-allowed source-a-namespace-team1-ns: kubernetes:core/v1:Namespace source-a-namespace-team1-ns of cluster A is not protected, and the decommission verdict says not allowed: pulumi destroy could delete it while traffic still reaches A",
+        );
+    });
+});
+
+describe("ledger-agrees: validateStack over a whole cutover plan (cross-resource rules)", () => {
+    /** The cutover plan of one runbook step, with a program variant, judged by ledger-agrees alone. */
+    async function ledgerOf(set: Record<string, unknown>, transformation?: pulumi.ResourceTransformation): Promise<string[]> {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-ledger-"));
+        try {
+            const file = editedStackFile("cutover", dir, (c) => Object.assign(c["migration:cutover"], set));
+            const { run: planned } = await planStackOffline({
+                projectDir: ROOT,
+                stack: "cutover",
+                configFile: file,
+                program: () => run({ now: NOW }),
+                keepWire: "values",
+                ...(transformation ? { transformation } : {}),
+            });
+            return lines(await evaluatePolicies(planned, [ledgerAgrees]));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    }
+
+    it("per legacy host, the DNS and Kong rows agree with the ledger in every phase", async () => {
+        for (const set of [
+            { phase: "prepare", weights: {} },
+            { phase: "shift", weights: { api01: 5, api02: 50 } },
+            { phase: "shift", weights: { api01: 100, api02: 100 } },
+            { phase: "complete", weights: { api01: 100, api02: 100 } },
+        ])
+            assert.deepEqual(await ledgerOf(set), [], JSON.stringify(set));
+    });
+
+    it("refuses records that send another share than the ledger publishes", async () => {
+        const variant: pulumi.ResourceTransformation = (a) =>
+            a.type === NAME_RECORDS_TYPE && a.name === "dns-api01-records"
+                ? { props: { ...a.props, records: a.props.records.map((r: { side: string }) => ({ ...r, weight: 50 })) }, opts: a.opts }
+                : undefined;
+        assert.deepEqual(await ledgerOf({ phase: "shift", weights: { api01: 20 } }, variant), [
+            `mandatory ledger-agrees dns-api01-records: ${HOST}: the ledger says 20 % reaches B directly; its DNS records send 50 %`,
+        ]);
+    });
+
+    it("refuses a legacy host written by two DnsCutover components", async () => {
+        // api02's records renamed onto api01's legacy name: two owners of one host.
+        const variant: pulumi.ResourceTransformation = (a) =>
+            a.type === NAME_RECORDS_TYPE && a.name === "dns-api02-records"
+                ? { props: { ...a.props, rr: "api01.source-team1.dev" }, opts: a.opts }
+                : undefined;
+        const found = await ledgerOf({ phase: "shift", weights: { api01: 20 } }, variant);
+        assert.equal(
+            found[0],
+            `mandatory ledger-agrees dns-api02-records: ${HOST} has 2 DnsCutover owners (dns-api01, dns-api02): each would undo the other's weights`,
+        );
+    });
+});
+
+describe("a config that breaks an invariant: npm run plan prints the violation and exits 1", () => {
+    it("a transplanted LoadBalancer Service kept (transplant.keepLoadBalancers) buys a load balancer: no-load-balancer-outside-controller", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-lb-"));
+        try {
+            const file = editedStackFile("workloads", dir, (c) => {
+                (c["migration:transplant"] as Record<string, unknown>).keepLoadBalancers = ["api01-debug"];
+            });
+            const text = await plan(["--stack", "workloads", "--config", file, "--now", NOW.toISOString()]);
+            assert.equal(text.code, 1);
+            assert.equal(
+                text.stderr,
+                `plan: stack workloads (${path.relative(ROOT, file)}): 1 mandatory policy violation (see Policies): pulumi preview --policy-pack policy would fail\n`,
+            );
+            const section = text.stdout.slice(text.stdout.indexOf("Policies ("));
+            assert.deepEqual(section.trimEnd().split("\n"), [
+                "Policies (pack migration-invariants, 11 policies, as `pulumi preview --policy-pack policy` runs them): 1 mandatory, 0 advisory",
+                "  [mandatory] no-load-balancer-outside-controller  kubernetes:core/v1:Service workloads-service-team1-ns/api01-debug",
+                "      Service team1-ns/api01-debug is of type LoadBalancer outside any ingress controller namespace of this stack: it would buy a load balancer of its own; traffic enters B through the isolated ingress",
+            ]);
+            const json = await plan(["--stack", "workloads", "--config", file, "--json", "--now", NOW.toISOString()]);
+            assert.equal(json.code, 1);
+            assert.deepEqual(JSON.parse(json.stdout).policy.violations, [
+                {
+                    policy: "no-load-balancer-outside-controller",
+                    level: "mandatory",
+                    urn: "urn:pulumi:workloads::migration::migration:index:WorkloadTransplant$kubernetes:core/v1:Service::workloads-service-team1-ns/api01-debug",
+                    message:
+                        "Service team1-ns/api01-debug is of type LoadBalancer outside any ingress controller namespace of this stack: it would buy a load balancer of its own; traffic enters B through the isolated ingress",
+                },
+            ]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
