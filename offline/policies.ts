@@ -10,7 +10,7 @@
  */
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { analyzerProps, isUnknownValueError } from "../policy/analyzer";
-import { migrationPolicies, POLICY_PACK_NAME } from "../policy/policies";
+import { migrationPolicies, POLICY_PACK_NAME, POLICY_PACK_VERSION } from "../policy/policies";
 import { MigrationPolicy } from "../policy/resources";
 import { OfflineRun, RecordedResource } from "./harness";
 
@@ -57,7 +57,8 @@ export async function evaluatePolicies(run: OfflineRun, policies: MigrationPolic
                 policy: p.name,
                 level: "advisory",
                 urn,
-                message: `can't run policy '${p.name}' from policy pack '${POLICY_PACK_NAME}' during preview: ${(err as Error).message}`,
+                // pulumi-policy's own words (server.js), so a reader sees the same line offline and under the CLI.
+                message: `can't run policy '${p.name}' from policy pack '${POLICY_PACK_NAME}@v${POLICY_PACK_VERSION}' during preview: ${(err as Error).message}`,
             });
         }
     };
@@ -108,32 +109,59 @@ export async function evaluatePolicies(run: OfflineRun, policies: MigrationPolic
     return violations;
 }
 
-/** The stack's resources as a stack validation receives them, parents and dependencies linked. */
-function stackResources(
-    run: OfflineRun,
-    wireOf: (r: RecordedResource) => Record<string, unknown>,
-    optsOf: (r: RecordedResource) => PolicyResource["opts"],
-): PolicyResource[] {
-    const kept = run.resources.filter((r) => !isProvider(r));
+/** One resource of a stack validation before its parent and dependencies are linked (by URN). */
+export interface StackEntry {
+    urn: string;
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+    opts: PolicyResource["opts"];
+    parent?: string;
+    dependencies: string[];
+}
+
+/** The resources as a stack validation receives them: parent and dependencies as the resources themselves (pulumi-policy server.js). */
+export function linkedResources(entries: StackEntry[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
-    for (const r of kept)
-        byUrn.set(r.urn, {
-            type: r.type,
-            props: analyzerProps(wireOf(r)),
-            urn: r.urn,
-            name: r.name,
-            opts: optsOf(r),
+    for (const e of entries)
+        byUrn.set(e.urn, {
+            type: e.type,
+            props: e.props,
+            urn: e.urn,
+            name: e.name,
+            opts: e.opts,
             dependencies: [],
             propertyDependencies: {},
             isType: () => false,
             asType: () => undefined,
         } as PolicyResource);
-    for (const r of kept) {
-        const resource = byUrn.get(r.urn)!;
-        if (r.parent && byUrn.has(r.parent)) resource.parent = byUrn.get(r.parent);
-        resource.dependencies = r.dependencies.flatMap((d) => (byUrn.has(d) ? [byUrn.get(d)!] : []));
+    for (const e of entries) {
+        const resource = byUrn.get(e.urn)!;
+        if (e.parent && byUrn.has(e.parent)) resource.parent = byUrn.get(e.parent);
+        resource.dependencies = e.dependencies.flatMap((d) => (byUrn.has(d) ? [byUrn.get(d)!] : []));
     }
     return [...byUrn.values()];
+}
+
+/** The stack's resources (providers left out, as the engine leaves them out) as a stack validation receives them. */
+function stackResources(
+    run: OfflineRun,
+    wireOf: (r: RecordedResource) => Record<string, unknown>,
+    optsOf: (r: RecordedResource) => PolicyResource["opts"],
+): PolicyResource[] {
+    return linkedResources(
+        run.resources
+            .filter((r) => !isProvider(r))
+            .map((r) => ({
+                urn: r.urn,
+                type: r.type,
+                name: r.name,
+                props: analyzerProps(wireOf(r)),
+                opts: optsOf(r),
+                ...(r.parent ? { parent: r.parent } : {}),
+                dependencies: r.dependencies,
+            })),
+    );
 }
 
 /** The plan's "Policies" section: every violation, mandatory first, each with the resource it names. */

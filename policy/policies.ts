@@ -18,6 +18,10 @@ import { ttlLoweredBeforeShift } from "./ttl-before-shift";
 /** The name `pulumi preview --policy-pack policy` reports violations under. */
 export const POLICY_PACK_NAME = "migration-invariants";
 
+/** The pack's version: PolicyPack reads it from the pack's package.json (@pulumi/policy policy.js). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const POLICY_PACK_VERSION: string = require("./package.json").version;
+
 /** Every policy of the pack; `now` is the clock of the time-bound advisory (the offline plan's `--now`). */
 export function migrationPolicies(now: () => Date = () => new Date()): MigrationPolicy[] {
     return [

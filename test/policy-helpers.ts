@@ -5,7 +5,8 @@
  * through the analyzer's own deserialisation and unknown-checking proxy (policy/analyzer.ts).
  * PolicyPack is never constructed here: it starts a gRPC server and may exit the process.
  */
-import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { linkedResources } from "../offline/policies";
 import { analyzerProps, isUnknownValueError } from "../policy/analyzer";
 
 /** The engine's sentinel for a value only an apply knows (as pulumi-policy's proxy.js reads it). */
@@ -65,30 +66,24 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, r: Tes
 
 /** The violations a stack policy reports over `resources`, each as `name: message` (the name of the URN it names). */
 export async function runStackPolicy(policy: StackValidationPolicy, resources: TestResource[]): Promise<string[]> {
-    const byName = new Map<string, PolicyResource>();
-    for (const r of resources)
-        byName.set(r.name, {
-            type: r.type,
-            props: analyzerProps(r.props ?? {}),
+    const byName = new Map(resources.map((r) => [r.name, r]));
+    const linked = linkedResources(
+        resources.map((r) => ({
             urn: urnOf(r),
+            type: r.type,
             name: r.name,
+            props: analyzerProps(r.props ?? {}),
             opts: opts(r),
-            dependencies: [],
-            propertyDependencies: {},
-            isType: () => false,
-            asType: () => undefined,
-        } as PolicyResource);
-    for (const r of resources) {
-        const resource = byName.get(r.name)!;
-        if (r.parent) resource.parent = byName.get(r.parent);
-        resource.dependencies = (r.dependencies ?? []).map((d) => byName.get(d)!);
-    }
-    const urns = new Map([...byName.values()].map((r) => [r.urn, r.name]));
+            ...(r.parent ? { parent: urnOf(byName.get(r.parent)!) } : {}),
+            dependencies: (r.dependencies ?? []).map((d) => urnOf(byName.get(d)!)),
+        })),
+    );
+    const urns = new Map(linked.map((r) => [r.urn, r.name]));
     const messages: string[] = [];
     try {
         await policy.validateStack(
             {
-                resources: [...byName.values()],
+                resources: linked,
                 getConfig: <T extends object>() => ({}) as T,
                 stackTags: new Map(),
                 notApplicable: () => {

@@ -91,6 +91,46 @@ describe("the offline plan runs the policy pack", () => {
     });
 });
 
+describe("source-protected-until-allowed follows the decommission verdict the plan computes", () => {
+    it("once the guard allows (complete applied, observed, confirmed), A's footprint is unprotected and no policy fires", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-source-"));
+        try {
+            const complete = editedStackFile("cutover", dir, (c) =>
+                Object.assign(c["migration:cutover"], { phase: "complete", weights: { api01: 100, api02: 100 } }),
+            );
+            const source = editedStackFile("source", dir, (c) =>
+                Object.assign(c["migration:decommission"], { confirm: ["api01", "api02"] }),
+            );
+            const args = [
+                "--stack",
+                "source",
+                "--config",
+                source,
+                "--ref",
+                `cutover=${complete}`,
+                "--applied-at",
+                "2026-11-20T00:00:00Z",
+                "--now",
+                NOW.toISOString(),
+                "--json",
+            ];
+            const { code, stdout, stderr } = await plan(args);
+            assert.deepEqual([code, stderr], [0, ""]);
+            const doc = JSON.parse(stdout);
+            assert.equal(doc.outputs.decommission.allowed, true);
+            assert.deepEqual(
+                doc.resources
+                    .filter((r: { parent: string | null }) => r.parent?.endsWith("SourceFootprint::source-a"))
+                    .map((r: { options: { protect: boolean } }) => r.options.protect),
+                [false, false, false, false, false, false],
+            );
+            assert.deepEqual(doc.policy, { violations: [] });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
 describe("mutation checks: a program variant that breaks an invariant makes its policy fire through the offline plan", () => {
     it("without the gate dependency: share-rises-behind-gate names each resource that sends a share to B", async () => {
         const variant: pulumi.ResourceTransformation = (a) => {

@@ -9,6 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import { ROOT } from "../helpers";
+import { pluginPort } from "../plugin-port";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const services = require("@pulumi/pulumi/proto/provider_grpc_pb");
@@ -60,25 +61,7 @@ export class ProviderHost {
         });
         this.child = child;
         child.stderr!.on("data", (d) => (this.stderr += String(d)));
-        const port = await new Promise<number>((resolve, reject) => {
-            let out = "";
-            const timer = setTimeout(
-                () => reject(new Error(`the provider host printed no port within 20 s; stderr: ${this.stderr}`)),
-                20_000,
-            );
-            child.stdout!.on("data", (d) => {
-                out += String(d);
-                const m = /^(\d+)\s*$/m.exec(out);
-                if (m) {
-                    clearTimeout(timer);
-                    resolve(Number(m[1]));
-                }
-            });
-            child.once("exit", (code) => {
-                clearTimeout(timer);
-                reject(new Error(`the provider host exited (${code}) before printing its port; stderr: ${this.stderr}`));
-            });
-        });
+        const port = await pluginPort(child, "the provider host", () => this.stderr);
         this.client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as never;
     }
 
