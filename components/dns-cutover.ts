@@ -101,7 +101,8 @@ export class DnsCutover extends pulumi.ComponentResource {
                     ttl: plan.ttl,
                     remark: `migration: ${plan.api} Kong stable host name`,
                 },
-                { parent: this },
+                // Its CNAME moving to B's long host moves Kong's whole share: B proves itself first, as for the name's own records.
+                { parent: this, ...(args.gate ? { dependsOn: [args.gate] } : {}) },
             );
         }
 

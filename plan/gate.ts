@@ -101,7 +101,15 @@ export function sharesToB(p: Pick<ApiCutoverPlan, "dns" | "kong">): Record<strin
         : p.dns.records.some((r) => r.side === "B" && r.rr === undefined)
           ? 100
           : 0;
-    const kong = p.kong?.mode === "weighted" ? p.kong.targets.find((t) => t.side === "B")?.weight : undefined;
+    // Stable-hostname mode: Kong's one target is the origin name, all on the side its CNAME names.
+    const kong =
+        p.kong?.mode === "weighted"
+            ? p.kong.targets.find((t) => t.side === "B")?.weight
+            : p.kong
+              ? p.kong.targets[0]?.side === "B"
+                  ? 100
+                  : 0
+              : undefined;
     return { dns, ...(kong === undefined ? {} : { kong }) };
 }
 

@@ -2,24 +2,46 @@
  * B proves itself before its share rises: every resource that sends part of a legacy host to B
  * (a NameRecords set with weight on B, a Kong upstream with weight on B) depends on its API's
  * HealthGate (providers/health-gate.ts), whose create or update runs the probes and fails the
- * apply before anything moves. The one exception is the stack saying the gate is off
- * (`migration:cutover.gate.enabled: false`, published as the `gate.enabled` output).
+ * apply before anything moves — and that gate carries the same share on that layer (`shares`),
+ * since it probes again only when its inputs change. The one exception is the stack saying the
+ * gate is off (`migration:cutover.gate.enabled: false`, published as the `gate.enabled` output).
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { API_CUTOVER_TYPE, HEALTH_GATE_TYPE, KONG_UPSTREAM_ENTITY_TYPE, NAME_RECORDS_TYPE } from "../vocabulary/resource-types";
 import { ancestorOf, nameRecordsHost, shareOfB, stackOutputs, Weighted } from "./resources";
 
-/** What a resource sends to B, or undefined when it is not one that moves traffic. */
-function raises(r: PolicyResource): { layer: string; what: string; share: number } | undefined {
+/** The plain DNS records the program writes (components/dns-services.ts): a stable host name's CNAME is one. */
+const DNS_RECORD_TYPES = new Set(["alicloud:pvtz/zoneRecord:ZoneRecord", "alicloud:dns/alidnsRecord:AlidnsRecord"]);
+
+interface Move {
+    /** The resource whose write moves the share. */
+    resource: PolicyResource;
+    layer: "dns" | "kong";
+    what: string;
+    share: number;
+}
+
+/**
+ * What moves a share to B, per resource: a NameRecords set by its weights; a Kong upstream by its
+ * targets' weights — or, with one target (stable-hostname mode), by the record of that target's
+ * name, whose CNAME the cutover switches from A's long host to B's.
+ */
+function moves(r: PolicyResource, all: readonly PolicyResource[]): Move | undefined {
     if (r.type === NAME_RECORDS_TYPE) {
         const share = shareOfB((r.props.records ?? []) as Weighted[]) ?? 0;
-        return { layer: "DNS", what: nameRecordsHost(r.props as { rr: string; zone: string }), share };
+        return { resource: r, layer: "dns", what: `DNS ${nameRecordsHost(r.props as { rr: string; zone: string })}`, share };
     }
-    if (r.type === KONG_UPSTREAM_ENTITY_TYPE) {
-        const share = shareOfB((r.props.targets ?? []) as Weighted[]) ?? 0;
-        return { layer: "Kong", what: `upstream ${(r.props.upstream as { name?: string } | undefined)?.name ?? r.name}`, share };
-    }
-    return undefined;
+    if (r.type !== KONG_UPSTREAM_ENTITY_TYPE) return undefined;
+    const targets = (r.props.targets ?? []) as (Weighted & { target: string })[];
+    const upstream = `Kong upstream ${(r.props.upstream as { name?: string } | undefined)?.name ?? r.name}`;
+    const share = shareOfB(targets) ?? 0;
+    if (targets.length !== 1) return { resource: r, layer: "kong", what: upstream, share };
+    const host = targets[0].target.replace(/:\d+$/, "").toLowerCase();
+    const record = all.find(
+        (x) => DNS_RECORD_TYPES.has(x.type) && typeof x.props.rr === "string" && host.startsWith(`${x.props.rr.toLowerCase()}.`),
+    );
+    // A stable host name this stack does not write is not this stack's move.
+    return record ? { resource: record, layer: "kong", what: `${upstream}'s stable host name ${host} (its CNAME)`, share } : undefined;
 }
 
 export const shareRisesBehindGate: StackValidationPolicy = {
@@ -31,15 +53,27 @@ export const shareRisesBehindGate: StackValidationPolicy = {
         const gate = stackOutputs(args.resources).gate as { enabled?: unknown } | undefined;
         if (gate?.enabled === false) return;
         for (const r of args.resources) {
-            const moves = raises(r);
-            if (!moves || moves.share <= 0) continue;
+            const move = moves(r, args.resources);
+            if (!move || move.share <= 0) continue;
+            const { resource } = move;
             // The API's gate: a HealthGate under the same ApiCutover (any HealthGate in a stack written without one).
-            const api = ancestorOf(r, API_CUTOVER_TYPE);
-            const gated = r.dependencies.some((d) => d.type === HEALTH_GATE_TYPE && (!api || ancestorOf(d, API_CUTOVER_TYPE) === api));
-            if (!gated)
+            const api = ancestorOf(resource, API_CUTOVER_TYPE);
+            const gate = resource.dependencies.find(
+                (d) => d.type === HEALTH_GATE_TYPE && (!api || ancestorOf(d, API_CUTOVER_TYPE) === api),
+            );
+            if (!gate) {
                 reportViolation(
-                    `${moves.layer} ${moves.what} sends ${moves.share} % to B without depending on ${api ? `${api.name}'s` : "a"} HealthGate: B's share would rise before B proved itself`,
-                    r.urn,
+                    `${move.what} sends ${move.share} % to B without depending on ${api ? `${api.name}'s` : "a"} HealthGate: B's share would rise before B proved itself`,
+                    resource.urn,
+                );
+                continue;
+            }
+            // The gate probes again only when its inputs change: it must carry the share it lets through.
+            const gated = (gate.props.shares as Record<string, number> | undefined)?.[move.layer];
+            if (gated !== move.share)
+                reportViolation(
+                    `${move.what} sends ${move.share} % to B, and its HealthGate ${gate.name} was passed for ${gated ?? "no"} % on ${move.layer}: the rise would not be probed`,
+                    resource.urn,
                 );
         }
     },

@@ -66,6 +66,30 @@ const ADDED_SINCE: Record<string, string[]> = {
  */
 const REWRITTEN_SINCE = new Set([KONG_UPSTREAM_ENTITY_TYPE]);
 
+/**
+ * Changes made on purpose after the snapshot, taken back out of the plan now before comparing
+ * (issue 25: the policy pack's share-rises-behind-gate found that in stable-hostname mode the
+ * stable host name's CNAME moved Kong's whole share without waiting for the gate, and that the
+ * gate did not carry Kong's share):
+ * - a HealthGate's `shares.kong` where the snapshot's gate had no Kong share;
+ * - the HealthGate in a stable host name's record's (`*-origin`) `dependsOn`.
+ */
+function deliberate(
+    prior: Doc["resources"][number],
+    now: { type: string; name: string; inputs: Record<string, unknown>; options: Record<string, unknown> },
+): typeof now {
+    if (now.type === HEALTH_GATE_TYPE && !("kong" in ((prior.inputs.shares as object) ?? {}))) {
+        const { kong: _kong, ...shares } = now.inputs.shares as Record<string, number>;
+        return { ...now, inputs: { ...now.inputs, shares } };
+    }
+    if (now.name.endsWith("-origin"))
+        return {
+            ...now,
+            options: { ...now.options, dependsOn: (now.options.dependsOn as string[]).filter((u) => !u.includes(HEALTH_GATE_TYPE)) },
+        };
+    return now;
+}
+
 function withoutAdded(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
     const added = ADDED_SINCE[type] ?? [];
     return Object.fromEntries(Object.entries(inputs).filter(([k]) => !added.includes(k)));
@@ -98,7 +122,7 @@ function compare(before: Doc, after: Doc) {
             inputs: withoutAdded(prior.type, renamed(prior.inputs, next) as Record<string, unknown>),
             options: renamed(prior.options, next),
         };
-        const now = { type: r.type, name: r.name, inputs: withoutAdded(r.type, r.inputs), options };
+        const now = deliberate(prior, { type: r.type, name: r.name, inputs: withoutAdded(r.type, r.inputs), options });
         if (JSON.stringify(was) !== JSON.stringify(now)) changed.push(r.name);
     }
     const [oldEngine, newEngine] = [engineUrns(named(before)), engineUrns(named(after))];

@@ -20,7 +20,7 @@ import { HealthGate } from "../providers/health-gate";
 import { ledgerAgrees } from "../policy/ledger-agrees";
 import { KONG_UPSTREAM_ENTITY_TYPE, NAME_RECORDS_TYPE } from "../vocabulary/resource-types";
 import { plan } from "./cli-run";
-import { editedStackFile, planConfig, platformConfig, ROOT } from "./helpers";
+import { cutoverOfMany, editedStackFile, planConfig, platformConfig, ROOT } from "./helpers";
 
 const NOW = new Date("2026-11-26T00:00:00Z");
 const HOST = "api01.source-team1.dev.aliyun.cloud.cn.aibang";
@@ -79,6 +79,45 @@ describe("the offline plan runs the policy pack", () => {
         );
         assert.equal(lb.length, 1, "the isolated ingress buys one load balancer");
         assert.deepEqual(await evaluatePolicies(planned), []);
+    });
+
+    it("public Alidns with B pinned by address, 12 APIs at 0/5/20/50/100 %, in every phase: no violation", async () => {
+        for (const phase of ["prepare", "shift", "complete"]) {
+            const planned = await planConfig(
+                cutoverOfMany(12, phase, (i) => (phase === "complete" ? 100 : phase === "prepare" ? 0 : [0, 5, 20, 50, 100][i % 5])),
+                { secrets: { kongAdminToken: "example-token" }, keepWire: "values" },
+            );
+            assert.deepEqual(await evaluatePolicies(planned), [], phase);
+        }
+    });
+
+    it("the committed cutover stack in stable-hostname mode, and with the gate off (explicit): no violation", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-modes-"));
+        try {
+            const stable = editedStackFile(
+                "cutover",
+                dir,
+                // Stable-hostname mode moves a whole API at once: api01 all on B, api02 all on A.
+                (c) => {
+                    Object.assign(c["migration:kong"], { mode: "stable-hostname" });
+                    Object.assign(c["migration:cutover"], { weights: { api01: 100, api02: 0 } });
+                },
+                "stable.yaml",
+            );
+            const gateOff = editedStackFile(
+                "cutover",
+                dir,
+                (c) => Object.assign(c["migration:cutover"], { gate: { enabled: false } }),
+                "gate-off.yaml",
+            );
+            for (const file of [stable, gateOff]) {
+                const { code, stdout, stderr } = await plan(["--stack", "cutover", "--config", file, "--json"]);
+                assert.deepEqual([path.basename(file), code, stderr], [path.basename(file), 0, ""]);
+                assert.deepEqual(JSON.parse(stdout).policy, { violations: [] }, path.basename(file));
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("the text plan ends with the Policies section", async () => {

@@ -105,12 +105,21 @@ describe("policy name-records-always-answer", () => {
 });
 
 describe("policy share-rises-behind-gate", () => {
-    const cutover = (dependencies: string[], outputs: Record<string, unknown> = { gate: { enabled: true } }): TestResource[] => [
+    const cutover = (
+        dependencies: string[],
+        outputs: Record<string, unknown> = { gate: { enabled: true } },
+        gateShare = 20,
+    ): TestResource[] => [
         { ...STACK, props: outputs },
         { type: API_CUTOVER_TYPE, name: "api-api01" },
         { type: API_CUTOVER_TYPE, name: "api-api02" },
-        { type: HEALTH_GATE_TYPE, name: "gate-api01", parent: "api-api01", props: { api: "api01" } },
-        { type: HEALTH_GATE_TYPE, name: "gate-api02", parent: "api-api02", props: { api: "api02" } },
+        {
+            type: HEALTH_GATE_TYPE,
+            name: "gate-api01",
+            parent: "api-api01",
+            props: { api: "api01", shares: { dns: gateShare, kong: gateShare } },
+        },
+        { type: HEALTH_GATE_TYPE, name: "gate-api02", parent: "api-api02", props: { api: "api02", shares: { dns: 20, kong: 20 } } },
         { type: DNS_CUTOVER_TYPE, name: "dns-api01", parent: "api-api01" },
         nameRecords("dns-api01-records", { records: records(["A", 80], ["B", 20]) }, { parent: "dns-api01", dependencies }),
     ];
@@ -122,6 +131,11 @@ describe("policy share-rises-behind-gate", () => {
         assert.deepEqual(await runStackPolicy(shareRisesBehindGate, cutover([])), [message]);
         assert.deepEqual(await runStackPolicy(shareRisesBehindGate, cutover(["gate-api02"])), [message]);
     });
+    it("refuses a share the gate was not passed for (the gate probes again only when its shares change)", async () => {
+        assert.deepEqual(await runStackPolicy(shareRisesBehindGate, cutover(["gate-api01"], { gate: { enabled: true } }, 5)), [
+            `dns-api01-records: DNS ${HOST} sends 20 % to B, and its HealthGate gate-api01 was passed for 5 % on dns: the rise would not be probed`,
+        ]);
+    });
     it("refuses a Kong upstream with weight on B and no gate", async () => {
         const kong = upstream("kong-api01-upstream", [
             { side: "A", target: "api01-a.example:443", weight: 50 },
@@ -129,6 +143,32 @@ describe("policy share-rises-behind-gate", () => {
         ]);
         assert.deepEqual(await runStackPolicy(shareRisesBehindGate, [{ ...STACK, props: {} }, kong]), [
             "kong-api01-upstream: Kong upstream team1-api01 sends 50 % to B without depending on a HealthGate: B's share would rise before B proved itself",
+        ]);
+    });
+    it("stable-hostname mode: the record of Kong's one target (its CNAME switches sides) is what must wait for the gate", async () => {
+        const stable = (dependencies: string[]): TestResource[] => [
+            { ...STACK, props: { gate: { enabled: true } } },
+            { type: API_CUTOVER_TYPE, name: "api-api01" },
+            { type: HEALTH_GATE_TYPE, name: "gate-api01", parent: "api-api01", props: { shares: { dns: 100, kong: 100 } } },
+            {
+                type: "alicloud:pvtz/zoneRecord:ZoneRecord",
+                name: "dns-api01-origin",
+                parent: "api-api01",
+                props: { rr: "origin-api01.source-team1.dev", type: "CNAME", value: "api01.target-team2.dev.aliyun.cloud.cn.aibang" },
+                dependencies,
+            },
+            upstream(
+                "kong-api01-upstream",
+                [{ side: "B", target: "origin-api01.source-team1.dev.aliyun.cloud.cn.aibang:443", weight: 100 }],
+                {
+                    parent: "api-api01",
+                    dependencies: ["gate-api01"],
+                },
+            ),
+        ];
+        assert.deepEqual(await runStackPolicy(shareRisesBehindGate, stable(["gate-api01"])), []);
+        assert.deepEqual(await runStackPolicy(shareRisesBehindGate, stable([])), [
+            "dns-api01-origin: Kong upstream team1-api01's stable host name origin-api01.source-team1.dev.aliyun.cloud.cn.aibang (its CNAME) sends 100 % to B without depending on api-api01's HealthGate: B's share would rise before B proved itself",
         ]);
     });
     it("passes when nothing goes to B, and when the stack says the gate is off", async () => {
