@@ -59,25 +59,41 @@ interface Listable {
     name: string;
 }
 
-/** Top-level resources (not subresources such as pods/log) that are namespaced and listable. */
+/**
+ * Top-level resources (not subresources such as pods/log) that are namespaced, listable and
+ * creatable: only what B can be given is worth exporting. Computed views — metrics.k8s.io's
+ * PodMetrics (get, list) — are not objects of the namespace (Velero's and other backup tools'
+ * discovery filters on the verbs a round trip needs, list and create among them).
+ */
 function listable(apiVersion: string, resources: V1APIResource[]): Listable[] {
     return resources
-        .filter((r) => r.namespaced && !r.name.includes("/") && r.verbs.includes("list"))
+        .filter((r) => r.namespaced && !r.name.includes("/") && r.verbs.includes("list") && r.verbs.includes("create"))
         .map((r) => ({ apiVersion, kind: r.kind, name: r.name }));
 }
 
-/** Every namespaced, listable type the API server serves: core v1 and each group's preferred version. */
-export async function discover(kc: KubeConfig): Promise<Listable[]> {
+/**
+ * Every namespaced type the API server serves that can be listed and created: core v1 and each
+ * group's preferred version. A group whose discovery fails (an aggregated API whose backend is
+ * down answers 503) is skipped and named in `unread`, as kubectl and the garbage collector skip
+ * it (client-go `IsGroupDiscoveryFailedError`): the export says what it could not read.
+ */
+export async function discover(kc: KubeConfig): Promise<{ types: Listable[]; unread: string[] }> {
     const core = await kc.makeApiClient(CoreV1Api).getAPIResources();
     const groups = await kc.makeApiClient(ApisApi).getAPIVersions();
     const custom = kc.makeApiClient(CustomObjectsApi);
-    const found = listable("v1", core.resources);
+    const types = listable("v1", core.resources);
+    const unread: string[] = [];
     for (const g of groups.groups) {
         const preferred = g.preferredVersion ?? g.versions[0];
         const [group, version] = preferred.groupVersion.split("/");
-        found.push(...listable(preferred.groupVersion, (await custom.getAPIResources({ group, version })).resources));
+        try {
+            types.push(...listable(preferred.groupVersion, (await custom.getAPIResources({ group, version })).resources));
+        } catch (err) {
+            const code = (err as { code?: number }).code;
+            unread.push(`${preferred.groupVersion}${typeof code === "number" ? ` (HTTP ${code})` : ""}`);
+        }
     }
-    return found;
+    return { types, unread };
 }
 
 /** A failed read: the HTTP status and the API server's Status message. */
@@ -125,8 +141,11 @@ async function getJson(kc: KubeConfig, apiPath: string): Promise<Record<string, 
 }
 
 /** The namespace and every object in it, each with its apiVersion and kind (a list's items carry neither). */
-export async function exportNamespace(kc: KubeConfig, namespace: string): Promise<{ objects: Record<string, unknown>[]; types: number }> {
-    const types = await discover(kc);
+export async function exportNamespace(
+    kc: KubeConfig,
+    namespace: string,
+): Promise<{ objects: Record<string, unknown>[]; types: number; unread: string[] }> {
+    const { types, unread } = await discover(kc);
     const objects: Record<string, unknown>[] = [];
     const ns = await getJson(kc, `/api/v1/namespaces/${namespace}`);
     objects.push({ ...ns, apiVersion: "v1", kind: "Namespace" });
@@ -141,7 +160,7 @@ export async function exportNamespace(kc: KubeConfig, namespace: string): Promis
             continueToken = ((page.metadata as { continue?: string } | undefined)?.continue ?? "") || "";
         } while (continueToken);
     }
-    return { objects, types: types.length };
+    return { objects, types: types.length, unread };
 }
 
 export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd(), io: Io = PROCESS_IO): Promise<number> {
@@ -171,7 +190,7 @@ export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process
         return 2;
     }
     kc.setCurrentContext(args.context);
-    let result: { objects: Record<string, unknown>[]; types: number };
+    let result: { objects: Record<string, unknown>[]; types: number; unread: string[] };
     try {
         result = await exportNamespace(kc, args.namespace);
     } catch (err) {
@@ -187,6 +206,10 @@ export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process
     io.out(
         `export: ${result.objects.length} objects of ${result.types} namespaced types from ${args.namespace} (context ${args.context}) written to ${args.out}\n`,
     );
+    if (result.unread.length > 0)
+        io.err(
+            `export: warning: discovery of ${result.unread.join(", ")} failed, so objects of ${result.unread.length === 1 ? "that group" : "those groups"} in ${args.namespace} are not in the export; check the API service (kubectl get apiservices) and export again if the namespace holds any\n`,
+        );
     if (secrets > 0)
         io.err(
             `export: warning: ${args.out} holds ${secrets} Secret${secrets === 1 ? "" : "s"} with their data in clear text (base64): keep it in the git-ignored exports/ folder or outside the repository, never in a commit; the workloads plan shows their keys only\n`,

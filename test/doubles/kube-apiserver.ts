@@ -20,50 +20,66 @@ import * as path from "node:path";
 export const APISERVER_CERT = fs.readFileSync(path.join(__dirname, "..", "fixtures", "tls", "loopback-apiserver.crt"), "utf8");
 const APISERVER_KEY = fs.readFileSync(path.join(__dirname, "..", "fixtures", "tls", "loopback-apiserver.key"), "utf8");
 
-/** Resource names and scopes of the kinds the stand-in serves, as the API server's discovery lists them. */
-const RESOURCES: Record<string, { name: string; namespaced: boolean; verbs: string[] }[]> = {
+/**
+ * The verbs a built-in type's discovery entry lists (`kubectl api-resources -o wide` on a
+ * Kubernetes 1.3x API server): every stored type can be created, listed and watched.
+ */
+const RW = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+/**
+ * Resource names and scopes of the kinds the stand-in serves, as the API server's discovery lists
+ * them. `metrics.k8s.io` is metrics-server's aggregated API: its PodMetrics are computed views
+ * (verbs get and list only; metrics-server pkg/api implements no create). A group in
+ * `UNAVAILABLE` is an aggregated API whose backend is down: its discovery answers 503.
+ */
+const RESOURCES: Record<string, { name: string; namespaced: boolean; verbs: string[]; kind?: string }[]> = {
     v1: [
         { name: "bindings", namespaced: true, verbs: ["create"] },
-        { name: "configmaps", namespaced: true, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
-        { name: "endpoints", namespaced: true, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
-        { name: "events", namespaced: true, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
-        { name: "namespaces", namespaced: false, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
-        { name: "nodes", namespaced: false, verbs: ["get", "list", "watch"] },
-        { name: "persistentvolumeclaims", namespaced: true, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
-        { name: "persistentvolumes", namespaced: false, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
-        { name: "pods", namespaced: true, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
+        { name: "configmaps", namespaced: true, verbs: RW },
+        { name: "endpoints", namespaced: true, verbs: RW },
+        { name: "events", namespaced: true, verbs: RW },
+        { name: "namespaces", namespaced: false, verbs: RW },
+        { name: "nodes", namespaced: false, verbs: RW },
+        { name: "persistentvolumeclaims", namespaced: true, verbs: RW },
+        { name: "persistentvolumes", namespaced: false, verbs: RW },
+        { name: "pods", namespaced: true, verbs: RW },
         { name: "pods/log", namespaced: true, verbs: ["get"] },
-        { name: "secrets", namespaced: true, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
-        { name: "serviceaccounts", namespaced: true, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
-        { name: "services", namespaced: true, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
+        { name: "secrets", namespaced: true, verbs: RW },
+        { name: "serviceaccounts", namespaced: true, verbs: RW },
+        { name: "services", namespaced: true, verbs: RW },
     ],
     "apps/v1": [
-        { name: "controllerrevisions", namespaced: true, verbs: ["get", "list", "watch"] },
-        { name: "deployments", namespaced: true, verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
+        { name: "controllerrevisions", namespaced: true, verbs: RW },
+        { name: "deployments", namespaced: true, verbs: RW },
         { name: "deployments/scale", namespaced: true, verbs: ["get", "patch", "update"] },
-        { name: "replicasets", namespaced: true, verbs: ["get", "list", "watch"] },
-        { name: "statefulsets", namespaced: true, verbs: ["get", "list", "watch"] },
+        { name: "replicasets", namespaced: true, verbs: RW },
+        { name: "statefulsets", namespaced: true, verbs: RW },
     ],
     "batch/v1": [
-        { name: "cronjobs", namespaced: true, verbs: ["get", "list", "watch"] },
-        { name: "jobs", namespaced: true, verbs: ["get", "list", "watch"] },
+        { name: "cronjobs", namespaced: true, verbs: RW },
+        { name: "jobs", namespaced: true, verbs: RW },
     ],
-    "autoscaling/v2": [{ name: "horizontalpodautoscalers", namespaced: true, verbs: ["get", "list", "watch"] }],
-    "autoscaling/v1": [{ name: "horizontalpodautoscalers", namespaced: true, verbs: ["get", "list", "watch"] }],
-    "policy/v1": [{ name: "poddisruptionbudgets", namespaced: true, verbs: ["get", "list", "watch"] }],
+    "autoscaling/v2": [{ name: "horizontalpodautoscalers", namespaced: true, verbs: RW }],
+    "autoscaling/v1": [{ name: "horizontalpodautoscalers", namespaced: true, verbs: RW }],
+    "policy/v1": [{ name: "poddisruptionbudgets", namespaced: true, verbs: RW }],
     "networking.k8s.io/v1": [
-        { name: "ingressclasses", namespaced: false, verbs: ["get", "list", "watch"] },
-        { name: "ingresses", namespaced: true, verbs: ["get", "list", "watch"] },
-        { name: "networkpolicies", namespaced: true, verbs: ["get", "list", "watch"] },
+        { name: "ingressclasses", namespaced: false, verbs: RW },
+        { name: "ingresses", namespaced: true, verbs: RW },
+        { name: "networkpolicies", namespaced: true, verbs: RW },
     ],
     "rbac.authorization.k8s.io/v1": [
-        { name: "clusterroles", namespaced: false, verbs: ["get", "list", "watch"] },
-        { name: "rolebindings", namespaced: true, verbs: ["get", "list", "watch"] },
-        { name: "roles", namespaced: true, verbs: ["get", "list", "watch"] },
+        { name: "clusterroles", namespaced: false, verbs: RW },
+        { name: "rolebindings", namespaced: true, verbs: RW },
+        { name: "roles", namespaced: true, verbs: RW },
     ],
-    "discovery.k8s.io/v1": [{ name: "endpointslices", namespaced: true, verbs: ["get", "list", "watch"] }],
-    "alibabacloud.com/v1": [{ name: "albconfigs", namespaced: false, verbs: ["get", "list", "watch"] }],
+    "discovery.k8s.io/v1": [{ name: "endpointslices", namespaced: true, verbs: RW }],
+    "alibabacloud.com/v1": [{ name: "albconfigs", namespaced: false, verbs: RW }],
+    "metrics.k8s.io/v1beta1": [{ name: "pods", namespaced: true, verbs: ["get", "list"], kind: "PodMetrics" }],
+    "custom.metrics.k8s.io/v1beta1": [],
 };
+
+/** Aggregated groups whose backend does not answer (discovery: 503 ServiceUnavailable, as kube-aggregator gives it). */
+const UNAVAILABLE = new Set(["custom.metrics.k8s.io/v1beta1"]);
 
 /** Kind of each resource name (the API's own spelling). */
 const KINDS: Record<string, string> = {
@@ -147,11 +163,12 @@ export async function startApiServer(objects: Obj[]): Promise<ApiServer> {
         if (discovery) {
             const gv = discovery[1] ?? discovery[2];
             if (!RESOURCES[gv]) return status(res, 404, "NotFound", `the server could not find the requested resource`);
+            if (UNAVAILABLE.has(gv)) return status(res, 503, "ServiceUnavailable", "the server is currently unable to handle the request");
             return send(res, 200, {
                 kind: "APIResourceList",
                 apiVersion: "v1",
                 groupVersion: gv,
-                resources: RESOURCES[gv].map((r) => ({ ...r, singularName: "", kind: KINDS[r.name] })),
+                resources: RESOURCES[gv].map((r) => ({ ...r, singularName: "", kind: r.kind ?? KINDS[r.name] })),
             });
         }
         const ns = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(p);
@@ -165,8 +182,9 @@ export async function startApiServer(objects: Obj[]): Promise<ApiServer> {
         if (list) {
             const gv = list[1] ?? list[2];
             const plural = list[4];
-            if (!RESOURCES[gv]?.some((r) => r.name === plural && r.namespaced))
-                return status(res, 404, "NotFound", "the server could not find the requested resource");
+            const type = RESOURCES[gv]?.find((r) => r.name === plural && r.namespaced);
+            if (!type) return status(res, 404, "NotFound", "the server could not find the requested resource");
+            const kind = type.kind ?? KINDS[plural];
             if (forbidden.has(plural))
                 return status(
                     res,
@@ -175,14 +193,14 @@ export async function startApiServer(objects: Obj[]): Promise<ApiServer> {
                     `${plural} is forbidden: User "exporter" cannot list resource "${plural}" in the namespace "${list[3]}"`,
                 );
             const items = objects
-                .filter((o) => o.apiVersion === gv && o.kind === KINDS[plural] && o.metadata.namespace === list[3])
+                .filter((o) => o.apiVersion === gv && o.kind === kind && o.metadata.namespace === list[3])
                 .map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
             const from = Number(url.searchParams.get("continue") ?? 0);
             const limit = Math.min(Number(url.searchParams.get("limit") ?? PAGE), PAGE);
             const page = items.slice(from, from + limit);
             const next = from + limit < items.length ? String(from + limit) : undefined;
             return send(res, 200, {
-                kind: `${KINDS[plural]}List`,
+                kind: `${kind}List`,
                 apiVersion: gv,
                 metadata: { resourceVersion: "9913600", ...(next ? { continue: next } : {}) },
                 items: page,
