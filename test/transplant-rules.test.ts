@@ -116,6 +116,63 @@ describe("transplant rule 2: what B makes for itself is dropped, each with its r
     });
 });
 
+describe("transplant rule 2 (pod templates): what only cluster A has is not copied into a template", () => {
+    const withSpec = (edit: (spec: Record<string, unknown>) => void) =>
+        edited((o) => {
+            if (o.kind === "Deployment" && o.metadata.name === "api01")
+                edit((o.spec as { template: { spec: Record<string, unknown> } }).template.spec);
+            return o;
+        });
+
+    it("a template pinned to a node of A loses nodeName, listed as a rewrite (B has no such node; nodeName bypasses the scheduler)", () => {
+        const p = plan(withSpec((spec) => (spec.nodeName = "cn-hangzhou.10.72.10.21")));
+        assert.equal("nodeName" in (keptObject(p, "Deployment", "api01").spec as { template: { spec: object } }).template.spec, false);
+        assert.deepEqual(
+            p.kept.find((k) => k.kind === "Deployment" && k.name === "api01")!.rewrites.filter((r) => r.path.endsWith("nodeName")),
+            [
+                {
+                    path: "spec.template.spec.nodeName",
+                    old: "cn-hangzhou.10.72.10.21",
+                    new: null,
+                    reason: "a node of cluster A: B's scheduler places the Pods",
+                },
+            ],
+        );
+    });
+
+    it("a template that mounts or reads A's dropped token Secret is refused, each use named; an optional one is kept", () => {
+        const p = plan(
+            withSpec((spec) => {
+                spec.volumes = [
+                    ...((spec.volumes as unknown[]) ?? []),
+                    { name: "sa-token", secret: { secretName: "api01-token-x7k2p" } },
+                    { name: "bundle", projected: { sources: [{ secret: { name: "api01-token-x7k2p" } }] } },
+                ];
+                const [c] = spec.containers as Record<string, unknown>[];
+                c.env = [
+                    ...((c.env as unknown[]) ?? []),
+                    { name: "TOKEN", valueFrom: { secretKeyRef: { name: "api01-token-x7k2p", key: "token" } } },
+                ];
+            }),
+        );
+        assert.deepEqual(
+            p.refused.filter((r) => r.kind === "Deployment"),
+            [
+                {
+                    kind: "Deployment",
+                    namespace: "team1-ns",
+                    name: "api01",
+                    reason: "volume sa-token mounts Secret api01-token-x7k2p; projected volume bundle takes Secret api01-token-x7k2p; env TOKEN of container api01 reads Secret api01-token-x7k2p: a service-account token of cluster A, which is dropped (B mints its own), so its Pods would never start in B; mount a projected serviceAccountToken volume (or let automountServiceAccountToken give the token), then export again",
+                },
+            ],
+        );
+        const optional = plan(
+            withSpec((spec) => (spec.volumes = [{ name: "sa-token", secret: { secretName: "api01-token-x7k2p", optional: true } }])),
+        );
+        assert.deepEqual(optional.refused, []);
+    });
+});
+
 describe("transplant rule 3: Services get B's addresses, and no second load balancer", () => {
     it("a LoadBalancer Service becomes ClusterIP: A's IPs, node ports, external-only fields, CCM annotations, label and finalizer go", () => {
         const p = plan();

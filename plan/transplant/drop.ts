@@ -64,3 +64,41 @@ export function tokenReferences(sa: KubeObject, droppedSecrets: Set<string>): nu
         isRecord(s) && typeof s.name === "string" && droppedSecrets.has(`${sa.metadata.namespace ?? ""}/${s.name}`) ? [i] : [],
     );
 }
+
+/**
+ * Where a pod spec uses one of A's dropped token Secrets (volumes, projected volumes, env and
+ * envFrom), each as people name it; references marked `optional: true` start without it. A copy
+ * would leave its Pods in ContainerCreating (a missing Secret volume) or CreateContainerConfigError
+ * (a missing env Secret) in B, which never has that Secret.
+ */
+export function tokenSecretUses(spec: Record<string, unknown> | undefined, namespace: string, droppedSecrets: Set<string>): string[] {
+    if (!spec) return [];
+    const dropped = (ref: unknown, key: "secretName" | "name"): string | undefined =>
+        isRecord(ref) && ref.optional !== true && typeof ref[key] === "string" && droppedSecrets.has(`${namespace}/${ref[key]}`)
+            ? (ref[key] as string)
+            : undefined;
+    const uses: string[] = [];
+    for (const v of Array.isArray(spec.volumes) ? spec.volumes : []) {
+        if (!isRecord(v)) continue;
+        const direct = dropped(v.secret, "secretName");
+        if (direct) uses.push(`volume ${v.name} mounts Secret ${direct}`);
+        const sources = isRecord(v.projected) && Array.isArray(v.projected.sources) ? v.projected.sources : [];
+        for (const src of sources) {
+            const projected = isRecord(src) ? dropped(src.secret, "name") : undefined;
+            if (projected) uses.push(`projected volume ${v.name} takes Secret ${projected}`);
+        }
+    }
+    for (const list of ["initContainers", "containers"] as const)
+        for (const c of Array.isArray(spec[list]) ? (spec[list] as unknown[]) : []) {
+            if (!isRecord(c)) continue;
+            for (const e of Array.isArray(c.env) ? c.env : []) {
+                const ref = isRecord(e) && isRecord(e.valueFrom) ? dropped(e.valueFrom.secretKeyRef, "name") : undefined;
+                if (ref) uses.push(`env ${e.name} of container ${c.name} reads Secret ${ref}`);
+            }
+            for (const e of Array.isArray(c.envFrom) ? c.envFrom : []) {
+                const ref = isRecord(e) ? dropped(e.secretRef, "name") : undefined;
+                if (ref) uses.push(`envFrom of container ${c.name} reads Secret ${ref}`);
+            }
+        }
+    return uses;
+}

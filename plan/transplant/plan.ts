@@ -7,10 +7,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ExportedObject } from "../../config/exports";
 import { WorkloadsConfig } from "../../config/types";
-import { dropContext, dropReason, tokenReferences } from "./drop";
+import { dropContext, dropReason, tokenReferences, tokenSecretUses } from "./drop";
 import { ingressVerdict, ParityItem } from "./ingress";
 import { apiServiceProblem, mapNamespaces } from "./namespaces";
-import { describe, Dropped, isRecord, Kept, KubeObject, pathOf, refOf, Refused, Rewrite } from "./objects";
+import { describe, Dropped, isRecord, Kept, KubeObject, pathOf, podSpecOf, podSpecPath, refOf, Refused, Rewrite } from "./objects";
 import { unorderedReason, waveOf } from "./order";
 import { transplantService } from "./services";
 import { claimTemplates, mountedClaims, storageVerdict, templateKey, unbindClaim } from "./storage";
@@ -170,6 +170,23 @@ function keep(
             o.secrets = secrets.filter((_, i) => !gone.includes(i));
             if ((o.secrets as unknown[]).length === 0) delete o.secrets;
         }
+    }
+    const uses = tokenSecretUses(podSpecOf(o), o.metadata.namespace ?? "", droppedSecrets);
+    if (uses.length > 0)
+        return {
+            refused: `${uses.join("; ")}: a service-account token of cluster A, which is dropped (B mints its own), so its Pods would never start in B; mount a projected serviceAccountToken volume (or let automountServiceAccountToken give the token), then export again`,
+        };
+    // A pod template pinned to one of A's nodes: B has no node of that name, and a Pod with
+    // nodeName bypasses the scheduler (it would stay Pending). Velero pod_action.go drops a Pod's.
+    const template = o.kind === "Pod" ? undefined : podSpecOf(o);
+    if (template?.nodeName !== undefined) {
+        rewrites.push({
+            path: pathOf([...podSpecPath(o), "nodeName"]),
+            old: template.nodeName,
+            new: null,
+            reason: "a node of cluster A: B's scheduler places the Pods",
+        });
+        delete template.nodeName;
     }
     if (o.kind === "Pod" && isRecord(o.spec))
         for (const f of ["nodeName", "priority"]) {
