@@ -102,6 +102,35 @@ describe("transplant rule 2: what B makes for itself is dropped, each with its r
         assert.equal(dropReason(minted, ctx), "a pull Secret created for a ServiceAccount by the cluster: B creates its own");
     });
 
+    it("an object whose owner is not in the export is refused, not dropped: nothing in B would recreate it", () => {
+        const rollout = {
+            apiVersion: "argoproj.io/v1alpha1",
+            kind: "Rollout",
+            name: "api01",
+            uid: "5b1e0c1a-0000-4000-8000-00000000a001",
+            controller: true,
+        };
+        const p = plan(
+            edited((o) => {
+                if (o.kind === "Deployment" && o.metadata.name === "api01") o.metadata.ownerReferences = [rollout];
+                return o;
+            }),
+        );
+        assert.deepEqual(
+            p.refused.filter((r) => r.kind === "Deployment"),
+            [
+                {
+                    kind: "Deployment",
+                    namespace: "team1-ns",
+                    name: "api01",
+                    reason: "owned by Rollout api01 (argoproj.io/v1alpha1), which is not in the export: nothing in B would recreate it; export the owner too, or remove this object from the export if B gets its owner another way",
+                },
+            ],
+        );
+        // The ReplicaSet the Deployment owns is still dropped: its owner is in the export (and refused, which says what to do).
+        assert.ok(p.dropped.some((d) => d.kind === "ReplicaSet"));
+    });
+
     it("a kept ServiceAccount loses its reference to A's dropped token Secret (Velero service_account_action.go)", () => {
         const p = plan();
         assert.equal("secrets" in keptObject(p, "ServiceAccount", "api01"), false);

@@ -15,9 +15,14 @@ export const ROOT_CA_CONFIGMAP = "kube-root-ca.crt";
 /** EndpointSlices the control plane mirrors from Services (discovery.k8s.io `managed-by` label). */
 const ENDPOINTSLICE_CONTROLLER = "endpointslice-controller.k8s.io";
 
-/** What the drop rule needs to know about the rest of the export: Services that have a selector, as `namespace/name`. */
+/**
+ * What the drop rule needs to know about the rest of the export: Services that have a selector,
+ * as `namespace/name`; and the exported objects an owner reference can name (by uid, and by
+ * `namespace/kind/name` for exports whose objects carry no uid).
+ */
 export interface DropContext {
     servicesWithSelector: Set<string>;
+    owners: Set<string>;
 }
 
 /** The services with a selector among `objects`, as the drop rule reads them. */
@@ -30,12 +35,39 @@ export function dropContext(objects: KubeObject[]): DropContext {
                 )
                 .map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`),
         ),
+        owners: new Set(
+            objects.flatMap((o) => [
+                `${o.metadata.namespace ?? ""}/${o.kind}/${o.metadata.name}`,
+                ...(o.metadata.uid ? [`uid:${o.metadata.uid}`] : []),
+            ]),
+        ),
     };
+}
+
+/** The owner reference rule 2 goes by: the controller's, else the first. */
+function ownerOf(o: KubeObject) {
+    return o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
+}
+
+/**
+ * Why an owned object cannot be dropped, or undefined: "its controller recreates it from the
+ * owner" holds only when the owner moves too. An owner outside the export (an operator's custom
+ * resource left out, a kind the kubectl command did not name) would leave nothing in B to
+ * recreate it: the workload would silently vanish. Pure.
+ */
+export function missingOwnerReason(o: KubeObject, context: DropContext): string | undefined {
+    const owner = ownerOf(o);
+    if (!owner) return undefined;
+    const found = owner.uid
+        ? context.owners.has(`uid:${owner.uid}`)
+        : context.owners.has(`${o.metadata.namespace ?? ""}/${owner.kind}/${owner.name}`);
+    if (found) return undefined;
+    return `owned by ${owner.kind} ${owner.name} (${owner.apiVersion}), which is not in the export: nothing in B would recreate it; export the owner too, or remove this object from the export if B gets its owner another way`;
 }
 
 /** Why `o` stays behind, or undefined when rule 2 keeps it. Pure. */
 export function dropReason(o: KubeObject, context: DropContext): string | undefined {
-    const owner = o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
+    const owner = ownerOf(o);
     if (owner) return `owned by ${owner.kind} ${owner.name}: its controller recreates it in B from the owner`;
     if (o.kind === "Event") return "an Event: cluster A's history, not state";
     if (o.kind === "EndpointSlice" && o.metadata.labels?.["endpointslice.kubernetes.io/managed-by"] === ENDPOINTSLICE_CONTROLLER)

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ExportedObject } from "../../config/exports";
 import { WorkloadsConfig } from "../../config/types";
-import { dropContext, dropReason, tokenReferences, tokenSecretUses } from "./drop";
+import { dropContext, dropReason, missingOwnerReason, tokenReferences, tokenSecretUses } from "./drop";
 import { ingressVerdict, ParityItem } from "./ingress";
 import { apiServiceProblem, mapNamespaces } from "./namespaces";
 import { describe, Dropped, isRecord, Kept, KubeObject, pathOf, podSpecOf, podSpecPath, refOf, Refused, Rewrite } from "./objects";
@@ -70,6 +70,11 @@ export function planTransplant(config: WorkloadsConfig, exported: ExportedObject
         seen.set(identity, (seen.get(identity) ?? 0) + 1);
         if (seen.get(identity) === 2) refuse(o, "exported twice (in one export or two): one object, one owner; remove the copy");
         if (seen.get(identity)! > 1) continue;
+        const orphan = missingOwnerReason(o, context);
+        if (orphan) {
+            refuse(o, orphan);
+            continue;
+        }
         const reason = dropReason(o, context);
         if (reason) {
             drop(o, reason);
