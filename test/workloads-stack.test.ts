@@ -242,6 +242,24 @@ describe("the workloads stack refuses before anything registers", () => {
 });
 
 describe("rule 10: transplanting an already transplanted export changes nothing", () => {
+    /** The part of an applier's managedFields entry that says which Service ports' node ports it set. */
+    function appliedFields(o: KubeObject): Record<string, unknown> {
+        const ports =
+            o.kind === "Service" ? ((o.spec as { ports?: { port: number; protocol?: string; nodePort?: number }[] }).ports ?? []) : [];
+        const set = ports.filter((p) => p.nodePort !== undefined);
+        if (set.length === 0) return {};
+        return {
+            "f:spec": {
+                "f:ports": Object.fromEntries(
+                    set.map((p) => [
+                        `k:${JSON.stringify({ port: p.port, protocol: p.protocol ?? "TCP" })}`,
+                        { ".": {}, "f:nodePort": {}, "f:port": {} },
+                    ]),
+                ),
+            },
+        };
+    }
+
     /** B's objects as an export of B would show them: what was kept, with the server's fields added back. */
     function asExportedFromB(objects: KubeObject[], random: () => number): KubeObject[] {
         return objects.map((o) => {
@@ -249,7 +267,9 @@ describe("rule 10: transplanting an already transplanted export changes nothing"
             copy.metadata.uid = `uid-${Math.floor(random() * 1e9)}`;
             copy.metadata.resourceVersion = String(Math.floor(random() * 1e7));
             copy.metadata.creationTimestamp = "2026-12-01T00:00:00Z";
-            copy.metadata.managedFields = [{ manager: "pulumi-kubernetes", operation: "Apply" }];
+            // pulumi-kubernetes applies server-side (v4's default): the manager owns every field it sent,
+            // a Service port's node port included (`k:{"port":…,"protocol":…}` → `f:nodePort`).
+            copy.metadata.managedFields = [{ manager: "pulumi-kubernetes", operation: "Apply", fieldsV1: appliedFields(o) }];
             // B's API server assigns a cluster IP to every Service that is not headless.
             const spec = copy.spec as Record<string, unknown>;
             if (o.kind === "Service" && spec.clusterIP === undefined)
@@ -264,6 +284,8 @@ describe("rule 10: transplanting an already transplanted export changes nothing"
         const out: KubeObject[] = [];
         for (let i = 0; i < n; i++) {
             const type = ["ClusterIP", "NodePort", "LoadBalancer"][Math.floor(random() * 3)];
+            // Some NodePort Services have a node port the team set (kubectl apply's record of it): it stays, pass after pass.
+            const teamSet = type === "NodePort" && random() < 0.5;
             out.push({
                 apiVersion: "v1",
                 kind: "Service",
@@ -271,7 +293,16 @@ describe("rule 10: transplanting an already transplanted export changes nothing"
                     name: `svc${i}`,
                     namespace: "team1-ns",
                     uid: `u${i}`,
-                    annotations: { "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec": "slb.s1.small" },
+                    annotations: {
+                        "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec": "slb.s1.small",
+                        ...(teamSet
+                            ? {
+                                  "kubectl.kubernetes.io/last-applied-configuration": JSON.stringify({
+                                      spec: { type, ports: [{ port: 80, nodePort: 30000 + i }] },
+                                  }),
+                              }
+                            : {}),
+                    },
                 },
                 spec: {
                     type,
@@ -324,6 +355,7 @@ describe("rule 10: transplanting an already transplanted export changes nothing"
                 imageRegistries: { "registry-vpc.cn-hangzhou.aliyuncs.com/team1": "registry-vpc.cn-hangzhou.aliyuncs.com/team2" },
             },
         ];
+        let teamSetSeen = 0;
         for (let seed = 1; seed <= 25; seed++) {
             const random = prng(seed);
             const input = seed === 1 ? fixture() : [...fixture(), ...generated(random, 1 + Math.floor(random() * 6))];
@@ -331,6 +363,7 @@ describe("rule 10: transplanting an already transplanted export changes nothing"
                 const config = workloads(overrides);
                 const first = planTransplant(config, exported(input));
                 assert.deepEqual(first.refused, [], `seed ${seed}`);
+                teamSetSeen += first.kept.filter((k) => k.kind === "Service" && JSON.stringify(k.object).includes('"nodePort"')).length;
                 const again = planTransplant(
                     config,
                     exported(
@@ -353,5 +386,6 @@ describe("rule 10: transplanting an already transplanted export changes nothing"
                 );
             }
         }
+        assert.ok(teamSetSeen > 0, "the generated namespaces include node ports the team set");
     });
 });
