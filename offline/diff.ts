@@ -7,7 +7,7 @@
  */
 import { DYNAMIC_PROVIDERS } from "./providers";
 import * as pulumi from "@pulumi/pulumi";
-import { OfflineRun, RecordedAlias, RecordedOptions, RecordedResource, UNKNOWN } from "./harness";
+import { OfflineRun, RecordedAlias, RecordedOptions, RecordedResource, renderWireValue, SECRET, UNKNOWN } from "./harness";
 import { EditConvergence, editConvergence, KONG_RERESOLVE_DELAY_SECONDS } from "../plan/cutover";
 import { convergenceOf, trafficOf } from "./render";
 
@@ -92,6 +92,26 @@ function engineForm(value: unknown): unknown {
     return value;
 }
 
+/**
+ * The input changes of one resource. With the wire values kept (the plan command keeps them),
+ * a secret that changed is a change too — `pulumi preview` shows it as `[secret]` changed —
+ * found by comparing opaque tokens (equal values, equal tokens) that never carry the value.
+ */
+function inputChanges(before: RecordedResource, after: RecordedResource, secrets: Map<string, string>): Change[] {
+    if (!before.wire || !after.wire) return changedPaths(before.inputs, after.inputs);
+    const token = (leaf: unknown) => {
+        const key = JSON.stringify(leaf);
+        if (!secrets.has(key)) secrets.set(key, `${SECRET}#${secrets.size + 1}`);
+        return secrets.get(key)!;
+    };
+    const shown = (v: unknown) => (typeof v === "string" && v.startsWith(`${SECRET}#`) ? SECRET : v);
+    return changedPaths(renderWireValue(before.wire, token), renderWireValue(after.wire, token)).map((c) =>
+        shown(c.old) === SECRET && shown(c.new) === SECRET
+            ? { path: c.path, old: SECRET, new: `${SECRET} (changed)` }
+            : { ...c, old: shown(c.old), new: shown(c.new) },
+    );
+}
+
 /** Leaf-level differences between two input objects, as `a.b[0].c` paths. */
 export function changedPaths(before: unknown, after: unknown, prefix = ""): Change[] {
     const isObj = (v: unknown) => typeof v === "object" && v !== null;
@@ -149,6 +169,8 @@ async function replaceReasons(before: RecordedResource, after: RecordedResource,
 /** Compares two plans of the same stack. Reads (StackReferences) are not changes. */
 export async function diffRuns(before: OfflineRun, after: OfflineRun): Promise<PlanDiff> {
     const relevant = (run: OfflineRun) => run.resources.filter((r) => !r.read && r.type !== "pulumi:pulumi:Stack");
+    // Opaque tokens for secret values, shared by both runs: a changed secret shows as changed, never as its value.
+    const secrets = new Map<string, string>();
     const old = new Map(relevant(before).map((r) => [identity(r), r]));
     // Listed in the engine's URN order: the mocks' URNs (the plan's order) name only the parent's
     // type, so a new component above resources would reorder the diff without changing it.
@@ -188,9 +210,7 @@ export async function diffRuns(before: OfflineRun, after: OfflineRun): Promise<P
             continue;
         }
         const ignored = r.options.ignoreChanges;
-        const changes = ignored.includes("*")
-            ? []
-            : changedPaths(prior.inputs, r.inputs).filter((c) => !ignored.some((p) => under(c.path, p)));
+        const changes = ignored.includes("*") ? [] : inputChanges(prior, r, secrets).filter((c) => !ignored.some((p) => under(c.path, p)));
         if (changes.length === 0 && !options.optionChanges) {
             diff.unchanged++;
             continue;

@@ -213,32 +213,38 @@ function withoutProvider(wire: Record<string, unknown>): Record<string, unknown>
     return values;
 }
 
-/** Converts the engine's wire form to plain data for printing and assertions. */
-export function renderWireValue(value: unknown): unknown {
+/**
+ * Converts the engine's wire form to plain data for printing and assertions. `secretLeaf` says
+ * what a secret's leaf prints as: "[secret]" unless a caller needs to tell two secrets apart
+ * without showing them (the diff's opaque tokens).
+ */
+export function renderWireValue(value: unknown, secretLeaf: (leaf: unknown) => string = () => SECRET): unknown {
+    const render = (v: unknown) => renderWireValue(v, secretLeaf);
     if (value === rt.unknownValue) return UNKNOWN;
-    if (Array.isArray(value)) return value.map(renderWireValue);
+    if (Array.isArray(value)) return value.map(render);
     if (typeof value === "object" && value !== null) {
         const obj = value as Record<string, unknown>;
         const sig = obj[rt.specialSigKey];
         // Keep a secret's shape (which keys a Secret holds is reviewable), hide every leaf.
-        if (sig === rt.specialSecretSig) return hideLeaves(renderWireValue(obj.value));
+        if (sig === rt.specialSecretSig) return hideLeaves(render(obj.value), secretLeaf);
         if (sig === rt.specialResourceSig) return obj.urn;
         if (sig === rt.specialAssetSig || sig === rt.specialArchiveSig) return obj.path ?? obj.uri ?? "[asset]";
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(obj)) {
             // The serialised dynamic provider is code, not configuration.
             if (k === "__provider") continue;
-            out[k] = renderWireValue(v);
+            out[k] = render(v);
         }
         return out;
     }
     return value;
 }
 
-function hideLeaves(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(hideLeaves);
-    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideLeaves(v)]));
-    return value === UNKNOWN ? UNKNOWN : SECRET;
+function hideLeaves(value: unknown, secretLeaf: (leaf: unknown) => string): unknown {
+    if (Array.isArray(value)) return value.map((v) => hideLeaves(v, secretLeaf));
+    if (typeof value === "object" && value !== null)
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideLeaves(v, secretLeaf)]));
+    return value === UNKNOWN ? UNKNOWN : secretLeaf(value);
 }
 
 /** The request's aliases, each with only the parts it sets. */

@@ -174,6 +174,41 @@ describe("the workloads stack, edited: --against shows the change per object and
     });
 });
 
+describe("the workloads stack, a Secret's value changed in the export: --against shows it changed, never the value", () => {
+    it("data.password of api01-db: [secret] → [secret] (changed), as pulumi preview shows a changed secret", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workloads-secret-"));
+        try {
+            const old = "ZXhhbXBsZS1ub3QtYS1zZWNyZXQtcGFzc3dvcmQ=";
+            const fresh = Buffer.from("rotated-example-password").toString("base64");
+            const text = fs.readFileSync(path.join(ROOT, FIXTURE), "utf8");
+            assert.ok(text.includes(`password: ${old}`));
+            // An export lives in the project (the git-ignored exports/ folder), as config requires.
+            fs.mkdirSync(path.join(ROOT, "exports"), { recursive: true });
+            const rotated = path.join(fs.mkdtempSync(path.join(ROOT, "exports", "test-rotated-")), "team1-ns.yaml");
+            fs.writeFileSync(rotated, text.replace(`password: ${old}`, `password: ${fresh}`));
+            const file = editedStackFile(
+                "workloads",
+                dir,
+                (c) => ((c["migration:transplant"] as Record<string, unknown>).exports = [path.relative(ROOT, rotated)]),
+            );
+            const r = await cli(["--stack", "workloads", "--against", file]);
+            assert.equal(r.code, 0, r.stderr);
+            const lines = r.stdout.split("\n");
+            assert.deepEqual(lines.slice(lines.indexOf("updated (1):"), lines.indexOf("updated (1):") + 3), [
+                "updated (1):",
+                "  ~ kubernetes:core/v1:Secret  workloads-secret-team1-ns/api01-db",
+                "      data.password: [secret] → [secret] (changed)",
+            ]);
+            for (const value of [old, fresh, "rotated-example-password", "example-not-a-secret-password"])
+                assert.ok(!r.stdout.includes(value) && !r.stderr.includes(value), value);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+            for (const d of fs.readdirSync(path.join(ROOT, "exports")).filter((n) => n.startsWith("test-rotated-")))
+                fs.rmSync(path.join(ROOT, "exports", d), { recursive: true, force: true });
+        }
+    });
+});
+
 describe("the workloads stack refuses before anything registers", () => {
     let dir: string;
     before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "workloads-"))));
