@@ -83,28 +83,28 @@ describe("transplant rule 5: Ingress parity, not copy", () => {
                     "annotation",
                     "translated, not set on B",
                     'nginx.ingress.kubernetes.io/cors-allow-origin: "https://portal.source-team1.dev.aliyun.cloud.cn.aibang"',
-                    "alb.ingress.kubernetes.io/cors-allow-origin: https://portal.source-team1.dev.aliyun.cloud.cn.aibang",
+                    'alb.ingress.kubernetes.io/cors-allow-origin: "https://portal.source-team1.dev.aliyun.cloud.cn.aibang"',
                 ],
                 [
                     "team1-ns/api01",
                     "annotation",
                     "translated, not set on B",
                     'nginx.ingress.kubernetes.io/enable-cors: "true"',
-                    "alb.ingress.kubernetes.io/enable-cors: true",
+                    'alb.ingress.kubernetes.io/enable-cors: "true"',
                 ],
                 [
                     "team1-ns/api01",
                     "annotation",
                     "translated, not set on B",
                     'nginx.ingress.kubernetes.io/proxy-read-timeout: "120"',
-                    "AlbConfig listener requestTimeout: 120",
+                    'AlbConfig listener requestTimeout: "120"',
                 ],
                 [
                     "team1-ns/api01",
                     "annotation",
                     "translated, not set on B",
                     'nginx.ingress.kubernetes.io/ssl-redirect: "true"',
-                    "alb.ingress.kubernetes.io/ssl-redirect: true",
+                    'alb.ingress.kubernetes.io/ssl-redirect: "true"',
                 ],
                 [
                     "team1-ns/api02",
@@ -132,7 +132,7 @@ describe("transplant rule 5: Ingress parity, not copy", () => {
                     "annotation",
                     "translated, not set on B",
                     'nginx.ingress.kubernetes.io/ssl-redirect: "true"',
-                    "alb.ingress.kubernetes.io/ssl-redirect: true",
+                    'alb.ingress.kubernetes.io/ssl-redirect: "true"',
                 ],
             ],
         );
@@ -140,8 +140,8 @@ describe("transplant rule 5: Ingress parity, not copy", () => {
 
     it("each Ingress B does not match in full is a warning naming what B needs", () => {
         assert.deepEqual(plan().warnings, [
-            'A\'s Ingress team1-ns/api01 does what B\'s Ingress for api01 does not: nginx.ingress.kubernetes.io/cors-allow-origin: "https://portal.source-team1.dev.aliyun.cloud.cn.aibang" (B needs alb.ingress.kubernetes.io/cors-allow-origin: https://portal.source-team1.dev.aliyun.cloud.cn.aibang); nginx.ingress.kubernetes.io/enable-cors: "true" (B needs alb.ingress.kubernetes.io/enable-cors: true); nginx.ingress.kubernetes.io/proxy-read-timeout: "120" (B needs AlbConfig listener requestTimeout: 120); nginx.ingress.kubernetes.io/ssl-redirect: "true" (B needs alb.ingress.kubernetes.io/ssl-redirect: true)',
-            "A's Ingress team1-ns/api02 does what B's Ingress for api02 does not: nginx.ingress.kubernetes.io/ssl-redirect: \"true\" (B needs alb.ingress.kubernetes.io/ssl-redirect: true)",
+            'A\'s Ingress team1-ns/api01 does what B\'s Ingress for api01 does not: nginx.ingress.kubernetes.io/cors-allow-origin: "https://portal.source-team1.dev.aliyun.cloud.cn.aibang" (B needs alb.ingress.kubernetes.io/cors-allow-origin: "https://portal.source-team1.dev.aliyun.cloud.cn.aibang"); nginx.ingress.kubernetes.io/enable-cors: "true" (B needs alb.ingress.kubernetes.io/enable-cors: "true"); nginx.ingress.kubernetes.io/proxy-read-timeout: "120" (B needs AlbConfig listener requestTimeout: "120"); nginx.ingress.kubernetes.io/ssl-redirect: "true" (B needs alb.ingress.kubernetes.io/ssl-redirect: "true")',
+            'A\'s Ingress team1-ns/api02 does what B\'s Ingress for api02 does not: nginx.ingress.kubernetes.io/ssl-redirect: "true" (B needs alb.ingress.kubernetes.io/ssl-redirect: "true")',
         ]);
     });
 
@@ -184,6 +184,19 @@ describe("transplant rule 5: Ingress parity, not copy", () => {
         );
         const item = p.parity.find((x) => x.a.startsWith("nginx.ingress.kubernetes.io/configuration-snippet"))!;
         assert.equal(item.a, "nginx.ingress.kubernetes.io/configuration-snippet: [redacted]");
+        // A translated value is A's value reworded: column B hides it the same way.
+        const translated = plan(
+            withAnnotations("api02", { "nginx.ingress.kubernetes.io/cors-allow-headers": "Authorization: Bearer s3cr3tT0kenValue99" }),
+        );
+        const cors = translated.parity.find((x) => x.a.startsWith("nginx.ingress.kubernetes.io/cors-allow-headers"))!;
+        assert.deepEqual(
+            [cors.a, cors.b],
+            ["nginx.ingress.kubernetes.io/cors-allow-headers: [redacted]", "alb.ingress.kubernetes.io/cors-allow-headers: [redacted]"],
+        );
+        assert.ok(
+            !JSON.stringify([translated.parity, translated.warnings]).includes("s3cr3tT0kenValue99"),
+            "no parity item or warning shows it",
+        );
     });
 
     it("a path to another backend is not reproduced (B sends the whole host to the API's Service); an Ingress for a host nobody moves is refused", () => {

@@ -161,9 +161,10 @@ export function ingressVerdict(ing: KubeObject, ctx: IngressContext): IngressVer
         Object.entries(settings).every(([k, v]) =>
             k.startsWith(ALB_CONFIG_LISTENER) ? ALB_LISTENER_DEFAULTS[k] === v : bAnnotations[k] === v,
         );
+    // Shown as column A is (quoted, cut, redacted): a translated value is A's value reworded, and may carry what A's did.
     const shown = (settings: Settings) =>
         Object.entries(settings)
-            .map(([k, v]) => `${k}: ${v}`)
+            .map(([k, v]) => `${k}: ${show(v)}`)
             .join(", ") || "ALB's default";
     const annotations = { ...(ing.metadata.annotations ?? {}) };
     // ingress-nginx redirects HTTP to HTTPS whenever the Ingress has TLS, unless told not to; ALB only when asked.
