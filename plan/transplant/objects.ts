@@ -3,6 +3,7 @@
  * (with the rewrites made to it), dropped (with why) or refused (with why and the way out).
  * Helpers here read objects; they never change one in place.
  */
+import { isObject } from "../../config/checks";
 
 /** A Kubernetes object as `kubectl get -o yaml` writes it (only the fields every object has are typed). */
 export interface KubeObject {
@@ -56,7 +57,8 @@ export interface ObjectRef {
     name: string;
 }
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+/** A plain object (the one check, config/checks.ts `isObject`, under the transplant's name for it). */
+export const isRecord = isObject;
 
 export function refOf(o: KubeObject): ObjectRef {
     return { kind: o.kind, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name };
