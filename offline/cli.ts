@@ -16,13 +16,13 @@ import { hasKongLayer, renderDeck, renderText, toPlanDocument } from "./render";
 import { renderTransplant } from "./transplant-table";
 import { TransplantRefused } from "../plan/transplant/plan";
 import { loadStackConfig, StackFileError } from "./stack-files";
-import { evaluatePolicies, PolicyViolation, renderPolicies } from "./policies";
+import { evaluatePolicies, PolicyConfig, PolicyConfigError, PolicyViolation, readPolicyConfig, renderPolicies } from "./policies";
 import { migrationPolicies } from "../policy/policies";
 import { cutoverConfigOf, topologyOf } from "./topology";
 
 export const USAGE = `usage: npm run -s plan -- --stack <dev|cutover|source|workloads> [--config FILE] [--ref NAME=FILE]...
                         [--against FILE] [--json | --kong-deck | --mermaid] [--out FILE]
-                        [--now TIME] [--applied-at TIME] [--help]
+                        [--now TIME] [--applied-at TIME] [--policy-config FILE] [--help]
 
   --stack NAME        the stack to plan; its config is Pulumi.NAME.yaml over Pulumi.yaml
   --config FILE       plan with FILE (stack-file format) in place of Pulumi.NAME.yaml
@@ -37,6 +37,8 @@ export const USAGE = `usage: npm run -s plan -- --stack <dev|cutover|source|work
   --now TIME          the clock of the decommission guard and certificate checks (ISO 8601)
   --applied-at TIME   when the referenced cutover stack's phase was applied (ISO 8601);
                       offline that time is unknown and the guard takes it as now
+  --policy-config FILE  the policy pack's configuration, as pulumi preview
+                      --policy-pack-config FILE takes it (levels, policy properties)
   --help, -h          print this help
 
 FILE paths are taken from the directory the command was typed in.
@@ -61,12 +63,13 @@ export interface CliArgs {
     out?: string;
     now?: Date;
     appliedAt?: Date;
+    policyConfig?: string;
 }
 
 export class UsageError extends Error {}
 
 const FLAGS = new Set(["--json", "--kong-deck", "--mermaid", "--help", "-h"]);
-const VALUED = new Set(["--stack", "--config", "--against", "--ref", "--out", "--now", "--applied-at"]);
+const VALUED = new Set(["--stack", "--config", "--against", "--ref", "--out", "--now", "--applied-at", "--policy-config"]);
 
 function time(flag: string, text: string): Date {
     const t = new Date(text);
@@ -108,6 +111,7 @@ export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
         else if (arg === "--out") args.out = file(v);
         else if (arg === "--now") args.now = time(arg, v);
         else if (arg === "--applied-at") args.appliedAt = time(arg, v);
+        else if (arg === "--policy-config") args.policyConfig = file(v);
         else {
             const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(v);
             if (!m) throw new UsageError("--ref takes NAME=FILE");
@@ -159,6 +163,23 @@ export async function main(
         if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory())
             return usage(`--out ${path.relative(cwd, args.out) || args.out}: the folder ${folder} does not exist`);
     }
+    // Read before planning: a configuration the pack would refuse is the operator's to fix first.
+    let policyConfig: PolicyConfig | undefined;
+    if (args.policyConfig) {
+        const shown = path.relative(cwd, args.policyConfig) || args.policyConfig;
+        let text: string;
+        try {
+            text = fs.readFileSync(args.policyConfig, "utf8");
+        } catch (err) {
+            return usage(`--policy-config ${shown}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        }
+        try {
+            policyConfig = readPolicyConfig(text);
+        } catch (err) {
+            if (err instanceof PolicyConfigError) return usage(`--policy-config ${shown}: ${err.message}`);
+            throw err;
+        }
+    }
     // Set while the --against file is planned, so its errors name it.
     let current: string | undefined;
     try {
@@ -206,7 +227,7 @@ export async function main(
             refused = diff.refused.length > 0;
             // The policies judge where the edit leads: the stack as FILE would leave it.
             const policies = migrationPolicies(() => args.now ?? new Date());
-            violations = await evaluatePolicies(next, policies);
+            violations = await evaluatePolicies(next, policies, policyConfig);
             const from = args.configFile ? path.relative(cwd, args.configFile) : `Pulumi.${args.stack}.yaml`;
             output = args.json
                 ? `${JSON.stringify({ diff, policy: { violations } }, null, 2)}\n`
@@ -225,7 +246,7 @@ export async function main(
             } else if (args.kongDeck) output = renderDeck(result);
             else {
                 const policies = migrationPolicies(() => args.now ?? new Date());
-                violations = await evaluatePolicies(result, policies);
+                violations = await evaluatePolicies(result, policies, policyConfig);
                 output = args.json
                     ? `${JSON.stringify({ ...toPlanDocument(result, role), policy: { violations } }, null, 2)}\n`
                     : `${renderText(result, role)}\n${renderPolicies(violations, policies.length).join("\n")}\n`;

@@ -12,6 +12,7 @@ import type { PolicyResource, ReportViolation, ResourceValidationArgs, StackVali
 import { analyzerProps, isUnknownValueError } from "../policy/analyzer";
 import { migrationPolicies, POLICY_PACK_NAME, POLICY_PACK_VERSION } from "../policy/policies";
 import { MigrationPolicy } from "../policy/resources";
+import Ajv from "ajv";
 import { OfflineRun, RecordedResource } from "./harness";
 
 export interface PolicyViolation {
@@ -31,7 +32,11 @@ const isProvider = (r: RecordedResource) => r.type.startsWith("pulumi:providers:
  * Evaluates `policies` (the pack's, by default) on an offline run kept with its wire values
  * (`keepWire`). Violations in the order the policies are listed, then by resource.
  */
-export async function evaluatePolicies(run: OfflineRun, policies: MigrationPolicy[] = migrationPolicies()): Promise<PolicyViolation[]> {
+export async function evaluatePolicies(
+    run: OfflineRun,
+    policies: MigrationPolicy[] = migrationPolicies(),
+    config: PolicyConfig = readPolicyConfig("{}", policies),
+): Promise<PolicyViolation[]> {
     const violations: PolicyViolation[] = [];
     const wireOf = (r: RecordedResource): Record<string, unknown> => {
         if (!r.parent && r.type === "pulumi:pulumi:Stack") return run.outputsWire ?? {};
@@ -62,11 +67,13 @@ export async function evaluatePolicies(run: OfflineRun, policies: MigrationPolic
             });
         }
     };
-    const level = (p: MigrationPolicy) => (p.enforcementLevel === "advisory" ? "advisory" : "mandatory");
-    const getConfig = <T extends object>() => ({}) as T;
+    // As pulumi-policy's server takes them: the policy's configured level, else the pack-wide one, else its own.
+    const levelOf = (p: MigrationPolicy) => config.policies[p.name]?.enforcementLevel ?? config.all ?? p.enforcementLevel ?? "advisory";
+    const level = (p: MigrationPolicy) => (levelOf(p) === "advisory" ? "advisory" : "mandatory");
 
     for (const p of policies) {
-        if (p.enforcementLevel === "disabled") continue;
+        if (levelOf(p) === "disabled") continue;
+        const getConfig = <T extends object>() => (config.policies[p.name]?.properties ?? {}) as T;
         if ("validateResource" in p && p.validateResource) {
             const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
             for (const r of run.resources) {
@@ -176,4 +183,85 @@ export function renderPolicies(violations: PolicyViolation[], evaluated: number)
         out.push(`      ${v.message}`);
     }
     return out;
+}
+
+/** A policy pack configuration, as `pulumi preview --policy-pack-config FILE` reads it. */
+export interface PolicyConfig {
+    /** The level every policy takes (`"all"`), before a policy's own entry. */
+    all?: EnforcementLevel;
+    /** Per policy: its level, and the properties its `getConfig()` returns (schema defaults filled in). */
+    policies: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>;
+}
+
+type EnforcementLevel = "advisory" | "mandatory" | "disabled";
+const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled"];
+
+/** A policy configuration file that cannot be used, with what is wrong in it. */
+export class PolicyConfigError extends Error {}
+
+/**
+ * Reads a policy pack configuration (Pulumi's format: `{"all": LEVEL, "<policy>": LEVEL |
+ * {"enforcementLevel": LEVEL, "<property>": value, …}}`), each policy's properties checked
+ * against its `configSchema` with ajv (defaults filled in, unknown properties refused) as the
+ * engine checks them before a preview.
+ */
+export function readPolicyConfig(text: string, policies: MigrationPolicy[] = migrationPolicies()): PolicyConfig {
+    let raw: unknown;
+    try {
+        raw = JSON.parse(text);
+    } catch (err) {
+        throw new PolicyConfigError(`not JSON: ${(err as Error).message}`);
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+        throw new PolicyConfigError(
+            'expected an object such as {"all": "mandatory", "ttl-lowered-before-shift": {"maxShiftTtlSeconds": 60}}',
+        );
+    const level = (key: string, v: unknown): EnforcementLevel => {
+        if (!LEVELS.includes(v as EnforcementLevel))
+            throw new PolicyConfigError(`${key}: ${JSON.stringify(v)} is not an enforcement level; expected one of ${LEVELS.join(", ")}`);
+        return v as EnforcementLevel;
+    };
+    const config: PolicyConfig = { policies: {} };
+    const ajv = new Ajv({ useDefaults: true, allErrors: true });
+    for (const [key, value] of Object.entries(raw)) {
+        if (key === "all") {
+            config.all = level(
+                "all",
+                typeof value === "object" && value !== null ? (value as { enforcementLevel?: unknown }).enforcementLevel : value,
+            );
+            continue;
+        }
+        const policy = policies.find((p) => p.name === key);
+        if (!policy)
+            throw new PolicyConfigError(
+                `${key}: no policy of that name in the pack; its policies: ${policies.map((p) => p.name).join(", ")}`,
+            );
+        const { enforcementLevel, ...properties } = (typeof value === "string" ? { enforcementLevel: value } : value) as Record<
+            string,
+            unknown
+        >;
+        const schema = {
+            type: "object",
+            properties: policy.configSchema?.properties ?? {},
+            required: policy.configSchema?.required ?? [],
+            additionalProperties: false,
+        };
+        const validate = ajv.compile(schema);
+        if (!validate(properties))
+            throw new PolicyConfigError(
+                `${key}: ${(validate.errors ?? []).map((e) => `${e.instancePath || "(properties)"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`).join("; ")}`,
+            );
+        config.policies[key] = {
+            ...(enforcementLevel !== undefined ? { enforcementLevel: level(`${key}.enforcementLevel`, enforcementLevel) } : {}),
+            properties,
+        };
+    }
+    // The engine hands every configurable policy its schema's defaults, configured or not.
+    for (const p of policies)
+        if (p.configSchema && !config.policies[p.name]) {
+            const properties: Record<string, unknown> = {};
+            ajv.compile({ type: "object", properties: p.configSchema.properties })(properties);
+            config.policies[p.name] = { properties };
+        }
+    return config;
 }

@@ -12,7 +12,8 @@ import * as grpc from "@grpc/grpc-js";
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import { OfflineRun, RecordedResource } from "../offline/harness";
-import { PolicyViolation } from "../offline/policies";
+import { PolicyConfig, PolicyViolation } from "../offline/policies";
+import { MigrationPolicy } from "../policy/resources";
 import { ROOT } from "./helpers";
 import { pluginPort } from "./plugin-port";
 
@@ -87,6 +88,23 @@ export class PolicyPackProcess {
             version: res.getVersion(),
             policies: res.getPoliciesList().map((p) => [p.getName(), LEVELS[p.getEnforcementlevel()]]),
         };
+    }
+
+    /**
+     * Configure, as the engine sends it after reading `--policy-pack-config`: every policy with
+     * its effective level (its own entry, else `all`, else the pack's) and its properties.
+     */
+    async configure(config: PolicyConfig, policies: MigrationPolicy[]): Promise<void> {
+        const req = new proto.ConfigureAnalyzerRequest();
+        const map = req.getPolicyconfigMap();
+        const LEVEL: Record<string, number> = { advisory: 0, mandatory: 1, disabled: 2 };
+        for (const p of policies) {
+            const c = new proto.PolicyConfig();
+            c.setEnforcementlevel(LEVEL[config.policies[p.name]?.enforcementLevel ?? config.all ?? p.enforcementLevel ?? "advisory"]);
+            c.setProperties(Struct.fromJavaScript(config.policies[p.name]?.properties ?? {}));
+            map.set(p.name, c);
+        }
+        await this.rpc("configure", req);
     }
 
     /** Every violation the pack reports for an offline run: Analyze per resource, then AnalyzeStack. */

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { OfflineRun } from "../offline/harness";
 import { planStackOffline } from "../offline/plan-stack";
-import { evaluatePolicies, PolicyViolation } from "../offline/policies";
+import { evaluatePolicies, PolicyViolation, readPolicyConfig } from "../offline/policies";
 import { migrationPolicies, POLICY_PACK_NAME } from "../policy/policies";
 import { run } from "../program";
 import { HealthGate } from "../providers/health-gate";
@@ -76,6 +76,42 @@ describe("the real policy pack (run-policy-pack, over gRPC) agrees with the offl
             const plan = await planned(stack);
             assert.deepEqual([await pack.violations(plan), await evaluatePolicies(plan)], [[], []]);
         });
+
+    it("configured as --policy-pack-config would (a policy disabled, another's property set): the same verdicts", async () => {
+        const policies = migrationPolicies();
+        const config = readPolicyConfig(
+            JSON.stringify({ "no-load-balancer-outside-controller": "disabled", "ttl-lowered-before-shift": { maxShiftTtlSeconds: 30 } }),
+            policies,
+        );
+        const keptLb = editedStackFile(
+            "workloads",
+            dir,
+            (c) => ((c["migration:transplant"] as Record<string, unknown>).keepLoadBalancers = ["api01-debug"]),
+            "kept-lb.yaml",
+        );
+        const plans = [await planned("workloads", keptLb), await planned("cutover")];
+        try {
+            await pack.configure(config, policies);
+            for (const plan of plans)
+                assert.deepEqual(
+                    sorted(await pack.violations(plan)),
+                    sorted((await evaluatePolicies(plan, policies, config)).map(asThePackReports)),
+                );
+            assert.deepEqual(
+                await evaluatePolicies(plans[0], policies, config),
+                [],
+                "the kept load balancer is the operator's reviewed exception",
+            );
+            assert.deepEqual(
+                (await evaluatePolicies(plans[1], policies, config)).map((v) => `${v.level} ${v.policy} ${v.message}`),
+                [
+                    `advisory ttl-lowered-before-shift api01.source-team1.dev.aliyun.cloud.cn.aibang sends 20 % to B with a TTL of 60 s (above 30 s): the TTL was not lowered before the shift`,
+                ],
+            );
+        } finally {
+            await pack.configure(readPolicyConfig("{}", policies), policies);
+        }
+    });
 
     it("program variants (gate dependency dropped, every weight 0) and configs (a kept LoadBalancer, Kong moved alone): the same violations", async () => {
         const noGate: pulumi.ResourceTransformation = (a) =>

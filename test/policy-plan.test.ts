@@ -277,6 +277,53 @@ describe("ledger-agrees: validateStack over a whole cutover plan (cross-resource
     });
 });
 
+describe("--policy-config FILE: the pack's configuration, as pulumi preview --policy-pack-config takes it", () => {
+    let dir: string;
+    before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-"))));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const write = (name: string, text: string) => {
+        const file = path.join(dir, name);
+        fs.writeFileSync(file, text);
+        return file;
+    };
+
+    it("a kept LoadBalancer with no-load-balancer-outside-controller disabled (the reviewed exception): exit 0, no violation", async () => {
+        const stack = editedStackFile(
+            "workloads",
+            dir,
+            (c) => ((c["migration:transplant"] as Record<string, unknown>).keepLoadBalancers = ["api01-debug"]),
+        );
+        const config = write(
+            "policy-config.json",
+            JSON.stringify({ "no-load-balancer-outside-controller": { enforcementLevel: "disabled" } }),
+        );
+        const { code, stdout, stderr } = await plan(["--stack", "workloads", "--config", stack, "--policy-config", config, "--json"]);
+        assert.deepEqual([code, stderr, JSON.parse(stdout).policy], [0, "", { violations: [] }]);
+    });
+
+    it("a configuration the pack would refuse exits 2 before planning, saying what is wrong", async () => {
+        const cases: [string, string][] = [
+            ["{", "not JSON: "],
+            [
+                '{"no-such-policy": "advisory"}',
+                "no-such-policy: no policy of that name in the pack; its policies: name-records-always-answer, ",
+            ],
+            ['{"all": "warn"}', 'all: "warn" is not an enforcement level; expected one of advisory, mandatory, disabled'],
+            ['{"ttl-lowered-before-shift": {"maxShiftTtlSeconds": 0}}', "ttl-lowered-before-shift: /maxShiftTtlSeconds must be >= 1"],
+            [
+                '{"ttl-lowered-before-shift": {"maxTtl": 60}}',
+                "ttl-lowered-before-shift: (properties) must NOT have additional properties (maxTtl)",
+            ],
+        ];
+        for (const [i, [text, message]] of cases.entries()) {
+            const file = write(`bad-${i}.json`, text);
+            const { code, stdout, stderr } = await plan(["--stack", "cutover", "--policy-config", file]);
+            assert.deepEqual([code, stdout], [2, ""], text);
+            assert.ok(stderr.startsWith(`plan: --policy-config ${path.relative(ROOT, file)}: ${message}`), `${text}: ${stderr}`);
+        }
+    });
+});
+
 describe("a config that breaks an invariant: npm run plan prints the violation and exits 1", () => {
     it("a transplanted LoadBalancer Service kept (transplant.keepLoadBalancers) buys a load balancer: no-load-balancer-outside-controller", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-lb-"));
