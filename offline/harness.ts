@@ -79,6 +79,8 @@ export interface RecordedResource {
     dependencies: string[];
     /** The `additionalSecretOutputs` option (the provider SDKs' own included). Not part of the plan document. */
     additionalSecretOutputs: string[];
+    /** A component's registered outputs as the engine receives them (`registerOutputs`); kept with `keepWire`. */
+    outputsWire?: Record<string, unknown>;
     /**
      * The `aliases` option as the engine receives it (the provider SDKs' own type aliases
      * included); absent when there are none.
@@ -463,11 +465,13 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
         cb(null, answer);
     };
     monitor.registerResourceOutputs = (req: Request, cb: Callback) => {
+        const wire = req.getOutputs?.()?.toJavaScript() ?? {};
         if (req.getUrn?.() === stackUrn) {
-            const wire = req.getOutputs?.()?.toJavaScript() ?? {};
             outputs = renderWireValue(wire) as Record<string, unknown>;
             if (args.keepWire) outputsWire = wire;
         }
+        const component = byUrn.get(req.getUrn?.() ?? "");
+        if (component && args.keepWire) component.outputsWire = wire;
         cb(null, {});
     };
 

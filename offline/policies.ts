@@ -1,12 +1,18 @@
 /**
  * The offline plan runs the policy pack (policy/): the same policy objects, called with the
- * arguments pulumi-policy's analyzer would build (@pulumi/policy 1.21.0 server.js) from the
- * values the engine would send — each resource's wire inputs, secrets unwrapped, unknowns behind
- * the proxy that throws — for every resource (resource policies) and once over the whole stack
- * (stack policies: providers left out, the stack resource's props its outputs, parents and
- * dependencies as resources). Offline a resource's outputs are its inputs, as in a preview.
- * A policy that reads a value only an apply knows is reported as the analyzer reports it: not
- * run during preview, advisory.
+ * arguments pulumi-policy's analyzer builds (@pulumi/policy 1.21.0 server.js) from what the
+ * engine sends in a preview (pulumi/pulumi pkg/resource/deploy step_generator.go):
+ * - resource policies, once per registered resource (providers included; reads are not
+ *   registrations), over its inputs — the stack's own resource has none;
+ * - stack policies, once, over every registered resource's outputs (`AnalyzeResources` ranges
+ *   over all of the deployment's new states, providers included): a custom resource about to be
+ *   created shows its inputs as outputs, a component what it registered (the stack's outputs for
+ *   the stack resource), and a component a provider implements (a Helm v4 Chart) only what that
+ *   provider registers, which offline is nothing; parents and dependencies as resources.
+ * Secrets arrive unwrapped and unknowns behind the proxy that throws, by pulumi-policy's own
+ * modules (policy/analyzer.ts). A policy that reads a value only an apply knows is reported as
+ * the analyzer reports it: not run during preview, advisory. Offline every resource is new:
+ * a preview of an existing stack would give an unchanged resource its last outputs instead.
  */
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { analyzerProps, isUnknownValueError } from "../policy/analyzer";
@@ -26,7 +32,6 @@ class NotApplicable extends Error {}
 const notApplicable = (reason?: string): never => {
     throw new NotApplicable(reason);
 };
-const isProvider = (r: RecordedResource) => r.type.startsWith("pulumi:providers:");
 
 /**
  * Evaluates `policies` (the pack's, by default) on an offline run kept with its wire values
@@ -38,10 +43,14 @@ export async function evaluatePolicies(
     config: PolicyConfig = readPolicyConfig("{}", policies),
 ): Promise<PolicyViolation[]> {
     const violations: PolicyViolation[] = [];
-    const wireOf = (r: RecordedResource): Record<string, unknown> => {
-        if (!r.parent && r.type === "pulumi:pulumi:Stack") return run.outputsWire ?? {};
+    const inputsOf = (r: RecordedResource): Record<string, unknown> => {
         if (!r.wire) throw new Error(`evaluatePolicies: ${r.urn} was recorded without its wire values (run the plan with keepWire)`);
         return r.wire;
+    };
+    const outputsOf = (r: RecordedResource): Record<string, unknown> => {
+        if (!r.parent && r.type === "pulumi:pulumi:Stack") return run.outputsWire ?? {};
+        if (r.remote) return r.outputsWire ?? {};
+        return r.custom ? inputsOf(r) : (r.outputsWire ?? {});
     };
     const optsOf = (r: RecordedResource) => ({
         protect: r.options.protect,
@@ -77,13 +86,13 @@ export async function evaluatePolicies(
         if ("validateResource" in p && p.validateResource) {
             const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
             for (const r of run.resources) {
-                if (r.read || isProvider(r)) continue;
+                if (r.read) continue;
                 const report: ReportViolation = (message) => violations.push({ policy: p.name, level: level(p), urn: r.urn, message });
                 for (const validate of validations)
                     await guarded(p, r.urn, () => {
                         const args: ResourceValidationArgs = {
                             type: r.type,
-                            props: analyzerProps(wireOf(r)),
+                            props: analyzerProps(inputsOf(r)),
                             urn: r.urn,
                             name: r.name,
                             opts: optsOf(r),
@@ -104,7 +113,7 @@ export async function evaluatePolicies(
                 violations.push({ policy: p.name, level: level(p), urn: urn ?? stackUrn, message });
             await guarded(p, stackUrn, () => {
                 const args: StackValidationArgs = {
-                    resources: stackResources(run, wireOf, optsOf),
+                    resources: stackResources(run, outputsOf, optsOf),
                     getConfig,
                     notApplicable,
                     stackTags: new Map(),
@@ -150,7 +159,7 @@ export function linkedResources(entries: StackEntry[]): PolicyResource[] {
     return [...byUrn.values()];
 }
 
-/** The stack's resources (providers left out, as the engine leaves them out) as a stack validation receives them. */
+/** The stack's registered resources (providers included, reads not) as a stack validation receives them. */
 function stackResources(
     run: OfflineRun,
     wireOf: (r: RecordedResource) => Record<string, unknown>,
@@ -158,7 +167,7 @@ function stackResources(
 ): PolicyResource[] {
     return linkedResources(
         run.resources
-            .filter((r) => !isProvider(r))
+            .filter((r) => !r.read)
             .map((r) => ({
                 urn: r.urn,
                 type: r.type,

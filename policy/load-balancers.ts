@@ -2,16 +2,18 @@
  * A load balancer is bought only where the platform stack runs an ingress controller: a Service
  * of type LoadBalancer makes ACK's cloud controller manager create an SLB/NLB (Alibaba Cloud,
  * "Use annotations to configure CLB instances"). The only ones this project means to buy are the
- * isolated ingress's (components/isolated-ingress.ts), in the namespace of the ingress-nginx
- * release it deploys; a transplanted workload's Service (plan/transplant/services.ts) must not
- * bring its own. ALB Ingress buys its load balancer through an AlbConfig, not a Service.
+ * isolated ingress's (components/isolated-ingress.ts), in the controller namespace it creates; a
+ * transplanted workload's Service (plan/transplant/services.ts) must not bring its own. ALB
+ * Ingress buys its load balancer through an AlbConfig, not a Service. The controller namespaces
+ * are read from the Namespace resources an IsolatedIngress registers — not from its Helm Chart,
+ * whose only output under the engine is `resources` (pulumi-kubernetes helm/v4 chart.go).
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { ISOLATED_INGRESS_TYPE } from "../vocabulary/resource-types";
+import { ancestorOf } from "./resources";
 
 const SERVICE_TYPE = "kubernetes:core/v1:Service";
-const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
-/** The chart whose controller the isolated ingress's LoadBalancer Service fronts (plan/ingress-implementation.ts). */
-const CONTROLLER_CHART = "ingress-nginx";
+const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 
 export const noLoadBalancerOutsideController: StackValidationPolicy = {
     name: "no-load-balancer-outside-controller",
@@ -20,7 +22,9 @@ export const noLoadBalancerOutsideController: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const controllerNamespaces = new Set(
-            args.resources.filter((r) => r.type === CHART_TYPE && r.props.chart === CONTROLLER_CHART).map((r) => String(r.props.namespace)),
+            args.resources
+                .filter((r) => r.type === NAMESPACE_TYPE && ancestorOf(r, ISOLATED_INGRESS_TYPE))
+                .map((r) => String(r.props.metadata?.name)),
         );
         for (const r of args.resources) {
             if (r.type !== SERVICE_TYPE || r.props.spec?.type !== "LoadBalancer") continue;

@@ -15,7 +15,10 @@ export const sourceProtectedUntilAllowed: StackValidationPolicy = {
         "The source stack's adopted resources carry protect: true unless the stack's decommission verdict (its decommission.allowed output) says decommissioning is allowed.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        const adopted = args.resources.filter((r) => ancestorOf(r, SOURCE_FOOTPRINT_TYPE) && !r.opts.protect);
+        // A provider is how A is reached, not a piece of A: deleting it deletes nothing in A.
+        const adopted = args.resources.filter(
+            (r) => ancestorOf(r, SOURCE_FOOTPRINT_TYPE) && !r.type.startsWith("pulumi:providers:") && !r.opts.protect,
+        );
         if (adopted.length === 0) return;
         const verdict = stackOutputs(args.resources).decommission as { allowed?: unknown } | undefined;
         if (verdict?.allowed === true) return;

@@ -119,9 +119,16 @@ export class PolicyPackProcess {
                     message: d.getMessage(),
                 });
         };
-        const isProvider = (r: RecordedResource) => r.type.startsWith("pulumi:providers:");
+        // What the engine sends (pulumi/pulumi pkg/resource/deploy step_generator.go): Analyze with each
+        // registration's inputs as it comes (reads are not registrations; providers are); AnalyzeStack
+        // (`AnalyzeResources`) with every new state's outputs — a custom resource to be created shows
+        // its inputs, a component what it registered, the stack resource the stack outputs.
         const stackUrn = run.resources.find((r) => !r.parent)!.urn;
-        const propsOf = (r: RecordedResource) => Struct.fromJavaScript(r.urn === stackUrn ? (run.outputsWire ?? {}) : r.wire);
+        const inputsOf = (r: RecordedResource) => Struct.fromJavaScript(r.wire ?? {});
+        const outputsOf = (r: RecordedResource) =>
+            Struct.fromJavaScript(
+                r.urn === stackUrn ? (run.outputsWire ?? {}) : r.custom && !r.remote ? (r.wire ?? {}) : (r.outputsWire ?? {}),
+            );
         const options = (r: RecordedResource) => {
             const o = new proto.AnalyzerResourceOptions();
             o.setProtect(r.options.protect);
@@ -131,28 +138,24 @@ export class PolicyPackProcess {
             return o;
         };
         // An AnalyzeRequest and a stack's AnalyzerResource carry a resource the same way.
-        const described = <M extends Described>(message: M, r: RecordedResource): M => {
+        const described = <M extends Described>(message: M, r: RecordedResource, props: unknown): M => {
             message.setType(r.type);
             message.setUrn(r.urn);
             message.setName(r.name);
-            message.setProperties(propsOf(r));
+            message.setProperties(props);
             message.setOptions(options(r));
             return message;
         };
-        for (const r of run.resources) {
-            if (r.read || isProvider(r)) continue;
-            collect(await this.rpc("analyze", described(new proto.AnalyzeRequest(), r)), r.urn);
-        }
+        const registered = run.resources.filter((r) => !r.read);
+        for (const r of registered) collect(await this.rpc("analyze", described(new proto.AnalyzeRequest(), r, inputsOf(r))), r.urn);
         const req = new proto.AnalyzeStackRequest();
         req.setResourcesList(
-            run.resources
-                .filter((r) => !isProvider(r))
-                .map((r) => {
-                    const a = described(new proto.AnalyzerResource(), r);
-                    if (r.parent) a.setParent(r.parent);
-                    a.setDependenciesList(r.dependencies);
-                    return a;
-                }),
+            registered.map((r) => {
+                const a = described(new proto.AnalyzerResource(), r, outputsOf(r));
+                if (r.parent) a.setParent(r.parent);
+                a.setDependenciesList(r.dependencies);
+                return a;
+            }),
         );
         collect(await this.rpc("analyzeStack", req), stackUrn);
         return found;

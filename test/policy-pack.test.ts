@@ -17,7 +17,7 @@ import { migrationPolicies, POLICY_PACK_NAME } from "../policy/policies";
 import { run } from "../program";
 import { HealthGate } from "../providers/health-gate";
 import { KONG_UPSTREAM_ENTITY_TYPE, NAME_RECORDS_TYPE } from "../vocabulary/resource-types";
-import { editedStackFile, ROOT } from "./helpers";
+import { editedStackFile, planConfig, platformConfig, ROOT } from "./helpers";
 import { PolicyPackProcess } from "./policy-analyzer";
 
 const NOW = new Date("2026-11-26T00:00:00Z");
@@ -76,6 +76,11 @@ describe("the real policy pack (run-policy-pack, over gRPC) agrees with the offl
             const plan = await planned(stack);
             assert.deepEqual([await pack.violations(plan), await evaluatePolicies(plan)], [[], []]);
         });
+
+    it("a platform stack on ingress-nginx (its own LoadBalancer Service, a Helm Chart whose only outputs are its resources): no violation from either", async () => {
+        const plan = await planConfig(platformConfig(), { keepWire: "values" });
+        assert.deepEqual([await pack.violations(plan), await evaluatePolicies(plan)], [[], []]);
+    });
 
     it("configured as --policy-pack-config would (a policy disabled, another's property set): the same verdicts", async () => {
         const policies = migrationPolicies();

@@ -20,6 +20,7 @@ import {
     API_CUTOVER_TYPE,
     DNS_CUTOVER_TYPE,
     HEALTH_GATE_TYPE,
+    ISOLATED_INGRESS_TYPE,
     KONG_UPSTREAM_ENTITY_TYPE,
     NAME_RECORDS_TYPE,
     SOURCE_FOOTPRINT_TYPE,
@@ -251,15 +252,19 @@ describe("policy no-load-balancer-outside-controller", () => {
         name: `svc-${namespace}`,
         props: { metadata: { name: "lb", namespace }, spec: { type } },
     });
-    const chart: TestResource = {
-        type: "kubernetes:helm.sh/v4:Chart",
-        name: "c",
-        props: { chart: "ingress-nginx", namespace: "team1-ingress" },
+    // The controller namespace the isolated ingress registers (its Helm Chart's props are not readable under the engine).
+    const controller: TestResource = { type: ISOLATED_INGRESS_TYPE, name: "team1" };
+    const controllerNamespace: TestResource = {
+        type: "kubernetes:core/v1:Namespace",
+        name: "team1-namespace",
+        parent: "team1",
+        props: { metadata: { name: "team1-ingress" } },
     };
     it("passes the isolated ingress's load balancer in its controller's namespace, and ClusterIP Services anywhere", async () => {
         assert.deepEqual(
             await runStackPolicy(noLoadBalancerOutsideController, [
-                chart,
+                controller,
+                controllerNamespace,
                 service("team1-ingress", "LoadBalancer"),
                 service("team1-ns", "ClusterIP"),
             ]),
@@ -267,9 +272,12 @@ describe("policy no-load-balancer-outside-controller", () => {
         );
     });
     it("refuses a LoadBalancer Service in a workload namespace", async () => {
-        assert.deepEqual(await runStackPolicy(noLoadBalancerOutsideController, [chart, service("team1-ns", "LoadBalancer")]), [
-            "svc-team1-ns: Service team1-ns/lb is of type LoadBalancer outside the ingress controller namespace team1-ingress: it would buy a load balancer of its own; traffic enters B through the isolated ingress",
-        ]);
+        assert.deepEqual(
+            await runStackPolicy(noLoadBalancerOutsideController, [controller, controllerNamespace, service("team1-ns", "LoadBalancer")]),
+            [
+                "svc-team1-ns: Service team1-ns/lb is of type LoadBalancer outside the ingress controller namespace team1-ingress: it would buy a load balancer of its own; traffic enters B through the isolated ingress",
+            ],
+        );
         assert.deepEqual(await runStackPolicy(noLoadBalancerOutsideController, [service("team1-ns", "LoadBalancer")]), [
             "svc-team1-ns: Service team1-ns/lb is of type LoadBalancer outside any ingress controller namespace of this stack: it would buy a load balancer of its own; traffic enters B through the isolated ingress",
         ]);
