@@ -66,7 +66,9 @@ export class DnsCutover extends pulumi.ComponentResource {
                     ttl: r.ttl,
                     remark: `migration: ${plan.api} intermediate name of side ${r.side}`,
                 },
-                { parent: this },
+                // B's intermediate name carries B's whole DNS share: re-pointing it (B's load balancer
+                // renamed) waits for the gate like the legacy name's weights do.
+                { parent: this, ...(r.side === "B" && args.gate ? { dependsOn: [args.gate] } : {}) },
             );
         }
         const own = plan.records.filter((x) => x.rr === undefined);

@@ -22,26 +22,43 @@ interface Move {
 }
 
 /**
- * What moves a share to B, per resource: a NameRecords set by its weights; a Kong upstream by its
- * targets' weights — or, with one target (stable-hostname mode), by the record of that target's
- * name, whose CNAME the cutover switches from A's long host to B's.
+ * What moves a share to B, per resource: a NameRecords set by its weights, and the record of B's
+ * intermediate name its B CNAME points at (which re-points the whole share when B's load
+ * balancer changes); a Kong upstream by its targets' weights — or, with one target
+ * (stable-hostname mode), by the record of that target's name, whose CNAME the cutover switches
+ * from A's long host to B's.
  */
-function moves(r: PolicyResource, all: readonly PolicyResource[]): Move | undefined {
+function moves(r: PolicyResource, all: readonly PolicyResource[]): Move[] {
+    // The record of a name this stack writes (host relative to its zone, as the record's `rr` says it).
+    const recordOf = (host: string) =>
+        all.find(
+            (x) =>
+                DNS_RECORD_TYPES.has(x.type) &&
+                typeof x.props.rr === "string" &&
+                host.toLowerCase().startsWith(`${x.props.rr.toLowerCase()}.`),
+        );
     if (r.type === NAME_RECORDS_TYPE) {
-        const share = shareOfB((r.props.records ?? []) as Weighted[]) ?? 0;
-        return { resource: r, layer: "dns", what: `DNS ${nameRecordsHost(r.props as { rr: string; zone: string })}`, share };
+        const records = (r.props.records ?? []) as (Weighted & { type: string; value: string })[];
+        const share = shareOfB(records) ?? 0;
+        const what = `DNS ${nameRecordsHost(r.props as { rr: string; zone: string })}`;
+        // B's share by a CNAME to an intermediate name (B's load balancer by name): that name's record re-points it too.
+        const viaNames = records
+            .filter((x) => x.side === "B" && x.type === "CNAME" && x.weight > 0)
+            .flatMap((x) => {
+                const record = recordOf(x.value);
+                return record ? [{ resource: record, layer: "dns" as const, what: `${what}'s B name ${x.value}`, share }] : [];
+            });
+        return [{ resource: r, layer: "dns", what, share }, ...viaNames];
     }
-    if (r.type !== KONG_UPSTREAM_ENTITY_TYPE) return undefined;
+    if (r.type !== KONG_UPSTREAM_ENTITY_TYPE) return [];
     const targets = (r.props.targets ?? []) as (Weighted & { target: string })[];
     const upstream = `Kong upstream ${(r.props.upstream as { name?: string } | undefined)?.name ?? r.name}`;
     const share = shareOfB(targets) ?? 0;
-    if (targets.length !== 1) return { resource: r, layer: "kong", what: upstream, share };
+    if (targets.length !== 1) return [{ resource: r, layer: "kong", what: upstream, share }];
     const host = targets[0].target.replace(/:\d+$/, "").toLowerCase();
-    const record = all.find(
-        (x) => DNS_RECORD_TYPES.has(x.type) && typeof x.props.rr === "string" && host.startsWith(`${x.props.rr.toLowerCase()}.`),
-    );
+    const record = recordOf(host);
     // A stable host name this stack does not write is not this stack's move.
-    return record ? { resource: record, layer: "kong", what: `${upstream}'s stable host name ${host} (its CNAME)`, share } : undefined;
+    return record ? [{ resource: record, layer: "kong", what: `${upstream}'s stable host name ${host} (its CNAME)`, share }] : [];
 }
 
 export const shareRisesBehindGate: StackValidationPolicy = {
@@ -52,9 +69,8 @@ export const shareRisesBehindGate: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const gate = stackOutputs(args.resources).gate as { enabled?: unknown } | undefined;
         if (gate?.enabled === false) return;
-        for (const r of args.resources) {
-            const move = moves(r, args.resources);
-            if (!move || move.share <= 0) continue;
+        for (const move of args.resources.flatMap((r) => moves(r, args.resources))) {
+            if (move.share <= 0) continue;
             const { resource } = move;
             // The API's gate: a HealthGate under the same ApiCutover (any HealthGate in a stack written without one).
             const api = ancestorOf(resource, API_CUTOVER_TYPE);

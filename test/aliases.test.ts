@@ -72,7 +72,8 @@ const REWRITTEN_SINCE = new Set([KONG_UPSTREAM_ENTITY_TYPE]);
  * stable host name's CNAME moved Kong's whole share without waiting for the gate, and that the
  * gate did not carry Kong's share):
  * - a HealthGate's `shares.kong` where the snapshot's gate had no Kong share;
- * - the HealthGate in a stable host name's record's (`*-origin`) `dependsOn`.
+ * - the HealthGate in a stable host name's record's (`*-origin`) `dependsOn`, and in B's
+ *   intermediate name's (`*-to-b`): each re-points B's whole share.
  */
 function deliberate(
     prior: Doc["resources"][number],
@@ -82,7 +83,7 @@ function deliberate(
         const { kong: _kong, ...shares } = now.inputs.shares as Record<string, number>;
         return { ...now, inputs: { ...now.inputs, shares } };
     }
-    if (now.name.endsWith("-origin"))
+    if (now.name.endsWith("-origin") || now.name.endsWith("-to-b"))
         return {
             ...now,
             options: { ...now.options, dependsOn: (now.options.dependsOn as string[]).filter((u) => !u.includes(HEALTH_GATE_TYPE)) },

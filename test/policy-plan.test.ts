@@ -185,6 +185,14 @@ describe("mutation checks: a program variant that breaks an invariant makes its 
         ]);
     });
 
+    it("B's intermediate name written without the gate: share-rises-behind-gate names it (it re-points B's whole DNS share)", async () => {
+        const variant: pulumi.ResourceTransformation = (a) =>
+            a.name === "dns-api01-to-b" ? { props: a.props, opts: { ...a.opts, dependsOn: [] } } : undefined;
+        assert.deepEqual(lines(await violationsOf("cutover", variant)), [
+            `mandatory share-rises-behind-gate dns-api01-to-b: DNS ${HOST}'s B name api01-b.source-team1.dev.aliyun.cloud.cn.aibang sends 20 % to B without depending on api-api01's HealthGate: B's share would rise before B proved itself`,
+        ]);
+    });
+
     it("a loss written before a gain (every weight 0): name-records-always-answer and kong-targets-carry-weight fire, and the ledger no longer agrees", async () => {
         const zero = (list: { weight: number }[]) => list.map((x) => ({ ...x, weight: 0 }));
         const variant: pulumi.ResourceTransformation = (a) => {
