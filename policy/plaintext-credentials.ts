@@ -16,14 +16,59 @@ import { isUnknownValueError } from "./analyzer";
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
 /** A JWT (header and payload are base64url JSON objects: `eyJ`), or an HTTP credential with its scheme. */
 const TOKEN = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*|^(?:Bearer|Basic) [A-Za-z0-9._~+/=-]{8,}$/;
-/** Property names that say their value is a credential (their last word). */
-const CREDENTIAL_NAME = /(?:password|passwd|passphrase|token|secret|apikey|api_key|accesskeysecret|privatekey|private_key|clientsecret)$/i;
+/** The last word (or last two) of a name that says its value is a credential. */
+const CREDENTIAL_WORDS = new Set([
+    "password",
+    "passwd",
+    "passphrase",
+    "pwd",
+    "pass",
+    "token",
+    "secret",
+    "credential",
+    "credentials",
+    "apikey",
+    "privatekey",
+    "accesskeysecret",
+]);
 
-/** What makes a leaf look like a credential, or undefined. */
-function looksLike(key: string, value: string): string | undefined {
+/** Whether a name (a property's, an env var's, an assignment's) says its value is a credential: `DB_PASS`, `adminToken`, `api-key`. */
+function credentialName(name: string): boolean {
+    const words = name
+        .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+    const last = words.slice(-3);
+    return [last.slice(-1), last.slice(-2), last].some((w) => w.length > 0 && CREDENTIAL_WORDS.has(w.join("")));
+}
+/** `name=value` or `name: value` inside a text (a `--db-password=…` argument, a properties file line). */
+const ASSIGNMENT = /(?:^|[\s;,&?"'])(?:--?)?([A-Za-z0-9_.-]+)\s*[=:]\s*([^\s;,&"']+)/g;
+
+/**
+ * Whether a value said to be a credential is one: eight characters or more, not a word people
+ * use for a switch, not a placeholder filled elsewhere (`${VAR}`, `$(VAR)`), and with a digit or
+ * a symbol in it — so `"true"` (an injector's switch) and `X-CSRF-Token` (a header's name) are
+ * not; a password of letters only goes unseen, the price of not flagging every name.
+ */
+function secretLike(value: string): boolean {
+    return (
+        value.length >= 8 &&
+        !/^(?:true|false|yes|no|on|off|null|none|enabled|disabled)$/i.test(value) &&
+        !/^\$[({]/.test(value) &&
+        !/^\d+$/.test(value) &&
+        /[0-9!@#%^*+=~]/.test(value)
+    );
+}
+
+/** What makes a leaf look like a credential, or undefined; `key` is its property's name, `named` the env var it is the value of. */
+function looksLike(key: string, value: string, named?: string): string | undefined {
     if (PRIVATE_KEY.test(value)) return "a private key";
     if (TOKEN.test(value)) return "a token";
-    if (value !== "" && CREDENTIAL_NAME.test(key)) return `a credential (by its name ${key})`;
+    if (named !== undefined && credentialName(named) && secretLike(value)) return `a credential (env ${named})`;
+    if (credentialName(key) && secretLike(value)) return `a credential (by its name ${key})`;
+    for (const [, name, v] of value.matchAll(ASSIGNMENT))
+        if (credentialName(name) && secretLike(v)) return `a credential (a ${name} assignment in its text)`;
     return undefined;
 }
 
@@ -37,13 +82,25 @@ function known(value: Record<string, unknown>, key: string | number): unknown {
     }
 }
 
+interface Leaf {
+    path: string[];
+    key: string;
+    value: string;
+    /** The `name` beside it, when it is the `value` of a `{name, value}` pair (a container's env var). */
+    named?: string;
+}
+
 /** Every string leaf with its path (`a.b[0].c`); a dynamic resource's serialised provider is code, not input. */
-function* leaves(value: unknown, path: string[], key: string): Generator<{ path: string[]; key: string; value: string }> {
-    if (typeof value === "string") yield { path, key, value };
+function* leaves(value: unknown, path: string[], key: string, named?: string): Generator<Leaf> {
+    if (typeof value === "string") yield { path, key, value, ...(named !== undefined ? { named } : {}) };
     else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* leaves(known(value as never, i), [...path, `[${i}]`], key);
-    else if (typeof value === "object" && value !== null)
-        for (const k of Object.keys(value))
-            if (!(path.length === 0 && k === "__provider")) yield* leaves(known(value as Record<string, unknown>, k), [...path, k], k);
+    else if (typeof value === "object" && value !== null) {
+        const obj = value as Record<string, unknown>;
+        const name = known(obj, "name");
+        for (const k of Object.keys(obj))
+            if (!(path.length === 0 && k === "__provider"))
+                yield* leaves(known(obj, k), [...path, k], k, k === "value" && typeof name === "string" ? name : undefined);
+    }
 }
 
 export const noPlaintextCredentials: ResourceValidationPolicy = {
@@ -55,7 +112,7 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
         const declared = new Set(args.opts.additionalSecretOutputs ?? []);
         for (const leaf of leaves(args.props, [], "")) {
             if (declared.has(leaf.path[0])) continue;
-            const what = looksLike(leaf.key, leaf.value);
+            const what = looksLike(leaf.key, leaf.value, leaf.named);
             // The path, never the value: the message is printed and kept.
             if (what)
                 reportViolation(

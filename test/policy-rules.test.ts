@@ -298,7 +298,7 @@ describe("policy no-plaintext-credentials", () => {
         const gate: TestResource = {
             type: HEALTH_GATE_TYPE,
             name: "g",
-            props: { kongAdminToken: "t0ken", kongAdminAuth: "kong-admin-token" },
+            props: { kongAdminToken: "t0ken-example-9f8e", kongAdminAuth: "kong-admin-token" },
             additionalSecretOutputs: ["kongAdminToken"],
         };
         assert.deepEqual(await runResourcePolicy(noPlaintextCredentials, gate), []);
@@ -320,13 +320,74 @@ describe("policy no-plaintext-credentials", () => {
         assert.deepEqual(await runResourcePolicy(noPlaintextCredentials, deployment), [
             "spec.template.spec.containers[0].env[0].value holds a token in plain text: pass it as a Pulumi secret in a property the resource declares secret",
         ]);
-        const gate: TestResource = { type: HEALTH_GATE_TYPE, name: "g", props: { kongAdminToken: "t0ken" } };
+        const gate: TestResource = { type: HEALTH_GATE_TYPE, name: "g", props: { kongAdminToken: "t0ken-example-9f8e" } };
         const messages = await runResourcePolicy(noPlaintextCredentials, gate);
         assert.deepEqual(messages, [
             "kongAdminToken holds a credential (by its name kongAdminToken) in plain text: pass it as a Pulumi secret in a property the resource declares secret",
         ]);
-        assert.ok(!messages.join("").includes("t0ken") && !messages.join("").includes("MIIEvQ"));
+        assert.ok(!messages.join("").includes("t0ken-example") && !messages.join("").includes("MIIEvQ"));
     });
+    it("passes a switch, a header's name and a placeholder that only sound like credentials", async () => {
+        const deployment: TestResource = {
+            type: "kubernetes:apps/v1:Deployment",
+            name: "d",
+            props: {
+                spec: {
+                    template: {
+                        metadata: { annotations: { "vault.hashicorp.com/agent-inject-token": "true" } },
+                        spec: { containers: [{ env: [{ name: "DB_PASSWORD", value: "$(DB_PASSWORD_FROM_VAULT)" }] }] },
+                    },
+                },
+            },
+        };
+        assert.deepEqual(await runResourcePolicy(noPlaintextCredentials, deployment), []);
+        const configMap: TestResource = {
+            type: "kubernetes:core/v1:ConfigMap",
+            name: "c",
+            props: { data: { "csrf.token": "X-CSRF-Token" } },
+        };
+        assert.deepEqual(await runResourcePolicy(noPlaintextCredentials, configMap), []);
+    });
+
+    it("refuses an env var named as a credential, a --password= argument and a password= line, each by its path", async () => {
+        const deployment: TestResource = {
+            type: "kubernetes:apps/v1:Deployment",
+            name: "d",
+            props: {
+                spec: {
+                    template: {
+                        spec: {
+                            containers: [
+                                {
+                                    args: ["--db-password=hunter2-plain"],
+                                    env: [
+                                        { name: "API_TOKEN", value: "tok_live_9f8e7d6c5b4a3210" },
+                                        { name: "DB_PASS", value: "hunter2-plain" },
+                                    ],
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+        };
+        const messages = await runResourcePolicy(noPlaintextCredentials, deployment);
+        assert.deepEqual(messages, [
+            "spec.template.spec.containers[0].args[0] holds a credential (a db-password assignment in its text) in plain text: pass it as a Pulumi secret in a property the resource declares secret",
+            "spec.template.spec.containers[0].env[0].value holds a credential (env API_TOKEN) in plain text: pass it as a Pulumi secret in a property the resource declares secret",
+            "spec.template.spec.containers[0].env[1].value holds a credential (env DB_PASS) in plain text: pass it as a Pulumi secret in a property the resource declares secret",
+        ]);
+        assert.ok(!messages.join("").includes("hunter2") && !messages.join("").includes("tok_live"));
+        const configMap: TestResource = {
+            type: "kubernetes:core/v1:ConfigMap",
+            name: "c",
+            props: { data: { "app.properties": "db.url=jdbc:mysql://db:3306/app\ndb.password=hunter2-plain\n" } },
+        };
+        assert.deepEqual(await runResourcePolicy(noPlaintextCredentials, configMap), [
+            "data.app.properties holds a credential (a db.password assignment in its text) in plain text: pass it as a Pulumi secret in a property the resource declares secret",
+        ]);
+    });
+
     it("reads around a value only an apply knows instead of failing", async () => {
         assert.deepEqual(
             await runResourcePolicy(noPlaintextCredentials, { type: "x:y:Z", name: "z", props: { value: UNKNOWN_STRING } }),
