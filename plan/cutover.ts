@@ -348,8 +348,13 @@ export function effectiveShare(p: Pick<ApiCutoverPlan, "dns" | "kong">): Effecti
     const own = p.dns.records.filter((r) => r.rr === undefined);
     const direct = p.dns.weights ? p.dns.weights.find((w) => w.side === "B")!.weight : own.some((r) => r.side === "B") ? 100 : 0;
     if (!p.kong) return { direct };
-    // Stable-hostname mode: the one target is the origin name, whose CNAME points at A's or B's long host (its side).
-    if (p.kong.mode === "stable-hostname") return { direct, viaKong: p.kong.targets[0]?.side === "B" ? 100 : 0 };
+    // Stable-hostname mode: the one target is the origin name, whose CNAME points at B's long host
+    // (all to B), or at A's source target — by default the legacy name itself, which DNS is moving:
+    // then Kong's requests reach B as the legacy name's clients do (DNS's share).
+    if (p.kong.mode === "stable-hostname") {
+        if (p.kong.targets[0]?.side === "B") return { direct, viaKong: 100 };
+        return { direct, viaKong: p.kong.origin?.cname === p.dns.host ? direct : 0 };
+    }
     const b = p.kong.targets.find((t) => t.side === "B");
     return { direct, viaKong: viaKongShare(b?.weight ?? 0, direct, kongATargetFollowsDns(p)) };
 }

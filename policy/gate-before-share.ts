@@ -8,10 +8,7 @@
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { API_CUTOVER_TYPE, HEALTH_GATE_TYPE, KONG_UPSTREAM_ENTITY_TYPE, NAME_RECORDS_TYPE } from "../vocabulary/resource-types";
-import { ancestorOf, nameRecordsHost, shareOfB, stackOutputs, Weighted } from "./resources";
-
-/** The plain DNS records the program writes (components/dns-services.ts): a stable host name's CNAME is one. */
-const DNS_RECORD_TYPES = new Set(["alicloud:pvtz/zoneRecord:ZoneRecord", "alicloud:dns/alidnsRecord:AlidnsRecord"]);
+import { ancestorOf, hostOf, nameRecordsHost, recordAnswering, shareOfB, stackOutputs, Weighted } from "./resources";
 
 interface Move {
     /** The resource whose write moves the share. */
@@ -30,13 +27,7 @@ interface Move {
  */
 function moves(r: PolicyResource, all: readonly PolicyResource[]): Move[] {
     // The record of a name this stack writes (host relative to its zone, as the record's `rr` says it).
-    const recordOf = (host: string) =>
-        all.find(
-            (x) =>
-                DNS_RECORD_TYPES.has(x.type) &&
-                typeof x.props.rr === "string" &&
-                host.toLowerCase().startsWith(`${x.props.rr.toLowerCase()}.`),
-        );
+    const recordOf = (host: string) => recordAnswering(host, all);
     if (r.type === NAME_RECORDS_TYPE) {
         const records = (r.props.records ?? []) as (Weighted & { type: string; value: string })[];
         const share = shareOfB(records) ?? 0;
@@ -55,7 +46,7 @@ function moves(r: PolicyResource, all: readonly PolicyResource[]): Move[] {
     const upstream = `Kong upstream ${(r.props.upstream as { name?: string } | undefined)?.name ?? r.name}`;
     const share = shareOfB(targets) ?? 0;
     if (targets.length !== 1) return [{ resource: r, layer: "kong", what: upstream, share }];
-    const host = targets[0].target.replace(/:\d+$/, "").toLowerCase();
+    const host = hostOf(targets[0].target);
     const record = recordOf(host);
     // A stable host name this stack does not write is not this stack's move.
     return record ? [{ resource: record, layer: "kong", what: `${upstream}'s stable host name ${host} (its CNAME)`, share }] : [];

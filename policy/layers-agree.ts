@@ -1,47 +1,65 @@
 /**
- * DNS and Kong move one API together: a host at 100 % on B on one layer while the other is
- * below 100 means clients on the lagging path still reach A. That is fine for one observation
- * window (the runbook moves one layer's config with the other's), not beyond: past the window
- * after the phase was applied, it is a half-finished step. Read from the stack outputs the cutover
- * stack publishes (`traffic`, `convergence`, `phaseAppliedAt`); the applied time is known only
- * after an apply, so a preview that shows the layers apart reports the policy as not run.
+ * DNS and Kong move one API together: a legacy host whose clients reach B fully on one path
+ * (directly through DNS, or through Kong) while the other path still sends some to A means a
+ * half-finished step. That is fine for one observation window (the runbook moves one layer's
+ * config with the other's), not beyond it. The shares are the ledger's effective ones (the
+ * cutover stack's `traffic` output, plan/traffic.ts), so a Kong target that follows DNS is not
+ * a split; the time is the API's HealthGate's `passedAt` output, when B last proved itself for
+ * a rise — the moment the current shares began. A gate whose shares this apply changes has no
+ * such time yet (its outputs are new), so the split it brings starts now and is not judged.
+ * With the gate off there is no time to judge by.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { shareOfB, stackOutputs, Weighted } from "./resources";
+import { HEALTH_GATE_TYPE } from "../vocabulary/resource-types";
+import { isUnknownValueError } from "./analyzer";
+import { stackOutputs } from "./resources";
 
 interface Row {
+    api: string;
     host: string;
-    layer: string;
-    targets: Weighted[];
+    effective?: { direct: number; viaKong?: number };
 }
 
-/** The policy, with the clock it compares the applied time against (the offline plan's `--now`). */
+/** `read()`, or undefined when it reads a value only an apply knows. */
+function known<T>(read: () => T): T | undefined {
+    try {
+        return read();
+    } catch (err) {
+        if (isUnknownValueError(err)) return undefined;
+        throw err;
+    }
+}
+
+/** The policy, with the clock it compares the gate's time against (the offline plan's `--now`). */
 export function layersReach100Together(now: () => Date = () => new Date()): StackValidationPolicy {
     return {
         name: "layers-reach-100-together",
         description:
-            "An API at 100 % on B on one layer (DNS or Kong) while the other is below 100 % stays so no longer than its observation window.",
+            "An API whose clients reach B fully on one path (DNS or Kong) while the other still sends some to A stays so no longer than its observation window.",
         enforcementLevel: "advisory",
         validateStack: (args, reportViolation) => {
             const outputs = stackOutputs(args.resources);
-            const rows = (outputs.traffic ?? []) as Row[];
             const windows = new Map(
                 ((outputs.convergence ?? []) as { host: string; observeSeconds: number }[]).map((c) => [c.host, c.observeSeconds]),
             );
-            const byHost = new Map<string, Row[]>();
-            for (const row of rows) byHost.set(row.host, [...(byHost.get(row.host) ?? []), row]);
-            for (const [host, layers] of byHost) {
-                if (layers.length < 2) continue;
-                const shares = layers.map((l) => ({ layer: l.layer, share: shareOfB(l.targets) ?? 0 }));
-                const full = shares.filter((s) => s.share >= 100);
-                const behind = shares.filter((s) => s.share < 100);
-                if (full.length === 0 || behind.length === 0) continue;
-                const applied = new Date(String(outputs.phaseAppliedAt));
-                const window = windows.get(host) ?? 0;
-                const seconds = (now().getTime() - applied.getTime()) / 1000;
+            const gates = new Map(args.resources.filter((r) => r.type === HEALTH_GATE_TYPE).map((g) => [String(g.props.api), g]));
+            const seen = new Set<string>();
+            for (const row of (outputs.traffic ?? []) as Row[]) {
+                if (seen.has(row.host) || !row.effective || row.effective.viaKong === undefined) continue;
+                seen.add(row.host);
+                const { direct, viaKong } = row.effective;
+                if (direct >= 100 === viaKong >= 100) continue;
+                const gate = gates.get(row.api);
+                const passedAt = gate ? known(() => gate.props.passedAt as unknown) : undefined;
+                if (typeof passedAt !== "string") continue;
+                const seconds = (now().getTime() - new Date(passedAt).getTime()) / 1000;
+                const window = windows.get(row.host) ?? 0;
                 if (Number.isNaN(seconds) || seconds <= window) continue;
+                const [full, behind] =
+                    direct >= 100 ? ["directly (DNS)", `through Kong ${viaKong} %`] : ["through Kong", `directly (DNS) ${direct} %`];
                 reportViolation(
-                    `${host}: ${full.map((s) => s.layer).join(", ")} at 100 % on B while ${behind.map((s) => `${s.layer} is at ${s.share} %`).join(", ")}, ${Math.round(seconds)} s after the phase was applied (observation window ${window} s)`,
+                    `${row.host}: its clients reach B fully ${full} but only ${behind}, since the gate last passed at ${passedAt}, longer ago than the observation window (${window} s)`,
+                    gate!.urn,
                 );
             }
         },

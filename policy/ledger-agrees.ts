@@ -10,13 +10,23 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { viaKongShare } from "../plan/traffic";
 import { DNS_CUTOVER_TYPE, KONG_UPSTREAM_ENTITY_TYPE, NAME_RECORDS_TYPE } from "../vocabulary/resource-types";
-import { ancestorOf, nameRecordsHost, shareOfB, stackOutputs, Weighted } from "./resources";
+import { ancestorOf, hostOf, nameRecordsHost, recordAnswering, shareOfB, stackOutputs, Weighted } from "./resources";
 
 interface LedgerRow {
     host: string;
     layer: string;
     upstream?: string;
     effective?: { direct: number; viaKong?: number };
+}
+
+/**
+ * Kong's share to B in stable-hostname mode, read from the record of its one target's name: a
+ * CNAME to the legacy name follows DNS (`direct`); to any other name, the target's side says.
+ */
+function stableShare(target: Weighted & { target: string }, legacy: string, direct: number, all: readonly PolicyResource[]): number {
+    const record = recordAnswering(target.target, all);
+    if (record && typeof record.props.value === "string" && hostOf(record.props.value) === legacy.toLowerCase()) return direct;
+    return target.side === "B" ? 100 : 0;
 }
 
 /** Shares are percentages rounded to 0.01 on both sides. */
@@ -65,8 +75,8 @@ export const ledgerAgrees: StackValidationPolicy = {
             const a = targets.find((t) => t.side === "A");
             const viaKong =
                 targets.length === 1
-                    ? k
-                    : viaKongShare(k, direct, a !== undefined && a.target.replace(/:\d+$/, "").toLowerCase() === row.host.toLowerCase());
+                    ? stableShare(targets[0], row.host, direct, args.resources)
+                    : viaKongShare(k, direct, a !== undefined && hostOf(a.target) === row.host.toLowerCase());
             if (!same(viaKong, row.effective.viaKong))
                 reportViolation(
                     `${row.host}: the ledger says ${row.effective.viaKong} % reaches B through Kong; upstream ${row.upstream}'s targets send ${viaKong} %`,

@@ -40,3 +40,17 @@ export function stackOutputs(resources: readonly PolicyResource[]): Record<strin
 export function nameRecordsHost(props: { rr: string; zone: string }): string {
     return (props.rr === "@" ? props.zone : `${props.rr}.${props.zone}`).toLowerCase();
 }
+
+/** The plain DNS records the program writes through @pulumi/alicloud (components/dns-services.ts): intermediate names, a stable host name. */
+const DNS_RECORD_TYPES = new Set(["alicloud:pvtz/zoneRecord:ZoneRecord", "alicloud:dns/alidnsRecord:AlidnsRecord"]);
+
+/** A host without its port or trailing dot, lower case. */
+export function hostOf(target: string): string {
+    return target.replace(/:\d+$/, "").replace(/\.$/, "").toLowerCase();
+}
+
+/** The plain DNS record among `all` that answers `host` (its `rr` is the host relative to the zone), if this stack writes it. */
+export function recordAnswering(host: string, all: readonly PolicyResource[]): PolicyResource | undefined {
+    const h = hostOf(host);
+    return all.find((x) => DNS_RECORD_TYPES.has(x.type) && typeof x.props.rr === "string" && h.startsWith(`${x.props.rr.toLowerCase()}.`));
+}

@@ -16,7 +16,7 @@ import { evaluatePolicies, PolicyViolation, readPolicyConfig } from "../offline/
 import { migrationPolicies, POLICY_PACK_NAME } from "../policy/policies";
 import { run } from "../program";
 import { HealthGate } from "../providers/health-gate";
-import { KONG_UPSTREAM_ENTITY_TYPE, NAME_RECORDS_TYPE } from "../vocabulary/resource-types";
+import { HEALTH_GATE_TYPE, KONG_UPSTREAM_ENTITY_TYPE, NAME_RECORDS_TYPE } from "../vocabulary/resource-types";
 import { editedStackFile, planConfig, platformConfig, ROOT } from "./helpers";
 import { PolicyPackProcess } from "./policy-analyzer";
 
@@ -141,7 +141,7 @@ describe("the real policy pack (run-policy-pack, over gRPC) agrees with the offl
         const keptLb = editedStackFile("workloads", dir, (c) => {
             (c["migration:transplant"] as Record<string, unknown>).keepLoadBalancers = ["api01-debug"];
         });
-        // Kong at 100 % for api01 while DNS stays at 20 %: the time-bound advisory needs the applied time, unknown in a preview.
+        // Kong at 100 % for api01 while DNS stays at 20 %, the gate last passed days ago (an unchanged gate keeps its outputs).
         const kongAlone = editedStackFile("cutover", dir, (c) => {
             ((c["migration:kong"] as { apis: Record<string, Record<string, unknown>> }).apis.api01 as Record<string, unknown>).weight = 100;
         });
@@ -149,7 +149,12 @@ describe("the real policy pack (run-policy-pack, over gRPC) agrees with the offl
             ["no gate", await planned("cutover", undefined, noGate)],
             ["all zero", await planned("cutover", undefined, allZero)],
             ["kept load balancer", await planned("workloads", keptLb)],
-            ["Kong alone", await planned("cutover", kongAlone)],
+            [
+                "Kong alone",
+                await planned("cutover", kongAlone, (a) =>
+                    a.type === HEALTH_GATE_TYPE ? { props: { ...a.props, passedAt: "2026-11-20T00:00:00Z" }, opts: a.opts } : undefined,
+                ),
+            ],
         ];
         const counts: Record<string, string[]> = {};
         for (const [name, plan] of cases) {

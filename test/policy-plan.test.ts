@@ -261,6 +261,32 @@ describe("ledger-agrees: validateStack over a whole cutover plan (cross-resource
             assert.deepEqual(await ledgerOf(set), [], JSON.stringify(set));
     });
 
+    it("stable-hostname, Kong held on A while DNS is at 100 %: Kong's origin name points at the legacy name, so the ledger says 100 % via Kong too", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-stable-"));
+        try {
+            const file = editedStackFile("cutover", dir, (c) => {
+                Object.assign(c["migration:kong"], { mode: "stable-hostname" });
+                (c["migration:kong"] as { apis: Record<string, Record<string, unknown>> }).apis.api01.weight = 0;
+                Object.assign(c["migration:cutover"], { weights: { api01: 100, api02: 0 } });
+            });
+            const { code, stdout } = await plan(["--stack", "cutover", "--config", file, "--json"]);
+            assert.equal(code, 0);
+            const doc = JSON.parse(stdout);
+            assert.deepEqual(
+                doc.traffic
+                    .filter((t: { api: string }) => t.api === "api01")
+                    .map((t: { layer: string; effective: object }) => [t.layer, t.effective]),
+                [
+                    ["dns", { direct: 100, viaKong: 100 }],
+                    ["kong", { direct: 100, viaKong: 100 }],
+                ],
+            );
+            assert.deepEqual(doc.policy, { violations: [] });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("refuses records that send another share than the ledger publishes", async () => {
         const variant: pulumi.ResourceTransformation = (a) =>
             a.type === NAME_RECORDS_TYPE && a.name === "dns-api01-records"

@@ -448,43 +448,34 @@ describe("policy ttl-lowered-before-shift (advisory)", () => {
 });
 
 describe("policy layers-reach-100-together (advisory)", () => {
-    const outputs = (dns: number, kong: number, phaseAppliedAt: string) => ({
-        ...STACK,
-        props: {
-            phaseAppliedAt,
-            convergence: [{ host: HOST, observeSeconds: 60 }],
-            traffic: [
-                {
-                    host: HOST,
-                    layer: "dns",
-                    targets: [
-                        { side: "A", weight: 100 - dns },
-                        { side: "B", weight: dns },
-                    ],
-                },
-                {
-                    host: HOST,
-                    layer: "kong",
-                    targets: [
-                        { side: "A", weight: 100 - kong },
-                        { side: "B", weight: kong },
-                    ],
-                },
-            ],
+    const stack = (direct: number, viaKong: number, passedAt?: string): TestResource[] => [
+        {
+            ...STACK,
+            props: {
+                convergence: [{ host: HOST, observeSeconds: 60 }],
+                traffic: [
+                    { api: "api01", host: HOST, layer: "dns", effective: { direct, viaKong } },
+                    { api: "api01", host: HOST, layer: "kong", effective: { direct, viaKong } },
+                ],
+            },
         },
-    });
+        { type: HEALTH_GATE_TYPE, name: "gate-api01", props: { api: "api01", ...(passedAt ? { passedAt } : {}) } },
+    ];
     const policy = layersReach100Together(() => new Date("2026-12-01T00:10:00Z"));
-    it("flags one layer at 100 % past the observation window, not within it, not when both agree", async () => {
-        assert.deepEqual(await runStackPolicy(policy, [outputs(100, 50, "2026-12-01T00:00:00Z")]), [
-            `(stack): ${HOST}: dns at 100 % on B while kong is at 50 %, 600 s after the phase was applied (observation window 60 s)`,
+    it("flags a host fully on B on one path past the observation window since the gate passed, not within it, not when both paths agree", async () => {
+        assert.deepEqual(await runStackPolicy(policy, stack(100, 50, "2026-12-01T00:00:00Z")), [
+            `gate-api01: ${HOST}: its clients reach B fully directly (DNS) but only through Kong 50 %, since the gate last passed at 2026-12-01T00:00:00Z, longer ago than the observation window (60 s)`,
         ]);
-        assert.deepEqual(await runStackPolicy(policy, [outputs(100, 50, "2026-12-01T00:09:30Z")]), []);
-        assert.deepEqual(await runStackPolicy(policy, [outputs(100, 100, UNKNOWN_STRING)]), []);
+        assert.deepEqual(await runStackPolicy(policy, stack(20, 100, "2026-12-01T00:00:00Z")), [
+            `gate-api01: ${HOST}: its clients reach B fully through Kong but only directly (DNS) 20 %, since the gate last passed at 2026-12-01T00:00:00Z, longer ago than the observation window (60 s)`,
+        ]);
+        assert.deepEqual(await runStackPolicy(policy, stack(100, 50, "2026-12-01T00:09:30Z")), []);
+        assert.deepEqual(await runStackPolicy(policy, stack(100, 100, "2026-12-01T00:00:00Z")), []);
     });
-    it("says it cannot run in a preview that shows the layers apart (the applied time is known after apply)", async () => {
-        assert.deepEqual(await runStackPolicy(policy, [outputs(100, 50, UNKNOWN_STRING)]), [
-            "can't run during preview: string value at .phaseAppliedAt can't be known during preview",
-        ]);
+    it("does not judge a split this apply brings (the gate's time is not known yet), nor one without a gate", async () => {
+        assert.deepEqual(await runStackPolicy(policy, stack(100, 50, UNKNOWN_STRING)), []);
+        assert.deepEqual(await runStackPolicy(policy, stack(100, 50)), []);
+        assert.deepEqual(await runStackPolicy(policy, stack(100, 50).slice(0, 1)), []);
     });
 });
 
