@@ -1,8 +1,8 @@
 /**
  * A host is served with a certificate that covers it: for every `spec.tls` entry of an Ingress,
  * the `kubernetes.io/tls` Secret it names (same namespace, in this stack) holds a certificate
- * whose names cover each of its hosts — RFC 6125 matching, wildcards one label deep, as Node's
- * `crypto.X509Certificate.checkHost` does it. A client would refuse the handshake otherwise.
+ * whose subjectAltName DNS names cover each of its hosts — RFC 6125 matching, wildcards one label
+ * deep, the subject's CN never, as Node's `crypto.X509Certificate.checkHost(host, { subject: "never" })` does it. A client would refuse the handshake otherwise.
  * The certificate is read from `stringData` or `data` (base64), whichever the Secret carries.
  */
 import { X509Certificate } from "node:crypto";
@@ -45,8 +45,9 @@ export const tlsCoversServedHosts: StackValidationPolicy = {
                     reportViolation(`${where} holds no readable certificate in tls.crt`, ingress.urn);
                     continue;
                 }
+                // Names from the subjectAltName only: clients ignore a certificate's CN since RFC 6125 (browsers, Go, Node's tls).
                 for (const host of tls.hosts ?? [])
-                    if (cert.checkHost(host) === undefined)
+                    if (cert.checkHost(host, { subject: "never" }) === undefined)
                         reportViolation(
                             `${where}: its certificate (${cert.subjectAltName ?? cert.subject}) does not cover ${host}`,
                             ingress.urn,

@@ -235,7 +235,7 @@ describe("transplant rule 3: Services get B's addresses, and no second load bala
         );
         assert.equal(
             p.kept.find((k) => k.name === "api01-debug")!.rewrites[2].reason,
-            "traffic enters B through the isolated ingress; a copied LoadBalancer Service would buy a second load balancer (list it in transplant.keepLoadBalancers to keep one)",
+            "traffic enters B through the isolated ingress; a copied LoadBalancer Service would buy a second load balancer (to keep one: list it in transplant.keepLoadBalancers, and disable the policy no-load-balancer-outside-controller for this stack: README, Policies)",
         );
     });
 

@@ -53,7 +53,7 @@ export function transplantService(
             path: "spec.type",
             old: "LoadBalancer",
             new: "ClusterIP",
-            reason: "traffic enters B through the isolated ingress; a copied LoadBalancer Service would buy a second load balancer (list it in transplant.keepLoadBalancers to keep one)",
+            reason: "traffic enters B through the isolated ingress; a copied LoadBalancer Service would buy a second load balancer (to keep one: list it in transplant.keepLoadBalancers, and disable the policy no-load-balancer-outside-controller for this stack: README, Policies)",
         });
         spec.type = "ClusterIP";
         for (const f of EXTERNAL_ONLY) if (spec[f] !== undefined) clear(f, "only a NodePort or LoadBalancer Service sets it");
