@@ -8,7 +8,7 @@ import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } 
 /** One policy of the pack: a resource policy (inputs, before each step) or a stack policy (all resources, after). */
 export type MigrationPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
-/** The stack's own resource: in a stack validation, its `props` are the stack outputs (pulumi/pulumi pkg/engine `buildAnalyzerStackResources` passes state outputs). */
+/** The stack's own resource: in a stack validation, its `props` are the stack outputs (pulumi/pulumi pkg/resource/deploy step_generator.go `AnalyzeResources` passes each new state's outputs). */
 export const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** A weighted answer or target: which side, and its weight. */

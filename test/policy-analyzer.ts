@@ -3,10 +3,12 @@
  * `node @pulumi/pulumi/cmd/run-policy-pack <engine address> <pack>` in the pack's folder (which
  * registers ts-node with type-checking, then loads index.ts, whose PolicyPack serves the
  * Analyzer gRPC service on 127.0.0.1 and prints its port), and the engine calls it with the
- * generated stubs (`@pulumi/pulumi/proto/analyzer_grpc_pb`): GetAnalyzerInfo, Analyze for each
- * resource (its inputs), AnalyzeStack once (every resource but providers, with parents and
- * dependencies; pulumi/pulumi pkg/engine `buildAnalyzerStackResources`). Nothing here calls a
- * policy object: the pack's own process does.
+ * generated stubs (`@pulumi/pulumi/proto/analyzer_grpc_pb`): GetAnalyzerInfo, Configure, Analyze
+ * for each registration (its inputs), AnalyzeStack once (every registered resource's outputs,
+ * providers included, with parents and dependencies; pulumi/pulumi pkg/resource/deploy
+ * step_generator.go `AnalyzeResources`). Nothing here calls a policy object: the pack's own
+ * process does. The requests are built from the same offline run the plan evaluates, so what
+ * this shows is that the pack, loaded and served for real, decides as the offline evaluation does.
  */
 import * as grpc from "@grpc/grpc-js";
 import { ChildProcess, spawn } from "node:child_process";
