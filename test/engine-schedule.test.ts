@@ -410,7 +410,10 @@ describe("the committed cutover stack's step graph (its registrations' dependenc
         );
         assert.deepEqual(explicit, {
             "dns-api01-records": ["gate-api01", "dns-api01-to-a", "dns-api01-to-b"],
+            // B's intermediate name carries B's whole DNS share: re-pointing it waits for the gate.
+            "dns-api01-to-b": ["gate-api01"],
             "dns-api02-records": ["gate-api02", "dns-api02-to-a", "dns-api02-to-b"],
+            "dns-api02-to-b": ["gate-api02"],
             "kong-api01-service": ["kong-api01-upstream"],
             "kong-api02-service": ["kong-api02-upstream"],
             // Kong's A target is <api>-a: its upstream waits for that name's record.
