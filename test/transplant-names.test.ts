@@ -51,6 +51,22 @@ describe("transplant rule 6: names and namespaces", () => {
                 },
             ],
         );
+        // Only where B's object has it: A's last-applied record (stripped) is not a place to change it.
+        const applied = edited((o) => {
+            if (o.kind !== "Deployment" || o.metadata.name !== "api02") return o;
+            const copy = structuredClone(o);
+            copy.metadata.annotations = {
+                ...copy.metadata.annotations,
+                "kubectl.kubernetes.io/last-applied-configuration": JSON.stringify(o.spec),
+            };
+            return copy;
+        });
+        assert.deepEqual(
+            plan(applied, RENAMED, apisIn("team9-ns"))
+                .mentions.filter((m) => m.host.includes(".svc"))
+                .map((m) => m.path),
+            ["spec.template.spec.containers[0].env[0].value"],
+        );
         assert.deepEqual(
             plan().mentions.filter((m) => m.host.includes(".svc")),
             [],

@@ -211,7 +211,8 @@ function keep(
     step(rewriteImages(o, t.imageRegistries));
     const hosts = rewriteHosts(o, config.domains, config.apis, t.rewriteHosts);
     step(hosts);
-    hosts.mentions.push(...renamedNamespaceMentions(exported, t.namespaces));
+    // Read from what B receives (not A's last-applied record, which is stripped): each mention's path is one the operator can find in B's object.
+    hosts.mentions.push(...renamedNamespaceMentions(strip(exported), t.namespaces));
     const secretKeys =
         o.kind === "Secret"
             ? [...Object.keys(isRecord(o.data) ? o.data : {}), ...Object.keys(isRecord(o.stringData) ? o.stringData : {})].sort()
