@@ -176,6 +176,29 @@ describe("transplant rule 5: Ingress parity, not copy", () => {
         );
     });
 
+    it("a source allowlist B does not apply is refused until accepted: moving would open the API to every client", () => {
+        const limited = withAnnotations("api01", { "nginx.ingress.kubernetes.io/whitelist-source-range": "10.72.0.0/16" });
+        assert.deepEqual(plan(limited).refused, [
+            {
+                kind: "Ingress",
+                namespace: "team1-ns",
+                name: "api01",
+                reason: "nginx.ingress.kubernetes.io/whitelist-source-range limits which clients A's Ingress serves, and B's Ingress for api01 applies no such limit (the platform stack sets no ALB listener ACL): moving would open the API to every client that reaches B; set the ACL on B's listener, or accept the wider access by listing it in transplant.acceptDroppedAnnotations",
+            },
+        ]);
+        const accepted = plan(limited, {
+            acceptDroppedAnnotations: [
+                "nginx.ingress.kubernetes.io/configuration-snippet",
+                "nginx.ingress.kubernetes.io/whitelist-source-range",
+            ],
+        });
+        assert.deepEqual(accepted.refused, []);
+        assert.deepEqual(
+            accepted.parity.filter((x) => x.a.includes("whitelist")).map((x) => [x.b, x.status]),
+            [['AlbConfig listener aclConfig: "{aclType: White, aclEntries: [10.72.0.0/16]}"', "translated, not set on B"]],
+        );
+    });
+
     it("an annotation value that looks like a credential is not shown", () => {
         const p = plan(
             withAnnotations("api02", {

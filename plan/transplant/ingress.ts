@@ -22,6 +22,12 @@ import {
 } from "./ingress-annotations";
 import { isRecord, KubeObject } from "./objects";
 
+/** ingress-nginx annotations that restrict which clients are served (by source address). */
+const SOURCE_ALLOWLISTS = new Set([
+    "nginx.ingress.kubernetes.io/whitelist-source-range",
+    "nginx.ingress.kubernetes.io/allowlist-source-range",
+]);
+
 /** What B's Ingress for one API serves (plan/platform.ts planIsolatedIngress on ALB; test/transplant.test.ts holds them equal). */
 export interface Served {
     hosts: string[];
@@ -155,6 +161,7 @@ export function ingressVerdict(ing: KubeObject, ctx: IngressContext): IngressVer
         });
     }
     const refusedKeys: string[] = [];
+    const restrictionsLost: string[] = [];
     const bAnnotations = servedByB(apis[0], ctx.domains).annotations;
     // What B does for a translated setting: its Ingress annotations, and ALB's listener defaults (the platform's AlbConfig sets none of those fields).
     const onB = (settings: Settings) =>
@@ -190,7 +197,11 @@ export function ingressVerdict(ing: KubeObject, ctx: IngressContext): IngressVer
         const equivalent = ALB_EQUIVALENTS[key];
         const translated = equivalent?.translate(value);
         if (equivalent && translated) {
-            parity.push({ ...base, b: shown(translated), status: onB(translated) ? "reproduced" : "translated, not set on B" });
+            const reproduced = onB(translated);
+            parity.push({ ...base, b: shown(translated), status: reproduced ? "reproduced" : "translated, not set on B" });
+            // A source allowlist B does not apply opens the API to every client that reaches B's
+            // load balancer: not a difference to warn about, a widening to decide on.
+            if (!reproduced && SOURCE_ALLOWLISTS.has(key) && !ctx.accepted.includes(key)) restrictionsLost.push(key);
             continue;
         }
         if (ctx.accepted.includes(key)) {
@@ -204,6 +215,11 @@ export function ingressVerdict(ing: KubeObject, ctx: IngressContext): IngressVer
         });
         refusedKeys.push(key);
     }
+    if (restrictionsLost.length > 0)
+        return {
+            refused: `${restrictionsLost.join(", ")} limits which clients A's Ingress serves, and B's Ingress for ${apis.map((a) => a.name).join(", ")} applies no such limit (the platform stack sets no ALB listener ACL): moving would open the API to every client that reaches B; set the ACL on B's listener, or accept the wider access by listing ${restrictionsLost.length === 1 ? "it" : "them"} in transplant.acceptDroppedAnnotations`,
+            parity,
+        };
     if (refusedKeys.length > 0)
         return {
             refused: `annotation${refusedKeys.length === 1 ? "" : "s"} ${refusedKeys.join(", ")} ${refusedKeys.length === 1 ? "has" : "have"} no ALB Ingress equivalent: B's Ingress cannot do what A's did; to go without, list ${refusedKeys.length === 1 ? "it" : "them"} in transplant.acceptDroppedAnnotations`,
