@@ -202,6 +202,34 @@ describe("transplant rule 2 (pod templates): what only cluster A has is not copi
     });
 });
 
+describe("transplant: a standalone Job is a one-off run", () => {
+    it("a Job no CronJob of the export owns is refused (copied, it would run again in B); a CronJob's Job is dropped", () => {
+        const migrate: KubeObject = {
+            apiVersion: "batch/v1",
+            kind: "Job",
+            metadata: { name: "db-migrate-v42", namespace: "team1-ns" },
+            spec: {
+                template: {
+                    spec: {
+                        restartPolicy: "Never",
+                        containers: [{ name: "migrate", image: "registry-vpc.cn-hangzhou.aliyuncs.com/team1/migrate:42" }],
+                    },
+                },
+            },
+        };
+        const p = plan([...fixture(), migrate]);
+        assert.deepEqual(p.refused, [
+            {
+                kind: "Job",
+                namespace: "team1-ns",
+                name: "db-migrate-v42",
+                reason: "a Job: a one-off run that ran (or runs) in A; copying it would run it again in B — remove it from the export, and run it in B yourself if B needs it",
+            },
+        ]);
+        assert.ok(p.dropped.some((d) => d.kind === "Job" && d.name === "nightly-report-29406840"));
+    });
+});
+
 describe("transplant rule 3: Services get B's addresses, and no second load balancer", () => {
     it("a LoadBalancer Service becomes ClusterIP: A's IPs, node ports, external-only fields, CCM annotations, label and finalizer go", () => {
         const p = plan();
@@ -239,7 +267,7 @@ describe("transplant rule 3: Services get B's addresses, and no second load bala
         );
     });
 
-    it("listed in keepLoadBalancers it stays a LoadBalancer with its CCM settings, but not A's CLB id, node port or IP", () => {
+    it("listed in keepLoadBalancers it stays a LoadBalancer with its CCM settings, but not A's CLB id, vSwitch, node port or IP", () => {
         const withId = edited((o) =>
             o.metadata.name === "api01-debug"
                 ? {
@@ -261,7 +289,6 @@ describe("transplant rule 3: Services get B's addresses, and no second load bala
         assert.deepEqual(Object.keys(svc.metadata.annotations!), [
             "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type",
             "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec",
-            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-vswitch-id",
         ]);
         assert.deepEqual(
             p.kept.find((k) => k.name === "api01-debug")!.rewrites.map((r) => r.path),
@@ -269,6 +296,8 @@ describe("transplant rule 3: Services get B's addresses, and no second load bala
                 "spec.clusterIP",
                 "spec.clusterIPs",
                 'metadata.annotations["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id"]',
+                // A vSwitch of A's VPC: B's cloud controller places the load balancer in B's.
+                'metadata.annotations["service.beta.kubernetes.io/alibaba-cloud-loadbalancer-vswitch-id"]',
                 'metadata.labels["service.k8s.alibaba/loadbalancer-id"]',
                 "metadata.finalizers",
                 "spec.healthCheckNodePort",

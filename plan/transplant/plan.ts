@@ -106,6 +106,14 @@ export function planTransplant(config: WorkloadsConfig, exported: ExportedObject
             refuse(o, storage.refused);
             continue;
         }
+        if (o.kind === "Job") {
+            // Not owned by a CronJob of the export (those are dropped above): a one-off run.
+            refuse(
+                o,
+                "a Job: a one-off run that ran (or runs) in A; copying it would run it again in B — remove it from the export, and run it in B yourself if B needs it",
+            );
+            continue;
+        }
         const wave = waveOf(o);
         if (wave === undefined) {
             refuse(o, unorderedReason(o));

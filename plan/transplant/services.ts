@@ -14,6 +14,8 @@ import { copy, isRecord, KubeObject, pathOf, Rewrite } from "./objects";
 const ACK_CCM_PREFIX = "service.k8s.alibaba/";
 /** ACK's CCM annotation that binds a Service to an existing CLB: in B it would take over A's. */
 const REUSED_LB = [`${ACK_LB_ANNOTATION}id`, `${ACK_LB_ANNOTATION}force-override-listeners`];
+/** A vSwitch of cluster A's VPC, where a kept load balancer would be placed: B's VPC has others. */
+const A_VSWITCH = `${ACK_LB_ANNOTATION}vswitch-id`;
 /** Fields only a NodePort or LoadBalancer Service may set: the API server refuses them on a ClusterIP one. */
 const EXTERNAL_ONLY = [
     "externalTrafficPolicy",
@@ -61,14 +63,16 @@ export function transplantService(
     const annotations = o.metadata.annotations ?? {};
     for (const key of Object.keys(annotations).sort()) {
         const ccm = key.startsWith(ACK_LB_ANNOTATION);
-        if ((toClusterIp && ccm) || (!toClusterIp && REUSED_LB.includes(key))) {
+        if ((toClusterIp && ccm) || (!toClusterIp && (REUSED_LB.includes(key) || key === A_VSWITCH))) {
             rewrites.push({
                 path: pathOf(["metadata", "annotations", key]),
                 old: annotations[key],
                 new: null,
                 reason: toClusterIp
                     ? "ACK load balancer setting of a Service that no longer has one"
-                    : "binds A's load balancer: B's cloud controller would take it over; B gets its own",
+                    : key === A_VSWITCH
+                      ? "a vSwitch of cluster A's VPC: B's cloud controller places the load balancer in B's (name one of B's in the export to choose)"
+                      : "binds A's load balancer: B's cloud controller would take it over; B gets its own",
             });
             delete annotations[key];
         }
