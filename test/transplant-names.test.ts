@@ -37,6 +37,42 @@ describe("transplant rule 6: names and namespaces", () => {
         );
     });
 
+    it("a RoleBinding's User and Group subjects that name the namespace's service accounts follow the move; others stay", () => {
+        const bound = edited((o) => {
+            if (o.kind !== "RoleBinding") return o;
+            const copy = structuredClone(o);
+            copy.subjects = [
+                ...(copy.subjects as unknown[]),
+                { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "system:serviceaccounts:team1-ns" },
+                { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "system:serviceaccount:team1-ns:api02" },
+                { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "team1-developers" },
+            ];
+            return copy;
+        });
+        const p = plan(bound, RENAMED, apisIn("team9-ns"));
+        assert.deepEqual(
+            (keptObject(p, "RoleBinding", "api01-config-reader").subjects as { name: string }[]).map((x) => x.name),
+            ["api01", "system:serviceaccounts:team9-ns", "system:serviceaccount:team9-ns:api02", "team1-developers"],
+        );
+        assert.deepEqual(
+            p.kept.find((k) => k.kind === "RoleBinding")!.rewrites.filter((r) => r.path.endsWith(".name")),
+            [
+                {
+                    path: "subjects[1].name",
+                    old: "system:serviceaccounts:team1-ns",
+                    new: "system:serviceaccounts:team9-ns",
+                    reason: "the service accounts it names move with their namespace",
+                },
+                {
+                    path: "subjects[2].name",
+                    old: "system:serviceaccount:team1-ns:api02",
+                    new: "system:serviceaccount:team9-ns:api02",
+                    reason: "the service accounts it names move with their namespace",
+                },
+            ],
+        );
+    });
+
     it("a cluster-local name of the renamed namespace in a value is reported with the name B needs", () => {
         assert.deepEqual(
             plan(fixture(), RENAMED, apisIn("team9-ns")).mentions.filter((m) => m.host.includes(".svc")),

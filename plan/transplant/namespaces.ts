@@ -26,6 +26,23 @@ export function mapNamespaces(o: KubeObject, map: Record<string, string>): { obj
     }
     if (out.kind === "RoleBinding" && Array.isArray(out.subjects))
         (out.subjects as unknown[]).forEach((s, i) => {
+            // The names Kubernetes gives service accounts as users and groups carry the namespace
+            // (`system:serviceaccount:<ns>:<name>`, `system:serviceaccounts:<ns>`): they move with it too.
+            if (isRecord(s) && (s.kind === "User" || s.kind === "Group") && typeof s.name === "string") {
+                const m = /^(system:serviceaccounts?:)([^:]+)(:.*)?$/.exec(s.name);
+                const to = m ? map[m[2]] : undefined;
+                if (m && to !== undefined && to !== m[2]) {
+                    const renamed = `${m[1]}${to}${m[3] ?? ""}`;
+                    rewrites.push({
+                        path: pathOf(["subjects", i, "name"]),
+                        old: s.name,
+                        new: renamed,
+                        reason: "the service accounts it names move with their namespace",
+                    });
+                    s.name = renamed;
+                }
+                return;
+            }
             if (!isRecord(s) || s.kind !== "ServiceAccount") return;
             const from = typeof s.namespace === "string" ? s.namespace : undefined;
             if (from && map[from] !== undefined && map[from] !== from) {
