@@ -103,6 +103,24 @@ describe("transplant rule 6: names and namespaces", () => {
                 .map((m) => m.path),
             ["spec.template.spec.containers[0].env[0].value"],
         );
+        // The short form a pod's search domains complete (`<service>.<namespace>`), for a Service that moves; not for any other name.
+        const short = edited((o) =>
+            o.kind === "ConfigMap" && o.metadata.name === "api01-config"
+                ? { ...o, data: { ...(o.data as object), CACHE_URL: "redis://cache.team1-ns:6379/0", DOCS: "https://wiki.team1-ns/page" } }
+                : o,
+        );
+        assert.deepEqual(
+            plan(short, RENAMED, apisIn("team9-ns"))
+                .mentions.filter((m) => m.kind === "ConfigMap" && m.host.includes("team1-ns"))
+                .map((m) => [m.path, m.host, m.reason]),
+            [
+                [
+                    "data.CACHE_URL",
+                    "cache.team1-ns",
+                    "names A's namespace team1-ns (B's is team9-ns): change it to cache.team9-ns in the export",
+                ],
+            ],
+        );
         assert.deepEqual(
             plan().mentions.filter((m) => m.host.includes(".svc")),
             [],

@@ -61,6 +61,8 @@ export function planTransplant(config: WorkloadsConfig, exported: ExportedObject
     );
     const statefulSets = moving.filter((o) => o.kind === "StatefulSet");
     const services = moving.filter((o) => o.kind === "Service");
+    // `namespace/name` of every Service that moves: a short `<service>.<namespace>` in a value names one of these.
+    const serviceNames = new Set(services.map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`));
     const seen = new Map<string, number>();
     const drop = (o: KubeObject, reason: string) => out.dropped.push({ ...refOf(o), reason });
     const refuse = (o: KubeObject, reason: string) => out.refused.push({ ...refOf(o), reason });
@@ -119,7 +121,7 @@ export function planTransplant(config: WorkloadsConfig, exported: ExportedObject
             refuse(o, unorderedReason(o));
             continue;
         }
-        const kept = keep(o, wave, config, droppedSecrets);
+        const kept = keep(o, wave, config, droppedSecrets, serviceNames);
         if ("refused" in kept) refuse(o, kept.refused);
         else {
             out.kept.push(kept.entry);
@@ -159,6 +161,7 @@ function keep(
     wave: number,
     config: WorkloadsConfig,
     droppedSecrets: Set<string>,
+    serviceNames: Set<string>,
 ): { entry: KeptObject; mentions: Mention[] } | { refused: string } {
     const t = config.transplant;
     const rewrites: Rewrite[] = [];
@@ -220,7 +223,7 @@ function keep(
     const hosts = rewriteHosts(o, config.domains, config.apis, t.rewriteHosts);
     step(hosts);
     // Read from what B receives (not A's last-applied record, which is stripped): each mention's path is one the operator can find in B's object.
-    hosts.mentions.push(...renamedNamespaceMentions(strip(exported), t.namespaces));
+    hosts.mentions.push(...renamedNamespaceMentions(strip(exported), t.namespaces, serviceNames));
     const secretKeys =
         o.kind === "Secret"
             ? [...Object.keys(isRecord(o.data) ? o.data : {}), ...Object.keys(isRecord(o.stringData) ? o.stringData : {})].sort()

@@ -105,19 +105,22 @@ export function rewriteImages(o: KubeObject, registries: Record<string, string>)
  * same strings: they name A's namespace, which B does not have under that name. Reported with
  * the name B would need; never rewritten (a name inside a value is the team's to change). Pure.
  */
-export function renamedNamespaceMentions(o: KubeObject, map: Record<string, string>): Mention[] {
+export function renamedNamespaceMentions(o: KubeObject, map: Record<string, string>, services: Set<string> = new Set()): Mention[] {
     const renamed = Object.entries(map).filter(([from, to]) => from !== to);
     if (renamed.length === 0) return [];
     const out: Mention[] = [];
+    const mention = (path: string, host: string, from: string, to: string, needs: string) =>
+        out.push({ path, host, reason: `names A's namespace ${from} (B's is ${to}): change it to ${needs} in the export` });
     for (const s of scannedStrings(o))
-        for (const [from, to] of renamed)
-            for (const m of s
-                .get()
-                .matchAll(new RegExp(`(?<![A-Za-z0-9.-])((?:[a-z0-9-]+\\.)+${from}\\.svc(?:\\.cluster\\.local)?)(?![A-Za-z0-9-])`, "g")))
-                out.push({
-                    path: pathOf(s.path),
-                    host: m[1],
-                    reason: `names A's namespace ${from} (B's is ${to}): change it to ${m[1].replace(`.${from}.svc`, `.${to}.svc`)} in the export`,
-                });
+        for (const [from, to] of renamed) {
+            const text = s.get();
+            for (const m of text.matchAll(
+                new RegExp(`(?<![A-Za-z0-9.-])((?:[a-z0-9-]+\\.)+${from}\\.svc(?:\\.cluster\\.local)?)(?![A-Za-z0-9-])`, "g"),
+            ))
+                mention(pathOf(s.path), m[1], from, to, m[1].replace(`.${from}.svc`, `.${to}.svc`));
+            // The short form `<service>.<namespace>` (search domains complete it), for a Service that moves.
+            for (const m of text.matchAll(new RegExp(`(?<![A-Za-z0-9.-])(([a-z0-9-]+)\\.${from})(?![A-Za-z0-9.-])`, "g")))
+                if (services.has(`${from}/${m[2]}`)) mention(pathOf(s.path), m[1], from, to, `${m[2]}.${to}`);
+        }
     return out;
 }
