@@ -285,6 +285,12 @@ describe("policy no-load-balancer-outside-controller", () => {
 });
 
 describe("policy no-plaintext-credentials", () => {
+    /** A Deployment whose pod template is `template`. */
+    const deployment = (template: Record<string, unknown>): TestResource => ({
+        type: "kubernetes:apps/v1:Deployment",
+        name: "d",
+        props: { spec: { template } },
+    });
     const KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
     const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZWFtMSJ9.c2lnbmF0dXJl";
     it("passes credentials in the properties the resource declares secret", async () => {
@@ -312,14 +318,15 @@ describe("policy no-plaintext-credentials", () => {
         assert.deepEqual(await runResourcePolicy(noPlaintextCredentials, configMap), [
             "data.key.pem holds a private key in plain text: pass it as a Pulumi secret in a property the resource declares secret",
         ]);
-        const deployment: TestResource = {
-            type: "kubernetes:apps/v1:Deployment",
-            name: "d",
-            props: { spec: { template: { spec: { containers: [{ env: [{ name: "AUTH", value: JWT }] }] } } } },
-        };
-        assert.deepEqual(await runResourcePolicy(noPlaintextCredentials, deployment), [
-            "spec.template.spec.containers[0].env[0].value holds a token in plain text: pass it as a Pulumi secret in a property the resource declares secret",
-        ]);
+        assert.deepEqual(
+            await runResourcePolicy(
+                noPlaintextCredentials,
+                deployment({ spec: { containers: [{ env: [{ name: "AUTH", value: JWT }] }] } }),
+            ),
+            [
+                "spec.template.spec.containers[0].env[0].value holds a token in plain text: pass it as a Pulumi secret in a property the resource declares secret",
+            ],
+        );
         const gate: TestResource = { type: HEALTH_GATE_TYPE, name: "g", props: { kongAdminToken: "t0ken-example-9f8e" } };
         const messages = await runResourcePolicy(noPlaintextCredentials, gate);
         assert.deepEqual(messages, [
@@ -328,19 +335,11 @@ describe("policy no-plaintext-credentials", () => {
         assert.ok(!messages.join("").includes("t0ken-example") && !messages.join("").includes("MIIEvQ"));
     });
     it("passes a switch, a header's name and a placeholder that only sound like credentials", async () => {
-        const deployment: TestResource = {
-            type: "kubernetes:apps/v1:Deployment",
-            name: "d",
-            props: {
-                spec: {
-                    template: {
-                        metadata: { annotations: { "vault.hashicorp.com/agent-inject-token": "true" } },
-                        spec: { containers: [{ env: [{ name: "DB_PASSWORD", value: "$(DB_PASSWORD_FROM_VAULT)" }] }] },
-                    },
-                },
-            },
-        };
-        assert.deepEqual(await runResourcePolicy(noPlaintextCredentials, deployment), []);
+        const switched = deployment({
+            metadata: { annotations: { "vault.hashicorp.com/agent-inject-token": "true" } },
+            spec: { containers: [{ env: [{ name: "DB_PASSWORD", value: "$(DB_PASSWORD_FROM_VAULT)" }] }] },
+        });
+        assert.deepEqual(await runResourcePolicy(noPlaintextCredentials, switched), []);
         const configMap: TestResource = {
             type: "kubernetes:core/v1:ConfigMap",
             name: "c",
@@ -350,28 +349,20 @@ describe("policy no-plaintext-credentials", () => {
     });
 
     it("refuses an env var named as a credential, a --password= argument and a password= line, each by its path", async () => {
-        const deployment: TestResource = {
-            type: "kubernetes:apps/v1:Deployment",
-            name: "d",
-            props: {
-                spec: {
-                    template: {
-                        spec: {
-                            containers: [
-                                {
-                                    args: ["--db-password=hunter2-plain"],
-                                    env: [
-                                        { name: "API_TOKEN", value: "tok_live_9f8e7d6c5b4a3210" },
-                                        { name: "DB_PASS", value: "hunter2-plain" },
-                                    ],
-                                },
-                            ],
-                        },
+        const plain = deployment({
+            spec: {
+                containers: [
+                    {
+                        args: ["--db-password=hunter2-plain"],
+                        env: [
+                            { name: "API_TOKEN", value: "tok_live_9f8e7d6c5b4a3210" },
+                            { name: "DB_PASS", value: "hunter2-plain" },
+                        ],
                     },
-                },
+                ],
             },
-        };
-        const messages = await runResourcePolicy(noPlaintextCredentials, deployment);
+        });
+        const messages = await runResourcePolicy(noPlaintextCredentials, plain);
         assert.deepEqual(messages, [
             "spec.template.spec.containers[0].args[0] holds a credential (a db-password assignment in its text) in plain text: pass it as a Pulumi secret in a property the resource declares secret",
             "spec.template.spec.containers[0].env[0].value holds a credential (env API_TOKEN) in plain text: pass it as a Pulumi secret in a property the resource declares secret",
