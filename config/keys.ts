@@ -130,12 +130,16 @@ const PUBLIC_ID_SHAPES: Record<string, RegExp> = {
 /** Keys that hold PEM certificates, public by nature; a private key among them is refused by checkPrivateKeys. */
 const CERTIFICATE_KEYS = new Set(["certificate", "caBundle"]);
 
+/** Keys whose items are names of annotations or objects (`nginx.ingress.kubernetes.io/auth-secret`), never credentials. */
+const LISTS_OF_NAMES = new Set(["acceptDroppedAnnotations", "keepLoadBalancers"]);
+
 /** Whether a plain config value at `path` looks like a credential, with the public shapes above left out. */
 function plainValueLooksSecret(path: string, text: string): boolean {
     const key = lastKey(path);
     if (CERTIFICATE_KEYS.has(key) || PUBLIC_ID_SHAPES[key]?.test(text)) return false;
-    // The name of a Kubernetes Secret often says "secret" (team1-tls-secret): only key material counts there.
-    return NAMES_OF_SECRETS.has(key) ? looksLikeKeyMaterial(text) : looksSecret(text);
+    // The name of a Kubernetes Secret (team1-tls-secret) or of an annotation (…/auth-secret) often
+    // says "secret": only key material counts there.
+    return NAMES_OF_SECRETS.has(key) || LISTS_OF_NAMES.has(key) ? looksLikeKeyMaterial(text) : looksSecret(text);
 }
 
 /** Every string leaf under `value`, with its key path. */

@@ -176,6 +176,27 @@ describe("transplant rule 5: Ingress parity, not copy", () => {
         );
     });
 
+    it("basic auth on A's Ingress: refused, then accepted by naming the annotations (a name with 'secret' in it is a name, not a credential)", () => {
+        const auth = withAnnotations("api01", {
+            "nginx.ingress.kubernetes.io/auth-type": "basic",
+            "nginx.ingress.kubernetes.io/auth-secret": "team1-ns/basic-auth",
+        });
+        assert.deepEqual(
+            plan(auth).refused.map((r) => r.reason),
+            [
+                "annotations nginx.ingress.kubernetes.io/auth-secret, nginx.ingress.kubernetes.io/auth-type have no ALB Ingress equivalent: B's Ingress cannot do what A's did; to go without, list them in transplant.acceptDroppedAnnotations",
+            ],
+        );
+        const accepted = plan(auth, {
+            acceptDroppedAnnotations: [
+                "nginx.ingress.kubernetes.io/configuration-snippet",
+                "nginx.ingress.kubernetes.io/auth-type",
+                "nginx.ingress.kubernetes.io/auth-secret",
+            ],
+        });
+        assert.deepEqual(accepted.refused, []);
+    });
+
     it("a source allowlist B does not apply is refused until accepted: moving would open the API to every client", () => {
         const limited = withAnnotations("api01", { "nginx.ingress.kubernetes.io/whitelist-source-range": "10.72.0.0/16" });
         assert.deepEqual(plan(limited).refused, [
