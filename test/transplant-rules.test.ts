@@ -102,6 +102,20 @@ describe("transplant rule 2: what B makes for itself is dropped, each with its r
         assert.equal(dropReason(minted, ctx), "a pull Secret created for a ServiceAccount by the cluster: B creates its own");
     });
 
+    it("an owner reference that is no controller's (a garbage-collection link) drops nothing: the object is kept", () => {
+        const p = plan(
+            edited((o) => {
+                if (o.kind === "ConfigMap" && o.metadata.name === "api01-config")
+                    o.metadata.ownerReferences = [
+                        { apiVersion: "apps/v1", kind: "Deployment", name: "api02", uid: "5a6b7c8d-0000-4000-8000-000000007c91" },
+                    ];
+                return o;
+            }),
+        );
+        assert.ok(p.kept.some((k) => k.kind === "ConfigMap" && k.name === "api01-config"));
+        assert.equal("ownerReferences" in keptObject(p, "ConfigMap", "api01-config").metadata, false, "rule 1 strips the reference");
+    });
+
     it("an object whose owner is not in the export is refused, not dropped: nothing in B would recreate it", () => {
         const rollout = {
             apiVersion: "argoproj.io/v1alpha1",

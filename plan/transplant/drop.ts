@@ -44,9 +44,13 @@ export function dropContext(objects: KubeObject[]): DropContext {
     };
 }
 
-/** The owner reference rule 2 goes by: the controller's, else the first. */
+/**
+ * The owner reference rule 2 goes by: the controller's only. A reference without `controller:
+ * true` is a garbage-collection link (delete with the owner), and nothing recreates the object
+ * from it: such an object is kept.
+ */
 function ownerOf(o: KubeObject) {
-    return o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
+    return o.metadata.ownerReferences?.find((r) => r.controller === true);
 }
 
 /**
