@@ -12,7 +12,8 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { ISOLATED_INGRESS_TYPE } from "../vocabulary/resource-types";
 import { ancestorOf } from "./resources";
 
-const SERVICE_TYPE = "kubernetes:core/v1:Service";
+/** A Service, and a patch of one (server-side apply of some fields: it can make an existing Service a LoadBalancer). */
+const SERVICE_TYPES = new Set(["kubernetes:core/v1:Service", "kubernetes:core/v1:ServicePatch"]);
 const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 
 export const noLoadBalancerOutsideController: StackValidationPolicy = {
@@ -27,7 +28,7 @@ export const noLoadBalancerOutsideController: StackValidationPolicy = {
                 .map((r) => String(r.props.metadata?.name)),
         );
         for (const r of args.resources) {
-            if (r.type !== SERVICE_TYPE || r.props.spec?.type !== "LoadBalancer") continue;
+            if (!SERVICE_TYPES.has(r.type) || r.props.spec?.type !== "LoadBalancer") continue;
             const namespace = String(r.props.metadata?.namespace ?? "default");
             if (controllerNamespaces.has(namespace)) continue;
             reportViolation(

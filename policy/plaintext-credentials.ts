@@ -42,33 +42,67 @@ function credentialName(name: string): boolean {
     const last = words.slice(-3);
     return [last.slice(-1), last.slice(-2), last].some((w) => w.length > 0 && CREDENTIAL_WORDS.has(w.join("")));
 }
-/** `name=value` or `name: value` inside a text (a `--db-password=…` argument, a properties file line). */
-const ASSIGNMENT = /(?:^|[\s;,&?"'])(?:--?)?([A-Za-z0-9_.-]+)\s*[=:]\s*([^\s;,&"']+)/g;
+/**
+ * `name=value` or `name: value` inside a text: a `--db-password=…` argument, a properties-file
+ * line, a JSON or YAML text (`"password": "…"`), the name and the value quoted or not.
+ */
+const ASSIGNMENT = /(?:^|[\s;,&?{"'])(?:--?)?([A-Za-z0-9_.-]+)["']?[ \t]*[=:][ \t]*["']?([^\s;,&"'}]+)/g;
+/** The password of a URL's user information (`postgres://app:…@db:5432/app`). */
+const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^@\s/]+)@/i;
+/** A command-line flag whose value is the next argument (`--db-password`, `…`). */
+const FLAG = /^--?([A-Za-z0-9_.-]+)$/;
 
 /**
  * Whether a value said to be a credential is one: eight characters or more, not a word people
- * use for a switch, not a placeholder filled elsewhere (`${VAR}`, `$(VAR)`), and with a digit or
- * a symbol in it — so `"true"` (an injector's switch) and `X-CSRF-Token` (a header's name) are
- * not; a password of letters only goes unseen, the price of not flagging every name.
+ * use for a switch, not a placeholder filled elsewhere (`${VAR}`, `$(VAR)`), not a file's path
+ * (`/run/secrets/db-password`), and with a digit or a symbol in it — so `"true"` (an injector's
+ * switch) and `X-CSRF-Token` (a header's name) are not; a password of letters only goes unseen,
+ * the price of not flagging every name.
  */
 function secretLike(value: string): boolean {
     return (
         value.length >= 8 &&
         !/^(?:true|false|yes|no|on|off|null|none|enabled|disabled)$/i.test(value) &&
         !/^\$[({]/.test(value) &&
+        !value.startsWith("/") &&
         !/^\d+$/.test(value) &&
         /[0-9!@#%^*+=~]/.test(value)
     );
 }
 
-/** What makes a leaf look like a credential, or undefined; `key` is its property's name, `named` the env var it is the value of. */
-function looksLike(key: string, value: string, named?: string): string | undefined {
+/**
+ * Whether `name`/`value` is a reference to a Kubernetes Secret rather than a credential: the
+ * name says "secret" and the value is an object name or `namespace/name`
+ * (`nginx.ingress.kubernetes.io/auth-secret: team1-ns/basic-auth`, `SECRET=team1-db-secret`).
+ */
+function secretReference(name: string, value: string): boolean {
+    return /secret$/i.test(name) && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/.test(value);
+}
+
+/** A credential-named value: `how` says where the name comes from. */
+function named(name: string, value: string, how: string): string | undefined {
+    return credentialName(name) && secretLike(value) && !secretReference(name, value) ? `a credential (${how})` : undefined;
+}
+
+/** What makes a leaf look like a credential, or undefined. */
+function looksLike(leaf: Leaf): string | undefined {
+    const { key, value } = leaf;
     if (PRIVATE_KEY.test(value)) return "a private key";
     if (TOKEN.test(value)) return "a token";
-    if (named !== undefined && credentialName(named) && secretLike(value)) return `a credential (env ${named})`;
-    if (credentialName(key) && secretLike(value)) return `a credential (by its name ${key})`;
-    for (const [, name, v] of value.matchAll(ASSIGNMENT))
-        if (credentialName(name) && secretLike(v)) return `a credential (a ${name} assignment in its text)`;
+    const password = URL_PASSWORD.exec(value)?.[1];
+    if (password !== undefined && !/^\$[({]/.test(password)) return "a credential (a password in a URL)";
+    const byContext = leaf.env
+        ? named(leaf.env, value, `env ${leaf.env}`)
+        : leaf.flag
+          ? named(leaf.flag, value, `argument --${leaf.flag}`)
+          : undefined;
+    if (byContext) return byContext;
+    const byName = named(key, value, `by its name ${key}`);
+    if (byName) return byName;
+    for (const [, name, v] of value.matchAll(ASSIGNMENT)) {
+        const found = named(name, v, `a ${name} assignment in its text`);
+        if (found) return found;
+    }
     return undefined;
 }
 
@@ -87,19 +121,26 @@ interface Leaf {
     key: string;
     value: string;
     /** The `name` beside it, when it is the `value` of a `{name, value}` pair (a container's env var). */
-    named?: string;
+    env?: string;
+    /** The flag before it, when it is the argument after `--<name>` in a list (`args`, `command`). */
+    flag?: string;
 }
 
 /** Every string leaf with its path (`a.b[0].c`); a dynamic resource's serialised provider is code, not input. */
-function* leaves(value: unknown, path: string[], key: string, named?: string): Generator<Leaf> {
-    if (typeof value === "string") yield { path, key, value, ...(named !== undefined ? { named } : {}) };
-    else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* leaves(known(value as never, i), [...path, `[${i}]`], key);
+function* leaves(value: unknown, path: string[], key: string, context: Pick<Leaf, "env" | "flag"> = {}): Generator<Leaf> {
+    if (typeof value === "string") yield { path, key, value, ...context };
+    else if (Array.isArray(value))
+        for (let i = 0; i < value.length; i++) {
+            const before = i > 0 ? known(value as never, i - 1) : undefined;
+            const flag = typeof before === "string" ? FLAG.exec(before)?.[1] : undefined;
+            yield* leaves(known(value as never, i), [...path, `[${i}]`], key, flag ? { flag } : {});
+        }
     else if (typeof value === "object" && value !== null) {
         const obj = value as Record<string, unknown>;
         const name = known(obj, "name");
         for (const k of Object.keys(obj))
             if (!(path.length === 0 && k === "__provider"))
-                yield* leaves(known(obj, k), [...path, k], k, k === "value" && typeof name === "string" ? name : undefined);
+                yield* leaves(known(obj, k), [...path, k], k, k === "value" && typeof name === "string" ? { env: name } : {});
     }
 }
 
@@ -112,7 +153,7 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
         const declared = new Set(args.opts.additionalSecretOutputs ?? []);
         for (const leaf of leaves(args.props, [], "")) {
             if (declared.has(leaf.path[0])) continue;
-            const what = looksLike(leaf.key, leaf.value, leaf.named);
+            const what = looksLike(leaf);
             // The path, never the value: the message is printed and kept.
             if (what)
                 reportViolation(

@@ -271,6 +271,10 @@ describe("policy no-load-balancer-outside-controller", () => {
             [],
         );
     });
+    it("refuses a ServicePatch that makes a Service a LoadBalancer in a workload namespace", async () => {
+        const patch: TestResource = { ...service("team1-ns", "LoadBalancer"), type: "kubernetes:core/v1:ServicePatch", name: "patch" };
+        assert.equal((await runStackPolicy(noLoadBalancerOutsideController, [controller, controllerNamespace, patch])).length, 1);
+    });
     it("refuses a LoadBalancer Service in a workload namespace", async () => {
         assert.deepEqual(
             await runStackPolicy(noLoadBalancerOutsideController, [controller, controllerNamespace, service("team1-ns", "LoadBalancer")]),
@@ -377,6 +381,51 @@ describe("policy no-plaintext-credentials", () => {
         assert.deepEqual(await runResourcePolicy(noPlaintextCredentials, configMap), [
             "data.app.properties holds a credential (a db.password assignment in its text) in plain text: pass it as a Pulumi secret in a property the resource declares secret",
         ]);
+    });
+
+    it("refuses a flag's next argument, a password in a URL, and JSON or quoted YAML text; passes Secret references and files' paths", async () => {
+        const forms = deployment({
+            spec: {
+                containers: [
+                    {
+                        args: ["--db-password", "S3cr3t!pw", "--default-tls-secret=team1-ns/tls-2024"],
+                        env: [
+                            { name: "DATABASE_URL", value: "postgres://app:S3cr3t!pw@db:5432/app" },
+                            { name: "SPRING_APPLICATION_JSON", value: '{"spring.datasource.password":"S3cr3t!pw9"}' },
+                            { name: "SECRET", value: "team1-db-secret-2" },
+                            { name: "DB_PASSWORD", value: "/run/secrets/db-password-v2" },
+                        ],
+                    },
+                ],
+            },
+        });
+        assert.deepEqual(
+            (await runResourcePolicy(noPlaintextCredentials, forms)).map((m) => m.split(" in plain text")[0]),
+            [
+                "spec.template.spec.containers[0].args[1] holds a credential (argument --db-password)",
+                "spec.template.spec.containers[0].env[0].value holds a credential (a password in a URL)",
+                "spec.template.spec.containers[0].env[1].value holds a credential (a spring.datasource.password assignment in its text)",
+            ],
+        );
+        const yaml: TestResource = {
+            type: "kubernetes:core/v1:ConfigMap",
+            name: "c",
+            props: { data: { "app.yaml": 'db:\n  password: "S3cr3t!pw"\n' } },
+        };
+        assert.deepEqual((await runResourcePolicy(noPlaintextCredentials, yaml)).length, 1);
+        const ingress: TestResource = {
+            type: "kubernetes:networking.k8s.io/v1:Ingress",
+            name: "i",
+            props: {
+                metadata: {
+                    annotations: {
+                        "nginx.ingress.kubernetes.io/auth-secret": "team1-ns/basic-auth-2",
+                        "nginx.ingress.kubernetes.io/auth-tls-secret": "team1-ns/ca-v2",
+                    },
+                },
+            },
+        };
+        assert.deepEqual(await runResourcePolicy(noPlaintextCredentials, ingress), []);
     });
 
     it("reads around a value only an apply knows instead of failing", async () => {

@@ -124,7 +124,7 @@ export function tokenSecretUses(spec: Record<string, unknown> | undefined, names
             if (projected) uses.push(`projected volume ${v.name} takes Secret ${projected}`);
         }
     }
-    for (const list of ["initContainers", "containers"] as const)
+    for (const list of ["initContainers", "containers", "ephemeralContainers"] as const)
         for (const c of Array.isArray(spec[list]) ? (spec[list] as unknown[]) : []) {
             if (!isRecord(c)) continue;
             for (const e of Array.isArray(c.env) ? c.env : []) {
