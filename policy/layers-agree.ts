@@ -4,10 +4,10 @@
  * half-finished step. That is fine for one observation window (the runbook moves one layer's
  * config with the other's), not beyond it. The shares are the ledger's effective ones (the
  * cutover stack's `traffic` output, plan/traffic.ts), so a Kong target that follows DNS is not
- * a split; the time is the API's HealthGate's `passedAt` output, when B last proved itself for
- * a rise — the moment the current shares began. A gate whose shares this apply changes has no
- * such time yet (its outputs are new), so the split it brings starts now and is not judged.
- * With the gate off there is no time to judge by.
+ * a split; the time is the API's HealthGate's `sharesSince` output, when its current shares
+ * were applied (a rise or a fall: providers/health-gate.ts). A gate whose shares this apply
+ * changes has no such time yet (its outputs are new), so the split it brings starts now and is
+ * not judged; nor is one whose gate predates the output, or a stack with the gate off.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { HEALTH_GATE_TYPE } from "../vocabulary/resource-types";
@@ -50,15 +50,15 @@ export function layersReach100Together(now: () => Date = () => new Date()): Stac
                 const { direct, viaKong } = row.effective;
                 if (direct >= 100 === viaKong >= 100) continue;
                 const gate = gates.get(row.api);
-                const passedAt = gate ? known(() => gate.props.passedAt as unknown) : undefined;
-                if (typeof passedAt !== "string") continue;
-                const seconds = (now().getTime() - new Date(passedAt).getTime()) / 1000;
+                const since = gate ? known(() => gate.props.sharesSince as unknown) : undefined;
+                if (typeof since !== "string") continue;
+                const seconds = (now().getTime() - new Date(since).getTime()) / 1000;
                 const window = windows.get(row.host) ?? 0;
                 if (Number.isNaN(seconds) || seconds <= window) continue;
                 const [full, behind] =
                     direct >= 100 ? ["directly (DNS)", `through Kong ${viaKong} %`] : ["through Kong", `directly (DNS) ${direct} %`];
                 reportViolation(
-                    `${row.host}: its clients reach B fully ${full} but only ${behind}, since the gate last passed at ${passedAt}, longer ago than the observation window (${window} s)`,
+                    `${row.host}: its clients reach B fully ${full} but only ${behind}, as the shares have stood since ${since}, longer than the observation window (${window} s)`,
                     gate!.urn,
                 );
             }

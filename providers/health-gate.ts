@@ -48,6 +48,12 @@ export interface HealthGateState {
     /** Output: when B last passed the gate, and the passing round. */
     passedAt?: string;
     evidence?: string[];
+    /**
+     * Output: when these shares were first applied (any change, a fall included): how long the
+     * stack has stood as it is (the policy pack's layers-reach-100-together reads it). A gate last
+     * changed before this output existed has none until its shares next change.
+     */
+    sharesSince?: string;
 }
 
 /** The layers whose share toward B rises from `olds` to `news`, as `dns 0 → 20 %`. */
@@ -169,7 +175,7 @@ export const healthGateProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs: HealthGateState): Promise<pulumi.dynamic.CreateResult> {
         const rising = rises({}, inputs.shares);
         const passed = rising.length ? await gate(inputs, rising) : {};
-        return { id: inputs.api, outs: { ...inputs, ...passed } };
+        return { id: inputs.api, outs: { ...inputs, ...passed, sharesSince: new Date().toISOString() } };
     },
 
     async update(_id: string, olds: HealthGateState, news: HealthGateState): Promise<pulumi.dynamic.UpdateResult> {
@@ -178,7 +184,9 @@ export const healthGateProvider: pulumi.dynamic.ResourceProvider = {
         // (Fields left undefined would not cross the host's protobuf Struct: only those with values.)
         const kept = olds.passedAt ? { passedAt: olds.passedAt, evidence: olds.evidence ?? [] } : {};
         const passed = rising.length ? await gate(news, rising) : kept;
-        return { outs: { ...news, ...passed } };
+        const changed = JSON.stringify(olds.shares ?? {}) !== JSON.stringify(news.shares);
+        const since = changed ? { sharesSince: new Date().toISOString() } : olds.sharesSince ? { sharesSince: olds.sharesSince } : {};
+        return { outs: { ...news, ...passed, ...since } };
     },
 };
 
@@ -222,12 +230,13 @@ export interface HealthGateArgs {
 /** B proves itself for one API before any share toward it rises (see the file header). */
 export class HealthGate extends pulumi.dynamic.Resource {
     declare readonly passedAt: pulumi.Output<string | undefined>;
+    declare readonly sharesSince: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: HealthGateArgs, opts?: pulumi.CustomResourceOptions) {
         super(
             healthGateProvider,
             name,
-            { ...args, version: HEALTH_GATE_PROVIDER_VERSION, passedAt: undefined, evidence: undefined },
+            { ...args, version: HEALTH_GATE_PROVIDER_VERSION, passedAt: undefined, evidence: undefined, sharesSince: undefined },
             // The Admin token (an input sent as a secret) stays one in the outputs, and the policy pack sees it declared secret.
             { ...opts, additionalSecretOutputs: ["kongAdminToken"] },
             "migration",

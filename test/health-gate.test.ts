@@ -74,9 +74,21 @@ describe("the health gate in pulumi up, through the real provider host", functio
     it("a rollback is never gated: with B down, lowering B's share goes through", async () => {
         w = await new World(host).start();
         await w.engine.up(shift({ api01: 50, api02: 0 }));
+        const gateState = () =>
+            [...w.engine.state.values()].find((e) => e.urn.endsWith("::gate-api01"))!.outputs as {
+                passedAt?: string;
+                sharesSince?: string;
+            };
+        const risen = gateState();
+        await w.engine.up(shift({ api01: 50, api02: 0 }));
+        assert.deepEqual(gateState(), risen, "the same shares again: the gate keeps its times");
         await w.ingress.stop();
         await w.engine.up(shift({ api01: 10, api02: 0 }));
         assert.deepEqual(view(w).dns.api01, "A on 90 ttl 60, B on 10 ttl 60; weighting on");
+        // A fall is not probed (passedAt stays the rise's), but it is when these shares began.
+        const fallen = gateState();
+        assert.equal(fallen.passedAt, risen.passedAt);
+        assert.ok(fallen.sharesSince! > risen.sharesSince!, `${fallen.sharesSince} after ${risen.sharesSince}`);
         await w.engine.up(w.stackFile({ phase: "prepare" }));
         assert.deepEqual(view(w).dns.api01, "A on 100 ttl 60; weighting off");
         // …and raising it again with B down is stopped, naming why.

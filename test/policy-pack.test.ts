@@ -141,7 +141,7 @@ describe("the real policy pack (run-policy-pack, over gRPC) agrees with the offl
         const keptLb = editedStackFile("workloads", dir, (c) => {
             (c["migration:transplant"] as Record<string, unknown>).keepLoadBalancers = ["api01-debug"];
         });
-        // Kong at 100 % for api01 while DNS stays at 20 %, the gate last passed days ago (an unchanged gate keeps its outputs).
+        // Kong at 100 % for api01 while DNS stays at 20 %, the shares applied days ago (an unchanged gate keeps its outputs).
         const kongAlone = editedStackFile("cutover", dir, (c) => {
             ((c["migration:kong"] as { apis: Record<string, Record<string, unknown>> }).apis.api01 as Record<string, unknown>).weight = 100;
         });
@@ -152,7 +152,7 @@ describe("the real policy pack (run-policy-pack, over gRPC) agrees with the offl
             [
                 "Kong alone",
                 await planned("cutover", kongAlone, (a) =>
-                    a.type === HEALTH_GATE_TYPE ? { props: { ...a.props, passedAt: "2026-11-20T00:00:00Z" }, opts: a.opts } : undefined,
+                    a.type === HEALTH_GATE_TYPE ? { props: { ...a.props, sharesSince: "2026-11-20T00:00:00Z" }, opts: a.opts } : undefined,
                 ),
             ],
         ];

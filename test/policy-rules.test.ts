@@ -488,7 +488,7 @@ describe("policy ttl-lowered-before-shift (advisory)", () => {
 });
 
 describe("policy layers-reach-100-together (advisory)", () => {
-    const stack = (direct: number, viaKong: number, passedAt?: string): TestResource[] => [
+    const stack = (direct: number, viaKong: number, sharesSince?: string): TestResource[] => [
         {
             ...STACK,
             props: {
@@ -499,15 +499,15 @@ describe("policy layers-reach-100-together (advisory)", () => {
                 ],
             },
         },
-        { type: HEALTH_GATE_TYPE, name: "gate-api01", props: { api: "api01", ...(passedAt ? { passedAt } : {}) } },
+        { type: HEALTH_GATE_TYPE, name: "gate-api01", props: { api: "api01", ...(sharesSince ? { sharesSince } : {}) } },
     ];
     const policy = layersReach100Together(() => new Date("2026-12-01T00:10:00Z"));
-    it("flags a host fully on B on one path past the observation window since the gate passed, not within it, not when both paths agree", async () => {
+    it("flags a host fully on B on one path longer than the observation window since the shares were applied (a fall included), not within it, not when both paths agree", async () => {
         assert.deepEqual(await runStackPolicy(policy, stack(100, 50, "2026-12-01T00:00:00Z")), [
-            `gate-api01: ${HOST}: its clients reach B fully directly (DNS) but only through Kong 50 %, since the gate last passed at 2026-12-01T00:00:00Z, longer ago than the observation window (60 s)`,
+            `gate-api01: ${HOST}: its clients reach B fully directly (DNS) but only through Kong 50 %, as the shares have stood since 2026-12-01T00:00:00Z, longer than the observation window (60 s)`,
         ]);
         assert.deepEqual(await runStackPolicy(policy, stack(20, 100, "2026-12-01T00:00:00Z")), [
-            `gate-api01: ${HOST}: its clients reach B fully through Kong but only directly (DNS) 20 %, since the gate last passed at 2026-12-01T00:00:00Z, longer ago than the observation window (60 s)`,
+            `gate-api01: ${HOST}: its clients reach B fully through Kong but only directly (DNS) 20 %, as the shares have stood since 2026-12-01T00:00:00Z, longer than the observation window (60 s)`,
         ]);
         assert.deepEqual(await runStackPolicy(policy, stack(100, 50, "2026-12-01T00:09:30Z")), []);
         assert.deepEqual(await runStackPolicy(policy, stack(100, 100, "2026-12-01T00:00:00Z")), []);
