@@ -25,3 +25,15 @@ export function pluginPort(child: ChildProcess, what: string, stderr: () => stri
         });
     });
 }
+
+/** Stops a plugin process and waits for it; `group` when it was started detached with children of its own (the host's script). */
+export async function stopPlugin(child: ChildProcess | undefined, group = false): Promise<void> {
+    if (child && child.exitCode === null && child.signalCode === null)
+        await new Promise<void>((resolve) => {
+            child.once("exit", () => resolve());
+            if (group) process.kill(-child.pid!, "SIGTERM");
+            else child.kill("SIGTERM");
+        });
+    child?.stdout?.destroy();
+    child?.stderr?.destroy();
+}

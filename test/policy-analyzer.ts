@@ -17,7 +17,7 @@ import { OfflineRun, RecordedResource } from "../offline/harness";
 import { PolicyConfig, PolicyViolation } from "../offline/policies";
 import { MigrationPolicy } from "../policy/resources";
 import { ROOT } from "./helpers";
-import { pluginPort } from "./plugin-port";
+import { pluginPort, stopPlugin } from "./plugin-port";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const services = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
@@ -65,13 +65,7 @@ export class PolicyPackProcess {
 
     async stop(): Promise<void> {
         this.client?.close();
-        const child = this.child;
-        if (child && child.exitCode === null) {
-            await new Promise<void>((resolve) => {
-                child.once("exit", () => resolve());
-                child.kill("SIGTERM");
-            });
-        }
+        await stopPlugin(this.child);
     }
 
     private rpc<T>(method: string, request: unknown): Promise<T> {

@@ -9,7 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import { ROOT } from "../helpers";
-import { pluginPort } from "../plugin-port";
+import { pluginPort, stopPlugin } from "../plugin-port";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const services = require("@pulumi/pulumi/proto/provider_grpc_pb");
@@ -67,15 +67,7 @@ export class ProviderHost {
 
     async stop(): Promise<void> {
         this.client?.close();
-        const child = this.child;
-        if (child && child.exitCode === null) {
-            await new Promise<void>((resolve) => {
-                child.once("exit", () => resolve());
-                process.kill(-child.pid!, "SIGTERM");
-            });
-        }
-        child?.stdout?.destroy();
-        child?.stderr?.destroy();
+        await stopPlugin(this.child, true);
     }
 
     private rpc<T>(method: string, request: unknown): Promise<T> {
