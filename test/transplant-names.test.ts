@@ -310,6 +310,39 @@ describe("transplant rule 7: values are reported, not sed-ed", () => {
         );
     });
 
+    it("an ExternalName Service and a container's arguments name hosts too: reported, or rewritten with rewriteHosts", () => {
+        const ext = obj(
+            "Service",
+            "legacy-api01",
+            { spec: { type: "ExternalName", externalName: "api01.source-team1.dev.aliyun.cloud.cn.aibang" } },
+            "v1",
+            "team1-ns",
+        );
+        const withArgs = edited(
+            (o) => {
+                if (o.kind !== "Deployment" || o.metadata.name !== "api02") return o;
+                const copy = structuredClone(o) as KubeObject & { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+                copy.spec.template.spec.containers[0].args = ["--upstream=https://api01.source-team1.dev.aliyun.cloud.cn.aibang/v1"];
+                return copy;
+            },
+            [ext],
+        );
+        assert.deepEqual(
+            plan(withArgs)
+                .mentions.filter((m) => m.host.startsWith("api01.source") && ["api02", "legacy-api01"].includes(m.name))
+                .map((m) => [m.kind, m.name, m.path]),
+            [
+                ["Deployment", "api02", "spec.template.spec.containers[0].args[0]"],
+                ["Service", "legacy-api01", "spec.externalName"],
+            ],
+        );
+        const rewritten = plan(withArgs, { rewriteHosts: true });
+        assert.equal(
+            (keptObject(rewritten, "Service", "legacy-api01").spec as { externalName: string }).externalName,
+            "api01.target-team2.dev.aliyun.cloud.cn.aibang",
+        );
+    });
+
     it("Secret data is never scanned or rewritten; images change only through imageRegistries, longest prefix first", () => {
         const p = plan(fixture(), {
             rewriteHosts: true,

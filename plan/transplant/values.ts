@@ -35,7 +35,15 @@ function scannedStrings(o: KubeObject): { path: (string | number)[]; get: () => 
     for (const { container, path } of containersOf(o)) {
         const env = Array.isArray(container.env) ? (container.env as unknown[]) : [];
         env.forEach((e, i) => isRecord(e) && field(e, "value", [...path, "env", i, "value"]));
+        // A command line names hosts too (`--upstream=https://api02.source-team1…`).
+        for (const list of ["command", "args"])
+            if (Array.isArray(container[list]))
+                (container[list] as unknown[]).forEach((_, i) =>
+                    field(container[list] as unknown as Record<string, unknown>, String(i), [...path, list, i]),
+                );
     }
+    // An ExternalName Service is a CNAME inside the cluster: to A's name, it is A's name.
+    if (o.kind === "Service" && isRecord(o.spec)) field(o.spec, "externalName", ["spec", "externalName"]);
     const annotations = o.metadata.annotations ?? {};
     for (const k of Object.keys(annotations)) field(annotations, k, ["metadata", "annotations", k]);
     return out;
