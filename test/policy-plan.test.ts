@@ -210,6 +210,26 @@ describe("mutation checks: a program variant that breaks an invariant makes its 
         ]);
     });
 
+    it("an Ingress serving a host its TLS Secret's certificate does not cover: tls-covers-served-hosts, through the dev stack's plan", async () => {
+        const variant: pulumi.ResourceTransformation = (a) => {
+            if (a.type !== "kubernetes:networking.k8s.io/v1:Ingress" || a.name !== "team1-api02") return undefined;
+            const spec = a.props.spec as { tls: { hosts: string[] }[] };
+            return {
+                props: {
+                    ...a.props,
+                    spec: { ...spec, tls: [{ ...spec.tls[0], hosts: [...spec.tls[0].hosts, "api02.other-team.example"] }] },
+                },
+                opts: a.opts,
+            };
+        };
+        const found = lines(await violationsOf("dev", variant));
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(
+            found[0],
+            /^mandatory tls-covers-served-hosts team1-api02: Ingress team1-ns\/api02-team1: Secret team1-ns\/team1-tls: its certificate \(DNS:.*\) does not cover api02\.other-team\.example$/,
+        );
+    });
+
     it("protect dropped on A's adopted resources: source-protected-until-allowed names each, the verdict being not allowed", async () => {
         const variant: pulumi.ResourceTransformation = (a) =>
             a.opts.protect ? { props: a.props, opts: { ...a.opts, protect: false } } : undefined;
