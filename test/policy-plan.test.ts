@@ -230,6 +230,21 @@ describe("mutation checks: a program variant that breaks an invariant makes its 
         );
     });
 
+    it("the short host's ALB regex path written with pathType ImplementationSpecific: regex-paths-match-controller, through the dev stack's plan", async () => {
+        const variant: pulumi.ResourceTransformation = (a) => {
+            if (a.type !== "kubernetes:networking.k8s.io/v1:Ingress" || a.name !== "short-domain-api02") return undefined;
+            const spec = a.props.spec as { rules: { http: { paths: Record<string, unknown>[] } }[] };
+            const rules = spec.rules.map((r) => ({
+                ...r,
+                http: { paths: r.http.paths.map((p) => ({ ...p, pathType: "ImplementationSpecific" })) },
+            }));
+            return { props: { ...a.props, spec: { ...spec, rules } }, opts: a.opts };
+        };
+        assert.deepEqual(lines(await violationsOf("dev", variant)), [
+            'mandatory regex-paths-match-controller short-domain-api02: dev-01.aliyun.cloud.cn.aibang/api02/(.*): alb.ingress.kubernetes.io/use-regex is "true" and pathType is ImplementationSpecific; the ALB Ingress controller applies regexes only to Prefix paths',
+        ]);
+    });
+
     it("protect dropped on A's adopted resources: source-protected-until-allowed names each, the verdict being not allowed", async () => {
         const variant: pulumi.ResourceTransformation = (a) =>
             a.opts.protect ? { props: a.props, opts: { ...a.opts, protect: false } } : undefined;
