@@ -8,7 +8,7 @@
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { API_CUTOVER_TYPE, HEALTH_GATE_TYPE, KONG_UPSTREAM_ENTITY_TYPE, NAME_RECORDS_TYPE } from "../vocabulary/resource-types";
-import { ancestorOf, hostOf, nameRecordsHost, recordAnswering, shareOfB, stackOutputs, Weighted } from "./resources";
+import { ancestorOf, hostOf, nameRecordsHost, recordIndex, shareOfB, stackOutputs, Weighted } from "./resources";
 
 interface Move {
     /** The resource whose write moves the share. */
@@ -25,9 +25,7 @@ interface Move {
  * (stable-hostname mode), by the record of that target's name, whose CNAME the cutover switches
  * from A's long host to B's.
  */
-function moves(r: PolicyResource, all: readonly PolicyResource[]): Move[] {
-    // The record of a name this stack writes (host relative to its zone, as the record's `rr` says it).
-    const recordOf = (host: string) => recordAnswering(host, all);
+function moves(r: PolicyResource, recordOf: (host: string) => PolicyResource | undefined): Move[] {
     if (r.type === NAME_RECORDS_TYPE) {
         const records = (r.props.records ?? []) as (Weighted & { type: string; value: string })[];
         const share = shareOfB(records) ?? 0;
@@ -60,7 +58,8 @@ export const shareRisesBehindGate: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const gate = stackOutputs(args.resources).gate as { enabled?: unknown } | undefined;
         if (gate?.enabled === false) return;
-        for (const move of args.resources.flatMap((r) => moves(r, args.resources))) {
+        const recordOf = recordIndex(args.resources);
+        for (const move of args.resources.flatMap((r) => moves(r, recordOf))) {
             if (move.share <= 0) continue;
             const { resource } = move;
             // The API's gate: a HealthGate under the same ApiCutover (any HealthGate in a stack written without one).

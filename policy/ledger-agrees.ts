@@ -10,7 +10,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { viaKongShare } from "../plan/traffic";
 import { DNS_CUTOVER_TYPE, KONG_UPSTREAM_ENTITY_TYPE, NAME_RECORDS_TYPE } from "../vocabulary/resource-types";
-import { ancestorOf, hostOf, nameRecordsHost, recordAnswering, shareOfB, stackOutputs, Weighted } from "./resources";
+import { ancestorOf, hostOf, nameRecordsHost, recordIndex, shareOfB, stackOutputs, Weighted } from "./resources";
 
 interface LedgerRow {
     host: string;
@@ -23,8 +23,13 @@ interface LedgerRow {
  * Kong's share to B in stable-hostname mode, read from the record of its one target's name: a
  * CNAME to the legacy name follows DNS (`direct`); to any other name, the target's side says.
  */
-function stableShare(target: Weighted & { target: string }, legacy: string, direct: number, all: readonly PolicyResource[]): number {
-    const record = recordAnswering(target.target, all);
+function stableShare(
+    target: Weighted & { target: string },
+    legacy: string,
+    direct: number,
+    recordOf: (host: string) => PolicyResource | undefined,
+): number {
+    const record = recordOf(target.target);
     if (record && typeof record.props.value === "string" && hostOf(record.props.value) === legacy.toLowerCase()) return direct;
     return target.side === "B" ? 100 : 0;
 }
@@ -54,6 +59,7 @@ export const ledgerAgrees: StackValidationPolicy = {
         }
 
         const rows = (stackOutputs(args.resources).traffic ?? []) as LedgerRow[];
+        const recordOf = recordIndex(args.resources);
         const upstreams = new Map(
             args.resources.filter((r) => r.type === KONG_UPSTREAM_ENTITY_TYPE).map((r) => [(r.props.upstream as { name: string }).name, r]),
         );
@@ -75,7 +81,7 @@ export const ledgerAgrees: StackValidationPolicy = {
             const a = targets.find((t) => t.side === "A");
             const viaKong =
                 targets.length === 1
-                    ? stableShare(targets[0], row.host, direct, args.resources)
+                    ? stableShare(targets[0], row.host, direct, recordOf)
                     : viaKongShare(k, direct, a !== undefined && hostOf(a.target) === row.host.toLowerCase());
             if (!same(viaKong, row.effective.viaKong))
                 reportViolation(

@@ -49,8 +49,33 @@ export function hostOf(target: string): string {
     return target.replace(/:\d+$/, "").replace(/\.$/, "").toLowerCase();
 }
 
-/** The plain DNS record among `all` that answers `host` (its `rr` is the host relative to the zone), if this stack writes it. */
-export function recordAnswering(host: string, all: readonly PolicyResource[]): PolicyResource | undefined {
-    const h = hostOf(host);
-    return all.find((x) => DNS_RECORD_TYPES.has(x.type) && typeof x.props.rr === "string" && h.startsWith(`${x.props.rr.toLowerCase()}.`));
+/**
+ * A lookup of the plain DNS records among `all` by the host each answers (its `rr` is the host
+ * relative to the zone): built once per validation, so finding a record per NameRecords set or
+ * Kong upstream is not a scan of the whole stack each time. Of several records that answer a
+ * host, the first in `all` is the one.
+ */
+export function recordIndex(all: readonly PolicyResource[]): (host: string) => PolicyResource | undefined {
+    let byRr: Map<string, number> | undefined;
+    // Built at the first lookup: a validation that looks nothing up reads no record.
+    const index = () => {
+        if (byRr) return byRr;
+        byRr = new Map();
+        all.forEach((x, i) => {
+            if (!DNS_RECORD_TYPES.has(x.type) || typeof x.props.rr !== "string") return;
+            const rr = x.props.rr.toLowerCase();
+            if (!byRr!.has(rr)) byRr!.set(rr, i);
+        });
+        return byRr;
+    };
+    return (host) => {
+        // Every prefix of the host at a label boundary, short of the whole host, is an `rr` that could answer it.
+        const labels = hostOf(host).split(".");
+        let first: number | undefined;
+        for (let n = 1; n < labels.length; n++) {
+            const i = index().get(labels.slice(0, n).join("."));
+            if (i !== undefined && (first === undefined || i < first)) first = i;
+        }
+        return first === undefined ? undefined : all[first];
+    };
 }
