@@ -24,3 +24,13 @@ export function isUnknownValueError(err: unknown): boolean {
 export function analyzerProps(wire: Record<string, unknown>): Record<string, unknown> {
     return proxy.unknownCheckingProxy(deserialize.deserializeProperties({ toJavaScript: () => wire }, false));
 }
+
+/** `read()`, or undefined when it reads a value only an apply knows (the policy reads around it instead of not running). */
+export function known<T>(read: () => T): T | undefined {
+    try {
+        return read();
+    } catch (err) {
+        if (isUnknownValueError(err)) return undefined;
+        throw err;
+    }
+}

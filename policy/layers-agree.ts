@@ -11,23 +11,13 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { HEALTH_GATE_TYPE } from "../vocabulary/resource-types";
-import { isUnknownValueError } from "./analyzer";
+import { known } from "./analyzer";
 import { stackOutputs } from "./resources";
 
 interface Row {
     api: string;
     host: string;
     effective?: { direct: number; viaKong?: number };
-}
-
-/** `read()`, or undefined when it reads a value only an apply knows. */
-function known<T>(read: () => T): T | undefined {
-    try {
-        return read();
-    } catch (err) {
-        if (isUnknownValueError(err)) return undefined;
-        throw err;
-    }
 }
 
 /** The policy, with the clock it compares the gate's time against (the offline plan's `--now`). */

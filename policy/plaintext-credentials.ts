@@ -10,7 +10,7 @@
  * policies.ts) builds the same arguments from the same wire values, so it sees what the CLI sees.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isUnknownValueError } from "./analyzer";
+import { known } from "./analyzer";
 
 /** A PEM private key of any kind (PKCS#1, PKCS#8, EC, OpenSSH, encrypted). */
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
@@ -107,14 +107,7 @@ function looksLike(leaf: Leaf): string | undefined {
 }
 
 /** `value[key]`, or undefined for a value only an apply knows: it cannot hold a credential in plain text yet. */
-function known(value: Record<string, unknown>, key: string | number): unknown {
-    try {
-        return value[key];
-    } catch (err) {
-        if (isUnknownValueError(err)) return undefined;
-        throw err;
-    }
-}
+const field = (value: Record<string, unknown>, key: string | number): unknown => known(() => value[key]);
 
 interface Leaf {
     path: string[];
@@ -131,16 +124,16 @@ function* leaves(value: unknown, path: string[], key: string, context: Pick<Leaf
     if (typeof value === "string") yield { path, key, value, ...context };
     else if (Array.isArray(value))
         for (let i = 0; i < value.length; i++) {
-            const before = i > 0 ? known(value as never, i - 1) : undefined;
+            const before = i > 0 ? field(value as never, i - 1) : undefined;
             const flag = typeof before === "string" ? FLAG.exec(before)?.[1] : undefined;
-            yield* leaves(known(value as never, i), [...path, `[${i}]`], key, flag ? { flag } : {});
+            yield* leaves(field(value as never, i), [...path, `[${i}]`], key, flag ? { flag } : {});
         }
     else if (typeof value === "object" && value !== null) {
         const obj = value as Record<string, unknown>;
-        const name = known(obj, "name");
+        const name = field(obj, "name");
         for (const k of Object.keys(obj))
             if (!(path.length === 0 && k === "__provider"))
-                yield* leaves(known(obj, k), [...path, k], k, k === "value" && typeof name === "string" ? { env: name } : {});
+                yield* leaves(field(obj, k), [...path, k], k, k === "value" && typeof name === "string" ? { env: name } : {});
     }
 }
 
