@@ -217,6 +217,7 @@ export async function main(
         let output: string;
         // A mandatory violation is what `pulumi preview --policy-pack policy` would fail on.
         let violations: PolicyViolation[] = [];
+        const policies = migrationPolicies(() => args.now ?? new Date());
         // A refused step is what `pulumi preview` would fail on: the diff is printed, and the command fails.
         let refused = false;
         if (args.against) {
@@ -226,7 +227,6 @@ export async function main(
             const diff = await diffRuns(result, next);
             refused = diff.refused.length > 0;
             // The policies judge where the edit leads: the stack as FILE would leave it.
-            const policies = migrationPolicies(() => args.now ?? new Date());
             violations = await evaluatePolicies(next, policies, policyConfig);
             const from = args.configFile ? path.relative(cwd, args.configFile) : `Pulumi.${args.stack}.yaml`;
             output = args.json
@@ -245,7 +245,6 @@ export async function main(
                 }
             } else if (args.kongDeck) output = renderDeck(result);
             else {
-                const policies = migrationPolicies(() => args.now ?? new Date());
                 violations = await evaluatePolicies(result, policies, policyConfig);
                 output = args.json
                     ? `${JSON.stringify({ ...toPlanDocument(result, role), policy: { violations } }, null, 2)}\n`
