@@ -26,6 +26,12 @@ export interface Equivalent {
     translate(value: string): Settings | undefined;
     /** What ALB cannot say, for the message when `translate` gives up on a value. */
     note: string;
+    /**
+     * It limits which clients are served (a source allowlist): not reproduced on B, moving would
+     * open the API wider, so the transplant refuses it until accepted.
+     * @default false
+     */
+    restrictsClients?: boolean;
 }
 
 /** ALB's defaults for the AlbConfig listener fields the table writes (the dictionary's defaults). */
@@ -94,10 +100,12 @@ export const ALB_EQUIVALENTS: Record<string, Equivalent> = {
     [`${NGINX}whitelist-source-range`]: {
         translate: (v) => ({ [`${ALB_CONFIG_LISTENER}aclConfig`]: `{aclType: White, aclEntries: [${v}]}` }),
         note: "",
+        restrictsClients: true,
     },
     [`${NGINX}allowlist-source-range`]: {
         translate: (v) => ({ [`${ALB_CONFIG_LISTENER}aclConfig`]: `{aclType: White, aclEntries: [${v}]}` }),
         note: "",
+        restrictsClients: true,
     },
 };
 

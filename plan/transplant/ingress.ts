@@ -22,12 +22,6 @@ import {
 } from "./ingress-annotations";
 import { isRecord, KubeObject } from "./objects";
 
-/** ingress-nginx annotations that restrict which clients are served (by source address). */
-const SOURCE_ALLOWLISTS = new Set([
-    "nginx.ingress.kubernetes.io/whitelist-source-range",
-    "nginx.ingress.kubernetes.io/allowlist-source-range",
-]);
-
 /** What B's Ingress for one API serves (plan/platform.ts planIsolatedIngress on ALB; test/transplant.test.ts holds them equal). */
 export interface Served {
     hosts: string[];
@@ -201,7 +195,7 @@ export function ingressVerdict(ing: KubeObject, ctx: IngressContext): IngressVer
             parity.push({ ...base, b: shown(translated), status: reproduced ? "reproduced" : "translated, not set on B" });
             // A source allowlist B does not apply opens the API to every client that reaches B's
             // load balancer: not a difference to warn about, a widening to decide on.
-            if (!reproduced && SOURCE_ALLOWLISTS.has(key) && !ctx.accepted.includes(key)) restrictionsLost.push(key);
+            if (!reproduced && equivalent.restrictsClients && !ctx.accepted.includes(key)) restrictionsLost.push(key);
             continue;
         }
         if (ctx.accepted.includes(key)) {
