@@ -79,7 +79,10 @@ export interface RecordedResource {
     dependencies: string[];
     /** The `additionalSecretOutputs` option (the provider SDKs' own included). Not part of the plan document. */
     additionalSecretOutputs: string[];
-    /** A component's registered outputs as the engine receives them (`registerOutputs`); kept with `keepWire`. */
+    /**
+     * A component's registered outputs as the engine receives them (`registerOutputs`; the stack
+     * resource's are the stack outputs); kept with `keepWire`.
+     */
     outputsWire?: Record<string, unknown>;
     /**
      * The `aliases` option as the engine receives it (the provider SDKs' own type aliases
@@ -99,8 +102,6 @@ export interface OfflineRun {
     outputs: Record<string, unknown>;
     /** Messages the program logged with `pulumi.log.warn`. */
     warnings: string[];
-    /** The stack outputs exactly as the engine receives them (secrets wrapped, unknowns as its sentinel); kept with `keepWire`. */
-    outputsWire?: Record<string, unknown>;
 }
 
 export interface OfflineRunArgs {
@@ -117,8 +118,8 @@ export interface OfflineRunArgs {
      */
     stackReference?: (name: string) => Promise<Record<string, unknown>>;
     /**
-     * Keep each resource's wire inputs (`RecordedResource.wire`) and the stack outputs' wire form
-     * (`OfflineRun.outputsWire`); `"values"` keeps them without a dynamic resource's serialised
+     * Keep each resource's wire inputs (`RecordedResource.wire`) and each component's registered
+     * outputs, the stack's included (`RecordedResource.outputsWire`); `"values"` keeps them without a dynamic resource's serialised
      * provider (code, tens of KB a resource), for the policy evaluation of large plans.
      */
     keepWire?: boolean | "values";
@@ -358,7 +359,6 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
     const referenceFaults: string[] = [];
     const warnings: string[] = [];
     let outputs: Record<string, unknown> = {};
-    let outputsWire: Record<string, unknown> | undefined;
     let stackUrn: string | undefined;
 
     await pulumi.runtime.setMocks(
@@ -466,10 +466,7 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
     };
     monitor.registerResourceOutputs = (req: Request, cb: Callback) => {
         const wire = req.getOutputs?.()?.toJavaScript() ?? {};
-        if (req.getUrn?.() === stackUrn) {
-            outputs = renderWireValue(wire) as Record<string, unknown>;
-            if (args.keepWire) outputsWire = wire;
-        }
+        if (req.getUrn?.() === stackUrn) outputs = renderWireValue(wire) as Record<string, unknown>;
         const component = byUrn.get(req.getUrn?.() ?? "");
         if (component && args.keepWire) component.outputsWire = wire;
         cb(null, {});
@@ -557,7 +554,6 @@ export async function runOffline(args: OfflineRunArgs): Promise<OfflineRun> {
         resources,
         outputs,
         warnings,
-        ...(outputsWire ? { outputsWire } : {}),
     };
     // Everything after a failed StackReference is its consequence: report the cause alone.
     if (referenceFaults.length > 0) throw new StackReferenceError(referenceFaults.join("\n"));

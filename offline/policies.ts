@@ -47,11 +47,8 @@ export async function evaluatePolicies(
         if (!r.wire) throw new Error(`evaluatePolicies: ${r.urn} was recorded without its wire values (run the plan with keepWire)`);
         return r.wire;
     };
-    const outputsOf = (r: RecordedResource): Record<string, unknown> => {
-        if (!r.parent && r.type === "pulumi:pulumi:Stack") return run.outputsWire ?? {};
-        if (r.remote) return r.outputsWire ?? {};
-        return r.custom ? inputsOf(r) : (r.outputsWire ?? {});
-    };
+    // A custom resource to be created shows its inputs; a component (the stack resource included) what it registered.
+    const outputsOf = (r: RecordedResource): Record<string, unknown> => (r.custom && !r.remote ? inputsOf(r) : (r.outputsWire ?? {}));
     const optsOf = (r: RecordedResource) => ({
         protect: r.options.protect,
         ignoreChanges: r.options.ignoreChanges,
@@ -80,6 +77,7 @@ export async function evaluatePolicies(
     const levelOf = (p: MigrationPolicy) => config.policies[p.name]?.enforcementLevel ?? config.all ?? p.enforcementLevel ?? "advisory";
     const level = (p: MigrationPolicy) => (levelOf(p) === "advisory" ? "advisory" : "mandatory");
 
+    const stackUrn = run.resources.find((r) => !r.parent)?.urn ?? "";
     for (const p of policies) {
         if (levelOf(p) === "disabled") continue;
         const getConfig = <T extends object>() => (config.policies[p.name]?.properties ?? {}) as T;
@@ -108,7 +106,6 @@ export async function evaluatePolicies(
         }
         if ("validateStack" in p && p.validateStack) {
             const validateStack = p.validateStack;
-            const stackUrn = run.resources.find((r) => !r.parent)?.urn ?? "";
             const report: ReportViolation = (message, urn) =>
                 violations.push({ policy: p.name, level: level(p), urn: urn ?? stackUrn, message });
             await guarded(p, stackUrn, () => {

@@ -121,10 +121,7 @@ export class PolicyPackProcess {
         // its inputs, a component what it registered, the stack resource the stack outputs.
         const stackUrn = run.resources.find((r) => !r.parent)!.urn;
         const inputsOf = (r: RecordedResource) => Struct.fromJavaScript(r.wire ?? {});
-        const outputsOf = (r: RecordedResource) =>
-            Struct.fromJavaScript(
-                r.urn === stackUrn ? (run.outputsWire ?? {}) : r.custom && !r.remote ? (r.wire ?? {}) : (r.outputsWire ?? {}),
-            );
+        const outputsOf = (r: RecordedResource) => Struct.fromJavaScript(r.custom && !r.remote ? (r.wire ?? {}) : (r.outputsWire ?? {}));
         const options = (r: RecordedResource) => {
             const o = new proto.AnalyzerResourceOptions();
             o.setProtect(r.options.protect);
